@@ -1,0 +1,166 @@
+//! The command line (contract section 2). Parsing lives here; each command calls
+//! the engine and prints a report. `main.rs` only maps errors to exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::{Error, Result};
+use crate::grouping::group_by;
+use crate::load::{self, LoadOptions, Mapping, Task};
+use crate::metrics::evaluate;
+use crate::report::metrics_doc;
+use crate::stats::Bootstrap;
+
+const ABOUT: &str = "faultline: error analysis for ML evaluation sets: metrics with intervals, \
+cohorts and slices, failure clusters, model comparison and briefs, on millions of rows.";
+
+/// The faultline command line.
+#[derive(Debug, Parser)]
+#[command(name = "faultline", version, about = ABOUT, args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  faultline metrics sample_data/churn.csv --by region,device\n  faultline metrics eval.parquet --label y --pred new=pred_new --format json")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Evaluation files to open in the workbench (none: the bundled sample).
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub map: MapArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Metrics per model, overall and per slice, with 95% intervals.
+    #[command(
+        after_help = "Examples:\n  faultline metrics sample_data/churn.csv\n  faultline metrics sample_data/churn.csv --by region,device --format json\n  faultline metrics scores.csv --label truth --score model_a=p_a --threshold 0.3 --by age --bins 4"
+    )]
+    Metrics(MetricsArgs),
+}
+
+/// The contract's MAP flags: override any inferred column role.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MapArgs {
+    /// Task instead of inferring it from the label, e.g. `--task multiclass`.
+    #[arg(long, value_parser = parse_task)]
+    pub task: Option<Task>,
+    /// Label column, e.g. `--label truth`.
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+    /// Id column (joins several files), e.g. `--id example_id`.
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`.
+    #[arg(long, value_name = "NAME=COL", value_parser = parse_pair)]
+    pub pred: Vec<(String, String)>,
+    /// Positive-class probability column of model NAME (binary), repeatable, e.g. `--score new=p_new`.
+    #[arg(long, value_name = "NAME=COL", value_parser = parse_pair)]
+    pub score: Vec<(String, String)>,
+    /// Positive class of a binary label, e.g. `--positive churned`.
+    #[arg(long, value_name = "VALUE")]
+    pub positive: Option<String>,
+    /// Threshold that turns a score into a predicted label (score >= T), e.g. `--threshold 0.3`. Default 0.5.
+    #[arg(long, value_name = "T", value_parser = parse_threshold)]
+    pub threshold: Option<f64>,
+}
+
+impl MapArgs {
+    pub fn mapping(&self) -> Mapping {
+        Mapping {
+            task: self.task,
+            label: self.label.clone(),
+            id: self.id.clone(),
+            preds: self.pred.clone(),
+            scores: self.score.clone(),
+            positive: self.positive.clone(),
+            threshold: self.threshold,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// An aligned table for people.
+    #[default]
+    Table,
+    /// Exactly one JSON document (contract section 3).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// The evaluation file (.csv .tsv .parquet .json .jsonl .ndjson .arrow .ipc .feather).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub map: MapArgs,
+    /// Slice by these columns (every combination that occurs), e.g. `--by region,device`.
+    #[arg(long, value_name = "COL[,COL...]", value_delimiter = ',')]
+    pub by: Vec<String>,
+    /// Quantile bins for numeric `--by` columns, e.g. `--bins 4`.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub bins: u32,
+    /// Output format, e.g. `--format json`.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Seed of the bootstrap intervals; the same seed gives the same intervals, e.g. `--seed 7`.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Bootstrap resamples for intervals without a closed form, e.g. `--resamples 2000`.
+    #[arg(long, default_value_t = 1000)]
+    pub resamples: usize,
+}
+
+fn parse_task(s: &str) -> std::result::Result<Task, String> {
+    s.parse()
+}
+
+fn parse_pair(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, col)) if !name.is_empty() && !col.is_empty() => {
+            Ok((name.to_string(), col.to_string()))
+        }
+        _ => Err(format!("expected NAME=COL, got {s:?}")),
+    }
+}
+
+fn parse_threshold(s: &str) -> std::result::Result<f64, String> {
+    let t: f64 = s.parse().map_err(|_| format!("not a number: {s:?}"))?;
+    if t.is_finite() {
+        Ok(t)
+    } else {
+        Err(format!("the threshold must be a finite number, got {s}"))
+    }
+}
+
+/// Runs `faultline metrics`.
+pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
+    let mapping = args.map.mapping();
+    let options = LoadOptions {
+        bins: args.bins as usize,
+        features: Some(args.by.clone()),
+    };
+    let loaded = load::load(&args.file, &mapping, &options)?;
+    let table = loaded.table;
+    drop(loaded.frame);
+    let features = args
+        .by
+        .iter()
+        .map(|b| table.feature_index(b))
+        .collect::<Result<Vec<_>>>()?;
+    let grouping = group_by(&table, &features, None);
+    let boot = Bootstrap {
+        resamples: args.resamples,
+        seed: args.seed,
+    };
+    let eval = evaluate(&table, &grouping, boot);
+    let text = match args.format {
+        Format::Json => {
+            let doc = metrics_doc::metrics_json(&table, &grouping, &eval, boot);
+            serde_json::to_string_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))? + "\n"
+        }
+        Format::Table => metrics_doc::metrics_text(&table, &grouping, &eval),
+    };
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = out.write_all(text.as_bytes());
+    Ok(())
+}

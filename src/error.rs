@@ -1,0 +1,65 @@
+//! Errors of the engine. Each variant is a message a user can act on: it names the
+//! file, the column and, where it applies, the first offending row.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong between a file on disk and a computed result.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: cannot read file: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: unsupported file extension {ext:?} (use .csv, .tsv, .parquet, .json, .jsonl, .ndjson, .arrow, .ipc or .feather)"
+    )]
+    UnsupportedFormat { path: PathBuf, ext: String },
+    #[error("{path}: not a readable {format} file: {detail}")]
+    Unreadable {
+        path: PathBuf,
+        format: &'static str,
+        detail: String,
+    },
+    #[error("{path}: the file has no rows")]
+    Empty { path: PathBuf },
+    #[error("{path}: no column {column:?} ({hint})")]
+    MissingColumn {
+        path: PathBuf,
+        column: String,
+        hint: String,
+    },
+    #[error("{path}: column {column:?}: {detail}")]
+    BadColumn {
+        path: PathBuf,
+        column: String,
+        detail: String,
+    },
+    #[error("{path}: column {column:?}, row {row}: {detail}")]
+    BadValue {
+        path: PathBuf,
+        column: String,
+        /// 1-based data row (the header is not counted).
+        row: usize,
+        detail: String,
+    },
+    #[error("{path}: unknown model {model:?} (models in this file: {known})")]
+    UnknownModel {
+        path: PathBuf,
+        model: String,
+        known: String,
+    },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// The process exit code the contract assigns: 2 for bad input or usage.
+    pub fn exit_code(&self) -> i32 {
+        2
+    }
+}
+
+/// Result alias used across the engine.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

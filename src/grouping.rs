@@ -1,0 +1,188 @@
+//! Assigning rows to slices: every combination of the chosen features' values that
+//! occurs in the data is one group. Rows outside the active cohort are skipped.
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+
+use crate::load::encode::NULL_CODE;
+use crate::load::table::EvalTable;
+
+/// The group id of a row that belongs to no group (outside the cohort).
+pub const SKIP: u32 = u32::MAX;
+
+/// Rows assigned to groups. `keys[g][i]` is the code of feature `features[i]` in
+/// group `g` (`NULL_CODE` for missing); groups are in level order, missing last.
+#[derive(Debug, Clone, Default)]
+pub struct Grouping {
+    pub features: Vec<usize>,
+    pub ids: Vec<u32>,
+    pub keys: Vec<Vec<u32>>,
+    pub sizes: Vec<u64>,
+}
+
+impl Grouping {
+    /// One group holding every row of the cohort (or every row).
+    pub fn whole(n: usize, cohort: Option<&[bool]>) -> Grouping {
+        let ids: Vec<u32> = match cohort {
+            None => vec![0; n],
+            Some(c) => c.iter().map(|&k| if k { 0 } else { SKIP }).collect(),
+        };
+        let size = ids.iter().filter(|&&g| g != SKIP).count() as u64;
+        Grouping {
+            features: Vec::new(),
+            ids,
+            keys: vec![Vec::new()],
+            sizes: vec![size],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// `(feature name, value text)` pairs describing group `g`.
+    pub fn describe<'a>(&self, table: &'a EvalTable, g: usize) -> Vec<(&'a str, &'a str)> {
+        self.features
+            .iter()
+            .zip(&self.keys[g])
+            .map(|(&f, &code)| {
+                let feat = &table.features[f];
+                (feat.name.as_str(), feat.level(code))
+            })
+            .collect()
+    }
+}
+
+/// Groups rows by the combination of `features` (indices into `table.features`).
+/// `cohort`, when given, marks the rows to keep.
+pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) -> Grouping {
+    let n = table.len();
+    if features.is_empty() {
+        return Grouping::whole(n, cohort);
+    }
+    // Mixed-radix key with one extra digit value for "missing".
+    let radices: Vec<u64> = features
+        .iter()
+        .map(|&f| table.features[f].codes.levels.len() as u64 + 1)
+        .collect();
+    let space = radices.iter().try_fold(1u64, |acc, &r| acc.checked_mul(r));
+    let digit = |code: u32, radix: u64| -> u64 {
+        if code == NULL_CODE {
+            radix - 1
+        } else {
+            code as u64
+        }
+    };
+    let key_of = |r: usize| -> u64 {
+        let mut key = 0u64;
+        for (&f, &radix) in features.iter().zip(&radices) {
+            key = key * radix + digit(table.features[f].codes.codes[r], radix);
+        }
+        key
+    };
+    let in_cohort = |r: usize| cohort.is_none_or(|c| c[r]);
+
+    let mut ids = vec![SKIP; n];
+    let mut order_keys: Vec<u64>;
+    match space {
+        Some(space) if space <= 1 << 22 => {
+            // Dense: count keys, then number the occurring ones in key order.
+            let mut slot = vec![u32::MAX; space as usize];
+            for r in 0..n {
+                if in_cohort(r) {
+                    let k = key_of(r) as usize;
+                    slot[k] = 0;
+                    ids[r] = k as u32;
+                }
+            }
+            order_keys = Vec::new();
+            for (k, s) in slot.iter_mut().enumerate() {
+                if *s == 0 {
+                    *s = order_keys.len() as u32;
+                    order_keys.push(k as u64);
+                }
+            }
+            for id in ids.iter_mut() {
+                if *id != SKIP {
+                    *id = slot[*id as usize];
+                }
+            }
+        }
+        _ => {
+            let mut map: HashMap<u128, u32, RandomState> = HashMap::default();
+            let mut keys128: Vec<u128> = Vec::new();
+            for r in 0..n {
+                if !in_cohort(r) {
+                    continue;
+                }
+                let mut key = 0u128;
+                for (&f, &radix) in features.iter().zip(&radices) {
+                    key = key.wrapping_mul(radix as u128)
+                        + digit(table.features[f].codes.codes[r], radix) as u128;
+                }
+                let next = keys128.len() as u32;
+                ids[r] = *map.entry(key).or_insert_with(|| {
+                    keys128.push(key);
+                    next
+                });
+            }
+            let mut order: Vec<u32> = (0..keys128.len() as u32).collect();
+            order.sort_by_key(|&i| keys128[i as usize]);
+            let mut new_of_old = vec![0u32; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                new_of_old[old as usize] = new as u32;
+            }
+            for id in ids.iter_mut() {
+                if *id != SKIP {
+                    *id = new_of_old[*id as usize];
+                }
+            }
+            // Decode from the sorted u128 keys below.
+            let keys: Vec<Vec<u32>> = order
+                .iter()
+                .map(|&i| decode_key(keys128[i as usize], &radices))
+                .collect();
+            return finish(features, ids, keys);
+        }
+    }
+    let keys = order_keys
+        .iter()
+        .map(|&k| decode_key(k as u128, &radices))
+        .collect();
+    finish(features, ids, keys)
+}
+
+fn decode_key(mut key: u128, radices: &[u64]) -> Vec<u32> {
+    let mut out = vec![0u32; radices.len()];
+    for i in (0..radices.len()).rev() {
+        let r = radices[i] as u128;
+        let d = (key % r) as u64;
+        key /= r;
+        out[i] = if d == radices[i] - 1 {
+            NULL_CODE
+        } else {
+            d as u32
+        };
+    }
+    out
+}
+
+fn finish(features: &[usize], ids: Vec<u32>, keys: Vec<Vec<u32>>) -> Grouping {
+    let mut sizes = vec![0u64; keys.len()];
+    for &g in &ids {
+        if g != SKIP {
+            sizes[g as usize] += 1;
+        }
+    }
+    Grouping {
+        features: features.to_vec(),
+        ids,
+        keys,
+        sizes,
+    }
+}

@@ -1,0 +1,13 @@
+//! faultline's engine: loading evaluation files, metrics, slicing and reports.
+//! Nothing here depends on the GUI, so the command line, the window and the tests
+//! all drive the same code.
+
+pub mod cli;
+pub mod error;
+pub mod grouping;
+pub mod load;
+pub mod metrics;
+pub mod report;
+pub mod stats;
+
+pub use error::{Error, Result};

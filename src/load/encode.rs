@@ -1,0 +1,312 @@
+//! Turning polars columns into the compact codes the engine computes on:
+//! dictionary codes for categorical values and quantile-bin codes for numbers.
+//! Every string is touched once here; later passes only read integers.
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+use polars::prelude::*;
+
+/// The code of a null value in a code vector.
+pub const NULL_CODE: u32 = u32::MAX;
+
+/// The slice value written for a null feature value.
+pub const MISSING: &str = "(missing)";
+
+/// A column as dictionary codes; `levels[code]` is the value's canonical text.
+#[derive(Debug, Clone, Default)]
+pub struct Encoded {
+    pub codes: Vec<u32>,
+    pub levels: Vec<String>,
+}
+
+impl Encoded {
+    pub fn null_count(&self) -> usize {
+        self.codes.iter().filter(|&&c| c == NULL_CODE).count()
+    }
+}
+
+/// The canonical text of a number: integral values print without a fraction, so a
+/// label `1` and a prediction `1.0` are the same class.
+pub fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Dictionary-encodes any column. Levels are sorted (numerically for numbers,
+/// lexicographically otherwise) so codes have a stable, meaningful order.
+pub fn encode_categorical(col: &Column) -> PolarsResult<Encoded> {
+    let s = col.as_materialized_series();
+    let dtype = s.dtype();
+    if dtype.is_primitive_numeric() {
+        let f = s.cast(&DataType::Float64)?;
+        let ca = f.f64()?;
+        let mut map: HashMap<u64, u32, RandomState> = HashMap::default();
+        let mut values: Vec<f64> = Vec::new();
+        let mut codes = Vec::with_capacity(ca.len());
+        for v in ca.iter() {
+            codes.push(match v {
+                None => NULL_CODE,
+                Some(x) if x.is_nan() => NULL_CODE,
+                Some(x) => {
+                    let x = if x == 0.0 { 0.0 } else { x };
+                    *map.entry(x.to_bits()).or_insert_with(|| {
+                        values.push(x);
+                        (values.len() - 1) as u32
+                    })
+                }
+            });
+        }
+        let mut order: Vec<u32> = (0..values.len() as u32).collect();
+        order.sort_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
+        let levels = order
+            .iter()
+            .map(|&i| number_text(values[i as usize]))
+            .collect();
+        Ok(remap(codes, &order, levels))
+    } else if dtype.is_bool() {
+        let ca = s.bool()?;
+        let codes = ca
+            .iter()
+            .map(|v| match v {
+                None => NULL_CODE,
+                Some(false) => 0,
+                Some(true) => 1,
+            })
+            .collect();
+        Ok(Encoded {
+            codes,
+            levels: vec!["false".into(), "true".into()],
+        })
+        .map(drop_unused)
+    } else {
+        let owned;
+        let ca = if dtype.is_string() {
+            s.str()?
+        } else {
+            owned = s.cast(&DataType::String)?;
+            owned.str()?
+        };
+        let mut map: HashMap<&str, u32, RandomState> = HashMap::default();
+        let mut values: Vec<&str> = Vec::new();
+        let mut codes = Vec::with_capacity(ca.len());
+        for v in ca.iter() {
+            codes.push(match v {
+                None => NULL_CODE,
+                Some(x) => *map.entry(x).or_insert_with(|| {
+                    values.push(x);
+                    (values.len() - 1) as u32
+                }),
+            });
+        }
+        let mut order: Vec<u32> = (0..values.len() as u32).collect();
+        order.sort_by(|&a, &b| values[a as usize].cmp(values[b as usize]));
+        let levels = order
+            .iter()
+            .map(|&i| values[i as usize].to_string())
+            .collect();
+        Ok(remap(codes, &order, levels))
+    }
+}
+
+/// Renumbers codes so that `order[new] = old`.
+fn remap(mut codes: Vec<u32>, order: &[u32], levels: Vec<String>) -> Encoded {
+    let mut new_of_old = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old as usize] = new as u32;
+    }
+    for c in codes.iter_mut() {
+        if *c != NULL_CODE {
+            *c = new_of_old[*c as usize];
+        }
+    }
+    Encoded { codes, levels }
+}
+
+/// Drops levels that never occur (a boolean column with only `true`).
+fn drop_unused(e: Encoded) -> Encoded {
+    let mut seen = vec![false; e.levels.len()];
+    for &c in &e.codes {
+        if c != NULL_CODE {
+            seen[c as usize] = true;
+        }
+    }
+    if seen.iter().all(|&s| s) {
+        return e;
+    }
+    let order: Vec<u32> = (0..e.levels.len() as u32)
+        .filter(|&i| seen[i as usize])
+        .collect();
+    let levels = order
+        .iter()
+        .map(|&i| e.levels[i as usize].clone())
+        .collect();
+    let mut new_of_old = vec![NULL_CODE; e.levels.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old as usize] = new as u32;
+    }
+    let codes = e
+        .codes
+        .into_iter()
+        .map(|c| {
+            if c == NULL_CODE {
+                c
+            } else {
+                new_of_old[c as usize]
+            }
+        })
+        .collect();
+    Encoded { codes, levels }
+}
+
+/// A numeric column as `f64`, with NaN for nulls.
+pub fn numeric_values(col: &Column) -> PolarsResult<Vec<f64>> {
+    let f = col.as_materialized_series().cast(&DataType::Float64)?;
+    let ca = f.f64()?;
+    let mut out = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        match arr.validity() {
+            None => out.extend_from_slice(arr.values()),
+            Some(valid) => out.extend(
+                arr.values()
+                    .iter()
+                    .zip(valid.iter())
+                    .map(|(&v, ok)| if ok { v } else { f64::NAN }),
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// Quantile bins as pandas' `qcut(x, bins, duplicates="drop")` makes them: edges at
+/// the linear-interpolated quantiles, duplicate edges dropped, intervals closed on
+/// the right and the first one closed on both sides. NaN goes to `(missing)`.
+pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    if sorted.is_empty() {
+        return Encoded {
+            codes: vec![NULL_CODE; values.len()],
+            levels: Vec::new(),
+        };
+    }
+    sorted.sort_unstable_by(f64::total_cmp);
+    let bins = bins.max(1);
+    let mut edges: Vec<f64> = (0..=bins)
+        .map(|k| quantile_sorted(&sorted, k as f64 / bins as f64))
+        .collect();
+    edges.dedup();
+    if edges.len() == 1 {
+        // A constant column: one bin holding every value.
+        edges.push(edges[0]);
+    }
+    let codes = values
+        .iter()
+        .map(|&x| {
+            if x.is_nan() {
+                NULL_CODE
+            } else {
+                let j = edges[1..].partition_point(|&e| e < x);
+                j.min(edges.len() - 2) as u32
+            }
+        })
+        .collect();
+    Encoded {
+        codes,
+        levels: bin_labels(&edges),
+    }
+}
+
+/// numpy's default (linear) quantile of sorted data.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 1 {
+        return sorted[0];
+    }
+    let pos = q * (n - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let frac = pos - lo as f64;
+    sorted[lo] + (sorted[hi] - sorted[lo]) * frac
+}
+
+/// Interval labels such as `[18, 25]`, `(25, 33]`, with just enough significant
+/// digits that neighbouring edges print differently.
+fn bin_labels(edges: &[f64]) -> Vec<String> {
+    let mut digits = 3;
+    let texts = loop {
+        let t: Vec<String> = edges.iter().map(|&e| short_number(e, digits)).collect();
+        if digits >= 15 || t.windows(2).all(|w| w[0] != w[1]) || edges.len() == 2 {
+            break t;
+        }
+        digits += 1;
+    };
+    (0..edges.len() - 1)
+        .map(|i| {
+            let open = if i == 0 { '[' } else { '(' };
+            format!("{open}{}, {}]", texts[i], texts[i + 1])
+        })
+        .collect()
+}
+
+/// A number with at most `digits` significant digits, without trailing zeros.
+pub fn short_number(x: f64, digits: usize) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return number_text(x);
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (digits as i32 - 1 - magnitude).max(0) as usize;
+    if magnitude >= 15 || magnitude < -5 {
+        return format!("{x:.*e}", digits.saturating_sub(1));
+    }
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_have_one_text() {
+        assert_eq!(number_text(1.0), "1");
+        assert_eq!(number_text(-3.0), "-3");
+        assert_eq!(number_text(0.25), "0.25");
+    }
+
+    #[test]
+    fn categorical_levels_are_sorted_and_nulls_coded() {
+        let c = Column::new("c".into(), &[Some("b"), None, Some("a"), Some("b")]);
+        let e = encode_categorical(&c).unwrap();
+        assert_eq!(e.levels, vec!["a", "b"]);
+        assert_eq!(e.codes, vec![1, NULL_CODE, 0, 1]);
+        let n = Column::new("n".into(), &[10i64, 2, 10]);
+        let e = encode_categorical(&n).unwrap();
+        assert_eq!(e.levels, vec!["2", "10"]);
+        assert_eq!(e.codes, vec![1, 0, 1]);
+    }
+
+    #[test]
+    fn quantile_bins_match_pandas_qcut() {
+        // pandas.qcut([1..10], 5, duplicates="drop") gives edges
+        // [1, 2.8, 4.6, 6.4, 8.2, 10] and codes [0,0,1,1,2,2,3,3,4,4].
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        let e = quantile_bins(&v, 5);
+        assert_eq!(e.codes, vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
+        assert_eq!(e.levels[0], "[1, 2.8]");
+        assert_eq!(e.levels[4], "(8.2, 10]");
+        // Heavy ties drop duplicate edges: qcut([0]*8 + [1], 4, duplicates="drop")
+        // has the edges [0, 1] and a single bin.
+        let v = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, f64::NAN];
+        let e = quantile_bins(&v, 4);
+        assert_eq!(e.codes[9], NULL_CODE);
+        assert_eq!(e.levels, vec!["[0, 1]"]);
+        assert_eq!(e.codes[8], 0);
+    }
+}

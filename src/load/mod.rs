@@ -1,0 +1,9 @@
+//! From a file on disk to the decoded [`table::EvalTable`].
+
+pub mod encode;
+pub mod read;
+pub mod roles;
+pub mod table;
+
+pub use roles::{Mapping, Task};
+pub use table::{EvalTable, LoadOptions, Loaded, load};

@@ -1,0 +1,801 @@
+//! The decoded evaluation table: every later computation (metrics, slices,
+//! discovery, comparison) reads these plain vectors, never the strings again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::encode::{self, Encoded, MISSING, NULL_CODE};
+use super::read;
+use super::roles::{self, Mapping, ModelColumns, Task};
+use crate::error::{Error, Result};
+
+/// Where the data came from and how many rows were used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DatasetInfo {
+    pub path: PathBuf,
+    pub rows: usize,
+    pub used_rows: usize,
+    pub excluded_null_label: usize,
+    pub sha256: String,
+}
+
+/// The label, per used row.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// Class codes into [`EvalTable::classes`] (binary: 0 negative, 1 positive).
+    Classes(Vec<u32>),
+    Values(Vec<f64>),
+}
+
+/// A model's predicted labels, per used row. A null is [`NULL_CODE`] or NaN.
+#[derive(Debug, Clone)]
+pub enum Prediction {
+    Classes(Vec<u32>),
+    Values(Vec<f64>),
+}
+
+/// One model's decoded outputs.
+#[derive(Debug, Clone)]
+pub struct ModelData {
+    pub name: String,
+    pub columns: ModelColumns,
+    pub pred: Prediction,
+    /// Binary positive-class probability; NaN where null.
+    pub score: Option<Vec<f64>>,
+    /// Multiclass per-class probabilities, `probs[class][row]`, where given.
+    pub probs: Option<Vec<Vec<f64>>>,
+    pub null_predictions: usize,
+    /// Rows by descending score, built on first use and shared by every slice.
+    pub score_order_cache: std::sync::OnceLock<Vec<u32>>,
+}
+
+impl ModelData {
+    /// Row indices of non-null scores, highest first (empty without a score).
+    pub fn score_order(&self) -> &[u32] {
+        self.score_order_cache.get_or_init(|| {
+            self.score
+                .as_deref()
+                .map(crate::metrics::binary::score_order)
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// How a feature column is used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeatureKind {
+    Categorical,
+    /// Quantile-binned; the raw values are kept for range filters.
+    Numeric {
+        values: Vec<f64>,
+    },
+    /// Long free text: shown and searchable, not sliced.
+    Text,
+}
+
+/// A feature column with its slice codes (bins for numeric columns).
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub name: String,
+    pub kind: FeatureKind,
+    pub codes: Encoded,
+}
+
+impl Feature {
+    /// The slice value text of a code, `(missing)` for null.
+    pub fn level(&self, code: u32) -> &str {
+        if code == NULL_CODE {
+            MISSING
+        } else {
+            &self.codes.levels[code as usize]
+        }
+    }
+
+    pub fn is_sliceable(&self) -> bool {
+        self.kind != FeatureKind::Text
+    }
+}
+
+/// Options that shape decoding.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Quantile bins for numeric features.
+    pub bins: usize,
+    /// Decode only these features (None: all). The CLI passes its `--by` columns so
+    /// that a metrics run does not pay for columns it never slices.
+    pub features: Option<Vec<String>>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            bins: 5,
+            features: None,
+        }
+    }
+}
+
+/// The compact evaluation table. Rows whose label is null are left out at decode
+/// time; `row_index` maps each used row back to its row in the file.
+#[derive(Debug, Clone)]
+pub struct EvalTable {
+    pub dataset: DatasetInfo,
+    pub task: Task,
+    pub label_column: String,
+    pub id_column: Option<String>,
+    pub target: Target,
+    /// Class names (binary: `[negative, positive]`); empty for regression.
+    pub classes: Vec<String>,
+    pub models: Vec<ModelData>,
+    pub features: Vec<Feature>,
+    pub row_index: Vec<u32>,
+    pub threshold: f64,
+}
+
+impl EvalTable {
+    pub fn len(&self) -> usize {
+        self.row_index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.row_index.is_empty()
+    }
+
+    pub fn model_names(&self) -> Vec<String> {
+        self.models.iter().map(|m| m.name.clone()).collect()
+    }
+
+    /// Finds a model by name, or says which models exist.
+    pub fn model_index(&self, name: &str) -> Result<usize> {
+        self.models
+            .iter()
+            .position(|m| m.name == name)
+            .ok_or_else(|| Error::UnknownModel {
+                path: self.dataset.path.clone(),
+                model: name.to_string(),
+                known: self.model_names().join(", "),
+            })
+    }
+
+    /// Finds a sliceable feature by name (exact, then case-insensitive).
+    pub fn feature_index(&self, name: &str) -> Result<usize> {
+        let i = self
+            .features
+            .iter()
+            .position(|f| f.name == name)
+            .or_else(|| {
+                self.features
+                    .iter()
+                    .position(|f| f.name.eq_ignore_ascii_case(name))
+            })
+            .ok_or_else(|| Error::MissingColumn {
+                path: self.dataset.path.clone(),
+                column: name.to_string(),
+                hint: format!(
+                    "not a feature column; features are {}",
+                    roles::list(
+                        &self
+                            .features
+                            .iter()
+                            .map(|f| f.name.clone())
+                            .collect::<Vec<_>>()
+                    )
+                ),
+            })?;
+        if !self.features[i].is_sliceable() {
+            return Err(Error::BadColumn {
+                path: self.dataset.path.clone(),
+                column: self.features[i].name.clone(),
+                detail: "long free text is searchable but cannot be sliced".into(),
+            });
+        }
+        Ok(i)
+    }
+
+    /// Per-row correctness of a classification model (null predictions are wrong).
+    pub fn correct(&self, model: usize) -> Option<Vec<bool>> {
+        match (&self.target, &self.models[model].pred) {
+            (Target::Classes(y), Prediction::Classes(p)) => {
+                Some(y.iter().zip(p).map(|(a, b)| a == b).collect())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A loaded file: the raw frame (for showing rows) and its decoded table.
+pub struct Loaded {
+    pub frame: DataFrame,
+    pub table: EvalTable,
+}
+
+/// Reads, checks and decodes one evaluation file.
+pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loaded> {
+    let (frame, sha) = std::thread::scope(|s| {
+        let hash = s.spawn(|| read::sha256_file(path));
+        let frame = read::read_frame(path);
+        let sha = hash
+            .join()
+            .unwrap_or_else(|_| Ok(String::from("unavailable")));
+        (frame, sha)
+    });
+    let frame = frame?;
+    let sha = sha?;
+    let table = decode(path, &frame, sha, mapping, options)?;
+    Ok(Loaded { frame, table })
+}
+
+/// The file's stem, the name of a model whose columns carry none.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("model")
+        .to_string()
+}
+
+const POSITIVE_WORDS: &[&str] = &["1", "true", "yes", "positive"];
+
+/// Decodes a frame into an [`EvalTable`], applying every rule of contract section 1.
+pub fn decode(
+    path: &Path,
+    frame: &DataFrame,
+    sha256: String,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<EvalTable> {
+    let columns: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let label_name = roles::label_column(path, &columns, mapping)?;
+    let id_name = roles::id_column(path, &columns, mapping)?;
+    let polars_err = |column: &str, e: PolarsError| Error::BadColumn {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        detail: e.to_string().lines().next().unwrap_or("").to_string(),
+    };
+    let column =
+        |name: &str| -> Result<&Column> { frame.column(name).map_err(|e| polars_err(name, e)) };
+
+    let label_col = column(&label_name)?;
+    let label_enc =
+        encode::encode_categorical(label_col).map_err(|e| polars_err(&label_name, e))?;
+    let used: Vec<u32> = (0..frame.height() as u32)
+        .filter(|&r| label_enc.codes[r as usize] != NULL_CODE)
+        .collect();
+    if used.is_empty() {
+        return Err(Error::BadColumn {
+            path: path.to_path_buf(),
+            column: label_name,
+            detail: "every label is null: nothing to evaluate".into(),
+        });
+    }
+    let label_numeric = label_col.dtype().is_primitive_numeric();
+    let task = match mapping.task {
+        Some(t) => t,
+        None => infer_task(&label_enc, label_col.dtype()),
+    };
+    let bad_value = |column: &str, row: usize, detail: String| Error::BadValue {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        row: row + 1,
+        detail,
+    };
+
+    // The label must fit the task.
+    match task {
+        Task::Regression if !label_numeric => {
+            let row = used[0] as usize;
+            return Err(bad_value(
+                &label_name,
+                row,
+                format!(
+                    "label {:?} is not a number, but the task is regression",
+                    label_enc.levels[label_enc.codes[row] as usize]
+                ),
+            ));
+        }
+        Task::Binary if label_enc.levels.len() > 2 => {
+            let row = first_row_with_code_at_least(&label_enc.codes, &used, 2);
+            return Err(bad_value(
+                &label_name,
+                row,
+                format!(
+                    "the task is binary but the label has {} distinct values ({})",
+                    label_enc.levels.len(),
+                    preview(&label_enc.levels)
+                ),
+            ));
+        }
+        Task::Multiclass if label_numeric => {
+            if let Some(&r) = used.iter().find(|&&r| {
+                let l = &label_enc.levels[label_enc.codes[r as usize] as usize];
+                l.contains('.') || l.contains('e') || l.contains("inf") || l.contains("NaN")
+            }) {
+                return Err(bad_value(
+                    &label_name,
+                    r as usize,
+                    format!(
+                        "label {} is not a whole number; multiclass labels must be strings or integers (use --task regression)",
+                        label_enc.levels[label_enc.codes[r as usize] as usize]
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+
+    // Model columns need the classes for `prob_NAME_C` names.
+    let mut taken: Vec<&str> = vec![label_name.as_str()];
+    if let Some(id) = &id_name {
+        taken.push(id);
+    }
+    let model_cols = roles::model_columns(
+        path,
+        &columns,
+        &taken,
+        mapping,
+        task,
+        &label_enc.levels,
+        &stem(path),
+    )?;
+
+    // Decode every model's prediction column once.
+    let pred_enc: Vec<Option<Encoded>> = model_cols
+        .iter()
+        .map(|m| match (&m.pred, task) {
+            (Some(c), Task::Binary | Task::Multiclass) => encode::encode_categorical(column(c)?)
+                .map(Some)
+                .map_err(|e| polars_err(c, e)),
+            _ => Ok(None),
+        })
+        .collect::<Result<_>>()?;
+
+    let threshold = mapping.threshold();
+    let classes: Vec<String> = match task {
+        Task::Regression => Vec::new(),
+        Task::Binary => {
+            let mut values = label_enc.levels.clone();
+            if values.len() < 2 {
+                for e in pred_enc.iter().flatten() {
+                    for l in &e.levels {
+                        if !values.contains(l) {
+                            values.push(l.clone());
+                        }
+                    }
+                }
+            }
+            binary_classes(path, &label_name, values, mapping.positive.as_deref())?
+        }
+        Task::Multiclass => {
+            let mut values = label_enc.levels.clone();
+            for e in pred_enc.iter().flatten() {
+                for l in &e.levels {
+                    if !values.contains(l) {
+                        values.push(l.clone());
+                    }
+                }
+            }
+            sort_classes(&mut values, label_numeric);
+            values
+        }
+    };
+    let class_index: HashMap<&str, u32> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i as u32))
+        .collect();
+
+    let target = match task {
+        Task::Regression => {
+            let v = encode::numeric_values(label_col).map_err(|e| polars_err(&label_name, e))?;
+            Target::Values(used.iter().map(|&r| v[r as usize]).collect())
+        }
+        _ => {
+            let map = level_map(&label_enc.levels, &class_index);
+            Target::Classes(
+                used.iter()
+                    .map(|&r| map[label_enc.codes[r as usize] as usize])
+                    .collect(),
+            )
+        }
+    };
+
+    let models = model_cols
+        .into_iter()
+        .zip(pred_enc)
+        .map(|(cols, enc)| {
+            decode_model(
+                path,
+                frame,
+                &used,
+                task,
+                &classes,
+                &class_index,
+                cols,
+                enc,
+                threshold,
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    // Features: every other column, decoded in parallel.
+    let mut role_cols: Vec<&str> = taken.clone();
+    for m in &models {
+        role_cols.extend(m.columns.columns());
+    }
+    let wanted: Vec<&String> = match &options.features {
+        None => columns
+            .iter()
+            .filter(|c| !role_cols.contains(&c.as_str()))
+            .collect(),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                roles::find_column(&columns, n)
+                    .and_then(|c| columns.iter().find(|x| x.as_str() == c))
+                    .ok_or_else(|| Error::MissingColumn {
+                        path: path.to_path_buf(),
+                        column: n.clone(),
+                        hint: format!("columns are {}", roles::list(&columns)),
+                    })
+            })
+            .collect::<Result<_>>()?,
+    };
+    let features = wanted
+        .par_iter()
+        .map(|name| {
+            decode_feature(column(name)?, &used, options.bins).map_err(|e| polars_err(name, e))
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    Ok(EvalTable {
+        dataset: DatasetInfo {
+            path: path.to_path_buf(),
+            rows: frame.height(),
+            used_rows: used.len(),
+            excluded_null_label: frame.height() - used.len(),
+            sha256,
+        },
+        task,
+        label_column: label_name,
+        id_column: id_name,
+        target,
+        classes,
+        models,
+        features,
+        row_index: used,
+        threshold,
+    })
+}
+
+fn infer_task(label: &Encoded, dtype: &DataType) -> Task {
+    let distinct = label.levels.len();
+    if distinct == 2 {
+        return Task::Binary;
+    }
+    if !dtype.is_primitive_numeric() {
+        return Task::Multiclass;
+    }
+    let integral = label.levels.iter().all(|l| l.parse::<i64>().is_ok());
+    if integral && distinct <= 50 {
+        Task::Multiclass
+    } else {
+        Task::Regression
+    }
+}
+
+fn first_row_with_code_at_least(codes: &[u32], used: &[u32], _min: u32) -> usize {
+    // Codes are sorted levels, so find the first row whose value is a third one in
+    // the order the rows were read.
+    let mut seen: Vec<u32> = Vec::new();
+    for &r in used {
+        let c = codes[r as usize];
+        if !seen.contains(&c) {
+            seen.push(c);
+            if seen.len() == 3 {
+                return r as usize;
+            }
+        }
+    }
+    used[0] as usize
+}
+
+fn preview(levels: &[String]) -> String {
+    let mut s: Vec<String> = levels.iter().take(5).map(|l| format!("{l:?}")).collect();
+    if levels.len() > 5 {
+        s.push("...".into());
+    }
+    s.join(", ")
+}
+
+/// Orders the two binary classes as `[negative, positive]`.
+fn binary_classes(
+    path: &Path,
+    label: &str,
+    mut values: Vec<String>,
+    positive: Option<&str>,
+) -> Result<Vec<String>> {
+    values.sort();
+    if let Some(p) = positive {
+        let Some(i) = values.iter().position(|v| v == p) else {
+            return Err(Error::BadColumn {
+                path: path.to_path_buf(),
+                column: label.to_string(),
+                detail: format!(
+                    "--positive {p:?} is not one of the label's values ({})",
+                    preview(&values)
+                ),
+            });
+        };
+        if values.len() == 1 {
+            return Ok(vec!["(negative)".into(), values.remove(0)]);
+        }
+        let pos = values.remove(i);
+        return Ok(vec![values.remove(0), pos]);
+    }
+    if values.len() == 1 {
+        let v = values.remove(0);
+        return Ok(
+            if POSITIVE_WORDS.contains(&v.to_ascii_lowercase().as_str()) {
+                vec!["(negative)".into(), v]
+            } else {
+                vec![v, "(positive)".into()]
+            },
+        );
+    }
+    if let Some(i) = values
+        .iter()
+        .position(|v| POSITIVE_WORDS.contains(&v.to_ascii_lowercase().as_str()))
+    {
+        let pos = values.remove(i);
+        return Ok(vec![values.remove(0), pos]);
+    }
+    // Lexicographically larger is positive; values are sorted.
+    Ok(values)
+}
+
+fn sort_classes(values: &mut [String], numeric: bool) {
+    if numeric && values.iter().all(|v| v.parse::<f64>().is_ok()) {
+        values.sort_by(|a, b| {
+            let (x, y) = (
+                a.parse::<f64>().unwrap_or(0.0),
+                b.parse::<f64>().unwrap_or(0.0),
+            );
+            x.total_cmp(&y)
+        });
+    } else {
+        values.sort();
+    }
+}
+
+/// For each level of an encoded column, its class code (NULL_CODE if unknown).
+fn level_map(levels: &[String], class_index: &HashMap<&str, u32>) -> Vec<u32> {
+    levels
+        .iter()
+        .map(|l| class_index.get(l.as_str()).copied().unwrap_or(NULL_CODE))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decode_model(
+    path: &Path,
+    frame: &DataFrame,
+    used: &[u32],
+    task: Task,
+    classes: &[String],
+    class_index: &HashMap<&str, u32>,
+    cols: ModelColumns,
+    pred_enc: Option<Encoded>,
+    threshold: f64,
+) -> Result<ModelData> {
+    let polars_err = |column: &str, e: PolarsError| Error::BadColumn {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        detail: e.to_string().lines().next().unwrap_or("").to_string(),
+    };
+    let numeric = |name: &str, what: &str| -> Result<Vec<f64>> {
+        let col = frame.column(name).map_err(|e| polars_err(name, e))?;
+        if !col.dtype().is_primitive_numeric() {
+            return Err(Error::BadColumn {
+                path: path.to_path_buf(),
+                column: name.to_string(),
+                detail: format!("{what} must be numeric, found {}", col.dtype()),
+            });
+        }
+        let v = encode::numeric_values(col).map_err(|e| polars_err(name, e))?;
+        Ok(used.iter().map(|&r| v[r as usize]).collect())
+    };
+    let probability = |name: &str| -> Result<Vec<f64>> {
+        let v = numeric(name, "a probability column")?;
+        if let Some(i) = v
+            .iter()
+            .position(|p| !p.is_nan() && !(0.0..=1.0).contains(p))
+        {
+            return Err(Error::BadValue {
+                path: path.to_path_buf(),
+                column: name.to_string(),
+                row: used[i] as usize + 1,
+                detail: format!("probability {} is outside [0, 1]", v[i]),
+            });
+        }
+        Ok(v)
+    };
+
+    let score = match (&cols.score, task) {
+        (Some(c), Task::Binary) => Some(probability(c)?),
+        (Some(c), _) => {
+            return Err(Error::BadColumn {
+                path: path.to_path_buf(),
+                column: c.clone(),
+                detail: format!(
+                    "a positive-class score is for binary tasks; this task is {}",
+                    task.as_str()
+                ),
+            });
+        }
+        (None, _) => None,
+    };
+    let probs = if cols.probs.is_empty() {
+        None
+    } else {
+        let mut by_class: Vec<Vec<f64>> = vec![vec![0.0; used.len()]; classes.len()];
+        for (class, col) in &cols.probs {
+            let v = probability(col)?;
+            let k = classes
+                .iter()
+                .position(|c| c == class || c.eq_ignore_ascii_case(class))
+                .unwrap_or(0);
+            by_class[k] = v;
+        }
+        Some(by_class)
+    };
+
+    let pred = match task {
+        Task::Regression => {
+            let c = cols.pred.as_deref().unwrap_or_default();
+            Prediction::Values(numeric(c, "a regression prediction")?)
+        }
+        _ => {
+            if let (Some(enc), Some(c)) = (&pred_enc, &cols.pred) {
+                let map = level_map(&enc.levels, class_index);
+                let mut out = Vec::with_capacity(used.len());
+                for &r in used {
+                    let code = enc.codes[r as usize];
+                    if code == NULL_CODE {
+                        out.push(NULL_CODE);
+                        continue;
+                    }
+                    let class = map[code as usize];
+                    if class == NULL_CODE {
+                        return Err(Error::BadValue {
+                            path: path.to_path_buf(),
+                            column: c.clone(),
+                            row: r as usize + 1,
+                            detail: format!(
+                                "prediction {:?} is not one of the label's classes ({})",
+                                enc.levels[code as usize],
+                                preview(classes)
+                            ),
+                        });
+                    }
+                    out.push(class);
+                }
+                Prediction::Classes(out)
+            } else if let Some(s) = &score {
+                Prediction::Classes(
+                    s.iter()
+                        .map(|&p| {
+                            if p.is_nan() {
+                                NULL_CODE
+                            } else {
+                                u32::from(p >= threshold)
+                            }
+                        })
+                        .collect(),
+                )
+            } else if let Some(p) = &probs {
+                Prediction::Classes(argmax(p, used.len()))
+            } else {
+                return Err(Error::MissingColumn {
+                    path: path.to_path_buf(),
+                    column: format!("pred_{}", cols.name),
+                    hint: format!(
+                        "model {:?} has neither a prediction nor a score column",
+                        cols.name
+                    ),
+                });
+            }
+        }
+    };
+    let null_predictions = match &pred {
+        Prediction::Classes(p) => p.iter().filter(|&&c| c == NULL_CODE).count(),
+        Prediction::Values(v) => v.iter().filter(|x| x.is_nan()).count(),
+    };
+    Ok(ModelData {
+        name: cols.name.clone(),
+        columns: cols,
+        pred,
+        score,
+        probs,
+        null_predictions,
+        score_order_cache: std::sync::OnceLock::new(),
+    })
+}
+
+/// The class with the highest probability (first on ties, as numpy's argmax);
+/// a row with any null probability has a null prediction.
+fn argmax(probs: &[Vec<f64>], n: usize) -> Vec<u32> {
+    (0..n)
+        .map(|r| {
+            let mut best = NULL_CODE;
+            let mut best_p = f64::NEG_INFINITY;
+            for (k, col) in probs.iter().enumerate() {
+                let p = col[r];
+                if p.is_nan() {
+                    return NULL_CODE;
+                }
+                if p > best_p {
+                    best_p = p;
+                    best = k as u32;
+                }
+            }
+            best
+        })
+        .collect()
+}
+
+/// Mean length above which a many-valued string column counts as free text.
+const TEXT_MEAN_LEN: f64 = 40.0;
+/// Distinct values above which a long string column counts as free text.
+const TEXT_MIN_DISTINCT: usize = 50;
+
+fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsResult<Feature> {
+    let name = col.name().to_string();
+    let dtype = col.dtype();
+    let all_used = used.len() == col.len();
+    let pick_codes = |codes: Vec<u32>| -> Vec<u32> {
+        if all_used {
+            codes
+        } else {
+            used.iter().map(|&r| codes[r as usize]).collect()
+        }
+    };
+    if dtype.is_primitive_numeric() {
+        let raw = encode::numeric_values(col)?;
+        let values: Vec<f64> = if all_used {
+            raw
+        } else {
+            used.iter().map(|&r| raw[r as usize]).collect()
+        };
+        let codes = encode::quantile_bins(&values, bins);
+        return Ok(Feature {
+            name,
+            kind: FeatureKind::Numeric { values },
+            codes,
+        });
+    }
+    let enc = encode::encode_categorical(col)?;
+    if dtype.is_string() && enc.levels.len() > TEXT_MIN_DISTINCT {
+        let total: usize = enc.levels.iter().map(|l| l.chars().count()).sum();
+        if total as f64 / enc.levels.len() as f64 > TEXT_MEAN_LEN {
+            return Ok(Feature {
+                name,
+                kind: FeatureKind::Text,
+                codes: Encoded::default(),
+            });
+        }
+    }
+    Ok(Feature {
+        name,
+        kind: FeatureKind::Categorical,
+        codes: Encoded {
+            codes: pick_codes(enc.codes),
+            levels: enc.levels,
+        },
+    })
+}

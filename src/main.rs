@@ -1,0 +1,28 @@
+//! The `faultline` binary: parse the command line, run the command, map errors to
+//! the contract's exit codes (2 bad input or usage, 1 anything else).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use faultline::cli::{Cli, Command, run_metrics};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Metrics(args)) => run_metrics(args, &mut std::io::stdout().lock()),
+        None => {
+            eprintln!(
+                "faultline: the workbench window is not part of this build yet; \
+                 try `faultline metrics FILE` (see `faultline --help`)"
+            );
+            return ExitCode::from(1);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("faultline: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

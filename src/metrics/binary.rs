@@ -1,0 +1,326 @@
+//! Binary classification: confusion counts, log loss and Brier in one row pass; ROC
+//! AUC (with DeLong's interval) and average precision for every slice from one
+//! global sort of the scores.
+
+use rayon::prelude::*;
+
+use super::{MetricSet, for_each_slot, stream_id};
+use crate::grouping::{Grouping, SKIP};
+use crate::load::encode::NULL_CODE;
+use crate::load::table::{EvalTable, Prediction, Target};
+use crate::stats::{self, Bootstrap, Z_95};
+
+/// Confusion counts and score sums of one slot. A null prediction is counted as the
+/// wrong class (a false negative for a positive, a false positive for a negative),
+/// so it is an error for every accuracy-type metric.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub tp: u64,
+    pub fp: u64,
+    pub tn: u64,
+    pub fn_: u64,
+    pub nulls: u64,
+    /// Rows with a non-null score, and how many of them are positive.
+    pub scored: u64,
+    pub scored_pos: u64,
+    ll_sum: f64,
+    ll_sq: f64,
+    br_sum: f64,
+    br_sq: f64,
+}
+
+impl Counts {
+    pub fn n(&self) -> u64 {
+        self.tp + self.fp + self.tn + self.fn_
+    }
+    pub fn correct(&self) -> u64 {
+        self.tp + self.tn
+    }
+}
+
+/// sklearn clips probabilities to `[eps, 1 - eps]` with the dtype's machine epsilon.
+const EPS: f64 = f64::EPSILON;
+
+/// Rank statistics of one slot, accumulated while walking the global score order.
+#[derive(Debug, Clone, Copy, Default)]
+struct Rank {
+    tie_p: u64,
+    tie_q: u64,
+    pos_above: u64,
+    neg_above: u64,
+    /// Twice the Mann-Whitney numerator (integer, exact).
+    auc2: u128,
+    ap_sum: f64,
+    v10_sum: f64,
+    v10_sq: f64,
+    v01_sum: f64,
+    v01_sq: f64,
+}
+
+impl Rank {
+    fn flush(&mut self, pos: u64, neg: u64) {
+        let (p, q) = (self.tie_p, self.tie_q);
+        if p + q == 0 {
+            return;
+        }
+        self.auc2 += q as u128 * (2 * self.pos_above as u128 + p as u128);
+        let tp = self.pos_above + p;
+        let fp = self.neg_above + q;
+        if p > 0 {
+            self.ap_sum += p as f64 * tp as f64 / (tp + fp) as f64;
+        }
+        if neg > 0 && p > 0 {
+            let v = (neg as f64 - self.neg_above as f64 - 0.5 * q as f64) / neg as f64;
+            self.v10_sum += p as f64 * v;
+            self.v10_sq += p as f64 * v * v;
+        }
+        if pos > 0 && q > 0 {
+            let v = (self.pos_above as f64 + 0.5 * p as f64) / pos as f64;
+            self.v01_sum += q as f64 * v;
+            self.v01_sq += q as f64 * v * v;
+        }
+        self.pos_above += p;
+        self.neg_above += q;
+        self.tie_p = 0;
+        self.tie_q = 0;
+    }
+}
+
+/// Confusion counts (and score sums) per slot; the last slot is the overall one.
+pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Counts> {
+    let (Target::Classes(y), Prediction::Classes(pred)) =
+        (&table.target, &table.models[model].pred)
+    else {
+        return Vec::new();
+    };
+    let score = table.models[model].score.as_deref();
+    let mut c = vec![Counts::default(); grouping.len() + 1];
+    for_each_slot(grouping, |r, s| {
+        let cell = &mut c[s];
+        let pos = y[r] == 1;
+        match (pred[r], pos) {
+            (NULL_CODE, true) => {
+                cell.fn_ += 1;
+                cell.nulls += 1
+            }
+            (NULL_CODE, false) => {
+                cell.fp += 1;
+                cell.nulls += 1
+            }
+            (1, true) => cell.tp += 1,
+            (1, false) => cell.fp += 1,
+            (_, true) => cell.fn_ += 1,
+            (_, false) => cell.tn += 1,
+        }
+        if let Some(score) = score {
+            let p = score[r];
+            if !p.is_nan() {
+                cell.scored += 1;
+                cell.scored_pos += u64::from(pos);
+                let q = if pos { p } else { 1.0 - p };
+                let ll = -q.clamp(EPS, 1.0 - EPS).ln();
+                let br = (p - if pos { 1.0 } else { 0.0 }).powi(2);
+                cell.ll_sum += ll;
+                cell.ll_sq += ll * ll;
+                cell.br_sum += br;
+                cell.br_sq += br * br;
+            }
+        }
+    });
+    c
+}
+
+/// Row indices of non-null scores, highest score first; computed once per model
+/// and reused for every slice and cohort.
+pub fn score_order(score: &[f64]) -> Vec<u32> {
+    // Probabilities are non-negative, so their bit patterns sort like the values.
+    let mut keys: Vec<u128> = score
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_nan())
+        .map(|(r, p)| (((!p.to_bits()) as u128) << 32) | r as u128)
+        .collect();
+    keys.par_sort_unstable();
+    keys.into_iter().map(|k| k as u32).collect()
+}
+
+fn ranks(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+    counts: &[Counts],
+) -> Option<Vec<Rank>> {
+    let m = &table.models[model];
+    let score = m.score.as_deref()?;
+    let Target::Classes(y) = &table.target else {
+        return None;
+    };
+    let order = m.score_order();
+    let overall = grouping.len();
+    let mut rank = vec![Rank::default(); overall + 1];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut prev = f64::NAN;
+    for &r in order {
+        let r = r as usize;
+        let g = grouping.ids[r];
+        if g == SKIP {
+            continue;
+        }
+        let s = score[r];
+        if s != prev {
+            for &t in &touched {
+                let c = &counts[t];
+                rank[t].flush(c.scored_pos, c.scored - c.scored_pos);
+            }
+            touched.clear();
+            prev = s;
+        }
+        let pos = y[r] == 1;
+        for slot in [g as usize, overall] {
+            let k = &mut rank[slot];
+            if k.tie_p + k.tie_q == 0 {
+                touched.push(slot);
+            }
+            if pos {
+                k.tie_p += 1;
+            } else {
+                k.tie_q += 1;
+            }
+        }
+    }
+    for &t in &touched {
+        let c = &counts[t];
+        rank[t].flush(c.scored_pos, c.scored - c.scored_pos);
+    }
+    Some(rank)
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    // sklearn's zero_division = 0.
+    Some(if b == 0 { 0.0 } else { a as f64 / b as f64 })
+}
+
+fn f1(tp: u64, fp: u64, fn_: u64) -> f64 {
+    let d = 2 * tp + fp + fn_;
+    if d == 0 {
+        0.0
+    } else {
+        2.0 * tp as f64 / d as f64
+    }
+}
+
+/// Every binary metric per slot (groups, then overall).
+pub fn evaluate(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+    boot: Bootstrap,
+) -> Vec<MetricSet> {
+    let counts = counts(table, model, grouping);
+    let ranks = ranks(table, model, grouping, &counts);
+    let has_scores = table.models[model].score.is_some();
+    counts
+        .par_iter()
+        .enumerate()
+        .map(|(slot, c)| {
+            let mut set = MetricSet {
+                n: c.n(),
+                null_predictions: c.nulls,
+                metrics: Vec::new(),
+            };
+            let n = c.n();
+            let acc = if n == 0 {
+                None
+            } else {
+                Some(c.correct() as f64 / n as f64)
+            };
+            set.push("accuracy", acc, stats::wilson(c.correct(), n));
+            set.push(
+                "error_rate",
+                acc.map(|a| 1.0 - a),
+                stats::wilson(n - c.correct(), n),
+            );
+            set.push(
+                "precision",
+                ratio(c.tp, c.tp + c.fp).filter(|_| n > 0),
+                stats::wilson(c.tp, c.tp + c.fp),
+            );
+            set.push(
+                "recall",
+                ratio(c.tp, c.tp + c.fn_).filter(|_| n > 0),
+                stats::wilson(c.tp, c.tp + c.fn_),
+            );
+            let f1_ci = if n == 0 || boot.resamples == 0 {
+                None
+            } else {
+                let mut rng = stats::rng(boot.seed, stream_id(model, slot, 1));
+                let cells = [c.tp, c.fp, c.fn_, c.tn];
+                let mut draw = [0u64; 4];
+                let mut reps: Vec<f64> = (0..boot.resamples)
+                    .map(|_| {
+                        stats::multinomial_resample(&mut rng, &cells, &mut draw);
+                        f1(draw[0], draw[1], draw[2])
+                    })
+                    .collect();
+                stats::percentile_interval(&mut reps)
+            };
+            set.push("f1", (n > 0).then(|| f1(c.tp, c.fp, c.fn_)), f1_ci);
+            set.push(
+                "specificity",
+                ratio(c.tn, c.tn + c.fp).filter(|_| n > 0),
+                stats::wilson(c.tn, c.tn + c.fp),
+            );
+            if has_scores {
+                let pos = c.scored_pos;
+                let neg = c.scored - c.scored_pos;
+                let rank = ranks.as_ref().map(|r| r[slot]).unwrap_or_default();
+                let auc = (pos > 0 && neg > 0)
+                    .then(|| rank.auc2 as f64 / 2.0 / (pos as f64 * neg as f64));
+                let auc_ci = auc.filter(|_| pos >= 2 && neg >= 2).map(|a| {
+                    let s10 = (rank.v10_sq - pos as f64 * a * a) / (pos as f64 - 1.0);
+                    let s01 = (rank.v01_sq - neg as f64 * a * a) / (neg as f64 - 1.0);
+                    let se = (s10.max(0.0) / pos as f64 + s01.max(0.0) / neg as f64).sqrt();
+                    [(a - Z_95 * se).max(0.0), (a + Z_95 * se).min(1.0)]
+                });
+                set.push("roc_auc", auc, auc_ci);
+                let ap = (pos > 0).then(|| rank.ap_sum / pos as f64);
+                set.push(
+                    "average_precision",
+                    ap,
+                    ap.and_then(|a| logit_interval(a, pos)),
+                );
+                let k = c.scored;
+                let mean = |s: f64| (k > 0).then(|| s / k as f64);
+                let ll = mean(c.ll_sum);
+                set.push(
+                    "log_loss",
+                    ll,
+                    ll.and_then(|m| {
+                        stats::t_interval(m, stats::sd_from_sums(k, c.ll_sum, c.ll_sq), k)
+                    }),
+                );
+                let br = mean(c.br_sum);
+                set.push(
+                    "brier",
+                    br,
+                    br.and_then(|m| {
+                        stats::t_interval(m, stats::sd_from_sums(k, c.br_sum, c.br_sq), k)
+                    }),
+                );
+            }
+            set
+        })
+        .collect()
+}
+
+/// The logit interval for average precision (Boyd, Eng and Page, ECML 2013): no
+/// bootstrap of a sorted walk per resample, and it stays inside (0, 1).
+fn logit_interval(ap: f64, positives: u64) -> Option<stats::Interval> {
+    if positives < 2 || ap <= 0.0 || ap >= 1.0 {
+        return None;
+    }
+    let logit = (ap / (1.0 - ap)).ln();
+    let half = Z_95 / (positives as f64 * ap * (1.0 - ap)).sqrt();
+    let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+    Some([expit(logit - half), expit(logit + half)])
+}

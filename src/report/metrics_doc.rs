@@ -1,0 +1,215 @@
+//! The `metrics` JSON document and its text rendering.
+
+use serde_json::{Map, Value, json};
+
+use crate::grouping::Grouping;
+use crate::load::roles::Task;
+use crate::load::table::EvalTable;
+use crate::metrics::{Evaluation, MetricSet, metric_names};
+use crate::report::text::{Table, fmt_ci, fmt_int, fmt_value};
+use crate::stats::Bootstrap;
+
+/// A finite number as JSON, or null (the contract never allows NaN).
+pub fn num(x: Option<f64>) -> Value {
+    match x {
+        Some(v) if v.is_finite() => json!(v),
+        _ => Value::Null,
+    }
+}
+
+/// One `METRICS` object.
+pub fn metric_set_json(set: &MetricSet) -> Value {
+    let mut m = Map::new();
+    m.insert("n".into(), json!(set.n));
+    m.insert("null_predictions".into(), json!(set.null_predictions));
+    let mut ci = Map::new();
+    for metric in &set.metrics {
+        m.insert(metric.name.into(), num(metric.value));
+        ci.insert(
+            metric.name.into(),
+            match metric.ci {
+                Some([lo, hi]) if lo.is_finite() && hi.is_finite() => json!([lo, hi]),
+                _ => Value::Null,
+            },
+        );
+    }
+    m.insert("ci".into(), Value::Object(ci));
+    Value::Object(m)
+}
+
+/// The `dataset` object.
+pub fn dataset_json(table: &EvalTable) -> Value {
+    let d = &table.dataset;
+    json!({
+        "path": d.path.to_string_lossy(),
+        "rows": d.rows,
+        "used_rows": d.used_rows,
+        "excluded_null_label": d.excluded_null_label,
+        "sha256": d.sha256,
+    })
+}
+
+/// The whole `faultline metrics --format json` document.
+pub fn metrics_json(
+    table: &EvalTable,
+    grouping: &Grouping,
+    eval: &Evaluation,
+    boot: Bootstrap,
+) -> Value {
+    let models = table.model_names();
+    let mut overall = Map::new();
+    for (name, set) in models.iter().zip(&eval.overall) {
+        overall.insert(name.clone(), metric_set_json(set));
+    }
+    let slices: Vec<Value> = eval
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, sets)| {
+            let mut slice = Map::new();
+            for (col, value) in grouping.describe(table, g) {
+                slice.insert(col.into(), json!(value));
+            }
+            let mut per_model = Map::new();
+            for (name, set) in models.iter().zip(sets) {
+                per_model.insert(name.clone(), metric_set_json(set));
+            }
+            json!({"slice": slice, "n": grouping.sizes[g], "models": per_model})
+        })
+        .collect();
+    let mut doc = json!({
+        "dataset": dataset_json(table),
+        "task": table.task.as_str(),
+        "models": models,
+        "overall": overall,
+        "slices": slices,
+    });
+    if let Value::Object(m) = &mut doc {
+        m.insert("label".into(), json!(table.label_column));
+        if table.task != Task::Regression {
+            m.insert("classes".into(), json!(table.classes));
+        }
+        if table.task == Task::Binary {
+            m.insert("positive_class".into(), json!(table.classes.get(1)));
+            m.insert("threshold".into(), json!(table.threshold));
+        }
+        m.insert(
+            "by".into(),
+            json!(
+                grouping
+                    .features
+                    .iter()
+                    .map(|&f| &table.features[f].name)
+                    .collect::<Vec<_>>()
+            ),
+        );
+        m.insert(
+            "bootstrap".into(),
+            json!({"resamples": boot.resamples, "seed": boot.seed}),
+        );
+    }
+    doc
+}
+
+/// Metrics shown in the text tables of slices (all of them are in the JSON).
+fn slice_columns(task: Task, has_scores: bool) -> Vec<&'static str> {
+    match task {
+        Task::Binary if has_scores => vec!["accuracy", "precision", "recall", "f1", "roc_auc"],
+        Task::Binary => vec!["accuracy", "precision", "recall", "f1"],
+        Task::Multiclass => vec!["accuracy", "macro_f1", "weighted_f1"],
+        Task::Regression => vec!["mae", "rmse", "r2", "mean_error"],
+    }
+}
+
+/// The human-readable report of `faultline metrics`.
+pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -> String {
+    let d = &table.dataset;
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", d.path.display()));
+    let mut facts = vec![
+        table.task.as_str().to_string(),
+        format!("{} rows", fmt_int(d.rows as u64)),
+        format!("{} used", fmt_int(d.used_rows as u64)),
+        format!(
+            "{} excluded (null label)",
+            fmt_int(d.excluded_null_label as u64)
+        ),
+        format!("label {:?}", table.label_column),
+    ];
+    if table.task == Task::Binary {
+        facts.push(format!("positive class {:?}", table.classes[1]));
+        facts.push(format!("threshold {}", table.threshold));
+    }
+    if table.task == Task::Multiclass {
+        facts.push(format!("{} classes", table.classes.len()));
+    }
+    out.push_str(&facts.join(" · "));
+    out.push_str("\n\nOverall (95% intervals)\n");
+    let has_scores = table.models.iter().any(|m| m.score.is_some());
+    let mut t = Table::new(
+        std::iter::once("metric".to_string())
+            .chain(table.models.iter().map(|m| m.name.clone()))
+            .collect(),
+    );
+    t.row(
+        std::iter::once("n".to_string())
+            .chain(eval.overall.iter().map(|s| fmt_int(s.n)))
+            .collect(),
+    );
+    t.row(
+        std::iter::once("null predictions".to_string())
+            .chain(eval.overall.iter().map(|s| fmt_int(s.null_predictions)))
+            .collect(),
+    );
+    for name in metric_names(table.task, has_scores) {
+        t.row(
+            std::iter::once(name.to_string())
+                .chain(eval.overall.iter().map(|s| match s.get(name) {
+                    Some(m) => format!("{} {}", fmt_value(m.value), fmt_ci(m.ci)),
+                    None => "-".into(),
+                }))
+                .collect(),
+        );
+    }
+    out.push_str(&t.render());
+    if grouping.features.is_empty() {
+        return out;
+    }
+    let names: Vec<&str> = grouping
+        .features
+        .iter()
+        .map(|&f| table.features[f].name.as_str())
+        .collect();
+    let cols = slice_columns(table.task, has_scores);
+    for (mi, model) in table.models.iter().enumerate() {
+        out.push_str(&format!(
+            "\nModel {} by {}\n",
+            model.name,
+            names.join(" × ")
+        ));
+        let mut header: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        header.push("n".into());
+        for c in &cols {
+            header.push(c.to_string());
+        }
+        let first = cols[0];
+        header.push(format!("{first} 95% CI"));
+        let mut t = Table::new(header).left_aligned(names.len());
+        for (g, sets) in eval.groups.iter().enumerate() {
+            let set = &sets[mi];
+            let mut row: Vec<String> = grouping
+                .describe(table, g)
+                .into_iter()
+                .map(|(_, v)| v.to_string())
+                .collect();
+            row.push(fmt_int(set.n));
+            for c in &cols {
+                row.push(fmt_value(set.value(c)));
+            }
+            row.push(fmt_ci(set.get(first).and_then(|m| m.ci)));
+            t.row(row);
+        }
+        out.push_str(&t.render());
+    }
+    out
+}

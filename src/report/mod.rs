@@ -1,0 +1,5 @@
+//! Output documents: the contract's JSON (section 3) and aligned text tables for
+//! people. Both are built from engine results only.
+
+pub mod metrics_doc;
+pub mod text;

@@ -1,0 +1,101 @@
+//! Aligned plain-text tables and number formatting for terminal output.
+
+/// A table of strings; the first column is left-aligned, the rest right-aligned.
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    left: usize,
+}
+
+impl Table {
+    pub fn new(header: Vec<String>) -> Table {
+        Table {
+            header,
+            rows: Vec::new(),
+            left: 1,
+        }
+    }
+
+    /// Left-aligns the first `n` columns (slice values) instead of only the first.
+    pub fn left_aligned(mut self, n: usize) -> Table {
+        self.left = n;
+        self
+    }
+
+    pub fn row(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    pub fn render(&self) -> String {
+        let cols = self.header.len();
+        let mut width = vec![0usize; cols];
+        for r in std::iter::once(&self.header).chain(&self.rows) {
+            for (i, c) in r.iter().enumerate().take(cols) {
+                width[i] = width[i].max(c.chars().count());
+            }
+        }
+        let line = |r: &Vec<String>| -> String {
+            let cells: Vec<String> = (0..cols)
+                .map(|i| {
+                    let c = r.get(i).map(String::as_str).unwrap_or("");
+                    if i < self.left {
+                        format!("{c:<w$}", w = width[i])
+                    } else {
+                        format!("{c:>w$}", w = width[i])
+                    }
+                })
+                .collect();
+            cells.join("  ").trim_end().to_string() + "\n"
+        };
+        let mut out = line(&self.header);
+        let total: usize = width.iter().sum::<usize>() + 2 * cols.saturating_sub(1);
+        out.push_str(&"─".repeat(total));
+        out.push('\n');
+        for r in &self.rows {
+            out.push_str(&line(r));
+        }
+        out
+    }
+}
+
+/// A metric value with four decimals, `-` where undefined.
+pub fn fmt_value(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{x:.4}"),
+        _ => "-".into(),
+    }
+}
+
+/// An interval as `[lo, hi]`, empty where there is none.
+pub fn fmt_ci(ci: Option<[f64; 2]>) -> String {
+    match ci {
+        Some([lo, hi]) => format!("[{lo:.4}, {hi:.4}]"),
+        None => String::new(),
+    }
+}
+
+/// An integer with thousands separators.
+pub fn fmt_int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(fmt_int(1234567), "1,234,567");
+        assert_eq!(fmt_int(12), "12");
+        assert_eq!(fmt_value(None), "-");
+        assert_eq!(fmt_ci(Some([0.1, 0.25])), "[0.1000, 0.2500]");
+    }
+}

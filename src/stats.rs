@@ -1,0 +1,156 @@
+//! Interval and test statistics shared by metrics, discovery and comparison.
+//! Each function mirrors a named reference (statsmodels, numpy) closely enough to
+//! agree to 1e-9.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Binomial, Distribution};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// The two-sided 95% normal critical value, `scipy.stats.norm.isf(0.025)`.
+pub const Z_95: f64 = 1.959_963_984_540_054_5;
+
+/// A closed interval `[lo, hi]`.
+pub type Interval = [f64; 2];
+
+/// Wilson score interval, as statsmodels `proportion_confint(count, nobs, 0.05, "wilson")`.
+pub fn wilson(count: u64, nobs: u64) -> Option<Interval> {
+    if nobs == 0 {
+        return None;
+    }
+    let n = nobs as f64;
+    let q = count as f64 / n;
+    let crit2 = Z_95 * Z_95;
+    let denom = 1.0 + crit2 / n;
+    let center = (q + crit2 / (2.0 * n)) / denom;
+    let dist = Z_95 * (q * (1.0 - q) / n + crit2 / (4.0 * n * n)).sqrt() / denom;
+    Some([center - dist, center + dist])
+}
+
+/// Student t interval for a mean from its sample standard deviation (ddof = 1).
+pub fn t_interval(mean: f64, sd: f64, n: u64) -> Option<Interval> {
+    if n < 2 || !sd.is_finite() || !mean.is_finite() {
+        return None;
+    }
+    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
+        .ok()?
+        .inverse_cdf(0.975);
+    let half = t * sd / (n as f64).sqrt();
+    Some([mean - half, mean + half])
+}
+
+/// Sample standard deviation (ddof = 1) from a sum and a sum of squares around the mean.
+pub fn sd_from_sums(n: u64, sum: f64, sum_sq: f64) -> f64 {
+    if n < 2 {
+        return f64::NAN;
+    }
+    let nf = n as f64;
+    let mean = sum / nf;
+    ((sum_sq - nf * mean * mean).max(0.0) / (nf - 1.0)).sqrt()
+}
+
+/// The deterministic random stream for one computation: the same seed and stream
+/// give the same draws on every machine.
+pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::seed_from_u64(seed);
+    r.set_stream(stream);
+    r
+}
+
+/// Draws cell counts from a multinomial with `n` trials and the given cell counts as
+/// probabilities: a bootstrap resample of rows summarised as a contingency table.
+pub fn multinomial_resample(rng: &mut ChaCha8Rng, cells: &[u64], out: &mut [u64]) {
+    let mut remaining_n: u64 = cells.iter().sum();
+    let mut remaining_mass = remaining_n as f64;
+    for (i, (&c, o)) in cells.iter().zip(out.iter_mut()).enumerate() {
+        if remaining_n == 0 || c == 0 {
+            *o = 0;
+            continue;
+        }
+        if i == cells.len() - 1 || c as f64 >= remaining_mass {
+            *o = remaining_n;
+        } else {
+            let p = (c as f64 / remaining_mass).clamp(0.0, 1.0);
+            *o = Binomial::new(remaining_n, p)
+                .map(|b| b.sample(rng))
+                .unwrap_or(0);
+        }
+        remaining_n -= *o;
+        remaining_mass -= c as f64;
+    }
+}
+
+/// numpy's default (linear) percentile of unsorted values; NaNs are dropped.
+pub fn percentile(values: &mut [f64], q: f64) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable_by(f64::total_cmp);
+    Some(crate::load::encode::quantile_sorted(&v, q))
+}
+
+/// The 95% percentile interval of bootstrap replicates.
+pub fn percentile_interval(replicates: &mut [f64]) -> Option<Interval> {
+    let lo = percentile(replicates, 0.025)?;
+    let hi = percentile(replicates, 0.975)?;
+    Some([lo, hi])
+}
+
+/// Default bootstrap settings (contract section 4: 1,000 resamples, seeded).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Bootstrap {
+    pub resamples: usize,
+    pub seed: u64,
+}
+
+impl Default for Bootstrap {
+    fn default() -> Self {
+        Bootstrap {
+            resamples: 1000,
+            seed: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_statsmodels() {
+        // statsmodels.stats.proportion.proportion_confint(7, 20, method="wilson")
+        // -> (0.18119182410108203, 0.5671457233147638)
+        let [lo, hi] = wilson(7, 20).unwrap();
+        assert!((lo - 0.18119182410108203).abs() < 1e-12, "{lo}");
+        assert!((hi - 0.5671457233147638).abs() < 1e-12, "{hi}");
+        assert_eq!(wilson(0, 0), None);
+    }
+
+    #[test]
+    fn t_interval_matches_scipy() {
+        // scipy.stats.t.interval(0.95, df=9, loc=2.0, scale=1.5/sqrt(10))
+        // -> (0.9269646410440029, 3.0730353589559973)
+        let [lo, hi] = t_interval(2.0, 1.5, 10).unwrap();
+        assert!((lo - 0.9269646410440029).abs() < 1e-9, "{lo}");
+        assert!((hi - 3.0730353589559973).abs() < 1e-9, "{hi}");
+    }
+
+    #[test]
+    fn multinomial_keeps_the_total_and_is_seeded() {
+        let cells = [50, 0, 30, 20];
+        let mut a = [0u64; 4];
+        let mut b = [0u64; 4];
+        multinomial_resample(&mut rng(7, 1), &cells, &mut a);
+        multinomial_resample(&mut rng(7, 1), &cells, &mut b);
+        assert_eq!(a, b);
+        assert_eq!(a.iter().sum::<u64>(), 100);
+        assert_eq!(a[1], 0);
+    }
+
+    #[test]
+    fn percentile_is_numpys_linear() {
+        // numpy.percentile([1, 2, 3, 4], 25) == 1.75
+        assert_eq!(percentile(&mut [4.0, 1.0, 3.0, 2.0], 0.25), Some(1.75));
+    }
+}
