@@ -108,6 +108,9 @@ pub struct MetricsArgs {
     /// Bootstrap resamples for intervals without a closed form, e.g. `--resamples 2000`.
     #[arg(long, default_value_t = 1000)]
     pub resamples: usize,
+    /// Print the time of each phase and the size of the columns read to stderr (for benchmarks).
+    #[arg(long, hide = true)]
+    pub timings: bool,
 }
 
 fn parse_task(s: &str) -> std::result::Result<Task, String> {
@@ -141,7 +144,9 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     };
     let loaded = load::load(&args.file, &mapping, &options)?;
     let table = loaded.table;
+    let frame_bytes = loaded.frame.estimated_size();
     drop(loaded.frame);
+    let compute_start = std::time::Instant::now();
     let features = args
         .by
         .iter()
@@ -153,6 +158,7 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
         seed: args.seed,
     };
     let eval = evaluate(&table, &grouping, boot);
+    let compute_time = compute_start.elapsed();
     let text = match args.format {
         Format::Json => {
             let doc = metrics_doc::metrics_json(&table, &grouping, &eval, boot);
@@ -162,5 +168,14 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     };
     // A closed pipe (`| head`) is not an error worth a message.
     let _ = out.write_all(text.as_bytes());
+    if args.timings {
+        eprintln!(
+            "timings: read {:.1} ms, decode {:.1} ms, compute {:.1} ms; columns read: {:.1} MB",
+            loaded.read_time.as_secs_f64() * 1e3,
+            loaded.decode_time.as_secs_f64() * 1e3,
+            compute_time.as_secs_f64() * 1e3,
+            frame_bytes as f64 / 1e6
+        );
+    }
     Ok(())
 }

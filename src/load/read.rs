@@ -61,8 +61,16 @@ impl Format {
 /// Rows read for CSV type inference before a full-file retry.
 const CSV_INFER_ROWS: usize = 10_000;
 
+/// Chooses the columns to read from the file's column names.
+pub type Selector<'a> = &'a dyn Fn(&[String]) -> Vec<String>;
+
 /// Reads the whole file. An empty file or one without data rows is an error.
 pub fn read_frame(path: &Path) -> Result<DataFrame> {
+    read_frame_projected(path, None)
+}
+
+/// Reads the file; for Parquet and Arrow IPC only the columns `select` keeps.
+pub fn read_frame_projected(path: &Path, select: Option<Selector>) -> Result<DataFrame> {
     let format = Format::from_path(path)?;
     let meta = std::fs::metadata(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -97,9 +105,19 @@ pub fn read_frame(path: &Path) -> Result<DataFrame> {
                 Err(_) => read_csv(path, sep, None).map_err(unreadable)?,
             }
         }
-        Format::Parquet => ParquetReader::new(open(path)?)
-            .finish()
-            .map_err(unreadable)?,
+        Format::Parquet => {
+            let mut reader = ParquetReader::new(open(path)?);
+            if let Some(select) = select {
+                let names: Vec<String> = reader
+                    .schema()
+                    .map_err(unreadable)?
+                    .iter_names()
+                    .map(|n| n.to_string())
+                    .collect();
+                reader = reader.with_columns(Some(select(&names)));
+            }
+            reader.finish().map_err(unreadable)?
+        }
         Format::Json => JsonReader::new(open(path)?)
             .with_json_format(JsonFormat::Json)
             .finish()
@@ -108,7 +126,19 @@ pub fn read_frame(path: &Path) -> Result<DataFrame> {
             .with_json_format(JsonFormat::JsonLines)
             .finish()
             .map_err(unreadable)?,
-        Format::Ipc => IpcReader::new(open(path)?).finish().map_err(unreadable)?,
+        Format::Ipc => {
+            let mut reader = IpcReader::new(open(path)?);
+            if let Some(select) = select {
+                let names: Vec<String> = reader
+                    .schema()
+                    .map_err(unreadable)?
+                    .iter_names()
+                    .map(|n| n.to_string())
+                    .collect();
+                reader = reader.with_columns(Some(select(&names)));
+            }
+            reader.finish().map_err(unreadable)?
+        }
     };
     if df.height() == 0 {
         return Err(Error::Empty {

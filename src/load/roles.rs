@@ -308,6 +308,38 @@ pub fn model_columns(
     Ok(models)
 }
 
+/// True for a column whose name marks it as some model's output.
+fn is_model_like(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    UNNAMED_PRED.contains(&lower.as_str())
+        || UNNAMED_SCORE.contains(&lower.as_str())
+        || strip_affix(name, PRED_PREFIXES, PRED_SUFFIXES).is_some()
+        || strip_affix(name, SCORE_PREFIXES, SCORE_SUFFIXES).is_some()
+}
+
+/// The columns a computation over `features` needs: the label, every model-like
+/// column and the features. Lets columnar formats skip the rest (an id column of a
+/// million unique strings, say). Falls back to every column when the label cannot
+/// be resolved, so that decoding reports the problem.
+pub fn needed_columns(path: &Path, names: &[String], mapping: &Mapping, features: &[String]) -> Vec<String> {
+    let Ok(label) = label_column(path, names, mapping) else {
+        return names.to_vec();
+    };
+    let mut keep: Vec<&str> = vec![label.as_str()];
+    for (_, c) in mapping.preds.iter().chain(&mapping.scores) {
+        keep.extend(find_column(names, c));
+    }
+    keep.extend(names.iter().map(String::as_str).filter(|c| is_model_like(c)));
+    for f in features {
+        keep.extend(find_column(names, f));
+    }
+    names
+        .iter()
+        .filter(|n| keep.contains(&n.as_str()))
+        .cloned()
+        .collect()
+}
+
 /// Splits `NAME_C` where `C` is one of the classes (longest class first, so a
 /// class name holding `_` still matches).
 fn split_model_class<'a>(rest: &'a str, classes: &[String]) -> Option<(&'a str, &'a str)> {

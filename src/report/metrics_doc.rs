@@ -189,11 +189,12 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
         ));
         let mut header: Vec<String> = names.iter().map(|s| s.to_string()).collect();
         header.push("n".into());
-        for c in &cols {
+        let first = cols[0];
+        header.push(first.to_string());
+        header.push("95% CI".into());
+        for c in &cols[1..] {
             header.push(c.to_string());
         }
-        let first = cols[0];
-        header.push(format!("{first} 95% CI"));
         let mut t = Table::new(header).left_aligned(names.len());
         for (g, sets) in eval.groups.iter().enumerate() {
             let set = &sets[mi];
@@ -203,10 +204,11 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
                 .map(|(_, v)| v.to_string())
                 .collect();
             row.push(fmt_int(set.n));
-            for c in &cols {
+            row.push(fmt_value(set.value(first)));
+            row.push(fmt_ci(set.get(first).and_then(|m| m.ci)));
+            for c in &cols[1..] {
                 row.push(fmt_value(set.value(c)));
             }
-            row.push(fmt_ci(set.get(first).and_then(|m| m.ci)));
             t.row(row);
         }
         out.push_str(&t.render());

@@ -115,3 +115,13 @@ fn table_output_is_aligned_and_names_every_model() {
     assert!(run.stdout.contains("Model gbm by sex"));
     assert!(run.stdout.contains("roc_auc"));
 }
+
+#[test]
+fn roc_auc_interval_is_delongs() {
+    // python3 tests/reference/delong.py -> 0.9058098397778958 0.899626743129373 0.9119929364264185
+    let doc = json(&["metrics", "sample_data/adult_models.csv"]);
+    let m = &doc["overall"]["logreg"];
+    close("auc", &m["roc_auc"], &serde_json::json!(0.9058098397778958));
+    close("auc lo", &m["ci"]["roc_auc"][0], &serde_json::json!(0.899626743129373));
+    close("auc hi", &m["ci"]["roc_auc"][1], &serde_json::json!(0.9119929364264185));
+}
