@@ -93,11 +93,11 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
         Some(space) if space <= 1 << 22 => {
             // Dense: count keys, then number the occurring ones in key order.
             let mut slot = vec![u32::MAX; space as usize];
-            for r in 0..n {
+            for (r, id) in ids.iter_mut().enumerate() {
                 if in_cohort(r) {
                     let k = key_of(r) as usize;
                     slot[k] = 0;
-                    ids[r] = k as u32;
+                    *id = k as u32;
                 }
             }
             order_keys = Vec::new();
@@ -116,7 +116,7 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
         _ => {
             let mut map: HashMap<u128, u32, RandomState> = HashMap::default();
             let mut keys128: Vec<u128> = Vec::new();
-            for r in 0..n {
+            for (r, id) in ids.iter_mut().enumerate() {
                 if !in_cohort(r) {
                     continue;
                 }
@@ -126,7 +126,7 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
                         + digit(table.features[f].codes.codes[r], radix) as u128;
                 }
                 let next = keys128.len() as u32;
-                ids[r] = *map.entry(key).or_insert_with(|| {
+                *id = *map.entry(key).or_insert_with(|| {
                     keys128.push(key);
                     next
                 });

@@ -41,6 +41,11 @@ pub fn number_text(x: f64) -> String {
 pub fn encode_categorical(col: &Column) -> PolarsResult<Encoded> {
     let s = col.as_materialized_series();
     let dtype = s.dtype();
+    if dtype.is_integer()
+        && let Some(e) = encode_small_ints(s)?
+    {
+        return Ok(e);
+    }
     if dtype.is_primitive_numeric() {
         let f = s.cast(&DataType::Float64)?;
         let ca = f.f64()?;
@@ -77,11 +82,10 @@ pub fn encode_categorical(col: &Column) -> PolarsResult<Encoded> {
                 Some(true) => 1,
             })
             .collect();
-        Ok(Encoded {
+        Ok(drop_unused(Encoded {
             codes,
             levels: vec!["false".into(), "true".into()],
-        })
-        .map(drop_unused)
+        }))
     } else {
         let owned;
         let ca = if dtype.is_string() {
@@ -110,6 +114,42 @@ pub fn encode_categorical(col: &Column) -> PolarsResult<Encoded> {
             .collect();
         Ok(remap(codes, &order, levels))
     }
+}
+
+/// Integer columns with a small range (labels, predicted classes, flags) are coded
+/// through a dense table instead of a hash map: one array read per row.
+fn encode_small_ints(s: &Series) -> PolarsResult<Option<Encoded>> {
+    const MAX_RANGE: i64 = 1 << 16;
+    let i = s.cast(&DataType::Int64)?;
+    let ca = i.i64()?;
+    let (Some(min), Some(max)) = (ca.min(), ca.max()) else {
+        return Ok(None);
+    };
+    if max.saturating_sub(min) >= MAX_RANGE {
+        return Ok(None);
+    }
+    let mut seen = vec![false; (max - min + 1) as usize];
+    for arr in ca.downcast_iter() {
+        for v in arr.iter().flatten() {
+            seen[(*v - min) as usize] = true;
+        }
+    }
+    let mut code_of = vec![NULL_CODE; seen.len()];
+    let mut levels = Vec::new();
+    for (k, &present) in seen.iter().enumerate() {
+        if present {
+            code_of[k] = levels.len() as u32;
+            levels.push((min + k as i64).to_string());
+        }
+    }
+    let mut codes = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        codes.extend(arr.iter().map(|v| match v {
+            Some(v) => code_of[(*v - min) as usize],
+            None => NULL_CODE,
+        }));
+    }
+    Ok(Some(Encoded { codes, levels }))
 }
 
 /// Renumbers codes so that `order[new] = old`.
@@ -258,7 +298,7 @@ pub fn short_number(x: f64, digits: usize) -> String {
     }
     let magnitude = x.abs().log10().floor() as i32;
     let decimals = (digits as i32 - 1 - magnitude).max(0) as usize;
-    if magnitude >= 15 || magnitude < -5 {
+    if !(-5..15).contains(&magnitude) {
         return format!("{x:.*e}", digits.saturating_sub(1));
     }
     let s = format!("{x:.decimals$}");

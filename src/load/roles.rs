@@ -321,7 +321,12 @@ fn is_model_like(name: &str) -> bool {
 /// column and the features. Lets columnar formats skip the rest (an id column of a
 /// million unique strings, say). Falls back to every column when the label cannot
 /// be resolved, so that decoding reports the problem.
-pub fn needed_columns(path: &Path, names: &[String], mapping: &Mapping, features: &[String]) -> Vec<String> {
+pub fn needed_columns(
+    path: &Path,
+    names: &[String],
+    mapping: &Mapping,
+    features: &[String],
+) -> Vec<String> {
     let Ok(label) = label_column(path, names, mapping) else {
         return names.to_vec();
     };
@@ -329,7 +334,12 @@ pub fn needed_columns(path: &Path, names: &[String], mapping: &Mapping, features
     for (_, c) in mapping.preds.iter().chain(&mapping.scores) {
         keep.extend(find_column(names, c));
     }
-    keep.extend(names.iter().map(String::as_str).filter(|c| is_model_like(c)));
+    keep.extend(
+        names
+            .iter()
+            .map(String::as_str)
+            .filter(|c| is_model_like(c)),
+    );
     for f in features {
         keep.extend(find_column(names, f));
     }

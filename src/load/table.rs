@@ -11,6 +11,7 @@ use super::encode::{self, Encoded, MISSING, NULL_CODE};
 use super::read;
 use super::roles::{self, Mapping, ModelColumns, Task};
 use crate::error::{Error, Result};
+use crate::metrics::binary::RankedRow;
 
 /// Where the data came from and how many rows were used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -49,18 +50,17 @@ pub struct ModelData {
     pub probs: Option<Vec<Vec<f64>>>,
     pub null_predictions: usize,
     /// Rows by descending score, built on first use and shared by every slice.
-    pub score_order_cache: std::sync::OnceLock<Vec<u32>>,
+    pub score_order_cache: std::sync::OnceLock<Vec<RankedRow>>,
 }
 
 impl ModelData {
-    /// Row indices of non-null scores, highest first (empty without a score).
-    pub fn score_order(&self) -> &[u32] {
-        self.score_order_cache.get_or_init(|| {
-            self.score
-                .as_deref()
-                .map(crate::metrics::binary::score_order)
-                .unwrap_or_default()
-        })
+    /// Rows with a non-null score, highest first (empty without a score).
+    pub fn score_order(&self, target: &Target) -> &[RankedRow] {
+        self.score_order_cache
+            .get_or_init(|| match (&self.score, target) {
+                (Some(score), Target::Classes(y)) => crate::metrics::binary::score_order(score, y),
+                _ => Vec::new(),
+            })
     }
 }
 
@@ -223,10 +223,8 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     });
     let (frame, sha) = std::thread::scope(|s| {
         let hash = s.spawn(|| read::sha256_file(path));
-        let frame = read::read_frame_projected(
-            path,
-            selector.as_ref().map(|f| f as read::Selector),
-        );
+        let frame =
+            read::read_frame_projected(path, selector.as_ref().map(|f| f as read::Selector));
         let sha = hash
             .join()
             .unwrap_or_else(|_| Ok(String::from("unavailable")));
@@ -363,7 +361,7 @@ pub fn decode(
 
     // Decode every model's prediction column once.
     let pred_enc: Vec<Option<Encoded>> = model_cols
-        .iter()
+        .par_iter()
         .map(|m| match (&m.pred, task) {
             (Some(c), Task::Binary | Task::Multiclass) => encode::encode_categorical(column(c)?)
                 .map(Some)
@@ -423,7 +421,7 @@ pub fn decode(
     };
 
     let models = model_cols
-        .into_iter()
+        .into_par_iter()
         .zip(pred_enc)
         .map(|(cols, enc)| {
             decode_model(
@@ -625,6 +623,9 @@ fn decode_model(
             });
         }
         let v = encode::numeric_values(col).map_err(|e| polars_err(name, e))?;
+        if v.len() == used.len() {
+            return Ok(v);
+        }
         Ok(used.iter().map(|&r| v[r as usize]).collect())
     };
     let probability = |name: &str| -> Result<Vec<f64>> {

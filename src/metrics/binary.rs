@@ -130,9 +130,19 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
     c
 }
 
-/// Row indices of non-null scores, highest score first; computed once per model
-/// and reused for every slice and cohort.
-pub fn score_order(score: &[f64]) -> Vec<u32> {
+/// One scored row in descending score order. The score and label travel with the
+/// row so the per-slice walk reads them sequentially; only the row's group id is
+/// looked up.
+#[derive(Debug, Clone, Copy)]
+pub struct RankedRow {
+    pub score: f64,
+    pub row: u32,
+    pub positive: bool,
+}
+
+/// Rows with a non-null score, highest score first; computed once per model and
+/// reused for every slice and cohort.
+pub fn score_order(score: &[f64], y: &[u32]) -> Vec<RankedRow> {
     // Probabilities are non-negative, so their bit patterns sort like the values.
     let mut keys: Vec<u128> = score
         .iter()
@@ -141,7 +151,16 @@ pub fn score_order(score: &[f64]) -> Vec<u32> {
         .map(|(r, p)| (((!p.to_bits()) as u128) << 32) | r as u128)
         .collect();
     keys.par_sort_unstable();
-    keys.into_iter().map(|k| k as u32).collect()
+    keys.into_iter()
+        .map(|k| {
+            let row = k as u32;
+            RankedRow {
+                score: f64::from_bits(!((k >> 32) as u64)),
+                row,
+                positive: y[row as usize] == 1,
+            }
+        })
+        .collect()
 }
 
 fn ranks(
@@ -151,22 +170,18 @@ fn ranks(
     counts: &[Counts],
 ) -> Option<Vec<Rank>> {
     let m = &table.models[model];
-    let score = m.score.as_deref()?;
-    let Target::Classes(y) = &table.target else {
-        return None;
-    };
-    let order = m.score_order();
+    m.score.as_ref()?;
+    let order = m.score_order(&table.target);
     let overall = grouping.len();
     let mut rank = vec![Rank::default(); overall + 1];
     let mut touched: Vec<usize> = Vec::new();
     let mut prev = f64::NAN;
-    for &r in order {
-        let r = r as usize;
-        let g = grouping.ids[r];
+    for ranked in order {
+        let g = grouping.ids[ranked.row as usize];
         if g == SKIP {
             continue;
         }
-        let s = score[r];
+        let s = ranked.score;
         if s != prev {
             for &t in &touched {
                 let c = &counts[t];
@@ -175,7 +190,7 @@ fn ranks(
             touched.clear();
             prev = s;
         }
-        let pos = y[r] == 1;
+        let pos = ranked.positive;
         for slot in [g as usize, overall] {
             let k = &mut rank[slot];
             if k.tie_p + k.tie_q == 0 {

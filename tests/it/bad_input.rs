@@ -7,8 +7,16 @@ use crate::{faultline, repo, scratch};
 
 fn fails(args: &[&str], needles: &[&str]) {
     let run = faultline(args);
-    assert_eq!(run.code, 2, "faultline {args:?}: expected exit 2, got {} ({})", run.code, run.stderr);
-    assert!(run.stdout.is_empty(), "nothing on stdout on failure: {}", run.stdout);
+    assert_eq!(
+        run.code, 2,
+        "faultline {args:?}: expected exit 2, got {} ({})",
+        run.code, run.stderr
+    );
+    assert!(
+        run.stdout.is_empty(),
+        "nothing on stdout on failure: {}",
+        run.stdout
+    );
     let msg = run.stderr.trim();
     assert_eq!(msg.lines().count(), 1, "one-line message: {msg}");
     assert!(!msg.contains("panicked"), "{msg}");
@@ -21,9 +29,18 @@ fn fails(args: &[&str], needles: &[&str]) {
 fn missing_column() {
     let csv = repo("sample_data/intent.csv");
     let p = csv.to_str().unwrap();
-    fails(&["metrics", p, "--label", "nope"], &["intent.csv", "\"nope\""]);
-    fails(&["metrics", p, "--by", "colour"], &["intent.csv", "\"colour\""]);
-    fails(&["metrics", p, "--pred", "x=missing_col"], &["intent.csv", "\"missing_col\""]);
+    fails(
+        &["metrics", p, "--label", "nope"],
+        &["intent.csv", "\"nope\""],
+    );
+    fails(
+        &["metrics", p, "--by", "colour"],
+        &["intent.csv", "\"colour\""],
+    );
+    fails(
+        &["metrics", p, "--pred", "x=missing_col"],
+        &["intent.csv", "\"missing_col\""],
+    );
 }
 
 #[test]
@@ -31,10 +48,16 @@ fn no_label_or_no_model_columns() {
     let dir = scratch("nolabel");
     let f = dir.join("nolabel.csv");
     fs::write(&f, "a,b\n1,2\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["nolabel.csv", "no label column"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["nolabel.csv", "no label column"],
+    );
     let f = dir.join("nomodel.csv");
     fs::write(&f, "label,b\n1,2\n0,3\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["nomodel.csv", "no model columns"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["nomodel.csv", "no model columns"],
+    );
 }
 
 #[test]
@@ -46,7 +69,12 @@ fn unknown_model_is_named_with_the_known_ones() {
     )
     .unwrap();
     let err = loaded.table.model_index("gpt9").unwrap_err().to_string();
-    assert!(err.contains("churn.parquet") && err.contains("\"gpt9\"") && err.contains("baseline, candidate"), "{err}");
+    assert!(
+        err.contains("churn.parquet")
+            && err.contains("\"gpt9\"")
+            && err.contains("baseline, candidate"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -54,11 +82,20 @@ fn label_that_does_not_fit_the_task() {
     let dir = scratch("task");
     let f = dir.join("three.csv");
     fs::write(&f, "label,pred_m\na,a\nb,b\nb,a\nc,c\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap(), "--task", "binary"], &["three.csv", "\"label\"", "row 4", "binary"]);
-    fails(&["metrics", f.to_str().unwrap(), "--task", "regression"], &["three.csv", "\"label\"", "row 1", "not a number"]);
+    fails(
+        &["metrics", f.to_str().unwrap(), "--task", "binary"],
+        &["three.csv", "\"label\"", "row 4", "binary"],
+    );
+    fails(
+        &["metrics", f.to_str().unwrap(), "--task", "regression"],
+        &["three.csv", "\"label\"", "row 1", "not a number"],
+    );
     let f = dir.join("frac.csv");
     fs::write(&f, "label,pred_m\n1,1\n2,2\n2.5,2\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap(), "--task", "multiclass"], &["frac.csv", "row 3", "2.5"]);
+    fails(
+        &["metrics", f.to_str().unwrap(), "--task", "multiclass"],
+        &["frac.csv", "row 3", "2.5"],
+    );
 }
 
 #[test]
@@ -66,7 +103,10 @@ fn prediction_outside_the_classes() {
     let dir = scratch("predclass");
     let f = dir.join("p.csv");
     fs::write(&f, "label,pred_m\nyes,yes\nno,no\nno,maybe\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["p.csv", "\"pred_m\"", "row 3", "maybe"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["p.csv", "\"pred_m\"", "row 3", "maybe"],
+    );
 }
 
 #[test]
@@ -74,7 +114,10 @@ fn probabilities_outside_unit_interval() {
     let dir = scratch("prob");
     let f = dir.join("p.csv");
     fs::write(&f, "label,score_m\n1,0.9\n0,0.1\n1,1.3\n0,0.2\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["p.csv", "\"score_m\"", "row 3", "1.3", "[0, 1]"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["p.csv", "\"score_m\"", "row 3", "1.3", "[0, 1]"],
+    );
 }
 
 #[test]
@@ -85,16 +128,24 @@ fn empty_file_and_header_only() {
     fails(&["metrics", f.to_str().unwrap()], &["empty.csv", "no rows"]);
     let f = dir.join("header.csv");
     fs::write(&f, "label,pred_m,score_m\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["header.csv", "no rows"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["header.csv", "no rows"],
+    );
     let f = dir.join("empty.jsonl");
     fs::write(&f, "").unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["empty.jsonl", "no rows"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["empty.jsonl", "no rows"],
+    );
 }
 
 #[test]
 fn garbage_bytes() {
     let dir = scratch("garbage");
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     for name in ["g.csv", "g.parquet", "g.json", "g.jsonl", "g.arrow"] {
         let f = dir.join(name);
         fs::write(&f, &bytes).unwrap();
@@ -107,10 +158,16 @@ fn ragged_csv_rows() {
     let dir = scratch("ragged");
     let f = dir.join("r.csv");
     fs::write(&f, "label,pred_m\n1,1\n0,0,7\n1,0\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["r.csv", "row 2", "ragged"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["r.csv", "row 2", "ragged"],
+    );
     let f = dir.join("short.csv");
     fs::write(&f, "label,pred_m,region\n1,1,a\n0,0\n").unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["short.csv", "row 2", "ragged"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["short.csv", "row 2", "ragged"],
+    );
 }
 
 #[test]
@@ -119,13 +176,22 @@ fn parquet_cut_short() {
     let bytes = fs::read(repo("sample_data/churn.parquet")).unwrap();
     let f = dir.join("cut.parquet");
     fs::write(&f, &bytes[..bytes.len() / 2]).unwrap();
-    fails(&["metrics", f.to_str().unwrap()], &["cut.parquet", "Parquet"]);
+    fails(
+        &["metrics", f.to_str().unwrap()],
+        &["cut.parquet", "Parquet"],
+    );
 }
 
 #[test]
 fn unsupported_extension_and_missing_file() {
-    fails(&["metrics", "sample_data/README.md"], &["README.md", "unsupported file extension"]);
-    fails(&["metrics", "no/such/file.csv"], &["no/such/file.csv", "cannot read"]);
+    fails(
+        &["metrics", "sample_data/README.md"],
+        &["README.md", "unsupported file extension"],
+    );
+    fails(
+        &["metrics", "no/such/file.csv"],
+        &["no/such/file.csv", "cannot read"],
+    );
 }
 
 #[test]

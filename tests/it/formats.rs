@@ -17,23 +17,46 @@ fn overall(doc: &Value) -> Value {
 fn all_formats_give_the_same_metrics() {
     let dir = scratch("formats");
     let src = repo("sample_data/intent.csv");
-    let reference = overall(&json(&["metrics", src.to_str().unwrap(), "--by", "channel"]));
+    let reference = overall(&json(&[
+        "metrics",
+        src.to_str().unwrap(),
+        "--by",
+        "channel",
+    ]));
     let mut df = CsvReadOptions::default()
         .try_into_reader_with_file_path(Some(src.clone()))
         .unwrap()
         .finish()
         .unwrap();
-    let targets = ["t.tsv", "t.parquet", "t.json", "t.jsonl", "t.ndjson", "t.arrow", "t.ipc", "t.feather"];
+    let targets = [
+        "t.tsv",
+        "t.parquet",
+        "t.json",
+        "t.jsonl",
+        "t.ndjson",
+        "t.arrow",
+        "t.ipc",
+        "t.feather",
+    ];
     for name in targets {
         let path = dir.join(name);
         let file = File::create(&path).unwrap();
         match name.rsplit('.').next().unwrap() {
-            "tsv" => CsvWriter::new(file).with_separator(b'\t').finish(&mut df).unwrap(),
+            "tsv" => CsvWriter::new(file)
+                .with_separator(b'\t')
+                .finish(&mut df)
+                .unwrap(),
             "parquet" => {
                 ParquetWriter::new(file).finish(&mut df).unwrap();
             }
-            "json" => JsonWriter::new(file).with_json_format(JsonFormat::Json).finish(&mut df).unwrap(),
-            "jsonl" | "ndjson" => JsonWriter::new(file).with_json_format(JsonFormat::JsonLines).finish(&mut df).unwrap(),
+            "json" => JsonWriter::new(file)
+                .with_json_format(JsonFormat::Json)
+                .finish(&mut df)
+                .unwrap(),
+            "jsonl" | "ndjson" => JsonWriter::new(file)
+                .with_json_format(JsonFormat::JsonLines)
+                .finish(&mut df)
+                .unwrap(),
             _ => IpcWriter::new(file).finish(&mut df).unwrap(),
         }
         let doc = json(&["metrics", path.to_str().unwrap(), "--by", "channel"]);

@@ -35,7 +35,8 @@ pub fn json(args: &[&str]) -> serde_json::Value {
     all.extend(["--format", "json"]);
     let run = faultline(&all);
     assert_eq!(run.code, 0, "faultline {args:?} failed: {}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not one JSON document ({e}): {}", run.stdout))
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}): {}", run.stdout))
 }
 
 /// A fresh scratch directory for one test.

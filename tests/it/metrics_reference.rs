@@ -10,7 +10,10 @@ const TOL: f64 = 1e-9;
 
 fn close(what: &str, got: &Value, want: &Value) {
     match (got.as_f64(), want.as_f64()) {
-        (Some(g), Some(w)) => assert!((g - w).abs() <= TOL, "{what}: faultline {g} vs reference {w}"),
+        (Some(g), Some(w)) => assert!(
+            (g - w).abs() <= TOL,
+            "{what}: faultline {g} vs reference {w}"
+        ),
         (None, None) => {}
         _ => panic!("{what}: faultline {got} vs reference {want}"),
     }
@@ -37,22 +40,36 @@ fn compare(ctx: &str, got: &Value, want: &Value) -> usize {
 
 #[test]
 fn metrics_agree_with_scikit_learn_and_statsmodels() {
-    let text = std::fs::read_to_string(repo("tests/reference/metrics.json")).expect("reference file");
+    let text =
+        std::fs::read_to_string(repo("tests/reference/metrics.json")).expect("reference file");
     let reference: Value = serde_json::from_str(&text).expect("reference JSON");
     let mut checked = 0;
     for case in reference["cases"].as_array().expect("cases") {
         let file = case["file"].as_str().expect("file");
-        let by: Vec<&str> = case["by"].as_array().expect("by").iter().filter_map(Value::as_str).collect();
+        let by: Vec<&str> = case["by"]
+            .as_array()
+            .expect("by")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         let by = by.join(",");
         let doc = json(&["metrics", file, "--by", &by]);
         assert_eq!(doc["task"], case["task"], "{file}: task");
         for model in case["models"].as_array().expect("models") {
             let m = model.as_str().expect("model");
-            checked += compare(&format!("{file} overall {m}"), &doc["overall"][m], &case["overall"][m]);
+            checked += compare(
+                &format!("{file} overall {m}"),
+                &doc["overall"][m],
+                &case["overall"][m],
+            );
         }
         let got_slices = doc["slices"].as_array().expect("slices");
         let want_slices = case["slices"].as_array().expect("slices");
-        assert_eq!(got_slices.len(), want_slices.len(), "{file}: every combination that occurs");
+        assert_eq!(
+            got_slices.len(),
+            want_slices.len(),
+            "{file}: every combination that occurs"
+        );
         for want in want_slices {
             let got = got_slices
                 .iter()
@@ -60,7 +77,11 @@ fn metrics_agree_with_scikit_learn_and_statsmodels() {
                 .unwrap_or_else(|| panic!("{file}: slice {} missing", want["slice"]));
             for model in case["models"].as_array().expect("models") {
                 let m = model.as_str().expect("model");
-                checked += compare(&format!("{file} {} {m}", want["slice"]), &got["models"][m], &want["models"][m]);
+                checked += compare(
+                    &format!("{file} {} {m}", want["slice"]),
+                    &got["models"][m],
+                    &want["models"][m],
+                );
             }
         }
     }
@@ -77,11 +98,28 @@ fn json_document_has_the_contract_shape() {
     assert_eq!(d["sha256"].as_str().map(str::len), Some(64));
     assert_eq!(doc["models"], serde_json::json!(["baseline", "candidate"]));
     let m = &doc["overall"]["baseline"];
-    for key in ["n", "null_predictions", "accuracy", "error_rate", "precision", "recall", "f1", "specificity", "roc_auc", "average_precision", "log_loss", "brier", "ci"] {
+    for key in [
+        "n",
+        "null_predictions",
+        "accuracy",
+        "error_rate",
+        "precision",
+        "recall",
+        "f1",
+        "specificity",
+        "roc_auc",
+        "average_precision",
+        "log_loss",
+        "brier",
+        "ci",
+    ] {
         assert!(!m[key].is_null(), "overall metric {key} missing");
     }
     assert_eq!(doc["slices"].as_array().map(Vec::len), Some(3));
-    assert_eq!(doc["slices"][0]["slice"], serde_json::json!({"device": "desktop"}));
+    assert_eq!(
+        doc["slices"][0]["slice"],
+        serde_json::json!({"device": "desktop"})
+    );
 }
 
 #[test]
@@ -99,12 +137,24 @@ fn bootstrap_intervals_are_seeded() {
 
 #[test]
 fn numeric_by_columns_are_quantile_binned() {
-    let doc = json(&["metrics", "sample_data/delivery.csv", "--by", "distance_km", "--bins", "4"]);
+    let doc = json(&[
+        "metrics",
+        "sample_data/delivery.csv",
+        "--by",
+        "distance_km",
+        "--bins",
+        "4",
+    ]);
     let slices = doc["slices"].as_array().unwrap();
     assert_eq!(slices.len(), 4);
     let n: u64 = slices.iter().map(|s| s["n"].as_u64().unwrap()).sum();
     assert_eq!(n, 5000);
-    assert!(slices[0]["slice"]["distance_km"].as_str().unwrap().starts_with('['));
+    assert!(
+        slices[0]["slice"]["distance_km"]
+            .as_str()
+            .unwrap()
+            .starts_with('[')
+    );
 }
 
 #[test]
@@ -122,6 +172,14 @@ fn roc_auc_interval_is_delongs() {
     let doc = json(&["metrics", "sample_data/adult_models.csv"]);
     let m = &doc["overall"]["logreg"];
     close("auc", &m["roc_auc"], &serde_json::json!(0.9058098397778958));
-    close("auc lo", &m["ci"]["roc_auc"][0], &serde_json::json!(0.899626743129373));
-    close("auc hi", &m["ci"]["roc_auc"][1], &serde_json::json!(0.9119929364264185));
+    close(
+        "auc lo",
+        &m["ci"]["roc_auc"][0],
+        &serde_json::json!(0.899626743129373),
+    );
+    close(
+        "auc hi",
+        &m["ci"]["roc_auc"][1],
+        &serde_json::json!(0.9119929364264185),
+    );
 }
