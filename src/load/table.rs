@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -43,14 +44,14 @@ pub enum Prediction {
 pub struct ModelData {
     pub name: String,
     pub columns: ModelColumns,
-    pub pred: Prediction,
+    pub pred: Arc<Prediction>,
     /// Binary positive-class probability; NaN where null.
-    pub score: Option<Vec<f64>>,
+    pub score: Option<Arc<Vec<f64>>>,
     /// Multiclass per-class probabilities, `probs[class][row]`, where given.
-    pub probs: Option<Vec<Vec<f64>>>,
+    pub probs: Option<Arc<Vec<Vec<f64>>>>,
     pub null_predictions: usize,
     /// Rows by descending score, built on first use and shared by every slice.
-    pub score_order_cache: std::sync::OnceLock<Vec<RankedRow>>,
+    pub score_order_cache: Arc<OnceLock<Vec<RankedRow>>>,
 }
 
 impl ModelData {
@@ -126,12 +127,12 @@ pub struct EvalTable {
     pub task: Task,
     pub label_column: String,
     pub id_column: Option<String>,
-    pub target: Target,
+    pub target: Arc<Target>,
     /// Class names (binary: `[negative, positive]`); empty for regression.
     pub classes: Vec<String>,
     pub models: Vec<ModelData>,
-    pub features: Vec<Feature>,
-    pub row_index: Vec<u32>,
+    pub features: Arc<Vec<Feature>>,
+    pub row_index: Arc<Vec<u32>>,
     pub threshold: f64,
 }
 
@@ -195,9 +196,31 @@ impl EvalTable {
         Ok(i)
     }
 
+    /// The same table with every scored binary model's prediction re-made as
+    /// `score >= threshold`. Cheap: the columns are shared, only the predictions
+    /// of scored models are rebuilt.
+    pub fn with_threshold(&self, threshold: f64) -> EvalTable {
+        let mut t = self.clone();
+        t.threshold = threshold;
+        if t.task != Task::Binary {
+            return t;
+        }
+        for m in &mut t.models {
+            if let Some(score) = &m.score {
+                let pred: Vec<u32> = score
+                    .iter()
+                    .map(|&p| if p.is_nan() { NULL_CODE } else { u32::from(p >= threshold) })
+                    .collect();
+                m.null_predictions = pred.iter().filter(|&&c| c == NULL_CODE).count();
+                m.pred = Arc::new(Prediction::Classes(pred));
+            }
+        }
+        t
+    }
+
     /// Per-row correctness of a classification model (null predictions are wrong).
     pub fn correct(&self, model: usize) -> Option<Vec<bool>> {
-        match (&self.target, &self.models[model].pred) {
+        match (self.target.as_ref(), self.models[model].pred.as_ref()) {
             (Target::Classes(y), Prediction::Classes(p)) => {
                 Some(y.iter().zip(p).map(|(a, b)| a == b).collect())
             }
@@ -479,11 +502,11 @@ pub fn decode(
         task,
         label_column: label_name,
         id_column: id_name,
-        target,
+        target: Arc::new(target),
         classes,
         models,
-        features,
-        row_index: used,
+        features: Arc::new(features),
+        row_index: Arc::new(used),
         threshold,
     })
 }
@@ -737,11 +760,11 @@ fn decode_model(
     Ok(ModelData {
         name: cols.name.clone(),
         columns: cols,
-        pred,
-        score,
-        probs,
+        pred: Arc::new(pred),
+        score: score.map(Arc::new),
+        probs: probs.map(Arc::new),
         null_predictions,
-        score_order_cache: std::sync::OnceLock::new(),
+        score_order_cache: Arc::new(OnceLock::new()),
     })
 }
 

@@ -89,11 +89,11 @@ impl Rank {
 /// Confusion counts (and score sums) per slot; the last slot is the overall one.
 pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Counts> {
     let (Target::Classes(y), Prediction::Classes(pred)) =
-        (&table.target, &table.models[model].pred)
+        (table.target.as_ref(), table.models[model].pred.as_ref())
     else {
         return Vec::new();
     };
-    let score = table.models[model].score.as_deref();
+    let score = table.models[model].score.as_deref().map(Vec::as_slice);
     let mut c = vec![Counts::default(); grouping.len() + 1];
     for_each_slot(grouping, |r, s| {
         let cell = &mut c[s];

@@ -59,7 +59,7 @@ pub fn f1_scores(cm: &[u64], k: usize) -> (f64, f64, f64) {
 /// Confusion matrices per slot (groups, then overall), row-major `k x (k + 1)`.
 pub fn confusion(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Vec<u64>> {
     let (Target::Classes(y), Prediction::Classes(pred)) =
-        (&table.target, &table.models[model].pred)
+        (table.target.as_ref(), table.models[model].pred.as_ref())
     else {
         return Vec::new();
     };
