@@ -3,11 +3,15 @@
 //! all drive the same code.
 
 pub mod cli;
+pub mod cohort;
+pub mod curves;
 pub mod error;
+pub mod examples;
 pub mod grouping;
 pub mod load;
 pub mod metrics;
 pub mod report;
+pub mod slice_report;
 pub mod stats;
 
 pub use error::{Error, Result};

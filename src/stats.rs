@@ -113,9 +113,58 @@ impl Default for Bootstrap {
     }
 }
 
+/// Benjamini-Hochberg adjusted p-values (q-values), in the input order, as
+/// statsmodels `multipletests(p, method="fdr_bh")`. NaN p-values stay NaN and are
+/// not counted.
+pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..p.len()).filter(|&i| !p[i].is_nan()).collect();
+    let m = idx.len() as f64;
+    idx.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut q = vec![f64::NAN; p.len()];
+    let mut running = 1.0f64;
+    for (rank, &i) in idx.iter().enumerate().rev() {
+        let v = (p[i] * m / (rank + 1) as f64).min(1.0);
+        running = running.min(v);
+        q[i] = running;
+    }
+    q
+}
+
+/// Standard normal upper tail, `P(Z > z)`.
+pub fn normal_sf(z: f64) -> f64 {
+    use statrs::distribution::Normal;
+    Normal::new(0.0, 1.0).map(|n| n.sf(z)).unwrap_or(f64::NAN)
+}
+
+/// One-sided two-proportion z-test (pooled) that proportion a = `xa / na` is
+/// lower than b = `xb / nb`; returns the p-value.
+pub fn proportion_lower_p(xa: u64, na: u64, xb: u64, nb: u64) -> Option<f64> {
+    if na == 0 || nb == 0 {
+        return None;
+    }
+    let (pa, pb) = (xa as f64 / na as f64, xb as f64 / nb as f64);
+    let pooled = (xa + xb) as f64 / (na + nb) as f64;
+    let se = (pooled * (1.0 - pooled) * (1.0 / na as f64 + 1.0 / nb as f64)).sqrt();
+    if se == 0.0 {
+        return Some(if pa < pb { 0.0 } else { 1.0 });
+    }
+    Some(normal_sf((pb - pa) / se))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn benjamini_hochberg_matches_statsmodels() {
+        // statsmodels.stats.multitest.multipletests([0.01, 0.04, 0.03, 0.2], method="fdr_bh")[1]
+        // -> [0.04, 0.05333333, 0.05333333, 0.2]
+        let q = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.2]);
+        let want = [0.04, 0.05333333333333334, 0.05333333333333334, 0.2];
+        for (a, b) in q.iter().zip(want) {
+            assert!((a - b).abs() < 1e-12, "{q:?}");
+        }
+    }
 
     #[test]
     fn wilson_matches_statsmodels() {

@@ -1,0 +1,127 @@
+//! Curves for the overview charts: ROC, precision-recall and reliability
+//! (calibration), from the model's cached score order; and a deterministic sample
+//! of points for regression scatter plots. Curves are thinned to a few hundred
+//! points so drawing never grows with the data.
+
+use crate::load::table::{EvalTable, Prediction, Target};
+
+/// Points drawn per curve at most.
+const MAX_POINTS: usize = 400;
+
+/// ROC `(fpr, tpr)` and precision-recall `(recall, precision)` curves.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RankCurves {
+    pub roc: Vec<[f64; 2]>,
+    pub pr: Vec<[f64; 2]>,
+}
+
+/// ROC and PR curves of a binary model on the rows `mask` keeps (all if None).
+pub fn rank_curves(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> RankCurves {
+    let order = table.models[model].score_order(&table.target);
+    let keep = |r: u32| mask.is_none_or(|m| m[r as usize]);
+    let (mut pos, mut neg) = (0u64, 0u64);
+    for r in order.iter().filter(|r| keep(r.row)) {
+        if r.positive {
+            pos += 1;
+        } else {
+            neg += 1;
+        }
+    }
+    if pos == 0 || neg == 0 {
+        return RankCurves::default();
+    }
+    let total = pos + neg;
+    let step = (total as usize / MAX_POINTS).max(1);
+    let mut roc = vec![[0.0, 0.0]];
+    let mut pr = Vec::new();
+    let (mut tp, mut fp) = (0u64, 0u64);
+    let mut seen = 0usize;
+    let mut last_emit = 0usize;
+    let mut iter = order.iter().filter(|r| keep(r.row)).peekable();
+    while let Some(r) = iter.next() {
+        if r.positive {
+            tp += 1;
+        } else {
+            fp += 1;
+        }
+        seen += 1;
+        let boundary = iter.peek().is_none_or(|next| next.score != r.score);
+        if boundary && (seen - last_emit >= step || iter.peek().is_none()) {
+            last_emit = seen;
+            roc.push([fp as f64 / neg as f64, tp as f64 / pos as f64]);
+            pr.push([tp as f64 / pos as f64, tp as f64 / (tp + fp) as f64]);
+        }
+    }
+    RankCurves { roc, pr }
+}
+
+/// One reliability bin: mean predicted probability, observed positive rate, rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalibrationBin {
+    pub mean_score: f64,
+    pub positive_rate: f64,
+    pub n: u64,
+}
+
+/// Reliability curve with `bins` equal-width bins over [0, 1] (as sklearn's
+/// `calibration_curve(strategy="uniform")`); empty bins are left out.
+pub fn calibration(table: &EvalTable, model: usize, mask: Option<&[bool]>, bins: usize) -> Vec<CalibrationBin> {
+    let (Some(score), Target::Classes(y)) = (table.models[model].score.as_deref(), table.target.as_ref()) else {
+        return Vec::new();
+    };
+    let mut sum = vec![0.0; bins];
+    let mut posc = vec![0u64; bins];
+    let mut n = vec![0u64; bins];
+    for (r, &p) in score.iter().enumerate() {
+        if p.is_nan() || mask.is_some_and(|m| !m[r]) {
+            continue;
+        }
+        let b = ((p * bins as f64) as usize).min(bins - 1);
+        sum[b] += p;
+        posc[b] += u64::from(y[r] == 1);
+        n[b] += 1;
+    }
+    (0..bins)
+        .filter(|&b| n[b] > 0)
+        .map(|b| CalibrationBin {
+            mean_score: sum[b] / n[b] as f64,
+            positive_rate: posc[b] as f64 / n[b] as f64,
+            n: n[b],
+        })
+        .collect()
+}
+
+/// Up to `max` `(actual, predicted)` pairs of a regression model, evenly spaced
+/// over the kept rows so the same cohort always gives the same picture.
+pub fn regression_points(table: &EvalTable, model: usize, mask: Option<&[bool]>, max: usize) -> Vec<[f64; 2]> {
+    let (Target::Values(y), Prediction::Values(p)) = (table.target.as_ref(), table.models[model].pred.as_ref()) else {
+        return Vec::new();
+    };
+    let rows: Vec<usize> = (0..y.len())
+        .filter(|&r| mask.is_none_or(|m| m[r]) && !p[r].is_nan())
+        .collect();
+    let step = (rows.len() / max.max(1)).max(1);
+    rows.iter().step_by(step).map(|&r| [y[r], p[r]]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, Mapping, table::decode};
+    use polars::prelude::*;
+
+    #[test]
+    fn roc_ends_at_one_and_calibration_bins() {
+        let df = df!("label" => [1i64, 0, 1, 0], "score_m" => [0.9, 0.8, 0.3, 0.1]).unwrap();
+        let t = decode(std::path::Path::new("x.csv"), &df, String::new(), &Mapping::default(), &LoadOptions::default()).unwrap();
+        let c = rank_curves(&t, 0, None);
+        assert_eq!(c.roc.first(), Some(&[0.0, 0.0]));
+        assert_eq!(c.roc.last(), Some(&[1.0, 1.0]));
+        assert_eq!(c.pr[0], [0.5, 1.0]);
+        let cal = calibration(&t, 0, None, 2);
+        assert_eq!(cal.len(), 2);
+        assert_eq!(cal[0].n, 2);
+        assert!((cal[0].mean_score - 0.2).abs() < 1e-12);
+        assert_eq!(cal[1].positive_rate, 0.5);
+    }
+}

@@ -1,0 +1,92 @@
+//! The slice table of the Slices view: each slice's metric with its interval, the
+//! difference from the cohort's overall value, and whether the slice is
+//! significantly worse after Benjamini-Hochberg correction over the table.
+
+use crate::grouping::Grouping;
+use crate::metrics::Evaluation;
+use crate::stats::{self, Interval, Z_95};
+
+/// Metrics where a larger value is worse.
+pub fn lower_is_better(metric: &str) -> bool {
+    matches!(metric, "error_rate" | "log_loss" | "brier" | "mae" | "rmse")
+}
+
+/// One row of the slice table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliceRow {
+    /// Index into the grouping's groups.
+    pub group: usize,
+    pub n: u64,
+    pub value: Option<f64>,
+    pub ci: Option<Interval>,
+    /// `value - overall`.
+    pub diff: Option<f64>,
+    /// One-sided p-value that the slice is worse than the rest of the cohort.
+    pub p_value: Option<f64>,
+    pub q_value: Option<f64>,
+    /// Significantly worse at q < 0.05.
+    pub worse: bool,
+}
+
+/// The significance level of the flag.
+pub const ALPHA: f64 = 0.05;
+
+/// Builds the table for one model and metric. For accuracy and error rate the
+/// test is a pooled two-proportion z-test of the slice against the rest of the
+/// cohort; for the other metrics a z-test of the slice's value against the
+/// cohort's, with the standard error read from the slice's 95% interval.
+pub fn slice_rows(grouping: &Grouping, eval: &Evaluation, model: usize, metric: &str) -> Vec<SliceRow> {
+    let overall = &eval.overall[model];
+    let overall_value = overall.value(metric);
+    let worse_sign = if lower_is_better(metric) { 1.0 } else { -1.0 };
+    let mut rows: Vec<SliceRow> = eval
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, sets)| {
+            let set = &sets[model];
+            let m = set.get(metric);
+            let value = m.and_then(|m| m.value);
+            let ci = m.and_then(|m| m.ci);
+            let diff = value.zip(overall_value).map(|(v, o)| v - o);
+            let p_value = match metric {
+                "accuracy" | "error_rate" => {
+                    let acc = set.value("accuracy");
+                    let all = overall.value("accuracy");
+                    acc.zip(all).and_then(|(a, o)| {
+                        let xs = (a * set.n as f64).round() as u64;
+                        let xo = (o * overall.n as f64).round() as u64;
+                        let rest_n = overall.n.saturating_sub(set.n);
+                        stats::proportion_lower_p(xs, set.n, xo.saturating_sub(xs), rest_n)
+                    })
+                }
+                _ => match (value, overall_value, ci) {
+                    (Some(v), Some(o), Some([lo, hi])) if hi > lo => {
+                        let se = (hi - lo) / (2.0 * Z_95);
+                        Some(stats::normal_sf(worse_sign * (v - o) / se))
+                    }
+                    _ => None,
+                },
+            };
+            SliceRow {
+                group: g,
+                n: grouping.sizes[g],
+                value,
+                ci,
+                diff,
+                p_value,
+                q_value: None,
+                worse: false,
+            }
+        })
+        .collect();
+    let p: Vec<f64> = rows.iter().map(|r| r.p_value.unwrap_or(f64::NAN)).collect();
+    let q = stats::benjamini_hochberg(&p);
+    for (row, q) in rows.iter_mut().zip(q) {
+        if !q.is_nan() {
+            row.q_value = Some(q);
+            row.worse = q < ALPHA;
+        }
+    }
+    rows
+}
