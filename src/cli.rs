@@ -19,7 +19,7 @@ cohorts and slices, failure clusters, model comparison and briefs, on millions o
 /// The faultline command line.
 #[derive(Debug, Parser)]
 #[command(name = "faultline", version, about = ABOUT, args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  faultline metrics sample_data/churn.csv --by region,device\n  faultline metrics eval.parquet --label y --pred new=pred_new --format json")]
+    after_help = "Examples:\n  faultline                                   # the window, on the bundled sample\n  faultline eval.parquet --label y            # the window, on a file\n  faultline sample_data/churn.parquet --view slices --screenshot slices.png\n  faultline metrics sample_data/churn.parquet --by region,device\n  faultline metrics eval.parquet --label y --pred new=pred_new --format json")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -27,13 +27,25 @@ pub struct Cli {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub map: MapArgs,
+    /// The view to show first: overview, slices, examples, cohorts or mapping, e.g. `--view slices`.
+    #[arg(long, value_name = "NAME", value_parser = parse_view)]
+    pub view: Option<crate::app::View>,
+    /// Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+}
+
+fn parse_view(s: &str) -> std::result::Result<crate::app::View, String> {
+    crate::app::View::from_name(s).ok_or_else(|| {
+        format!("unknown view {s:?} (use overview, slices, examples, cohorts or mapping)")
+    })
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Metrics per model, overall and per slice, with 95% intervals.
     #[command(
-        after_help = "Examples:\n  faultline metrics sample_data/churn.csv\n  faultline metrics sample_data/churn.csv --by region,device --format json\n  faultline metrics scores.csv --label truth --score model_a=p_a --threshold 0.3 --by age --bins 4"
+        after_help = "Examples:\n  faultline metrics sample_data/churn.parquet\n  faultline metrics sample_data/churn.parquet --by region,device --format json\n  faultline metrics scores.csv --label truth --score model_a=p_a --threshold 0.3 --by age --bins 4"
     )]
     Metrics(MetricsArgs),
 }
@@ -74,6 +86,7 @@ impl MapArgs {
             scores: self.score.clone(),
             positive: self.positive.clone(),
             threshold: self.threshold,
+            ..Mapping::default()
         }
     }
 }

@@ -149,7 +149,11 @@ impl FilterGroup {
                 .map(|(c, v)| {
                     Filter::Cond(Condition {
                         column: c.clone(),
-                        op: if v == encode::MISSING { Op::IsMissing } else { Op::Eq },
+                        op: if v == encode::MISSING {
+                            Op::IsMissing
+                        } else {
+                            Op::Eq
+                        },
                         value: v.clone(),
                         value2: String::new(),
                     })
@@ -217,18 +221,30 @@ pub fn evaluate(
 }
 
 fn parse_number(column: &str, value: &str) -> Result<f64, CohortError> {
-    value.trim().parse::<f64>().map_err(|_| CohortError::NotANumber {
-        column: column.to_string(),
-        value: value.to_string(),
-    })
+    value
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| CohortError::NotANumber {
+            column: column.to_string(),
+            value: value.to_string(),
+        })
 }
 
-fn condition_mask(c: &Condition, table: &EvalTable, frame: &DataFrame) -> Result<Vec<bool>, CohortError> {
+fn condition_mask(
+    c: &Condition,
+    table: &EvalTable,
+    frame: &DataFrame,
+) -> Result<Vec<bool>, CohortError> {
     let rows = &table.row_index;
     // A decoded categorical or binned feature answers equality from its codes.
     if let Some(f) = table.features.iter().find(|f| f.name == c.column) {
         let matches_level = |values: &[&str]| -> Option<Vec<bool>> {
-            let levels: Vec<bool> = f.codes.levels.iter().map(|l| values.contains(&l.as_str())).collect();
+            let levels: Vec<bool> = f
+                .codes
+                .levels
+                .iter()
+                .map(|l| values.contains(&l.as_str()))
+                .collect();
             let missing = values.contains(&encode::MISSING);
             if f.codes.codes.is_empty() {
                 return None;
@@ -237,7 +253,13 @@ fn condition_mask(c: &Condition, table: &EvalTable, frame: &DataFrame) -> Result
                 f.codes
                     .codes
                     .iter()
-                    .map(|&code| if code == encode::NULL_CODE { missing } else { levels[code as usize] })
+                    .map(|&code| {
+                        if code == encode::NULL_CODE {
+                            missing
+                        } else {
+                            levels[code as usize]
+                        }
+                    })
                     .collect(),
             )
         };
@@ -266,7 +288,10 @@ fn condition_mask(c: &Condition, table: &EvalTable, frame: &DataFrame) -> Result
     let na = |e: PolarsError| CohortError::NoColumn(format!("{} ({e})", c.column));
     if c.op == Op::IsMissing {
         let nulls = col.is_null();
-        return Ok(rows.iter().map(|&r| nulls.get(r as usize).unwrap_or(false)).collect());
+        return Ok(rows
+            .iter()
+            .map(|&r| nulls.get(r as usize).unwrap_or(false))
+            .collect());
     }
     if numeric && !matches!(c.op, Op::Contains | Op::Regex) {
         let values = encode::numeric_values(col).map_err(na)?;
@@ -279,7 +304,11 @@ fn condition_mask(c: &Condition, table: &EvalTable, frame: &DataFrame) -> Result
             _ => vec![parse_number(&c.column, &c.value)?],
         };
         let a = list[0];
-        let b = if c.op == Op::Between { parse_number(&c.column, &c.value2)? } else { a };
+        let b = if c.op == Op::Between {
+            parse_number(&c.column, &c.value2)?
+        } else {
+            a
+        };
         let test = |x: f64| -> bool {
             if x.is_nan() {
                 return false;
@@ -304,15 +333,26 @@ fn condition_mask(c: &Condition, table: &EvalTable, frame: &DataFrame) -> Result
             op: c.op.label(),
         });
     }
-    let s = col.as_materialized_series().cast(&DataType::String).map_err(na)?;
+    let s = col
+        .as_materialized_series()
+        .cast(&DataType::String)
+        .map_err(na)?;
     let ca = s.str().map_err(na)?;
     let text = |r: u32| ca.get(r as usize);
     Ok(match c.op {
-        Op::Eq => rows.iter().map(|&r| text(r) == Some(c.value.as_str())).collect(),
-        Op::Ne => rows.iter().map(|&r| text(r) != Some(c.value.as_str())).collect(),
+        Op::Eq => rows
+            .iter()
+            .map(|&r| text(r) == Some(c.value.as_str()))
+            .collect(),
+        Op::Ne => rows
+            .iter()
+            .map(|&r| text(r) != Some(c.value.as_str()))
+            .collect(),
         Op::In => {
             let list: Vec<&str> = c.value.split(',').map(str::trim).collect();
-            rows.iter().map(|&r| text(r).is_some_and(|t| list.contains(&t))).collect()
+            rows.iter()
+                .map(|&r| text(r).is_some_and(|t| list.contains(&t)))
+                .collect()
         }
         Op::Contains => {
             let needle = c.value.to_lowercase();
@@ -323,7 +363,9 @@ fn condition_mask(c: &Condition, table: &EvalTable, frame: &DataFrame) -> Result
         Op::Regex => {
             let re = regex::Regex::new(&c.value)
                 .map_err(|e| CohortError::BadRegex(c.column.clone(), e.to_string()))?;
-            rows.iter().map(|&r| text(r).is_some_and(|t| re.is_match(t))).collect()
+            rows.iter()
+                .map(|&r| text(r).is_some_and(|t| re.is_match(t)))
+                .collect()
         }
         _ => vec![false; rows.len()],
     })
@@ -343,12 +385,24 @@ mod tests {
             "note" => ["Refund please", "ok", "REFUND now", "fine", "thanks"]
         )
         .unwrap();
-        let t = decode(std::path::Path::new("x.csv"), &df, String::new(), &Mapping::default(), &LoadOptions::default()).unwrap();
+        let t = decode(
+            std::path::Path::new("x.csv"),
+            &df,
+            String::new(),
+            &Mapping::default(),
+            &LoadOptions::default(),
+        )
+        .unwrap();
         (df, t)
     }
 
     fn cond(column: &str, op: Op, value: &str, value2: &str) -> Filter {
-        Filter::Cond(Condition { column: column.into(), op, value: value.into(), value2: value2.into() })
+        Filter::Cond(Condition {
+            column: column.into(),
+            op,
+            value: value.into(),
+            value2: value2.into(),
+        })
     }
 
     fn run(g: FilterGroup) -> Result<Vec<bool>, CohortError> {
@@ -358,24 +412,63 @@ mod tests {
 
     #[test]
     fn conditions_and_groups() {
-        let g = |items| FilterGroup { combine: Combine::All, items };
-        assert_eq!(run(g(vec![cond("region", Op::Eq, "east", "")])).unwrap(), [true, false, false, true, false]);
-        assert_eq!(run(g(vec![cond("region", Op::IsMissing, "", "")])).unwrap(), [false, false, true, false, false]);
-        assert_eq!(run(g(vec![cond("age", Op::Between, "30", "65")])).unwrap(), [false, true, true, true, false]);
-        assert_eq!(run(g(vec![cond("note", Op::Contains, "refund", "")])).unwrap(), [true, false, true, false, false]);
-        assert_eq!(run(g(vec![cond("note", Op::Regex, "^[a-z]+$", "")])).unwrap(), [false, true, false, true, true]);
-        assert_eq!(run(g(vec![cond("region", Op::In, "east, north", "")])).unwrap(), [true, false, false, true, true]);
-        let or = FilterGroup { combine: Combine::Any, items: vec![cond("age", Op::Lt, "30", ""), cond("age", Op::Ge, "80", "")] };
+        let g = |items| FilterGroup {
+            combine: Combine::All,
+            items,
+        };
+        assert_eq!(
+            run(g(vec![cond("region", Op::Eq, "east", "")])).unwrap(),
+            [true, false, false, true, false]
+        );
+        assert_eq!(
+            run(g(vec![cond("region", Op::IsMissing, "", "")])).unwrap(),
+            [false, false, true, false, false]
+        );
+        assert_eq!(
+            run(g(vec![cond("age", Op::Between, "30", "65")])).unwrap(),
+            [false, true, true, true, false]
+        );
+        assert_eq!(
+            run(g(vec![cond("note", Op::Contains, "refund", "")])).unwrap(),
+            [true, false, true, false, false]
+        );
+        assert_eq!(
+            run(g(vec![cond("note", Op::Regex, "^[a-z]+$", "")])).unwrap(),
+            [false, true, false, true, true]
+        );
+        assert_eq!(
+            run(g(vec![cond("region", Op::In, "east, north", "")])).unwrap(),
+            [true, false, false, true, true]
+        );
+        let or = FilterGroup {
+            combine: Combine::Any,
+            items: vec![cond("age", Op::Lt, "30", ""), cond("age", Op::Ge, "80", "")],
+        };
         let nested = g(vec![cond("label", Op::Eq, "1", ""), Filter::Group(or)]);
         assert_eq!(run(nested).unwrap(), [true, false, false, false, true]);
     }
 
     #[test]
     fn bad_filters_say_why() {
-        let g = |items| FilterGroup { combine: Combine::All, items };
-        assert!(matches!(run(g(vec![cond("nope", Op::Eq, "x", "")])), Err(CohortError::NoColumn(_))));
-        assert!(matches!(run(g(vec![cond("age", Op::Gt, "old", "")])), Err(CohortError::NotANumber { .. })));
-        assert!(matches!(run(g(vec![cond("note", Op::Regex, "(", "")])), Err(CohortError::BadRegex(..))));
-        assert!(matches!(run(g(vec![cond("region", Op::Lt, "3", "")])), Err(CohortError::NeedsNumbers { .. })));
+        let g = |items| FilterGroup {
+            combine: Combine::All,
+            items,
+        };
+        assert!(matches!(
+            run(g(vec![cond("nope", Op::Eq, "x", "")])),
+            Err(CohortError::NoColumn(_))
+        ));
+        assert!(matches!(
+            run(g(vec![cond("age", Op::Gt, "old", "")])),
+            Err(CohortError::NotANumber { .. })
+        ));
+        assert!(matches!(
+            run(g(vec![cond("note", Op::Regex, "(", "")])),
+            Err(CohortError::BadRegex(..))
+        ));
+        assert!(matches!(
+            run(g(vec![cond("region", Op::Lt, "3", "")])),
+            Err(CohortError::NeedsNumbers { .. })
+        ));
     }
 }

@@ -65,8 +65,15 @@ pub struct CalibrationBin {
 
 /// Reliability curve with `bins` equal-width bins over [0, 1] (as sklearn's
 /// `calibration_curve(strategy="uniform")`); empty bins are left out.
-pub fn calibration(table: &EvalTable, model: usize, mask: Option<&[bool]>, bins: usize) -> Vec<CalibrationBin> {
-    let (Some(score), Target::Classes(y)) = (table.models[model].score.as_deref(), table.target.as_ref()) else {
+pub fn calibration(
+    table: &EvalTable,
+    model: usize,
+    mask: Option<&[bool]>,
+    bins: usize,
+) -> Vec<CalibrationBin> {
+    let (Some(score), Target::Classes(y)) =
+        (table.models[model].score.as_deref(), table.target.as_ref())
+    else {
         return Vec::new();
     };
     let mut sum = vec![0.0; bins];
@@ -93,8 +100,15 @@ pub fn calibration(table: &EvalTable, model: usize, mask: Option<&[bool]>, bins:
 
 /// Up to `max` `(actual, predicted)` pairs of a regression model, evenly spaced
 /// over the kept rows so the same cohort always gives the same picture.
-pub fn regression_points(table: &EvalTable, model: usize, mask: Option<&[bool]>, max: usize) -> Vec<[f64; 2]> {
-    let (Target::Values(y), Prediction::Values(p)) = (table.target.as_ref(), table.models[model].pred.as_ref()) else {
+pub fn regression_points(
+    table: &EvalTable,
+    model: usize,
+    mask: Option<&[bool]>,
+    max: usize,
+) -> Vec<[f64; 2]> {
+    let (Target::Values(y), Prediction::Values(p)) =
+        (table.target.as_ref(), table.models[model].pred.as_ref())
+    else {
         return Vec::new();
     };
     let rows: Vec<usize> = (0..y.len())
@@ -113,7 +127,14 @@ mod tests {
     #[test]
     fn roc_ends_at_one_and_calibration_bins() {
         let df = df!("label" => [1i64, 0, 1, 0], "score_m" => [0.9, 0.8, 0.3, 0.1]).unwrap();
-        let t = decode(std::path::Path::new("x.csv"), &df, String::new(), &Mapping::default(), &LoadOptions::default()).unwrap();
+        let t = decode(
+            std::path::Path::new("x.csv"),
+            &df,
+            String::new(),
+            &Mapping::default(),
+            &LoadOptions::default(),
+        )
+        .unwrap();
         let c = rank_curves(&t, 0, None);
         assert_eq!(c.roc.first(), Some(&[0.0, 0.0]));
         assert_eq!(c.roc.last(), Some(&[1.0, 1.0]));

@@ -88,7 +88,10 @@ pub fn select_rows(
         } else if let Ok(s) = col.as_materialized_series().cast(&DataType::String) {
             let ca = s.str().ok()?.clone();
             rows.sort_by(|&a, &b| {
-                let (x, y) = (ca.get(ids[a as usize] as usize), ca.get(ids[b as usize] as usize));
+                let (x, y) = (
+                    ca.get(ids[a as usize] as usize),
+                    ca.get(ids[b as usize] as usize),
+                );
                 match (x, y) {
                     (None, None) => std::cmp::Ordering::Equal,
                     (None, _) => std::cmp::Ordering::Greater,

@@ -2,6 +2,8 @@
 //! Nothing here depends on the GUI, so the command line, the window and the tests
 //! all drive the same code.
 
+pub mod analysis;
+pub mod app;
 pub mod cli;
 pub mod cohort;
 pub mod curves;

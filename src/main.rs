@@ -11,11 +11,20 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Metrics(args)) => run_metrics(args, &mut std::io::stdout().lock()),
         None => {
-            eprintln!(
-                "faultline: the workbench window is not part of this build yet; \
-                 try `faultline metrics FILE` (see `faultline --help`)"
-            );
-            return ExitCode::from(1);
+            let options = faultline::app::LaunchOptions {
+                files: cli.files.clone(),
+                mapping: cli.map.mapping(),
+                view: cli.view,
+                screenshot: cli.screenshot.clone(),
+                ..Default::default()
+            };
+            return match faultline::app::run(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("faultline: {e:#}");
+                    ExitCode::from(1)
+                }
+            };
         }
     };
     match result {

@@ -35,7 +35,12 @@ pub const ALPHA: f64 = 0.05;
 /// test is a pooled two-proportion z-test of the slice against the rest of the
 /// cohort; for the other metrics a z-test of the slice's value against the
 /// cohort's, with the standard error read from the slice's 95% interval.
-pub fn slice_rows(grouping: &Grouping, eval: &Evaluation, model: usize, metric: &str) -> Vec<SliceRow> {
+pub fn slice_rows(
+    grouping: &Grouping,
+    eval: &Evaluation,
+    model: usize,
+    metric: &str,
+) -> Vec<SliceRow> {
     let overall = &eval.overall[model];
     let overall_value = overall.value(metric);
     let worse_sign = if lower_is_better(metric) { 1.0 } else { -1.0 };

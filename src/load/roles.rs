@@ -55,6 +55,11 @@ pub struct Mapping {
     pub scores: Vec<(String, String)>,
     pub positive: Option<String>,
     pub threshold: Option<f64>,
+    /// Use only the `preds` and `scores` given here; infer no other model columns
+    /// (set by the GUI's mapping editor once the user edits the models).
+    pub explicit_models: bool,
+    /// Features to leave out (the GUI's mapping editor); they stay visible as rows.
+    pub ignored: Vec<String>,
 }
 
 impl Mapping {
@@ -236,7 +241,7 @@ pub fn model_columns(
     }
     let explicit: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
     // Inference, in column order.
-    for col in columns {
+    for col in columns.iter().filter(|_| !mapping.explicit_models) {
         if used.iter().any(|u| u == col) {
             continue;
         }

@@ -209,7 +209,13 @@ impl EvalTable {
             if let Some(score) = &m.score {
                 let pred: Vec<u32> = score
                     .iter()
-                    .map(|&p| if p.is_nan() { NULL_CODE } else { u32::from(p >= threshold) })
+                    .map(|&p| {
+                        if p.is_nan() {
+                            NULL_CODE
+                        } else {
+                            u32::from(p >= threshold)
+                        }
+                    })
                     .collect();
                 m.null_predictions = pred.iter().filter(|&&c| c == NULL_CODE).count();
                 m.pred = Arc::new(Prediction::Classes(pred));
@@ -469,7 +475,7 @@ pub fn decode(
     let wanted: Vec<&String> = match &options.features {
         None => columns
             .iter()
-            .filter(|c| !role_cols.contains(&c.as_str()))
+            .filter(|c| !role_cols.contains(&c.as_str()) && !mapping.ignored.contains(c))
             .collect(),
         Some(names) => names
             .iter()

@@ -31,7 +31,8 @@ pub fn evaluate(
     grouping: &Grouping,
     boot: Bootstrap,
 ) -> Vec<MetricSet> {
-    let (Target::Values(y), Prediction::Values(pred)) = (table.target.as_ref(), table.models[model].pred.as_ref())
+    let (Target::Values(y), Prediction::Values(pred)) =
+        (table.target.as_ref(), table.models[model].pred.as_ref())
     else {
         return Vec::new();
     };

@@ -1,0 +1,135 @@
+//! What the workbench views show, computed in one call each so that the GUI can run
+//! them off its UI thread and the tests and benchmarks can run them directly. No
+//! GUI types here.
+
+use crate::curves::{self, CalibrationBin, RankCurves};
+use crate::grouping::{Grouping, group_by};
+use crate::load::roles::Task;
+use crate::load::table::EvalTable;
+use crate::metrics::{self, Evaluation, MetricSet};
+use crate::slice_report::{self, SliceRow};
+use crate::stats::Bootstrap;
+
+/// The table with predictions re-made at `threshold`, or the table itself when the
+/// threshold is the one it was decoded with (so given prediction columns stand).
+pub fn at_threshold(table: &EvalTable, threshold: f64) -> std::borrow::Cow<'_, EvalTable> {
+    if table.task == Task::Binary && threshold != table.threshold {
+        std::borrow::Cow::Owned(table.with_threshold(threshold))
+    } else {
+        std::borrow::Cow::Borrowed(table)
+    }
+}
+
+/// Everything the Overview view draws for the active cohort.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    pub rows: usize,
+    /// Overall metrics per model.
+    pub metrics: Vec<MetricSet>,
+    /// Binary: `[tn, fp, fn, tp]` per model. Multiclass: the `k x (k + 1)` matrix.
+    pub confusion: Vec<Vec<u64>>,
+    pub curves: Vec<RankCurves>,
+    pub calibration: Vec<Vec<CalibrationBin>>,
+    /// Regression: `(actual, predicted)` samples per model.
+    pub scatter: Vec<Vec<[f64; 2]>>,
+}
+
+/// Computes the overview of every model on the rows `mask` keeps.
+pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Overview {
+    let table = at_threshold(table, threshold);
+    let table = table.as_ref();
+    let grouping = Grouping::whole(table.len(), mask);
+    let rows = grouping.sizes[0] as usize;
+    let eval = metrics::evaluate(table, &grouping, Bootstrap::default());
+    let models = 0..table.models.len();
+    let confusion = match table.task {
+        Task::Binary => models
+            .clone()
+            .map(|m| {
+                let c = metrics::binary::counts(table, m, &grouping);
+                let o = c.last().copied().unwrap_or_default();
+                vec![o.tn, o.fp, o.fn_, o.tp]
+            })
+            .collect(),
+        Task::Multiclass => models
+            .clone()
+            .map(|m| {
+                metrics::multiclass::confusion(table, m, &grouping)
+                    .pop()
+                    .unwrap_or_default()
+            })
+            .collect(),
+        Task::Regression => Vec::new(),
+    };
+    let (curves, calibration) = if table.task == Task::Binary {
+        (
+            models
+                .clone()
+                .map(|m| curves::rank_curves(table, m, mask))
+                .collect(),
+            models
+                .clone()
+                .map(|m| curves::calibration(table, m, mask, 10))
+                .collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let scatter = if table.task == Task::Regression {
+        models
+            .map(|m| curves::regression_points(table, m, mask, 3000))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Overview {
+        rows,
+        metrics: eval.overall,
+        confusion,
+        curves,
+        calibration,
+        scatter,
+    }
+}
+
+/// Everything the Slices view draws.
+#[derive(Debug, Clone, Default)]
+pub struct SliceTable {
+    pub grouping: Grouping,
+    pub eval: Evaluation,
+    pub rows: Vec<SliceRow>,
+    /// `(feature name, value)` pairs per group.
+    pub labels: Vec<Vec<(String, String)>>,
+}
+
+/// Metrics of every slice of `features` within the cohort, with the significance
+/// table for one model and metric.
+pub fn slices(
+    table: &EvalTable,
+    mask: Option<&[bool]>,
+    threshold: f64,
+    features: &[usize],
+    model: usize,
+    metric: &str,
+) -> SliceTable {
+    let table = at_threshold(table, threshold);
+    let table = table.as_ref();
+    let grouping = group_by(table, features, mask);
+    let eval = metrics::evaluate(table, &grouping, Bootstrap::default());
+    let rows = slice_report::slice_rows(&grouping, &eval, model, metric);
+    let labels = (0..grouping.len())
+        .map(|g| {
+            grouping
+                .describe(table, g)
+                .into_iter()
+                .map(|(c, v)| (c.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect();
+    SliceTable {
+        grouping,
+        eval,
+        rows,
+        labels,
+    }
+}

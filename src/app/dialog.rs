@@ -1,0 +1,45 @@
+//! File dialogs behind a small trait, so tests never open one and machines without
+//! a file portal fall back to typing a path.
+
+use std::path::PathBuf;
+
+pub trait FileDialog {
+    /// A file the user picked, or None if cancelled or unavailable.
+    fn pick_file(&self) -> Option<PathBuf>;
+    /// False where no dialog can be shown (no portal); the window then asks for a path.
+    fn available(&self) -> bool {
+        true
+    }
+}
+
+/// The system dialog (xdg portal on Linux).
+pub struct NativeDialog;
+
+impl FileDialog for NativeDialog {
+    fn pick_file(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter(
+                "Evaluation files",
+                &[
+                    "csv", "tsv", "parquet", "json", "jsonl", "ndjson", "arrow", "ipc", "feather",
+                ],
+            )
+            .pick_file()
+    }
+    fn available(&self) -> bool {
+        // Without a desktop session there is no portal to answer.
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+    }
+}
+
+/// No dialog at all (tests, screenshots).
+pub struct NoDialog;
+
+impl FileDialog for NoDialog {
+    fn pick_file(&self) -> Option<PathBuf> {
+        None
+    }
+    fn available(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,304 @@
+//! Examples: the active cohort's rows in a virtualized table (only visible rows are
+//! drawn), with a column chooser, sort, text search and "only errors of model X";
+//! the inspector shows every field of the selected row and each model's output.
+
+use egui_extras::{Column, TableBuilder};
+
+use crate::app::Command;
+use crate::app::workspace::Workspace;
+use crate::examples::{ExampleQuery, cell_text, row_as_text};
+use crate::load::encode::NULL_CODE;
+use crate::load::table::{Prediction, Target};
+
+#[derive(Default)]
+pub struct ExamplesView {
+    pub search: String,
+    pub errors_of: Option<usize>,
+    pub sort: Option<(String, bool)>,
+    /// Hidden columns by name.
+    pub hidden: Vec<String>,
+    /// Selected table row (index into the decoded table).
+    pub selected: Option<u32>,
+    pub focus_search: bool,
+}
+
+impl ExamplesView {
+    pub fn query(&self) -> ExampleQuery {
+        ExampleQuery {
+            search: self.search.clone(),
+            errors_of: self.errors_of,
+            sort: self.sort.clone(),
+        }
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &mut Workspace,
+        ctx: &egui::Context,
+        out: &mut Vec<Command>,
+    ) {
+        let table = ws.table.clone();
+        let frame = ws.frame.clone();
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Search");
+            let r = ui.add(
+                egui::TextEdit::singleline(&mut self.search)
+                    .hint_text("text in any column (Ctrl+F)")
+                    .desired_width(240.0),
+            );
+            if self.focus_search {
+                r.request_focus();
+                self.focus_search = false;
+            }
+            ui.label("Show");
+            let label = match self.errors_of {
+                None => "all rows".to_string(),
+                Some(m) => format!(
+                    "only errors of {}",
+                    table.models.get(m).map_or("?", |m| m.name.as_str())
+                ),
+            };
+            egui::ComboBox::from_id_salt("errors-of")
+                .selected_text(label)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.errors_of, None, "all rows");
+                    for (i, m) in table.models.iter().enumerate() {
+                        ui.selectable_value(
+                            &mut self.errors_of,
+                            Some(i),
+                            format!("only errors of {}", m.name),
+                        );
+                    }
+                });
+            ui.menu_button("Columns", |ui| {
+                for c in frame.get_column_names() {
+                    let name = c.to_string();
+                    let mut shown = !self.hidden.contains(&name);
+                    if ui.checkbox(&mut shown, &name).changed() {
+                        if shown {
+                            self.hidden.retain(|h| h != &name);
+                        } else {
+                            self.hidden.push(name);
+                        }
+                    }
+                }
+            });
+        });
+        ws.ensure_examples(ctx, self.query());
+        let Some(rows) = ws.examples.value.clone() else {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Selecting rows…");
+            });
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{} rows",
+                crate::report::text::fmt_int(rows.len() as u64)
+            ));
+            if ws.examples.is_busy() {
+                ui.spinner();
+            }
+        });
+        if let Some(sel) = self.selected {
+            egui::Panel::right("inspector")
+                .resizable(true)
+                .default_size(380.0)
+                .show(ui, |ui| {
+                    self.inspector_ui(ui, ws, sel, out);
+                });
+        }
+        let columns: Vec<(usize, String)> = frame
+            .get_column_names()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.to_string()))
+            .filter(|(_, c)| !self.hidden.contains(c))
+            .collect();
+        let mut clicked = None;
+        let mut sort_click = None;
+        egui::ScrollArea::horizontal()
+            .id_salt("examples-h")
+            .show(ui, |ui| {
+                let mut builder = TableBuilder::new(ui)
+                    .id_salt("examples-table")
+                    .striped(true)
+                    .sense(egui::Sense::click())
+                    .column(Column::auto().at_least(50.0));
+                for _ in &columns {
+                    builder = builder.column(
+                        Column::initial(130.0)
+                            .at_least(40.0)
+                            .clip(true)
+                            .resizable(true),
+                    );
+                }
+                builder
+                    .header(22.0, |mut h| {
+                        h.col(|ui| {
+                            ui.strong("row");
+                        });
+                        for (_, name) in &columns {
+                            h.col(|ui| {
+                                let arrow = match &self.sort {
+                                    Some((c, desc)) if c == name => {
+                                        if *desc {
+                                            " ⬇"
+                                        } else {
+                                            " ⬆"
+                                        }
+                                    }
+                                    _ => "",
+                                };
+                                if ui
+                                    .button(format!("{name}{arrow}"))
+                                    .on_hover_text("Sort by this column")
+                                    .clicked()
+                                {
+                                    sort_click = Some(name.clone());
+                                }
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(20.0, rows.len(), |mut row| {
+                            let r = rows[row.index()];
+                            let file_row = table.row_index[r as usize] as usize;
+                            row.set_selected(self.selected == Some(r));
+                            row.col(|ui| {
+                                ui.label((file_row + 1).to_string());
+                            });
+                            for (ci, _) in &columns {
+                                row.col(|ui| {
+                                    let text = cell_text(&frame, *ci, file_row);
+                                    let first_line = text.lines().next().unwrap_or("").to_string();
+                                    ui.add(
+                                        egui::Label::new(first_line).truncate().selectable(false),
+                                    );
+                                });
+                            }
+                            if row.response().clicked() {
+                                clicked = Some(r);
+                            }
+                        });
+                    });
+            });
+        if let Some(r) = clicked {
+            self.selected = Some(r);
+        }
+        if let Some(name) = sort_click {
+            self.sort = match &self.sort {
+                Some((c, false)) if *c == name => Some((name, true)),
+                Some((c, true)) if *c == name => None,
+                _ => Some((name, false)),
+            };
+        }
+    }
+
+    fn inspector_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, r: u32, out: &mut Vec<Command>) {
+        let table = &ws.table;
+        let Some(&file_row) = table.row_index.get(r as usize) else {
+            self.selected = None;
+            return;
+        };
+        let file_row = file_row as usize;
+        ui.horizontal(|ui| {
+            ui.heading(format!("Row {}", file_row + 1));
+            if ui
+                .button("Copy row")
+                .on_hover_text("Copy every field to the clipboard")
+                .clicked()
+            {
+                out.push(Command::Copy(row_as_text(&ws.frame, file_row)));
+            }
+            if ui
+                .button("Close")
+                .on_hover_text("Close the inspector (Esc)")
+                .clicked()
+            {
+                self.selected = None;
+            }
+        });
+        ui.separator();
+        // Only this row's predictions are re-thresholded: nothing here grows with the data.
+        let t = table;
+        let rethreshold = t.task == crate::load::Task::Binary && ws.threshold != t.threshold;
+        let label = match t.target.as_ref() {
+            Target::Classes(y) => t
+                .classes
+                .get(y[r as usize] as usize)
+                .cloned()
+                .unwrap_or_default(),
+            Target::Values(y) => format!("{}", y[r as usize]),
+        };
+        egui::Grid::new("inspector-models")
+            .striped(true)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                ui.strong("label");
+                ui.strong(&label);
+                ui.label("");
+                ui.end_row();
+                for m in t.models.iter() {
+                    let (pred, ok) = match (m.pred.as_ref(), t.target.as_ref()) {
+                        (Prediction::Classes(p), Target::Classes(y)) => {
+                            let c = match (&m.score, rethreshold) {
+                                (Some(s), true) if s[r as usize].is_nan() => NULL_CODE,
+                                (Some(s), true) => u32::from(s[r as usize] >= ws.threshold),
+                                _ => p[r as usize],
+                            };
+                            let text = if c == NULL_CODE {
+                                "(null)".to_string()
+                            } else {
+                                t.classes.get(c as usize).cloned().unwrap_or_default()
+                            };
+                            (text, Some(c == y[r as usize]))
+                        }
+                        (Prediction::Values(p), Target::Values(y)) => (
+                            format!(
+                                "{} (error {:+.3})",
+                                p[r as usize],
+                                p[r as usize] - y[r as usize]
+                            ),
+                            None,
+                        ),
+                        _ => (String::new(), None),
+                    };
+                    ui.label(&m.name);
+                    let mut text = pred;
+                    if let Some(s) = &m.score {
+                        text.push_str(&format!("   score {:.4}", s[r as usize]));
+                    }
+                    ui.label(text);
+                    match ok {
+                        Some(true) => {
+                            ui.colored_label(egui::Color32::from_rgb(52, 211, 153), "✔ correct")
+                        }
+                        Some(false) => ui.colored_label(ui.visuals().error_fg_color, "✘ wrong"),
+                        None => ui.label(""),
+                    };
+                    ui.end_row();
+                }
+            });
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("inspector-fields")
+            .show(ui, |ui| {
+                for (name, value) in crate::examples::row_fields(&ws.frame, file_row) {
+                    ui.label(egui::RichText::new(name).strong());
+                    ui.add(
+                        egui::Label::new(if value.is_empty() {
+                            "(missing)".to_string()
+                        } else {
+                            value
+                        })
+                        .wrap()
+                        .selectable(true),
+                    );
+                    ui.add_space(4.0);
+                }
+            });
+    }
+}

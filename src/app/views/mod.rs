@@ -1,0 +1,76 @@
+//! One view per file; each draws from the workspace and returns commands.
+
+pub mod cohorts;
+pub mod examples;
+pub mod mapping;
+pub mod overview;
+pub mod slices;
+
+use super::settings::Settings;
+use super::workspace::Workspace;
+use super::{Command, View};
+
+/// A color per model, in model order.
+pub fn model_color(i: usize) -> egui::Color32 {
+    const PALETTE: [egui::Color32; 6] = [
+        egui::Color32::from_rgb(96, 165, 250),
+        egui::Color32::from_rgb(251, 146, 60),
+        egui::Color32::from_rgb(52, 211, 153),
+        egui::Color32::from_rgb(244, 114, 182),
+        egui::Color32::from_rgb(167, 139, 250),
+        egui::Color32::from_rgb(250, 204, 21),
+    ];
+    PALETTE[i % PALETTE.len()]
+}
+
+/// A value with four decimals, or a dash.
+pub fn fmt(v: Option<f64>) -> String {
+    crate::report::text::fmt_value(v)
+}
+
+/// `[lo, hi]` with three decimals, or nothing.
+pub fn fmt_ci(ci: Option<[f64; 2]>) -> String {
+    match ci {
+        Some([lo, hi]) => format!("[{lo:.3}, {hi:.3}]"),
+        None => String::new(),
+    }
+}
+
+/// Per-view UI state (selections, choices), kept apart from the data.
+#[derive(Default)]
+pub struct ViewStates {
+    pub overview: overview::OverviewView,
+    pub slices: slices::SlicesView,
+    pub examples: examples::ExamplesView,
+    pub cohorts: cohorts::CohortsView,
+    pub mapping: mapping::MappingView,
+}
+
+impl ViewStates {
+    pub fn ui(
+        &mut self,
+        view: View,
+        ui: &mut egui::Ui,
+        ws: &mut Workspace,
+        settings: &Settings,
+        ctx: &egui::Context,
+        out: &mut Vec<Command>,
+    ) {
+        match view {
+            View::Overview => self.overview.ui(ui, ws, ctx, out),
+            View::Slices => self.slices.ui(ui, ws, ctx, out),
+            View::Examples => self.examples.ui(ui, ws, ctx, out),
+            View::Cohorts => self.cohorts.ui(ui, ws, settings, out),
+            View::Mapping => self.mapping.ui(ui, ws, out),
+        }
+    }
+
+    pub fn reset_for_new_data(&mut self) {
+        *self = ViewStates::default();
+    }
+
+    pub fn clear_selection(&mut self) {
+        self.examples.selected = None;
+        self.slices.selected = None;
+    }
+}

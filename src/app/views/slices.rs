@@ -1,0 +1,410 @@
+//! Slices: one or two features and a metric give a sortable table of slices with
+//! intervals, the difference from the cohort and a flag where a slice is
+//! significantly worse after Benjamini-Hochberg; two features also give a heatmap.
+//! Clicking a slice makes it the active cohort.
+
+use egui_extras::{Column, TableBuilder};
+
+use super::{fmt, fmt_ci};
+use crate::analysis::SliceTable;
+use crate::app::Command;
+use crate::app::workspace::Workspace;
+use crate::cohort::{Cohort, Filter, FilterGroup};
+use crate::metrics::metric_names;
+use crate::slice_report::{SliceRow, lower_is_better};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    N,
+    Value,
+    #[default]
+    Diff,
+    Q,
+}
+
+#[derive(Default)]
+pub struct SlicesView {
+    pub first: Option<String>,
+    pub second: Option<String>,
+    pub model: usize,
+    pub metric: Option<String>,
+    pub sort: SortBy,
+    pub descending: bool,
+    pub selected: Option<usize>,
+}
+
+impl SlicesView {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &mut Workspace,
+        ctx: &egui::Context,
+        out: &mut Vec<Command>,
+    ) {
+        let table = ws.table.clone();
+        let features: Vec<String> = table
+            .features
+            .iter()
+            .filter(|f| f.is_sliceable())
+            .map(|f| f.name.clone())
+            .collect();
+        if features.is_empty() {
+            ui.label("This file has no feature columns to slice by.");
+            return;
+        }
+        let has_scores = table.models.iter().any(|m| m.score.is_some());
+        let metrics = metric_names(table.task, has_scores);
+        if self.first.as_ref().is_none_or(|f| !features.contains(f)) {
+            self.first = Some(features[0].clone());
+        }
+        if self
+            .metric
+            .as_ref()
+            .is_none_or(|m| !metrics.contains(&m.as_str()))
+        {
+            self.metric = Some(metrics[0].to_string());
+        }
+        self.model = self.model.min(table.models.len().saturating_sub(1));
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Slice by");
+            let first = self.first.clone().unwrap_or_default();
+            egui::ComboBox::from_id_salt("slice-first")
+                .selected_text(&first)
+                .show_ui(ui, |ui| {
+                    for f in &features {
+                        ui.selectable_value(&mut self.first, Some(f.clone()), f);
+                    }
+                });
+            ui.label("and");
+            egui::ComboBox::from_id_salt("slice-second")
+                .selected_text(self.second.clone().unwrap_or_else(|| "(none)".into()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.second, None, "(none)");
+                    for f in features.iter().filter(|f| Some(*f) != self.first.as_ref()) {
+                        ui.selectable_value(&mut self.second, Some(f.clone()), f);
+                    }
+                });
+            ui.label("model");
+            egui::ComboBox::from_id_salt("slice-model")
+                .selected_text(&table.models[self.model].name)
+                .show_ui(ui, |ui| {
+                    for (i, m) in table.models.iter().enumerate() {
+                        ui.selectable_value(&mut self.model, i, &m.name);
+                    }
+                });
+            ui.label("metric");
+            egui::ComboBox::from_id_salt("slice-metric")
+                .selected_text(self.metric.clone().unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for m in &metrics {
+                        ui.selectable_value(&mut self.metric, Some(m.to_string()), *m);
+                    }
+                });
+        });
+        if self.second == self.first {
+            self.second = None;
+        }
+        let mut idx = Vec::new();
+        for name in [&self.first, &self.second].into_iter().flatten() {
+            if let Ok(i) = table.feature_index(name) {
+                idx.push(i);
+            }
+        }
+        let metric = self.metric.clone().unwrap_or_default();
+        ws.ensure_slices(ctx, idx.clone(), self.model, &metric);
+        let Some(st) = ws.slices.value.clone() else {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Computing slices…");
+            });
+            return;
+        };
+        if ws.slices.is_busy() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Updating…");
+            });
+        }
+        let overall = ws
+            .overview
+            .value
+            .as_ref()
+            .and_then(|o| o.metrics.get(self.model).and_then(|s| s.value(&metric)));
+        let flagged = st.rows.iter().filter(|r| r.worse).count();
+        ui.label(format!(
+            "{} slices · cohort {} = {} · {} significantly worse (Benjamini-Hochberg q < 0.05){}",
+            st.rows.len(),
+            metric,
+            fmt(overall.or_else(|| st
+                .eval
+                .overall
+                .get(self.model)
+                .and_then(|s| s.value(&metric)))),
+            flagged,
+            if lower_is_better(&metric) {
+                " · lower is better"
+            } else {
+                ""
+            }
+        ));
+        let clicked = if st.grouping.features.len() == 2 {
+            let mut c = None;
+            ui.columns(2, |cols| {
+                c = self.table_ui(&mut cols[0], &st, &metric).or(heatmap_ui(
+                    &mut cols[1],
+                    &st,
+                    &metric,
+                ));
+            });
+            c
+        } else {
+            self.table_ui(ui, &st, &metric)
+        };
+        if let Some(g) = clicked {
+            self.selected = Some(g);
+            let filter = FilterGroup::equalities(&st.labels[g]);
+            let mut combined = ws.active.cohort.filter.clone();
+            let name = st.labels[g]
+                .iter()
+                .map(|(c, v)| format!("{c} = {v}"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            if combined.is_empty() {
+                combined = filter;
+            } else {
+                combined = FilterGroup {
+                    combine: crate::cohort::Combine::All,
+                    items: vec![Filter::Group(combined), Filter::Group(filter)],
+                };
+            }
+            out.push(Command::SetCohort(Cohort {
+                name,
+                filter: combined,
+            }));
+        }
+    }
+
+    fn sorted(&self, rows: &[SliceRow], metric: &str) -> Vec<SliceRow> {
+        let mut v = rows.to_vec();
+        let key = |r: &SliceRow| -> f64 {
+            match self.sort {
+                SortBy::N => r.n as f64,
+                SortBy::Value => r.value.unwrap_or(f64::NAN),
+                SortBy::Diff => {
+                    // Worst first by default: the sign that means "worse" sorts first.
+                    let d = r.diff.unwrap_or(f64::NAN);
+                    if lower_is_better(metric) { -d } else { d }
+                }
+                SortBy::Q => r.q_value.unwrap_or(f64::NAN),
+            }
+        };
+        v.sort_by(|a, b| {
+            let (x, y) = (key(a), key(b));
+            let o = match (x.is_nan(), y.is_nan()) {
+                (true, true) => std::cmp::Ordering::Equal,
+                (true, false) => return std::cmp::Ordering::Greater,
+                (false, true) => return std::cmp::Ordering::Less,
+                _ => x.total_cmp(&y),
+            };
+            if self.descending { o.reverse() } else { o }
+        });
+        v
+    }
+
+    /// The slice table; returns the group clicked.
+    fn table_ui(&mut self, ui: &mut egui::Ui, st: &SliceTable, metric: &str) -> Option<usize> {
+        let rows = self.sorted(&st.rows, metric);
+        let names: Vec<String> = st
+            .labels
+            .first()
+            .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
+            .unwrap_or_default();
+        let mut clicked = None;
+        let mut builder = TableBuilder::new(ui)
+            .id_salt("slice-table")
+            .striped(true)
+            .sense(egui::Sense::click());
+        for _ in &names {
+            builder = builder.column(Column::auto().at_least(70.0));
+        }
+        builder = builder
+            .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(70.0))
+            .column(Column::auto().at_least(120.0))
+            .column(Column::auto().at_least(70.0))
+            .column(Column::auto().at_least(60.0))
+            .column(Column::remainder().at_least(60.0));
+        let mut sort_click = None;
+        builder
+            .header(22.0, |mut h| {
+                for n in &names {
+                    h.col(|ui| {
+                        ui.strong(n);
+                    });
+                }
+                for (label, key) in [
+                    ("n", Some(SortBy::N)),
+                    (metric, Some(SortBy::Value)),
+                    ("95% CI", None),
+                    ("Δ vs cohort", Some(SortBy::Diff)),
+                    ("q", Some(SortBy::Q)),
+                    ("flag", None),
+                ] {
+                    h.col(|ui| match key {
+                        Some(k) => {
+                            let arrow = if self.sort == k {
+                                if self.descending { " ⬇" } else { " ⬆" }
+                            } else {
+                                ""
+                            };
+                            if ui
+                                .button(format!("{label}{arrow}"))
+                                .on_hover_text("Sort by this column")
+                                .clicked()
+                            {
+                                sort_click = Some(k);
+                            }
+                        }
+                        None => {
+                            ui.strong(label);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(20.0, rows.len(), |mut row| {
+                    let r = &rows[row.index()];
+                    row.set_selected(self.selected == Some(r.group));
+                    for (_, v) in &st.labels[r.group] {
+                        row.col(|ui| {
+                            ui.label(v);
+                        });
+                    }
+                    row.col(|ui| {
+                        ui.label(crate::report::text::fmt_int(r.n));
+                    });
+                    row.col(|ui| {
+                        ui.monospace(fmt(r.value));
+                    });
+                    row.col(|ui| {
+                        ui.monospace(fmt_ci(r.ci));
+                    });
+                    row.col(|ui| {
+                        ui.monospace(r.diff.map_or("-".into(), |d| format!("{d:+.4}")));
+                    });
+                    row.col(|ui| {
+                        ui.monospace(r.q_value.map_or("-".into(), |q| {
+                            if q < 1e-4 {
+                                format!("{q:.1e}")
+                            } else {
+                                format!("{q:.4}")
+                            }
+                        }));
+                    });
+                    row.col(|ui| {
+                        if r.worse {
+                            ui.colored_label(ui.visuals().error_fg_color, "⚠ worse");
+                        }
+                    });
+                    if row.response().clicked() {
+                        clicked = Some(r.group);
+                    }
+                });
+            });
+        if let Some(k) = sort_click {
+            if self.sort == k {
+                self.descending = !self.descending;
+            } else {
+                self.sort = k;
+                self.descending = false;
+            }
+        }
+        clicked
+    }
+}
+
+/// Heatmap of two features: colour is the metric (red is worse), hover shows n and
+/// the interval; clicking a cell returns its group.
+fn heatmap_ui(ui: &mut egui::Ui, st: &SliceTable, metric: &str) -> Option<usize> {
+    let mut rows_l: Vec<String> = Vec::new();
+    let mut cols_l: Vec<String> = Vec::new();
+    for l in &st.labels {
+        if !rows_l.contains(&l[0].1) {
+            rows_l.push(l[0].1.clone());
+        }
+        if !cols_l.contains(&l[1].1) {
+            cols_l.push(l[1].1.clone());
+        }
+    }
+    let values: Vec<f64> = st.rows.iter().filter_map(|r| r.value).collect();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let mut clicked = None;
+    ui.strong(format!(
+        "{metric}: {} × {}",
+        st.labels[0][0].0, st.labels[0][1].0
+    ));
+    egui::ScrollArea::both().id_salt("heatmap").show(ui, |ui| {
+        egui::Grid::new("heatmap-grid")
+            .spacing([2.0, 2.0])
+            .show(ui, |ui| {
+                ui.label("");
+                for c in &cols_l {
+                    ui.label(c);
+                }
+                ui.end_row();
+                for r in &rows_l {
+                    ui.label(r);
+                    for c in &cols_l {
+                        let g = st.labels.iter().position(|l| &l[0].1 == r && &l[1].1 == c);
+                        match g.map(|g| &st.rows[g]) {
+                            Some(row) => {
+                                let v = row.value.unwrap_or(f64::NAN);
+                                let mut t = if hi > lo {
+                                    ((v - lo) / (hi - lo)) as f32
+                                } else {
+                                    0.5
+                                };
+                                if !lower_is_better(metric) {
+                                    t = 1.0 - t;
+                                }
+                                let fill = egui::Color32::from_rgb(
+                                    (60.0 + 190.0 * t) as u8,
+                                    (170.0 - 110.0 * t) as u8,
+                                    90,
+                                );
+                                let text = egui::RichText::new(fmt(row.value))
+                                    .color(egui::Color32::BLACK)
+                                    .monospace();
+                                let b = ui
+                                    .add_sized(
+                                        [72.0, 26.0],
+                                        egui::Button::new(text).fill(fill).stroke(if row.worse {
+                                            egui::Stroke::new(2.0, egui::Color32::RED)
+                                        } else {
+                                            egui::Stroke::NONE
+                                        }),
+                                    )
+                                    .on_hover_text(format!(
+                                        "{r} × {c}\nn = {}\n{metric} {} {}\nq = {}",
+                                        row.n,
+                                        fmt(row.value),
+                                        fmt_ci(row.ci),
+                                        row.q_value.map_or("-".into(), |q| format!("{q:.4}"))
+                                    ));
+                                if b.clicked() {
+                                    clicked = Some(row.group);
+                                }
+                            }
+                            None => {
+                                ui.label("");
+                            }
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+    });
+    clicked
+}

@@ -1,0 +1,279 @@
+//! One open dataset: the raw frame, the decoded table, the active cohort and the
+//! results the views show, each recomputed in the background when its inputs
+//! change.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use polars::prelude::DataFrame;
+
+use super::jobs::{Job, Keyed};
+use crate::analysis::{self, Overview, SliceTable};
+use crate::cohort::{self, Cohort, CohortError, FilterGroup};
+use crate::examples::{self, ExampleQuery};
+use crate::load::table::{EvalTable, LoadOptions, Loaded};
+use crate::load::{Mapping, table};
+
+/// The active cohort and its row mask (None: every row).
+#[derive(Clone)]
+pub struct ActiveCohort {
+    pub cohort: Cohort,
+    pub mask: Option<Arc<Vec<bool>>>,
+    pub rows: usize,
+    pub version: u64,
+}
+
+/// Inputs of the slice table.
+#[derive(Clone, PartialEq, Debug)]
+pub struct SliceKey {
+    pub table: u64,
+    pub cohort: u64,
+    pub threshold: u64,
+    pub features: Vec<usize>,
+    pub model: usize,
+    pub metric: String,
+}
+
+type BaseKey = (u64, u64, u64);
+
+pub struct Workspace {
+    pub path: PathBuf,
+    /// What the title bar and status show (a bundled sample says so).
+    pub name: String,
+    pub frame: Arc<DataFrame>,
+    pub table: Arc<EvalTable>,
+    pub mapping: Mapping,
+    pub table_version: u64,
+    pub threshold: f64,
+    pub active: ActiveCohort,
+    pub cohort_job: Option<(Cohort, Job<Result<Vec<bool>, CohortError>>)>,
+    pub cohort_error: Option<String>,
+    pub remap_job: Option<(Mapping, Job<crate::Result<EvalTable>>)>,
+    pub mapping_error: Option<String>,
+    pub overview: Keyed<BaseKey, Overview>,
+    pub slices: Keyed<SliceKey, SliceTable>,
+    pub examples: Keyed<(u64, u64, u64, ExampleQuery), Vec<u32>>,
+}
+
+impl Workspace {
+    pub fn new(loaded: Loaded, name: String, mapping: Mapping) -> Workspace {
+        let table = loaded.table;
+        let rows = table.len();
+        Workspace {
+            path: table.dataset.path.clone(),
+            name,
+            frame: Arc::new(loaded.frame),
+            threshold: table.threshold,
+            table: Arc::new(table),
+            mapping,
+            table_version: 1,
+            active: ActiveCohort {
+                cohort: Cohort {
+                    name: "All rows".into(),
+                    filter: FilterGroup::default(),
+                },
+                mask: None,
+                rows,
+                version: 1,
+            },
+            cohort_job: None,
+            cohort_error: None,
+            remap_job: None,
+            mapping_error: None,
+            overview: Keyed::default(),
+            slices: Keyed::default(),
+            examples: Keyed::default(),
+        }
+    }
+
+    pub fn base_key(&self) -> BaseKey {
+        (
+            self.table_version,
+            self.active.version,
+            self.threshold.to_bits(),
+        )
+    }
+
+    /// Starts evaluating a cohort; it becomes active only if it evaluates.
+    pub fn set_cohort(&mut self, cohort: Cohort, ctx: &egui::Context) {
+        if cohort.filter.is_empty() {
+            self.cohort_job = None;
+            self.cohort_error = None;
+            self.activate(cohort, None);
+            return;
+        }
+        let (table, frame, filter) = (
+            self.table.clone(),
+            self.frame.clone(),
+            cohort.filter.clone(),
+        );
+        let job = Job::spawn(Some(ctx.clone()), move |cancel: &AtomicBool| {
+            cohort::evaluate(&filter, &table, &frame, cancel)
+        });
+        self.cohort_job = Some((cohort, job));
+    }
+
+    fn activate(&mut self, cohort: Cohort, mask: Option<Vec<bool>>) {
+        let rows = mask
+            .as_ref()
+            .map_or(self.table.len(), |m| m.iter().filter(|&&k| k).count());
+        self.active = ActiveCohort {
+            cohort,
+            mask: mask.map(Arc::new),
+            rows,
+            version: self.active.version + 1,
+        };
+    }
+
+    /// Re-decodes the kept frame with a new mapping; the old table stays until the
+    /// new one decodes, and a mapping that does not decode changes nothing.
+    pub fn remap(&mut self, mapping: Mapping, ctx: &egui::Context) {
+        let frame = self.frame.clone();
+        let path = self.path.clone();
+        let sha = self.table.dataset.sha256.clone();
+        let m = mapping.clone();
+        let job = Job::spawn(Some(ctx.clone()), move |_: &AtomicBool| {
+            table::decode(&path, &frame, sha, &m, &LoadOptions::default())
+        });
+        self.remap_job = Some((mapping, job));
+    }
+
+    /// Takes finished background results. Returns notices for the user.
+    pub fn poll(&mut self) -> Vec<String> {
+        let mut notices = Vec::new();
+        if let Some((_, job)) = &self.cohort_job
+            && let Some(result) = job.poll()
+            && let Some((cohort, _)) = self.cohort_job.take()
+        {
+            match result {
+                Ok(Ok(mask)) => {
+                    self.cohort_error = None;
+                    self.activate(cohort, Some(mask));
+                }
+                Ok(Err(e)) => {
+                    let msg = format!("Cohort not applied: {e}");
+                    self.cohort_error = Some(msg.clone());
+                    notices.push(msg);
+                }
+                Err(()) => notices.push("Cohort evaluation failed".into()),
+            }
+        }
+        if let Some((_, job)) = &self.remap_job
+            && let Some(result) = job.poll()
+            && let Some((mapping, _)) = self.remap_job.take()
+        {
+            match result {
+                Ok(Ok(table)) => {
+                    self.mapping_error = None;
+                    self.threshold = table.threshold;
+                    self.table = Arc::new(table);
+                    self.mapping = mapping;
+                    self.table_version += 1;
+                    // The cohort's mask is per row of the same file: it stays valid.
+                    let cohort = self.active.cohort.clone();
+                    if !cohort.filter.is_empty() {
+                        self.set_cohort_pending(cohort);
+                    }
+                }
+                Ok(Err(e)) => {
+                    let msg = format!("Mapping not applied: {e}");
+                    self.mapping_error = Some(msg.clone());
+                    notices.push(msg);
+                }
+                Err(()) => notices.push("Mapping failed".into()),
+            }
+        }
+        self.overview.poll();
+        self.slices.poll();
+        self.examples.poll();
+        notices
+    }
+
+    /// Re-evaluates the active cohort after a re-decode (rows are the same file's).
+    fn set_cohort_pending(&mut self, cohort: Cohort) {
+        let (table, frame, filter) = (
+            self.table.clone(),
+            self.frame.clone(),
+            cohort.filter.clone(),
+        );
+        let job = Job::spawn(None, move |cancel: &AtomicBool| {
+            cohort::evaluate(&filter, &table, &frame, cancel)
+        });
+        self.cohort_job = Some((cohort, job));
+    }
+
+    /// Makes sure the overview for the current inputs is there or under way.
+    pub fn ensure_overview(&mut self, ctx: &egui::Context) {
+        let key = self.base_key();
+        let (table, mask, t) = (self.table.clone(), self.active.mask.clone(), self.threshold);
+        self.overview.ensure(key, ctx, move |_: &AtomicBool| {
+            analysis::overview(&table, mask.as_deref().map(Vec::as_slice), t)
+        });
+    }
+
+    pub fn ensure_slices(
+        &mut self,
+        ctx: &egui::Context,
+        features: Vec<usize>,
+        model: usize,
+        metric: &str,
+    ) {
+        let (table_v, cohort_v, t) = self.base_key();
+        let key = SliceKey {
+            table: table_v,
+            cohort: cohort_v,
+            threshold: t,
+            features: features.clone(),
+            model,
+            metric: metric.to_string(),
+        };
+        let (table, mask, threshold, metric) = (
+            self.table.clone(),
+            self.active.mask.clone(),
+            self.threshold,
+            metric.to_string(),
+        );
+        self.slices.ensure(key, ctx, move |_: &AtomicBool| {
+            analysis::slices(
+                &table,
+                mask.as_deref().map(Vec::as_slice),
+                threshold,
+                &features,
+                model,
+                &metric,
+            )
+        });
+    }
+
+    pub fn ensure_examples(&mut self, ctx: &egui::Context, query: ExampleQuery) {
+        let (a, b, c) = self.base_key();
+        let key = (a, b, c, query.clone());
+        let (table, frame, mask, threshold) = (
+            self.table.clone(),
+            self.frame.clone(),
+            self.active.mask.clone(),
+            self.threshold,
+        );
+        self.examples.ensure(key, ctx, move |cancel: &AtomicBool| {
+            let table = analysis::at_threshold(&table, threshold);
+            examples::select_rows(
+                &table,
+                &frame,
+                mask.as_deref().map(Vec::as_slice),
+                &query,
+                cancel,
+            )
+            .unwrap_or_default()
+        });
+    }
+
+    /// True while anything is being computed.
+    pub fn is_busy(&self) -> bool {
+        self.cohort_job.is_some()
+            || self.remap_job.is_some()
+            || self.overview.is_busy()
+            || self.slices.is_busy()
+            || self.examples.is_busy()
+    }
+}
