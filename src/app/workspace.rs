@@ -36,6 +36,7 @@ pub struct SliceKey {
 }
 
 type BaseKey = (u64, u64, u64);
+type CohortJob = (Cohort, Job<Result<Vec<bool>, CohortError>>);
 
 pub struct Workspace {
     pub path: PathBuf,
@@ -47,7 +48,7 @@ pub struct Workspace {
     pub table_version: u64,
     pub threshold: f64,
     pub active: ActiveCohort,
-    pub cohort_job: Option<(Cohort, Job<Result<Vec<bool>, CohortError>>)>,
+    pub cohort_job: Option<CohortJob>,
     pub cohort_error: Option<String>,
     pub remap_job: Option<(Mapping, Job<crate::Result<EvalTable>>)>,
     pub mapping_error: Option<String>,

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod formats;
+mod gui;
 mod metrics_reference;
 
 use std::path::{Path, PathBuf};

@@ -122,6 +122,8 @@ impl ExamplesView {
         egui::ScrollArea::horizontal()
             .id_salt("examples-h")
             .show(ui, |ui| {
+                // Text in rows must not take the click that selects the row.
+                ui.style_mut().interaction.selectable_labels = false;
                 let mut builder = TableBuilder::new(ui)
                     .id_salt("examples-table")
                     .striped(true)
@@ -145,9 +147,9 @@ impl ExamplesView {
                                 let arrow = match &self.sort {
                                     Some((c, desc)) if c == name => {
                                         if *desc {
-                                            " ⬇"
+                                            " (desc)"
                                         } else {
-                                            " ⬆"
+                                            " (asc)"
                                         }
                                     }
                                     _ => "",
@@ -274,9 +276,9 @@ impl ExamplesView {
                     ui.label(text);
                     match ok {
                         Some(true) => {
-                            ui.colored_label(egui::Color32::from_rgb(52, 211, 153), "✔ correct")
+                            ui.colored_label(egui::Color32::from_rgb(52, 211, 153), "correct")
                         }
-                        Some(false) => ui.colored_label(ui.visuals().error_fg_color, "✘ wrong"),
+                        Some(false) => ui.colored_label(ui.visuals().error_fg_color, "wrong"),
                         None => ui.label(""),
                     };
                     ui.end_row();

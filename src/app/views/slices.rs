@@ -55,7 +55,17 @@ impl SlicesView {
         let has_scores = table.models.iter().any(|m| m.score.is_some());
         let metrics = metric_names(table.task, has_scores);
         if self.first.as_ref().is_none_or(|f| !features.contains(f)) {
-            self.first = Some(features[0].clone());
+            // Start with the first two categorical features and the last model (a
+            // candidate usually follows its baseline): the view a reviewer wants first.
+            let categorical: Vec<&String> = table
+                .features
+                .iter()
+                .filter(|f| f.kind == crate::load::table::FeatureKind::Categorical)
+                .map(|f| &f.name)
+                .collect();
+            self.first = Some(categorical.first().copied().unwrap_or(&features[0]).clone());
+            self.second = categorical.get(1).map(|s| s.to_string());
+            self.model = table.models.len().saturating_sub(1);
         }
         if self
             .metric
@@ -220,6 +230,8 @@ impl SlicesView {
             .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
             .unwrap_or_default();
         let mut clicked = None;
+        // Text in rows must not take the click that selects the row.
+        ui.style_mut().interaction.selectable_labels = false;
         let mut builder = TableBuilder::new(ui)
             .id_salt("slice-table")
             .striped(true)
@@ -253,7 +265,7 @@ impl SlicesView {
                     h.col(|ui| match key {
                         Some(k) => {
                             let arrow = if self.sort == k {
-                                if self.descending { " ⬇" } else { " ⬆" }
+                                if self.descending { " (desc)" } else { " (asc)" }
                             } else {
                                 ""
                             };
@@ -303,7 +315,7 @@ impl SlicesView {
                     });
                     row.col(|ui| {
                         if r.worse {
-                            ui.colored_label(ui.visuals().error_fg_color, "⚠ worse");
+                            ui.colored_label(ui.visuals().error_fg_color, "worse");
                         }
                     });
                     if row.response().clicked() {

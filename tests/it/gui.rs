@@ -1,0 +1,205 @@
+//! The window's main journey, driven through the real views by their labels with
+//! egui_kittest: open the sample, move the threshold, build a cohort, open the
+//! slice table, click the flagged slice, see its examples and inspect one. And a
+//! bad file shows its error while the open data stays.
+
+use std::time::{Duration, Instant};
+
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use faultline::app::dialog::NoDialog;
+use faultline::app::{FaultlineApp, LaunchOptions};
+
+fn harness(files: Vec<std::path::PathBuf>) -> Harness<'static, FaultlineApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_eframe(move |cc| {
+            FaultlineApp::new(
+                cc,
+                LaunchOptions {
+                    files,
+                    dialog: Box::new(NoDialog),
+                    ..Default::default()
+                },
+            )
+        })
+}
+
+/// Steps frames until no background work is left (and a few more to draw it).
+fn settle(h: &mut Harness<'static, FaultlineApp>) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if !h.state().is_busy() {
+            h.step();
+            h.step();
+            if !h.state().is_busy() {
+                return;
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the app stayed busy"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn active_rows(h: &Harness<'static, FaultlineApp>) -> usize {
+    h.state()
+        .workspace
+        .as_ref()
+        .map(|w| w.active.rows)
+        .unwrap_or(0)
+}
+
+#[test]
+fn main_journey_through_the_views() {
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    h.get_by_label("churn.parquet (bundled sample)");
+    h.get_by_label("binary · 24,000 rows");
+
+    // Move the threshold with the keyboard on the slider.
+    let before = h.state().workspace.as_ref().map(|w| w.threshold);
+    h.get_by_role(egui::accesskit::Role::Slider).focus();
+    h.step();
+    for _ in 0..10 {
+        h.key_press(Key::ArrowRight);
+        h.step();
+    }
+    settle(&mut h);
+    let after = h.state().workspace.as_ref().map(|w| w.threshold);
+    assert!(after > before, "threshold {before:?} -> {after:?}");
+    h.get_by_label_contains(&format!(
+        "Confusion matrices at threshold {:.2}",
+        after.unwrap()
+    ));
+
+    // Build a cohort: plan != free.
+    h.get_by_label("Cohorts").click();
+    settle(&mut h);
+    h.get_by_label("Add condition").click();
+    h.run_steps(3);
+    h.get_by_value("id").click(); // the column chooser shows the first column
+    h.run_steps(2);
+    h.get_by_label("plan").click();
+    h.run_steps(2);
+    h.get_by_value("=").click();
+    h.run_steps(2);
+    h.get_by_label("!=").click();
+    h.run_steps(2);
+    let value = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
+    value.click();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap()
+        .type_text("free");
+    h.step();
+    h.get_by_label("Apply as active cohort").click();
+    settle(&mut h);
+    assert_eq!(active_rows(&h), 24_000 - 9_620, "plan != free");
+
+    // The slice table, region × device for the candidate: the planted slice is flagged.
+    h.get_by_label("Slices").click();
+    settle(&mut h);
+    let flagged = h.get_all_by_label("worse").count();
+    assert!(flagged >= 1, "the planted slice is flagged");
+    h.get_all_by_label("worse").next().unwrap().click();
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().unwrap();
+    assert!(
+        ws.active.cohort.filter.describe().contains("region = east"),
+        "{}",
+        ws.active.cohort.filter.describe()
+    );
+    assert!(
+        ws.active
+            .cohort
+            .filter
+            .describe()
+            .contains("device = tablet")
+    );
+    let slice_rows = ws.active.rows;
+    assert!(slice_rows > 300 && slice_rows < 734, "{slice_rows}");
+
+    // Its examples, then inspect one.
+    h.get_by_label("Examples").click();
+    settle(&mut h);
+    h.get_by_label(&format!("{} rows", slice_rows));
+    // The first listed row: find its id and file row to click and check.
+    let (id, file_row) = {
+        let ws = h.state().workspace.as_ref().unwrap();
+        let first = ws.examples.value.as_ref().unwrap()[0] as usize;
+        let file_row = ws.table.row_index[first] as usize;
+        let id_col = ws.frame.get_column_index("id").unwrap();
+        (
+            faultline::examples::cell_text(&ws.frame, id_col, file_row),
+            file_row,
+        )
+    };
+    h.get_by_label(&id).click();
+    settle(&mut h);
+    let heading = format!("Row {}", file_row + 1);
+    h.get_by_label(&heading);
+    h.get_by_label("Copy row");
+    // The inspector lists the label and every field next to the table's header.
+    assert!(h.get_all_by_label("label").count() >= 2);
+    assert!(h.get_all_by_label("monthly_spend").count() >= 2);
+
+    // Esc clears the selection.
+    h.key_press(Key::Escape);
+    settle(&mut h);
+    assert!(h.query_by_label(&heading).is_none());
+}
+
+#[test]
+fn a_bad_file_shows_its_error_and_keeps_the_data() {
+    let dir = crate::scratch("gui-bad");
+    let bad = dir.join("broken.csv");
+    std::fs::write(&bad, "label,pred_m\n1,1\n0,0,9\n").unwrap();
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    h.get_by_label("File").click();
+    h.run_steps(3);
+    h.get_by_label("Open path…").click();
+    h.run_steps(3);
+    h.get_by_role(egui::accesskit::Role::TextInput).click();
+    h.step();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(bad.to_str().unwrap());
+    h.step();
+    h.get_by_label("Open").click();
+    settle(&mut h);
+    let texts: Vec<String> = h.state().notices.iter().map(|n| n.text.clone()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains("Could not open")),
+        "{texts:?}"
+    );
+    h.get_by_label_contains("Could not open");
+    h.get_by_label_contains("ragged");
+    let ws = h.state().workspace.as_ref().expect("the sample stays open");
+    assert_eq!(ws.table.len(), 24_000);
+    h.get_by_label("churn.parquet (bundled sample)");
+}
+
+#[test]
+fn a_file_from_the_command_line_opens_and_maps() {
+    let mut h = harness(vec![crate::repo("sample_data/delivery.csv")]);
+    settle(&mut h);
+    h.get_by_label("delivery.csv");
+    h.get_by_label("Mapping").click();
+    settle(&mut h);
+    h.get_by_label_contains("Inferred: regression task");
+    // Turning a feature off re-decodes without it.
+    h.get_by_label("city").click();
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().unwrap();
+    assert!(ws.table.features.iter().all(|f| f.name != "city"));
+    assert!(ws.mapping_error.is_none());
+}
