@@ -212,6 +212,11 @@ impl FaultlineApp {
         });
     }
 
+    /// Queues a command as a menu or view would (for harnesses and tests).
+    pub fn command(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
     /// True while a file is loading.
     pub fn is_loading(&self) -> bool {
         self.loading.is_some()
@@ -644,6 +649,16 @@ impl eframe::App for FaultlineApp {
         self.notices_ui(&ctx);
         self.run_commands(&ctx);
         if let Some(shot) = &mut self.screenshot {
+            // A screenshot of the Examples view shows the inspector on the first row.
+            if self.view == View::Examples
+                && self.views.examples.selected.is_none()
+                && let Some(rows) = self
+                    .workspace
+                    .as_ref()
+                    .and_then(|w| w.examples.value.as_ref())
+            {
+                self.views.examples.selected = rows.first().copied();
+            }
             let ready = self.workspace.is_some()
                 && self.loading.is_none()
                 && !self.workspace.as_ref().is_some_and(Workspace::is_busy);

@@ -129,9 +129,13 @@ impl ExamplesView {
                     .striped(true)
                     .sense(egui::Sense::click())
                     .column(Column::auto().at_least(50.0));
-                for _ in &columns {
+                for (_, name) in &columns {
+                    let text = table.features.iter().any(|f| {
+                        &f.name == name && f.kind == crate::load::table::FeatureKind::Text
+                    });
+                    let width = if text { 260.0 } else { 120.0 };
                     builder = builder.column(
-                        Column::initial(130.0)
+                        Column::initial(width)
                             .at_least(40.0)
                             .clip(true)
                             .resizable(true),

@@ -1,0 +1,167 @@
+//! Headless harness for the window's responsiveness (issue 3): drives the real app
+//! frame by frame with egui_kittest on a generated 5M-row, 2-model file, changes the
+//! cohort, the slice features and the threshold, and reports frame times and the
+//! time until the new numbers are on screen.
+//!
+//!     cargo bench --bench gui_latency -- [ROWS]      # default 5000000
+//!
+//! The input is made with `faultline-gen churn --rows ROWS` into bench/out/.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use faultline::app::dialog::NoDialog;
+use faultline::app::{Command, FaultlineApp, LaunchOptions, View};
+use faultline::cohort::{Cohort, FilterGroup};
+
+type H = Harness<'static, FaultlineApp>;
+
+/// Steps frames until `done` holds, recording each frame's time.
+fn until(h: &mut H, frames: &mut Vec<f64>, done: impl Fn(&FaultlineApp) -> bool) -> Duration {
+    let start = Instant::now();
+    loop {
+        let t = Instant::now();
+        h.step();
+        frames.push(t.elapsed().as_secs_f64() * 1e3);
+        if done(h.state()) {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < Duration::from_secs(600), "timed out");
+        // About 60 frames a second, as a real window would draw while busy.
+        std::thread::sleep(Duration::from_millis(16));
+    }
+}
+
+fn overview_current(app: &FaultlineApp) -> bool {
+    app.workspace
+        .as_ref()
+        .is_some_and(|w| w.cohort_job.is_none() && w.overview.is_current(&w.base_key()))
+}
+
+fn slices_current(app: &FaultlineApp) -> bool {
+    app.workspace.as_ref().is_some_and(|w| {
+        w.cohort_job.is_none()
+            && !w.slices.is_busy()
+            && w.slices
+                .key
+                .as_ref()
+                .is_some_and(|k| (k.table, k.cohort, k.threshold) == w.base_key())
+    })
+}
+
+fn percentile(v: &mut [f64], q: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+fn report(name: &str, latency: Duration, frames: &mut [f64]) {
+    let max = frames.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "{name:<28} update {:>7.1} ms   frames {:>4}   p50 {:>5.2} ms   p95 {:>5.2} ms   max {:>6.2} ms",
+        latency.as_secs_f64() * 1e3,
+        frames.len(),
+        percentile(frames, 0.5),
+        percentile(frames, 0.95),
+        max
+    );
+}
+
+fn main() {
+    let rows: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(5_000_000);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join(format!("bench/out/churn_{rows}.parquet"));
+    if !file.exists() {
+        std::fs::create_dir_all(root.join("bench/out")).expect("bench/out");
+        let gen_bin = root.join("target/release/faultline-gen");
+        let status = std::process::Command::new("cargo")
+            .args(["build", "--release", "--bin", "faultline-gen"])
+            .current_dir(&root)
+            .status()
+            .expect("cargo");
+        assert!(status.success());
+        let status = std::process::Command::new(gen_bin)
+            .args(["churn", "--rows", &rows.to_string(), "--out"])
+            .arg(&file)
+            .status()
+            .expect("faultline-gen");
+        assert!(status.success());
+    }
+    let f = file.clone();
+    let mut h: H = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            FaultlineApp::new(
+                cc,
+                LaunchOptions {
+                    files: vec![f],
+                    dialog: Box::new(NoDialog),
+                    ..Default::default()
+                },
+            )
+        });
+    println!("file: {} ({rows} rows)", file.display());
+    let mut frames = Vec::new();
+    let load = until(&mut h, &mut frames, |a| {
+        a.workspace.is_some() && !a.is_loading()
+    });
+    report("load file", load, &mut frames);
+    let mut frames = Vec::new();
+    let first = until(&mut h, &mut frames, overview_current);
+    report("first overview", first, &mut frames);
+
+    // Cohort: region = east.
+    let mut frames = Vec::new();
+    h.state_mut().command(Command::SetCohort(Cohort {
+        name: "east".into(),
+        filter: FilterGroup::equalities(&[("region".into(), "east".into())]),
+    }));
+    let t = until(&mut h, &mut frames, overview_current);
+    report("change cohort (overview)", t, &mut frames);
+
+    // Threshold 0.5 -> 0.6.
+    let mut frames = Vec::new();
+    h.state_mut().command(Command::SetThreshold(0.6));
+    let t = until(&mut h, &mut frames, overview_current);
+    report("change threshold (overview)", t, &mut frames);
+
+    // Slices: open the view (region x device), then change the features.
+    let mut frames = Vec::new();
+    h.state_mut().command(Command::SetView(View::Slices));
+    let t = until(&mut h, &mut frames, slices_current);
+    report("open slices (2 features)", t, &mut frames);
+    let mut frames = Vec::new();
+    {
+        let app = h.state_mut();
+        app.views.slices.first = Some("plan".into());
+        app.views.slices.second = Some("channel".into());
+    }
+    let t = until(&mut h, &mut frames, |a| {
+        slices_current(a)
+            && a.workspace
+                .as_ref()
+                .and_then(|w| w.slices.value.as_ref())
+                .is_some_and(|s| s.labels.first().is_some_and(|l| l[0].0 == "plan"))
+    });
+    report("change slice features", t, &mut frames);
+
+    // Idle frames with everything computed.
+    let mut frames = Vec::new();
+    for _ in 0..60 {
+        let t = Instant::now();
+        h.step();
+        frames.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    report("idle (slices view)", Duration::ZERO, &mut frames);
+    h.state_mut().command(Command::SetView(View::Examples));
+    let mut frames = Vec::new();
+    let t = until(&mut h, &mut frames, |a| {
+        a.workspace
+            .as_ref()
+            .is_some_and(|w| w.examples.value.is_some() && !w.examples.is_busy())
+    });
+    report("open examples", t, &mut frames);
+}
