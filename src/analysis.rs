@@ -133,3 +133,66 @@ pub fn slices(
         labels,
     }
 }
+
+/// Everything the Failure clusters view draws.
+#[derive(Debug, Clone, Default)]
+pub struct Clusters {
+    pub found: crate::discovery::sliceline::Found,
+    pub tree: Vec<crate::discovery::error_tree::Node>,
+    /// Each found slice's predicates as `(column, value)` text pairs.
+    pub slice_labels: Vec<Vec<(String, String)>>,
+    /// Overall metrics of the searched cohort, per model.
+    pub overall: Vec<MetricSet>,
+    pub elapsed_ms: f64,
+}
+
+/// Settings of one failure search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterRequest {
+    pub model: usize,
+    pub against: Option<usize>,
+    pub features: Vec<usize>,
+    pub params: crate::discovery::sliceline::Params,
+    pub tree: crate::discovery::error_tree::TreeParams,
+}
+
+/// SliceLine's top slices and the error tree on the cohort; None if cancelled.
+pub fn clusters(
+    table: &EvalTable,
+    mask: Option<&[bool]>,
+    threshold: f64,
+    req: &ClusterRequest,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Option<Clusters> {
+    use crate::discovery::{error_tree, row_errors, sliceline};
+    let start = std::time::Instant::now();
+    let table = at_threshold(table, threshold);
+    let table = table.as_ref();
+    let errors = row_errors(table, req.model, req.against, mask);
+    let found = sliceline::search(table, &req.features, &errors, &req.params, cancel)?;
+    let tree = error_tree::fit(table, &req.features, &errors, req.tree);
+    let slice_labels = found
+        .slices
+        .iter()
+        .map(|s| {
+            s.predicates
+                .iter()
+                .map(|&(f, c)| {
+                    (
+                        table.features[f].name.clone(),
+                        table.features[f].level(c).to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let grouping = Grouping::whole(table.len(), mask);
+    let overall = metrics::evaluate(table, &grouping, Bootstrap::default()).overall;
+    Some(Clusters {
+        found,
+        tree,
+        slice_labels,
+        overall,
+        elapsed_ms: start.elapsed().as_secs_f64() * 1e3,
+    })
+}

@@ -27,7 +27,7 @@ pub struct Cli {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub map: MapArgs,
-    /// The view to show first: overview, slices, examples, cohorts or mapping, e.g. `--view slices`.
+    /// The view to show first: overview, slices, examples, cohorts, mapping or failures, e.g. `--view slices`.
     #[arg(long, value_name = "NAME", value_parser = parse_view)]
     pub view: Option<crate::app::View>,
     /// Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`.
@@ -37,7 +37,7 @@ pub struct Cli {
 
 fn parse_view(s: &str) -> std::result::Result<crate::app::View, String> {
     crate::app::View::from_name(s).ok_or_else(|| {
-        format!("unknown view {s:?} (use overview, slices, examples, cohorts or mapping)")
+        format!("unknown view {s:?} (use overview, slices, examples, cohorts, mapping or failures)")
     })
 }
 
@@ -48,6 +48,117 @@ pub enum Command {
         after_help = "Examples:\n  faultline metrics sample_data/churn.parquet\n  faultline metrics sample_data/churn.parquet --by region,device --format json\n  faultline metrics scores.csv --label truth --score model_a=p_a --threshold 0.3 --by age --bins 4"
     )]
     Metrics(MetricsArgs),
+    /// Failure slices (SliceLine): where a model's error is far above average, with significance.
+    #[command(
+        after_help = "Examples:\n  faultline slices sample_data/churn.parquet --model candidate\n  faultline slices sample_data/churn.parquet --model candidate --against baseline --format json\n  faultline slices sample_data/adult_models.csv --model gbm --features sex,race,age --max-level 2 --top 5"
+    )]
+    Slices(SlicesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SlicesArgs {
+    /// The evaluation file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub map: MapArgs,
+    /// The model whose errors are searched, e.g. `--model candidate`.
+    #[arg(long, value_name = "NAME")]
+    pub model: String,
+    /// Search where `--model` is wrong and this model is right (regressions), e.g. `--against baseline`.
+    #[arg(long, value_name = "NAME")]
+    pub against: Option<String>,
+    /// Features to slice by (default: every categorical and numeric feature), e.g. `--features region,device`.
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    pub features: Vec<String>,
+    /// How many slices to list, e.g. `--top 20`.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub top: usize,
+    /// Most predicates per slice, e.g. `--max-level 2`.
+    #[arg(long, value_name = "L", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub max_level: u32,
+    /// Weight of error rate against size in the score, in (0, 1], e.g. `--alpha 0.9`.
+    #[arg(long, value_name = "A", default_value_t = 0.95, value_parser = parse_alpha)]
+    pub alpha: f64,
+    /// Smallest slice size (default: max(32, 1% of rows)), e.g. `--min-support 100`.
+    #[arg(long, value_name = "N")]
+    pub min_support: Option<u64>,
+    /// Quantile bins for numeric features, e.g. `--bins 4`.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub bins: u32,
+    /// Output format, e.g. `--format json`.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn parse_alpha(s: &str) -> std::result::Result<f64, String> {
+    let a: f64 = s.parse().map_err(|_| format!("not a number: {s:?}"))?;
+    if a > 0.0 && a <= 1.0 {
+        Ok(a)
+    } else {
+        Err(format!("alpha must be in (0, 1], got {s}"))
+    }
+}
+
+/// Runs `faultline slices`.
+pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
+    use crate::discovery::{row_errors, sliceline};
+    let options = LoadOptions {
+        bins: args.bins as usize,
+        features: if args.features.is_empty() {
+            None
+        } else {
+            Some(args.features.clone())
+        },
+    };
+    let loaded = load::load(&args.file, &args.map.mapping(), &options)?;
+    let table = loaded.table;
+    drop(loaded.frame);
+    let model = table.model_index(&args.model)?;
+    let against = args
+        .against
+        .as_deref()
+        .map(|a| table.model_index(a))
+        .transpose()?;
+    if against == Some(model) {
+        return Err(Error::Usage(
+            "--against must name another model than --model".into(),
+        ));
+    }
+    let features: Vec<usize> = if args.features.is_empty() {
+        (0..table.features.len())
+            .filter(|&f| table.features[f].is_sliceable())
+            .collect()
+    } else {
+        args.features
+            .iter()
+            .map(|f| table.feature_index(f))
+            .collect::<Result<_>>()?
+    };
+    let start = std::time::Instant::now();
+    let errors = row_errors(&table, model, against, None);
+    let params = sliceline::Params {
+        alpha: args.alpha,
+        top: args.top,
+        max_level: args.max_level as usize,
+        min_support: args.min_support,
+    };
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let found = sliceline::search(&table, &features, &errors, &params, &never)
+        .ok_or_else(|| Error::Usage("cancelled".into()))?;
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
+    let text = match args.format {
+        Format::Json => {
+            let doc = crate::report::slices_doc::slices_json(
+                &table, model, against, &features, &params, &found, elapsed_ms,
+            );
+            serde_json::to_string_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))? + "\n"
+        }
+        Format::Table => {
+            crate::report::slices_doc::slices_text(&table, model, against, &found, elapsed_ms)
+        }
+    };
+    let _ = out.write_all(text.as_bytes());
+    Ok(())
 }
 
 /// The contract's MAP flags: override any inferred column role.

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod cohort;
 pub mod curves;
+pub mod discovery;
 pub mod error;
 pub mod examples;
 pub mod grouping;

@@ -4,12 +4,13 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use faultline::cli::{Cli, Command, run_metrics};
+use faultline::cli::{Cli, Command, run_metrics, run_slices};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Metrics(args)) => run_metrics(args, &mut std::io::stdout().lock()),
+        Some(Command::Slices(args)) => run_slices(args, &mut std::io::stdout().lock()),
         None => {
             let options = faultline::app::LaunchOptions {
                 files: cli.files.clone(),

@@ -151,6 +151,22 @@ pub fn proportion_lower_p(xa: u64, na: u64, xb: u64, nb: u64) -> Option<f64> {
     Some(normal_sf((pb - pa) / se))
 }
 
+/// One-sided Welch t-test p-value that mean 1 exceeds mean 2 (scipy
+/// `ttest_ind(equal_var=False, alternative="greater")`), from means, sample
+/// variances and sizes.
+pub fn welch_greater_p(m1: f64, v1: f64, n1: f64, m2: f64, v2: f64, n2: f64) -> f64 {
+    let (a, b) = (v1 / n1, v2 / n2);
+    let se = (a + b).sqrt();
+    if se == 0.0 || !se.is_finite() {
+        return if m1 > m2 { 0.0 } else { 1.0 };
+    }
+    let t = (m1 - m2) / se;
+    let df = (a + b).powi(2) / (a * a / (n1 - 1.0).max(1.0) + b * b / (n2 - 1.0).max(1.0));
+    StudentsT::new(0.0, 1.0, df.max(1.0))
+        .map(|d| d.sf(t))
+        .unwrap_or(f64::NAN)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,6 +130,11 @@ impl<K: PartialEq + Clone, T: Send + 'static> Keyed<K, T> {
         self.key.as_ref() == Some(key)
     }
 
+    /// Stops the running job; the shown value stays.
+    pub fn cancel(&mut self) {
+        self.running = None;
+    }
+
     pub fn clear(&mut self) {
         self.value = None;
         self.key = None;

@@ -24,7 +24,7 @@ use jobs::Job;
 use settings::Settings;
 use workspace::Workspace;
 
-/// The views, in tab and shortcut order (Ctrl+1..5).
+/// The views, in tab and shortcut order (Ctrl+1..6).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {
     #[default]
@@ -33,15 +33,17 @@ pub enum View {
     Examples,
     Cohorts,
     Mapping,
+    Failures,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Overview,
         View::Slices,
         View::Examples,
         View::Cohorts,
         View::Mapping,
+        View::Failures,
     ];
 
     pub fn label(self) -> &'static str {
@@ -51,6 +53,7 @@ impl View {
             View::Examples => "Examples",
             View::Cohorts => "Cohorts",
             View::Mapping => "Mapping",
+            View::Failures => "Failure clusters",
         }
     }
 
@@ -61,12 +64,19 @@ impl View {
             View::Examples => Key::Num3,
             View::Cohorts => Key::Num4,
             View::Mapping => Key::Num5,
+            View::Failures => Key::Num6,
         };
         KeyboardShortcut::new(Modifiers::COMMAND, key)
     }
 
     /// Parses a `--view` name.
     pub fn from_name(name: &str) -> Option<View> {
+        if ["failures", "clusters"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
+        {
+            return Some(View::Failures);
+        }
         View::ALL
             .into_iter()
             .find(|v| v.label().eq_ignore_ascii_case(name))
@@ -95,6 +105,8 @@ pub enum Command {
     FocusSearch,
     Copy(String),
     ShowExamplesOf(Cohort),
+    /// Examples view: only the errors of this model.
+    ShowErrorsOf(usize),
     Quit,
 }
 
@@ -392,6 +404,7 @@ impl FaultlineApp {
                     self.views.examples.focus_search = true;
                 }
                 Command::Copy(text) => ctx.copy_text(text),
+                Command::ShowErrorsOf(m) => self.views.examples.errors_of = Some(m),
                 Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             }
         }

@@ -50,3 +50,34 @@ impl Settings {
         path.to_string_lossy().into_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_tolerate_missing_fields() {
+        let mut s = Settings::default();
+        s.dark = false;
+        s.remember_file(std::path::Path::new("/data/a.csv"));
+        s.remember_file(std::path::Path::new("/data/b.csv"));
+        s.remember_file(std::path::Path::new("/data/a.csv"));
+        assert_eq!(s.recent[0], PathBuf::from("/data/a.csv"));
+        assert_eq!(s.recent.len(), 2);
+        s.mappings.insert(
+            "/data/a.csv".into(),
+            Mapping {
+                label: Some("truth".into()),
+                ..Default::default()
+            },
+        );
+        let text = serde_json::to_string(&s).unwrap();
+        let back: Settings = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.recent, s.recent);
+        assert_eq!(back.mappings, s.mappings);
+        assert!(!back.dark);
+        // Settings written by an older version (fewer fields) still load.
+        let old: Settings = serde_json::from_str(r#"{"dark": false}"#).unwrap();
+        assert!(old.recent.is_empty());
+    }
+}

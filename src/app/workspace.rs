@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use polars::prelude::DataFrame;
 
 use super::jobs::{Job, Keyed};
-use crate::analysis::{self, Overview, SliceTable};
+use crate::analysis::{self, ClusterRequest, Clusters, Overview, SliceTable};
 use crate::cohort::{self, Cohort, CohortError, FilterGroup};
 use crate::examples::{self, ExampleQuery};
 use crate::load::table::{EvalTable, LoadOptions, Loaded};
@@ -35,7 +35,7 @@ pub struct SliceKey {
     pub metric: String,
 }
 
-type BaseKey = (u64, u64, u64);
+pub type BaseKey = (u64, u64, u64);
 type CohortJob = (Cohort, Job<Result<Vec<bool>, CohortError>>);
 
 pub struct Workspace {
@@ -55,6 +55,14 @@ pub struct Workspace {
     pub overview: Keyed<BaseKey, Overview>,
     pub slices: Keyed<SliceKey, SliceTable>,
     pub examples: Keyed<(u64, u64, u64, ExampleQuery), Vec<u32>>,
+    pub clusters: Keyed<ClusterKey, Option<Clusters>>,
+}
+
+/// Inputs of the failure search.
+#[derive(Clone, PartialEq, Debug)]
+pub struct ClusterKey {
+    pub base: BaseKey,
+    pub request: ClusterRequest,
 }
 
 impl Workspace {
@@ -85,6 +93,7 @@ impl Workspace {
             overview: Keyed::default(),
             slices: Keyed::default(),
             examples: Keyed::default(),
+            clusters: Keyed::default(),
         }
     }
 
@@ -188,6 +197,7 @@ impl Workspace {
         self.overview.poll();
         self.slices.poll();
         self.examples.poll();
+        self.clusters.poll();
         notices
     }
 
@@ -276,5 +286,36 @@ impl Workspace {
             || self.overview.is_busy()
             || self.slices.is_busy()
             || self.examples.is_busy()
+            || self.clusters.is_busy()
+    }
+
+    /// Starts (or keeps) the failure search for `request` on the cohort whose
+    /// inputs are `base` (the view may hold it on an earlier cohort).
+    pub fn ensure_clusters(
+        &mut self,
+        ctx: &egui::Context,
+        base: BaseKey,
+        mask: Option<Arc<Vec<bool>>>,
+        request: ClusterRequest,
+    ) {
+        let key = ClusterKey {
+            base,
+            request: request.clone(),
+        };
+        let (table, threshold) = (self.table.clone(), self.threshold);
+        self.clusters.ensure(key, ctx, move |cancel: &AtomicBool| {
+            analysis::clusters(
+                &table,
+                mask.as_deref().map(Vec::as_slice),
+                threshold,
+                &request,
+                cancel,
+            )
+        });
+    }
+
+    /// Stops the running failure search.
+    pub fn cancel_clusters(&mut self) {
+        self.clusters.cancel();
     }
 }

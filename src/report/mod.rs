@@ -2,4 +2,5 @@
 //! people. Both are built from engine results only.
 
 pub mod metrics_doc;
+pub mod slices_doc;
 pub mod text;

@@ -140,7 +140,7 @@ impl MappingView {
                 ui.label("");
                 ui.end_row();
                 for (i, m) in draft.models.iter_mut().enumerate() {
-                    edited |= ui.add(egui::TextEdit::singleline(&mut m.name).desired_width(120.0)).changed();
+                    edited |= ui.add_sized([140.0, 20.0], egui::TextEdit::singleline(&mut m.name)).changed();
                     edited |= column_choice(ui, ("pred", i), &mut m.pred, &columns);
                     edited |= column_choice(ui, ("score", i), &mut m.score, &columns);
                     if ui.button("Remove").on_hover_text("Remove this model").clicked() {
@@ -178,7 +178,10 @@ impl MappingView {
                     }
                     let kind = table.features.iter().find(|f| &f.name == c).map(|f| match &f.kind {
                         FeatureKind::Categorical => format!("categorical, {} values", f.codes.levels.len()),
-                        FeatureKind::Numeric { .. } => format!("numeric, {} quantile bins", f.codes.levels.len()),
+                        FeatureKind::Numeric { .. } => match f.codes.levels.len() {
+                            1 => "numeric, 1 bin (one value dominates)".to_string(),
+                            n => format!("numeric, {n} quantile bins"),
+                        },
                         FeatureKind::Text => "free text (searchable, not sliced)".to_string(),
                     });
                     ui.label(kind.unwrap_or_else(|| "not used".into()));

@@ -2,6 +2,7 @@
 
 pub mod cohorts;
 pub mod examples;
+pub mod failures;
 pub mod mapping;
 pub mod overview;
 pub mod slices;
@@ -44,6 +45,7 @@ pub struct ViewStates {
     pub examples: examples::ExamplesView,
     pub cohorts: cohorts::CohortsView,
     pub mapping: mapping::MappingView,
+    pub failures: failures::FailuresView,
 }
 
 impl ViewStates {
@@ -62,6 +64,7 @@ impl ViewStates {
             View::Examples => self.examples.ui(ui, ws, ctx, out),
             View::Cohorts => self.cohorts.ui(ui, ws, settings, out),
             View::Mapping => self.mapping.ui(ui, ws, out),
+            View::Failures => self.failures.ui(ui, ws, ctx, out),
         }
     }
 
@@ -72,5 +75,6 @@ impl ViewStates {
     pub fn clear_selection(&mut self) {
         self.examples.selected = None;
         self.slices.selected = None;
+        self.failures.selected = None;
     }
 }

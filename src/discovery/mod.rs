@@ -1,0 +1,64 @@
+//! Failure discovery: where does a model fail? SliceLine's top slices with their
+//! significance (`sliceline`), and a shallow error tree (`error_tree`). Both work on
+//! a per-row error vector (`row_errors`) over the decoded feature codes.
+
+pub mod error_tree;
+pub mod sliceline;
+
+use crate::load::table::{EvalTable, Prediction, Target};
+
+/// Per-row error of `model`: 1 where it is wrong (a null prediction is wrong), or
+/// with `against`, 1 where `model` is wrong and `against` is right (where did the
+/// model get worse?). Regression: the squared error. Rows outside `mask`, and
+/// regression rows without a prediction, are NaN and take no part.
+pub fn row_errors(
+    table: &EvalTable,
+    model: usize,
+    against: Option<usize>,
+    mask: Option<&[bool]>,
+) -> Vec<f64> {
+    let n = table.len();
+    let keep = |r: usize| mask.is_none_or(|m| m[r]);
+    match (table.target.as_ref(), table.models[model].pred.as_ref()) {
+        (Target::Classes(y), Prediction::Classes(p)) => {
+            let other = against.and_then(|b| match table.models[b].pred.as_ref() {
+                Prediction::Classes(q) => Some(q),
+                _ => None,
+            });
+            (0..n)
+                .map(|r| {
+                    if !keep(r) {
+                        return f64::NAN;
+                    }
+                    let wrong = p[r] != y[r];
+                    let err = match other {
+                        Some(q) => wrong && q[r] == y[r],
+                        None => wrong,
+                    };
+                    f64::from(u8::from(err))
+                })
+                .collect()
+        }
+        (Target::Values(y), Prediction::Values(p)) => {
+            let other = against.and_then(|b| match table.models[b].pred.as_ref() {
+                Prediction::Values(q) => Some(q),
+                _ => None,
+            });
+            (0..n)
+                .map(|r| {
+                    if !keep(r) || p[r].is_nan() {
+                        return f64::NAN;
+                    }
+                    let e = (p[r] - y[r]).powi(2);
+                    match other {
+                        // Regression against a baseline: how much worse than it.
+                        Some(q) if !q[r].is_nan() => (e - (q[r] - y[r]).powi(2)).max(0.0),
+                        Some(_) => f64::NAN,
+                        None => e,
+                    }
+                })
+                .collect()
+        }
+        _ => vec![f64::NAN; n],
+    }
+}

@@ -1,0 +1,134 @@
+//! The `slices` JSON document (contract section 3) and its text rendering.
+
+use serde_json::{Map, Value, json};
+
+use super::metrics_doc::{dataset_json, num};
+use super::text::{Table, fmt_int};
+use crate::discovery::sliceline::{Found, Params, predicate_text};
+use crate::load::table::EvalTable;
+
+/// Slices with q at or above this are marked as not significant.
+pub const SIGNIFICANCE: f64 = 0.05;
+
+pub fn slices_json(
+    table: &EvalTable,
+    model: usize,
+    against: Option<usize>,
+    features: &[usize],
+    params: &Params,
+    found: &Found,
+    elapsed_ms: f64,
+) -> Value {
+    let slices: Vec<Value> = found
+        .slices
+        .iter()
+        .map(|s| {
+            let mut preds = Map::new();
+            for &(f, code) in &s.predicates {
+                preds.insert(
+                    table.features[f].name.clone(),
+                    json!(table.features[f].level(code)),
+                );
+            }
+            json!({
+                "predicates": preds,
+                "score": s.score,
+                "size": s.size,
+                "errors": s.errors,
+                "error_rate": s.error_rate,
+                "ci": s.ci.map_or(Value::Null, |[lo, hi]| json!([lo, hi])),
+                "p_value": num(Some(s.p_value)),
+                "q_value": num(Some(s.q_value)),
+                "significant": s.q_value < SIGNIFICANCE,
+                "level": s.predicates.len(),
+            })
+        })
+        .collect();
+    json!({
+        "model": table.models[model].name,
+        "against": against.map(|a| table.models[a].name.clone()),
+        "rows": found.rows,
+        "average_error": found.average_error,
+        "params": {
+            "alpha": params.alpha,
+            "top": params.top,
+            "max_level": params.max_level,
+            "min_support": found.min_support,
+            "features": features.iter().map(|&f| &table.features[f].name).collect::<Vec<_>>(),
+        },
+        "slices": slices,
+        "scored": found.scored,
+        "dataset": dataset_json(table),
+        "elapsed_ms": elapsed_ms,
+    })
+}
+
+pub fn slices_text(
+    table: &EvalTable,
+    model: usize,
+    against: Option<usize>,
+    found: &Found,
+    elapsed_ms: f64,
+) -> String {
+    let mut out = String::new();
+    let what = match against {
+        Some(a) => format!(
+            "rows where {} is wrong and {} is right",
+            table.models[model].name, table.models[a].name
+        ),
+        None => format!("errors of {}", table.models[model].name),
+    };
+    out.push_str(&format!(
+        "{}\nFailure slices (SliceLine) over {}: {} rows, average error {:.4}, min support {}, {} slices scored, {:.0} ms\n\n",
+        table.dataset.path.display(),
+        what,
+        fmt_int(found.rows),
+        found.average_error,
+        fmt_int(found.min_support),
+        fmt_int(found.scored as u64),
+        elapsed_ms
+    ));
+    if found.slices.is_empty() {
+        out.push_str("No slice scores above 0: no subgroup fails clearly more than average.\n");
+        return out;
+    }
+    let mut t = Table::new(
+        [
+            "#",
+            "score",
+            "size",
+            "errors",
+            "error rate",
+            "95% CI",
+            "q",
+            "",
+            "slice",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    );
+    for (i, s) in found.slices.iter().enumerate() {
+        t.row(vec![
+            (i + 1).to_string(),
+            format!("{:.4}", s.score),
+            fmt_int(s.size),
+            format!("{}", (s.errors * 1e4).round() / 1e4),
+            format!("{:.4}", s.error_rate),
+            s.ci.map_or(String::new(), |[lo, hi]| format!("[{lo:.4}, {hi:.4}]")),
+            if s.q_value < 1e-4 {
+                format!("{:.1e}", s.q_value)
+            } else {
+                format!("{:.4}", s.q_value)
+            },
+            if s.q_value < SIGNIFICANCE {
+                String::new()
+            } else {
+                "not significant".into()
+            },
+            predicate_text(table, s),
+        ]);
+    }
+    out.push_str(&t.render());
+    out
+}
