@@ -203,3 +203,27 @@ fn a_file_from_the_command_line_opens_and_maps() {
     assert!(ws.table.features.iter().all(|f| f.name != "city"));
     assert!(ws.mapping_error.is_none());
 }
+
+#[test]
+fn failure_clusters_find_the_planted_slice_and_open_its_rows() {
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    h.get_by_label("Failure clusters").click();
+    settle(&mut h);
+    // Where did the candidate get worse than the baseline?
+    h.get_by_value("(all its errors)").click();
+    h.run_steps(2);
+    h.get_by_label("where baseline is right (got worse)").click();
+    settle(&mut h);
+    let top = "region = east AND device = tablet";
+    h.get_all_by_label(top).next().expect("the planted slice is listed").click();
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().unwrap();
+    assert_eq!(ws.active.rows, 734, "the selection is the active cohort");
+    h.get_by_label(&format!("Selected: {top}"));
+    h.get_by_label("Open rows in Examples").click();
+    settle(&mut h);
+    assert_eq!(h.state().view, faultline::app::View::Examples);
+    // Only the candidate's errors there: 450 of the 734 rows.
+    h.get_by_label("450 rows");
+}

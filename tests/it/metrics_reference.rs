@@ -183,3 +183,32 @@ fn roc_auc_interval_is_delongs() {
         &serde_json::json!(0.9119929364264185),
     );
 }
+
+#[test]
+fn slices_command_finds_the_planted_regression() {
+    let doc = json(&["slices", "sample_data/churn.parquet", "--model", "candidate", "--against", "baseline"]);
+    assert_eq!(doc["model"], "candidate");
+    assert_eq!(doc["rows"], 24000);
+    assert_eq!(doc["params"]["alpha"], 0.95);
+    assert_eq!(doc["params"]["min_support"], 240);
+    let top = &doc["slices"][0];
+    assert_eq!(top["predicates"], serde_json::json!({"region": "east", "device": "tablet"}));
+    assert_eq!(top["size"], 734);
+    assert!(top["q_value"].as_f64().unwrap() < 1e-10);
+    // The score is the contract's formula on the slice's numbers.
+    let avg = doc["average_error"].as_f64().unwrap();
+    let rate = top["errors"].as_f64().unwrap() / 734.0;
+    let want = 0.95 * (rate / avg - 1.0) - 0.05 * (24000.0 / 734.0 - 1.0);
+    close("score", &top["score"], &serde_json::json!(want));
+    for s in doc["slices"].as_array().unwrap() {
+        assert!(s["score"].as_f64().unwrap() > 0.0);
+        assert!(s["size"].as_u64().unwrap() >= 240);
+    }
+}
+
+#[test]
+fn slices_command_rejects_unknown_models() {
+    let run = crate::faultline(&["slices", "sample_data/churn.parquet", "--model", "gpt9"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("\"gpt9\"") && run.stderr.contains("baseline, candidate"), "{}", run.stderr);
+}
