@@ -40,7 +40,28 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     let table = table.as_ref();
     let grouping = Grouping::whole(table.len(), mask);
     let rows = grouping.sizes[0] as usize;
-    let eval = metrics::evaluate(table, &grouping, Bootstrap::default());
+    // Metrics and curves are independent walks: run them side by side.
+    let (eval, (curves, calibration)) = rayon::join(
+        || metrics::evaluate(table, &grouping, Bootstrap::default()),
+        || {
+            if table.task == Task::Binary {
+                use rayon::prelude::*;
+                let m = table.models.len();
+                (
+                    (0..m)
+                        .into_par_iter()
+                        .map(|m| curves::rank_curves(table, m, mask))
+                        .collect(),
+                    (0..m)
+                        .into_par_iter()
+                        .map(|m| curves::calibration(table, m, mask, 10))
+                        .collect(),
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            }
+        },
+    );
     let models = 0..table.models.len();
     let confusion = match table.task {
         Task::Binary => models
@@ -60,20 +81,6 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
             })
             .collect(),
         Task::Regression => Vec::new(),
-    };
-    let (curves, calibration) = if table.task == Task::Binary {
-        (
-            models
-                .clone()
-                .map(|m| curves::rank_curves(table, m, mask))
-                .collect(),
-            models
-                .clone()
-                .map(|m| curves::calibration(table, m, mask, 10))
-                .collect(),
-        )
-    } else {
-        (Vec::new(), Vec::new())
     };
     let scatter = if table.task == Task::Regression {
         models

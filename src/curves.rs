@@ -19,21 +19,10 @@ pub struct RankCurves {
 pub fn rank_curves(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> RankCurves {
     let order = table.models[model].score_order(&table.target);
     let keep = |r: u32| mask.is_none_or(|m| m[r as usize]);
-    let (mut pos, mut neg) = (0u64, 0u64);
-    for r in order.iter().filter(|r| keep(r.row)) {
-        if r.positive {
-            pos += 1;
-        } else {
-            neg += 1;
-        }
-    }
-    if pos == 0 || neg == 0 {
-        return RankCurves::default();
-    }
-    let total = pos + neg;
-    let step = (total as usize / MAX_POINTS).max(1);
-    let mut roc = vec![[0.0, 0.0]];
-    let mut pr = Vec::new();
+    // One walk: keep raw counts at thinned thresholds, normalise at the end.
+    let kept = mask.map_or(order.len(), |m| m.iter().filter(|&&k| k).count());
+    let step = (kept / MAX_POINTS).max(1);
+    let mut raw: Vec<(u64, u64)> = Vec::with_capacity(MAX_POINTS + 2);
     let (mut tp, mut fp) = (0u64, 0u64);
     let mut seen = 0usize;
     let mut last_emit = 0usize;
@@ -48,10 +37,22 @@ pub fn rank_curves(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> Ra
         let boundary = iter.peek().is_none_or(|next| next.score != r.score);
         if boundary && (seen - last_emit >= step || iter.peek().is_none()) {
             last_emit = seen;
-            roc.push([fp as f64 / neg as f64, tp as f64 / pos as f64]);
-            pr.push([tp as f64 / pos as f64, tp as f64 / (tp + fp) as f64]);
+            raw.push((tp, fp));
         }
     }
+    let (pos, neg) = (tp, fp);
+    if pos == 0 || neg == 0 {
+        return RankCurves::default();
+    }
+    let mut roc = vec![[0.0, 0.0]];
+    roc.extend(
+        raw.iter()
+            .map(|&(t, f)| [f as f64 / neg as f64, t as f64 / pos as f64]),
+    );
+    let pr = raw
+        .iter()
+        .map(|&(t, f)| [t as f64 / pos as f64, t as f64 / (t + f) as f64])
+        .collect();
     RankCurves { roc, pr }
 }
 

@@ -52,9 +52,21 @@ pub struct ModelData {
     pub null_predictions: usize,
     /// Rows by descending score, built on first use and shared by every slice.
     pub score_order_cache: Arc<OnceLock<Vec<RankedRow>>>,
+    /// Per-row log loss, built on first use (a logarithm per row is the costliest
+    /// part of a metrics pass, and it depends only on the label and the score).
+    pub log_loss_cache: Arc<OnceLock<Vec<f64>>>,
 }
 
 impl ModelData {
+    /// Per-row log loss (sklearn's clipping), NaN where the score is null.
+    pub fn row_log_loss(&self, target: &Target) -> &[f64] {
+        self.log_loss_cache
+            .get_or_init(|| match (&self.score, target) {
+                (Some(score), Target::Classes(y)) => crate::metrics::binary::row_log_loss(score, y),
+                _ => Vec::new(),
+            })
+    }
+
     /// Rows with a non-null score, highest first (empty without a score).
     pub fn score_order(&self, target: &Target) -> &[RankedRow] {
         self.score_order_cache
@@ -771,6 +783,7 @@ fn decode_model(
         probs: probs.map(Arc::new),
         null_predictions,
         score_order_cache: Arc::new(OnceLock::new()),
+        log_loss_cache: Arc::new(OnceLock::new()),
     })
 }
 

@@ -94,6 +94,7 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
         return Vec::new();
     };
     let score = table.models[model].score.as_deref().map(Vec::as_slice);
+    let log_loss = table.models[model].row_log_loss(&table.target);
     let mut c = vec![Counts::default(); grouping.len() + 1];
     for_each_slot(grouping, |r, s| {
         let cell = &mut c[s];
@@ -117,8 +118,7 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
             if !p.is_nan() {
                 cell.scored += 1;
                 cell.scored_pos += u64::from(pos);
-                let q = if pos { p } else { 1.0 - p };
-                let ll = -q.clamp(EPS, 1.0 - EPS).ln();
+                let ll = log_loss[r];
                 let br = (p - if pos { 1.0 } else { 0.0 }).powi(2);
                 cell.ll_sum += ll;
                 cell.ll_sq += ll * ll;
@@ -128,6 +128,18 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
         }
     });
     c
+}
+
+/// Per-row log loss with probabilities clipped to `[eps, 1 - eps]` as sklearn does.
+pub fn row_log_loss(score: &[f64], y: &[u32]) -> Vec<f64> {
+    score
+        .par_iter()
+        .zip(y.par_iter())
+        .map(|(&p, &label)| {
+            let q = if label == 1 { p } else { 1.0 - p };
+            -q.clamp(EPS, 1.0 - EPS).ln()
+        })
+        .collect()
 }
 
 /// One scored row in descending score order. The score and label travel with the

@@ -213,10 +213,14 @@ fn failure_clusters_find_the_planted_slice_and_open_its_rows() {
     // Where did the candidate get worse than the baseline?
     h.get_by_value("(all its errors)").click();
     h.run_steps(2);
-    h.get_by_label("where baseline is right (got worse)").click();
+    h.get_by_label("where baseline is right (got worse)")
+        .click();
     settle(&mut h);
     let top = "region = east AND device = tablet";
-    h.get_all_by_label(top).next().expect("the planted slice is listed").click();
+    h.get_all_by_label(top)
+        .next()
+        .expect("the planted slice is listed")
+        .click();
     settle(&mut h);
     let ws = h.state().workspace.as_ref().unwrap();
     assert_eq!(ws.active.rows, 734, "the selection is the active cohort");

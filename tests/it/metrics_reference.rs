@@ -186,13 +186,23 @@ fn roc_auc_interval_is_delongs() {
 
 #[test]
 fn slices_command_finds_the_planted_regression() {
-    let doc = json(&["slices", "sample_data/churn.parquet", "--model", "candidate", "--against", "baseline"]);
+    let doc = json(&[
+        "slices",
+        "sample_data/churn.parquet",
+        "--model",
+        "candidate",
+        "--against",
+        "baseline",
+    ]);
     assert_eq!(doc["model"], "candidate");
     assert_eq!(doc["rows"], 24000);
     assert_eq!(doc["params"]["alpha"], 0.95);
     assert_eq!(doc["params"]["min_support"], 240);
     let top = &doc["slices"][0];
-    assert_eq!(top["predicates"], serde_json::json!({"region": "east", "device": "tablet"}));
+    assert_eq!(
+        top["predicates"],
+        serde_json::json!({"region": "east", "device": "tablet"})
+    );
     assert_eq!(top["size"], 734);
     assert!(top["q_value"].as_f64().unwrap() < 1e-10);
     // The score is the contract's formula on the slice's numbers.
@@ -210,5 +220,9 @@ fn slices_command_finds_the_planted_regression() {
 fn slices_command_rejects_unknown_models() {
     let run = crate::faultline(&["slices", "sample_data/churn.parquet", "--model", "gpt9"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("\"gpt9\"") && run.stderr.contains("baseline, candidate"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\"gpt9\"") && run.stderr.contains("baseline, candidate"),
+        "{}",
+        run.stderr
+    );
 }
