@@ -1,7 +1,8 @@
 """The comparison point for `faultline slices`: the `sliceline` Python package
 (0.3.0) on the same encoded input (5 categorical features and 2 numeric features in
-5 quantile bins, labelled as faultline labels them), alpha 0.95, top 10, max level
-3, the same min support. Prints the fit time and whether the top 10 agree with
+5 quantile bins, labelled as faultline labels them; the error is "the candidate is
+wrong where the baseline is right"), alpha 0.95, top 10, max level 3, the same
+min support. Prints the fit time and whether the top 10 agree with
 faultline's (same predicates, scores to 1e-9). Used by bench/slices.sh.
 
     python3 bench/sliceline_compare.py FILE.parquet FAULTLINE_SLICES.json FAULTLINE_BIN
@@ -19,8 +20,9 @@ from sliceline.slicefinder import Slicefinder
 path, ours_path, faultline = sys.argv[1], sys.argv[2], sys.argv[3]
 cats = ["region", "device", "language", "channel", "plan"]
 nums = ["age", "tenure_months"]
-df = pd.read_parquet(path, columns=cats + nums + ["label", "pred_candidate"])
-errors = (df["pred_candidate"] != df["label"]).astype(float).to_numpy()
+df = pd.read_parquet(path, columns=cats + nums + ["label", "pred_candidate", "pred_baseline"])
+# Where did the candidate get worse: wrong where the baseline is right.
+errors = ((df["pred_candidate"] != df["label"]) & (df["pred_baseline"] == df["label"])).astype(float).to_numpy()
 X = pd.DataFrame(index=df.index)
 for c in cats:
     X[c] = df[c].astype(object).where(df[c].notna(), "(missing)")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of `faultline slices` (issue 4): generated churn files (5 categorical
-# features, 2 numeric in 5 quantile bins), max level 3, top 10, alpha 0.95.
+# features, 2 numeric in 5 quantile bins), max level 3, top 10, alpha 0.95, on
+# the rows where the candidate is wrong and the baseline right.
 # - at 100k and 300k rows: faultline's search time against the sliceline Python
 #   package's fit on the same encoded input, and whether the top 10 agree;
 # - at 1M and 10M rows: the whole `faultline slices` process, wall time and peak RSS.
@@ -17,7 +18,7 @@ for rows in 100000 300000 1000000 10000000; do
   file=bench/out/churn_${rows}.parquet
   [ -f "$file" ] || target/release/faultline-gen churn --rows "$rows" --out "$file" 2>/dev/null
   /usr/bin/time -f "%e %M" -o bench/out/time.txt \
-    $F slices "$file" --model candidate --features $features --format json > bench/out/slices_${rows}.json
+    $F slices "$file" --model candidate --against baseline --features $features --format json > bench/out/slices_${rows}.json
   read -r secs kb < bench/out/time.txt
   search_ms=$(python3 -c "import json;print(round(json.load(open('bench/out/slices_${rows}.json'))['elapsed_ms'],1))")
   printf '%9d rows  faultline slices: whole process %6.2f s, peak RSS %7.1f MB, search %8.1f ms\n' \

@@ -40,6 +40,10 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     let table = table.as_ref();
     let grouping = Grouping::whole(table.len(), mask);
     let rows = grouping.sizes[0] as usize;
+    // The window recomputes the overview often: keep each model's per-row log loss.
+    for m in &table.models {
+        m.row_log_loss(&table.target);
+    }
     // Metrics and curves are independent walks: run them side by side.
     let (eval, (curves, calibration)) = rayon::join(
         || metrics::evaluate(table, &grouping, Bootstrap::default()),

@@ -109,6 +109,7 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
         } else {
             Some(args.features.clone())
         },
+        keep_frame: false,
     };
     let loaded = load::load(&args.file, &args.map.mapping(), &options)?;
     let table = loaded.table;
@@ -265,6 +266,9 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     let options = LoadOptions {
         bins: args.bins as usize,
         features: Some(args.by.clone()),
+        // Only the label, model and `--by` columns are read; one projected read is
+        // the cheapest here.
+        keep_frame: true,
     };
     let loaded = load::load(&args.file, &mapping, &options)?;
     let table = loaded.table;

@@ -263,7 +263,7 @@ fn condition_mask(
                     .collect(),
             )
         };
-        let is_numeric = matches!(f.kind, crate::load::table::FeatureKind::Numeric { .. });
+        let is_numeric = matches!(f.kind, crate::load::table::FeatureKind::Numeric);
         match c.op {
             Op::Eq | Op::Ne | Op::In if !is_numeric || c.value.starts_with(['[', '(']) => {
                 let values: Vec<&str> = if c.op == Op::In {

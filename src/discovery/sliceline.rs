@@ -114,15 +114,39 @@ pub fn search(
         let e = errors[r as usize];
         e == 0.0 || e == 1.0
     });
-    let combos = combinations(features.len(), params.max_level.max(1));
+    // A value seen in fewer than min_support rows can be in no listed or scored
+    // slice: rows holding one are skipped in combinations, and a feature with no
+    // frequent value at all (an identifier, say) takes part in none.
+    let frequent: Vec<Vec<bool>> = features
+        .par_iter()
+        .map(|&f| {
+            let feat = &table.features[f];
+            let k = feat.codes.levels.len() + 1;
+            let mut count = vec![0u64; k];
+            for &r in &rows {
+                let c = feat.codes.codes[r as usize];
+                count[if c == NULL_CODE { k - 1 } else { c as usize }] += 1;
+            }
+            count.iter().map(|&c| c >= min_support).collect()
+        })
+        .collect();
+    let usable: Vec<usize> = (0..features.len())
+        .filter(|&i| frequent[i].iter().any(|&f| f))
+        .collect();
+    let combos = combinations(usable.len(), params.max_level.max(1));
     let cubes: Vec<(Vec<usize>, Cube)> = combos
         .par_iter()
         .map(|combo| {
+            let feats: Vec<usize> = combo.iter().map(|&i| features[usable[i]]).collect();
             if cancel.load(AtomicOrdering::Relaxed) {
-                return (combo.clone(), Cube::default());
+                return (feats, Cube::default());
             }
-            let feats: Vec<usize> = combo.iter().map(|&i| features[i]).collect();
-            (feats.clone(), cube(table, &feats, &rows, errors))
+            let keep: Vec<&[bool]> = combo
+                .iter()
+                .map(|&i| frequent[usable[i]].as_slice())
+                .collect();
+            let c = cube(table, &feats, &keep, &rows, errors);
+            (feats, c)
         })
         .collect();
     if cancel.load(AtomicOrdering::Relaxed) {
@@ -296,7 +320,15 @@ fn decode_key(mut key: u64, radices: &[u64]) -> Vec<u32> {
 }
 
 /// Size, error sum and squared-error sum of every occurring value combination.
-fn cube(table: &EvalTable, feats: &[usize], rows: &[u32], errors: &[f64]) -> Cube {
+/// `frequent[i][digit]` says whether a value of feature `feats[i]` is frequent
+/// enough to matter; rows with a rare value are skipped.
+fn cube(
+    table: &EvalTable,
+    feats: &[usize],
+    frequent: &[&[bool]],
+    rows: &[u32],
+    errors: &[f64],
+) -> Cube {
     let radices: Vec<u64> = feats
         .iter()
         .map(|&f| table.features[f].codes.levels.len() as u64 + 1)
@@ -306,10 +338,15 @@ fn cube(table: &EvalTable, feats: &[usize], rows: &[u32], errors: &[f64]) -> Cub
         .map(|&f| table.features[f].codes.codes.as_slice())
         .collect();
     let space = radices.iter().try_fold(1u64, |a, &r| a.checked_mul(r));
+    // The row's key, or u64::MAX when one of its values is rare.
     let key_of = |r: usize| -> u64 {
         let mut k = 0u64;
-        for (c, &radix) in codes.iter().zip(&radices) {
-            k = k * radix + digit(c[r], radix);
+        for ((c, &radix), freq) in codes.iter().zip(&radices).zip(frequent) {
+            let d = digit(c[r], radix);
+            if !freq[d as usize] {
+                return u64::MAX;
+            }
+            k = k * radix + d;
         }
         k
     };
@@ -321,7 +358,11 @@ fn cube(table: &EvalTable, feats: &[usize], rows: &[u32], errors: &[f64]) -> Cub
             let mut err_sq = vec![0.0f64; s];
             for &r in rows {
                 let r = r as usize;
-                let k = key_of(r) as usize;
+                let k = key_of(r);
+                if k == u64::MAX {
+                    continue;
+                }
+                let k = k as usize;
                 let e = errors[r];
                 count[k] += 1;
                 err[k] += e;
@@ -347,6 +388,9 @@ fn cube(table: &EvalTable, feats: &[usize], rows: &[u32], errors: &[f64]) -> Cub
             for &r in rows {
                 let r = r as usize;
                 let k = key_of(r);
+                if k == u64::MAX {
+                    continue;
+                }
                 let e = errors[r];
                 let i = *map.entry(k).or_insert_with(|| {
                     c.keys.push(k);
@@ -371,6 +415,8 @@ mod tests {
     use polars::prelude::*;
     use rand::{RngExt, SeedableRng};
 
+    type Ranked = Vec<(String, u64, f64, Vec<(usize, u32)>)>;
+
     /// Brute force: every conjunction of distinct features up to max_level, counted
     /// row by row with no shared machinery.
     fn brute(
@@ -384,7 +430,7 @@ mod tests {
         let min_sup = p
             .min_support
             .unwrap_or(32.max((n as f64 * 0.01).ceil() as u64));
-        let mut out: Vec<(String, u64, f64, Vec<(usize, u32)>)> = Vec::new();
+        let mut out: Ranked = Vec::new();
         // Feature subsets as bitmasks, independent of `combinations`.
         for mask in 1u32..(1 << feats.len()) {
             if mask.count_ones() as usize > p.max_level {
@@ -395,8 +441,8 @@ mod tests {
                 .map(|i| feats[i])
                 .collect();
             let mut seen: Vec<Vec<u32>> = Vec::new();
-            for r in 0..errors.len() {
-                if errors[r].is_nan() {
+            for (r, e) in errors.iter().enumerate() {
+                if e.is_nan() {
                     continue;
                 }
                 let v: Vec<u32> = fs
@@ -409,15 +455,15 @@ mod tests {
             }
             for v in seen {
                 let (mut size, mut err) = (0u64, 0.0);
-                for r in 0..errors.len() {
-                    if !errors[r].is_nan()
+                for (r, &e) in errors.iter().enumerate() {
+                    if !e.is_nan()
                         && fs
                             .iter()
                             .zip(&v)
                             .all(|(&f, &c)| table.features[f].codes.codes[r] == c)
                     {
                         size += 1;
-                        err += errors[r];
+                        err += e;
                     }
                 }
                 let score = p.alpha * ((err / size as f64) / avg - 1.0)

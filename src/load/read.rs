@@ -164,6 +164,17 @@ fn read_csv(path: &Path, sep: u8, infer: Option<usize>) -> PolarsResult<DataFram
         .finish()
 }
 
+/// The column names of a Parquet file, from its metadata.
+pub fn parquet_column_names(path: &Path) -> Result<Vec<String>> {
+    let mut reader = ParquetReader::new(open(path)?);
+    let schema = reader.schema().map_err(|e| Error::Unreadable {
+        path: path.to_path_buf(),
+        format: "Parquet",
+        detail: polars_message(&e),
+    })?;
+    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+}
+
 /// Polars accepts rows with missing trailing fields silently; the contract does not
 /// allow silent changes, so a delimited file whose rows have different field counts
 /// is rejected here, naming the first ragged row. Quoted fields may hold separators

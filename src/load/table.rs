@@ -81,10 +81,8 @@ impl ModelData {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeatureKind {
     Categorical,
-    /// Quantile-binned; the raw values are kept for range filters.
-    Numeric {
-        values: Vec<f64>,
-    },
+    /// Quantile-binned (range filters read the raw values from the frame).
+    Numeric,
     /// Long free text: shown and searchable, not sliced.
     Text,
 }
@@ -120,6 +118,9 @@ pub struct LoadOptions {
     /// Decode only these features (None: all). The CLI passes its `--by` columns so
     /// that a metrics run does not pay for columns it never slices.
     pub features: Option<Vec<String>>,
+    /// Keep the whole raw frame (the window shows rows from it). The command line
+    /// turns it off, and large Parquet files then decode one feature at a time.
+    pub keep_frame: bool,
 }
 
 impl Default for LoadOptions {
@@ -127,6 +128,7 @@ impl Default for LoadOptions {
         LoadOptions {
             bins: 5,
             features: None,
+            keep_frame: true,
         }
     }
 }
@@ -258,6 +260,9 @@ pub struct Loaded {
 
 /// Reads, checks and decodes one evaluation file.
 pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loaded> {
+    if !options.keep_frame && read::Format::from_path(path)? == read::Format::Parquet {
+        return load_streaming(path, mapping, options);
+    }
     let start = std::time::Instant::now();
     let selector = options.features.as_ref().map(|features| {
         move |names: &[String]| roles::needed_columns(path, names, mapping, features)
@@ -284,6 +289,60 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     })
 }
 
+/// Parquet without keeping the frame: read the role columns, then each feature
+/// column on its own while decoding (the command line's path for large files).
+fn load_streaming(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loaded> {
+    let start = std::time::Instant::now();
+    let names = read::parquet_column_names(path)?;
+    // The id column only matters for joins; it is read when named explicitly.
+    let mut roles_only = roles::needed_columns(path, &names, mapping, &[]);
+    if mapping.id.is_some()
+        && let Ok(Some(id)) = roles::id_column(path, &names, mapping)
+        && !roles_only.contains(&id)
+    {
+        roles_only.push(id);
+    }
+    let keep = roles_only.clone();
+    let select = move |_: &[String]| keep.clone();
+    let (frame, sha) = std::thread::scope(|s| {
+        let hash = s.spawn(|| read::sha256_file(path));
+        let frame = read::read_frame_projected(path, Some(&select));
+        let sha = hash
+            .join()
+            .unwrap_or_else(|_| Ok(String::from("unavailable")));
+        (frame, sha)
+    });
+    let frame = frame?;
+    let sha = sha?;
+    let read_time = start.elapsed();
+    let start = std::time::Instant::now();
+    let fetch = |name: &str| -> PolarsResult<Column> {
+        let file = std::fs::File::open(path).map_err(|e| PolarsError::IO {
+            error: std::sync::Arc::new(e),
+            msg: None,
+        })?;
+        let df = ParquetReader::new(file)
+            .with_columns(Some(vec![name.to_string()]))
+            .finish()?;
+        df.column(name).cloned()
+    };
+    let table = decode_with(
+        path,
+        std::borrow::Cow::Owned(frame),
+        &names,
+        Some(&fetch),
+        sha,
+        mapping,
+        options,
+    )?;
+    Ok(Loaded {
+        frame: DataFrame::empty(),
+        table,
+        read_time,
+        decode_time: start.elapsed(),
+    })
+}
+
 /// The file's stem, the name of a model whose columns carry none.
 fn stem(path: &Path) -> String {
     path.file_stem()
@@ -302,13 +361,45 @@ pub fn decode(
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<EvalTable> {
+    let all: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    decode_with(
+        path,
+        std::borrow::Cow::Borrowed(frame),
+        &all,
+        None,
+        sha256,
+        mapping,
+        options,
+    )
+}
+
+/// Reads one feature column from the file when it is not in the frame.
+type Fetch<'a> = &'a (dyn Fn(&str) -> PolarsResult<Column> + Sync);
+
+/// [`decode`] where `frame` may hold only the role columns: features missing from
+/// it are read one at a time with `fetch` and dropped once coded, so that peak
+/// memory holds one or two raw feature columns instead of all of them.
+fn decode_with(
+    path: &Path,
+    frame: std::borrow::Cow<'_, DataFrame>,
+    all_columns: &[String],
+    fetch: Option<Fetch>,
+    sha256: String,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<EvalTable> {
     let columns: Vec<String> = frame
         .get_column_names()
         .iter()
         .map(|c| c.to_string())
         .collect();
     let label_name = roles::label_column(path, &columns, mapping)?;
-    let id_name = roles::id_column(path, &columns, mapping)?;
+    // By name over every column: the id is never a feature, read or not.
+    let id_name = roles::id_column(path, all_columns, mapping)?;
     let polars_err = |column: &str, e: PolarsError| Error::BadColumn {
         path: path.to_path_buf(),
         column: column.to_string(),
@@ -467,7 +558,7 @@ pub fn decode(
         .map(|(cols, enc)| {
             decode_model(
                 path,
-                frame,
+                &frame,
                 &used,
                 task,
                 &classes,
@@ -479,25 +570,35 @@ pub fn decode(
         })
         .collect::<Result<Vec<_>>>()?;
 
+    // An owned frame holds only role columns: free it before the features come in.
+    let total_rows = frame.height();
+    let frame: Option<&DataFrame> = match frame {
+        std::borrow::Cow::Borrowed(f) => Some(f),
+        std::borrow::Cow::Owned(f) => {
+            drop(f);
+            None
+        }
+    };
+
     // Features: every other column, decoded in parallel.
     let mut role_cols: Vec<&str> = taken.clone();
     for m in &models {
         role_cols.extend(m.columns.columns());
     }
     let wanted: Vec<&String> = match &options.features {
-        None => columns
+        None => all_columns
             .iter()
             .filter(|c| !role_cols.contains(&c.as_str()) && !mapping.ignored.contains(c))
             .collect(),
         Some(names) => names
             .iter()
             .map(|n| {
-                roles::find_column(&columns, n)
-                    .and_then(|c| columns.iter().find(|x| x.as_str() == c))
+                roles::find_column(all_columns, n)
+                    .and_then(|c| all_columns.iter().find(|x| x.as_str() == c))
                     .ok_or_else(|| Error::MissingColumn {
                         path: path.to_path_buf(),
                         column: n.clone(),
-                        hint: format!("columns are {}", roles::list(&columns)),
+                        hint: format!("columns are {}", roles::list(all_columns)),
                     })
             })
             .collect::<Result<_>>()?,
@@ -505,16 +606,31 @@ pub fn decode(
     let features = wanted
         .par_iter()
         .map(|name| {
-            decode_feature(column(name)?, &used, options.bins).map_err(|e| polars_err(name, e))
+            let fetched;
+            let col = match (frame.map(|f| f.column(name)), fetch) {
+                (Some(Ok(c)), _) => c,
+                (_, Some(fetch)) => {
+                    fetched = fetch(name).map_err(|e| polars_err(name, e))?;
+                    &fetched
+                }
+                (Some(Err(e)), None) => return Err(polars_err(name, e)),
+                (None, None) => {
+                    return Err(polars_err(
+                        name,
+                        PolarsError::ColumnNotFound(name.to_string().into()),
+                    ));
+                }
+            };
+            decode_feature(col, &used, options.bins).map_err(|e| polars_err(name, e))
         })
         .collect::<Result<Vec<_>>>()?;
 
     Ok(EvalTable {
         dataset: DatasetInfo {
             path: path.to_path_buf(),
-            rows: frame.height(),
+            rows: total_rows,
             used_rows: used.len(),
-            excluded_null_label: frame.height() - used.len(),
+            excluded_null_label: total_rows - used.len(),
             sha256,
         },
         task,
@@ -835,7 +951,7 @@ fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsResult<Featu
         let codes = encode::quantile_bins(&values, bins);
         return Ok(Feature {
             name,
-            kind: FeatureKind::Numeric { values },
+            kind: FeatureKind::Numeric,
             codes,
         });
     }

@@ -94,7 +94,9 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
         return Vec::new();
     };
     let score = table.models[model].score.as_deref().map(Vec::as_slice);
-    let log_loss = table.models[model].row_log_loss(&table.target);
+    // The per-row log loss cache is used when a caller built it (the window does,
+    // as it recomputes often); a one-off run computes it inline and saves memory.
+    let log_loss = table.models[model].log_loss_cache.get().map(Vec::as_slice);
     let mut c = vec![Counts::default(); grouping.len() + 1];
     for_each_slot(grouping, |r, s| {
         let cell = &mut c[s];
@@ -118,7 +120,10 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
             if !p.is_nan() {
                 cell.scored += 1;
                 cell.scored_pos += u64::from(pos);
-                let ll = log_loss[r];
+                let ll = match log_loss {
+                    Some(cached) => cached[r],
+                    None => -(if pos { p } else { 1.0 - p }).clamp(EPS, 1.0 - EPS).ln(),
+                };
                 let br = (p - if pos { 1.0 } else { 0.0 }).powi(2);
                 cell.ll_sum += ll;
                 cell.ll_sq += ll * ll;

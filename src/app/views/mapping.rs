@@ -178,7 +178,7 @@ impl MappingView {
                     }
                     let kind = table.features.iter().find(|f| &f.name == c).map(|f| match &f.kind {
                         FeatureKind::Categorical => format!("categorical, {} values", f.codes.levels.len()),
-                        FeatureKind::Numeric { .. } => match f.codes.levels.len() {
+                        FeatureKind::Numeric => match f.codes.levels.len() {
                             1 => "numeric, 1 bin (one value dominates)".to_string(),
                             n => format!("numeric, {n} quantile bins"),
                         },
