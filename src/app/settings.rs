@@ -57,7 +57,10 @@ mod tests {
 
     #[test]
     fn settings_round_trip_and_tolerate_missing_fields() {
-        let mut s = Settings { dark: false, ..Default::default() };
+        let mut s = Settings {
+            dark: false,
+            ..Default::default()
+        };
         s.remember_file(std::path::Path::new("/data/a.csv"));
         s.remember_file(std::path::Path::new("/data/b.csv"));
         s.remember_file(std::path::Path::new("/data/a.csv"));
