@@ -1,0 +1,183 @@
+//! The `compare` JSON document (contract section 3) and its text rendering.
+
+use serde_json::{Map, Value, json};
+
+use super::metrics_doc::{dataset_json, num};
+use super::text::{Table, fmt_int};
+use crate::compare::{Comparison, SliceComparison};
+use crate::grouping::Grouping;
+use crate::load::table::EvalTable;
+
+fn comparison_json(c: &Comparison) -> Map<String, Value> {
+    let mut metrics = Map::new();
+    for d in &c.metrics {
+        metrics.insert(
+            d.name.into(),
+            json!({
+                "baseline": num(d.baseline),
+                "candidate": num(d.candidate),
+                "delta": num(d.delta),
+                "ci": d.ci.map_or(Value::Null, |[lo, hi]| json!([lo, hi])),
+            }),
+        );
+    }
+    let mut m = Map::new();
+    m.insert("metrics".into(), Value::Object(metrics));
+    m.insert(
+        "flips".into(),
+        serde_json::to_value(c.flips).unwrap_or(Value::Null),
+    );
+    m.insert("mcnemar_p".into(), json!(c.mcnemar_p));
+    m
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn compare_json(
+    table: &EvalTable,
+    baseline: usize,
+    candidate: usize,
+    grouping: &Grouping,
+    overall: &Comparison,
+    slices: &[SliceComparison],
+    gate_failed: bool,
+    join: Option<Value>,
+) -> Value {
+    let mut o = comparison_json(overall);
+    o.insert("n".into(), json!(overall.n));
+    let slices: Vec<Value> = slices
+        .iter()
+        .map(|s| {
+            let mut key = Map::new();
+            for (c, v) in grouping.describe(table, s.group) {
+                key.insert(c.into(), json!(v));
+            }
+            let mut m = Map::new();
+            m.insert("slice".into(), Value::Object(key));
+            m.insert("n".into(), json!(s.comparison.n));
+            m.extend(comparison_json(&s.comparison));
+            m.insert("q_value".into(), json!(s.q_value));
+            m.insert("verdict".into(), json!(s.verdict.as_str()));
+            Value::Object(m)
+        })
+        .collect();
+    let mut doc = json!({
+        "baseline": table.models[baseline].name,
+        "candidate": table.models[candidate].name,
+        "task": table.task.as_str(),
+        "overall": o,
+        "slices": slices,
+        "by": grouping.features.iter().map(|&f| &table.features[f].name).collect::<Vec<_>>(),
+        "gate_failed": gate_failed,
+        "dataset": dataset_json(table),
+    });
+    if let (Value::Object(m), Some(j)) = (&mut doc, join) {
+        m.insert("join".into(), j);
+    }
+    doc
+}
+
+pub fn compare_text(
+    table: &EvalTable,
+    baseline: usize,
+    candidate: usize,
+    grouping: &Grouping,
+    overall: &Comparison,
+    slices: &[SliceComparison],
+    join_report: Option<&str>,
+) -> String {
+    let (b, c) = (&table.models[baseline].name, &table.models[candidate].name);
+    let mut out = format!(
+        "{}\n{c} (candidate) against {b} (baseline), {} rows, {}\n",
+        table.dataset.path.display(),
+        fmt_int(overall.n),
+        table.task.as_str()
+    );
+    if let Some(j) = join_report {
+        out.push_str(j);
+        out.push('\n');
+    }
+    let f = overall.flips;
+    out.push_str(&format!(
+        "\nFlips: both correct {}, only {b} correct {}, only {c} correct {}, both wrong {}; McNemar exact p = {}\n\n",
+        fmt_int(f.both_correct),
+        fmt_int(f.baseline_only),
+        fmt_int(f.candidate_only),
+        fmt_int(f.both_wrong),
+        fmt_p(overall.mcnemar_p)
+    ));
+    let mut t = Table::new(vec![
+        "metric".into(),
+        b.clone(),
+        c.clone(),
+        "delta".into(),
+        "95% CI (paired)".into(),
+    ]);
+    for d in &overall.metrics {
+        t.row(vec![
+            d.name.into(),
+            super::text::fmt_value(d.baseline),
+            super::text::fmt_value(d.candidate),
+            d.delta.map_or("-".into(), |x| format!("{x:+.4}")),
+            super::text::fmt_ci(d.ci),
+        ]);
+    }
+    out.push_str(&t.render());
+    if grouping.features.is_empty() {
+        return out;
+    }
+    let names: Vec<&str> = grouping
+        .features
+        .iter()
+        .map(|&f| table.features[f].name.as_str())
+        .collect();
+    out.push_str(&format!(
+        "\nBy {}: accuracy, McNemar and Benjamini-Hochberg q over the slices\n",
+        names.join(" × ")
+    ));
+    let mut header: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    header.extend(
+        [
+            "n",
+            "baseline",
+            "candidate",
+            "delta",
+            "95% CI",
+            "McNemar p",
+            "q",
+            "verdict",
+        ]
+        .map(String::from),
+    );
+    let mut t = Table::new(header).left_aligned(names.len());
+    for s in slices {
+        let mut row: Vec<String> = grouping
+            .describe(table, s.group)
+            .into_iter()
+            .map(|(_, v)| v.to_string())
+            .collect();
+        let d = s.comparison.delta("accuracy");
+        row.push(fmt_int(s.comparison.n));
+        row.push(super::text::fmt_value(d.and_then(|d| d.baseline)));
+        row.push(super::text::fmt_value(d.and_then(|d| d.candidate)));
+        row.push(
+            d.and_then(|d| d.delta)
+                .map_or("-".into(), |x| format!("{x:+.4}")),
+        );
+        row.push(super::text::fmt_ci(d.and_then(|d| d.ci)));
+        row.push(fmt_p(s.comparison.mcnemar_p));
+        row.push(fmt_p(s.q_value));
+        row.push(s.verdict.as_str().into());
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// A p- or q-value: four decimals, or scientific notation when tiny.
+fn fmt_p(p: f64) -> String {
+    if p < 1e-4 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.4}")
+    }
+}
