@@ -255,7 +255,7 @@ fn flips(table: &EvalTable, b: usize, c: usize, grouping: &Grouping) -> Vec<Flip
             // smaller absolute error (ties: both "correct").
             metrics::for_each_slot(grouping, |r, s| {
                 let (eb, ec) = ((pb[r] - y[r]).abs(), (pc[r] - y[r]).abs());
-                add(s, !(eb > ec) && !eb.is_nan(), !(ec > eb) && !ec.is_nan());
+                add(s, eb <= ec || (ec.is_nan() && !eb.is_nan()), ec <= eb || (eb.is_nan() && !ec.is_nan()));
             });
         }
         _ => {}
@@ -487,8 +487,8 @@ fn delong_paired(
         ..grouping.clone()
     };
     let (pb, pc) = rayon::join(
-        || placements(&table.models[b].score_order(&table.target), &common),
-        || placements(&table.models[c].score_order(&table.target), &common),
+        || placements(table.models[b].score_order(&table.target), &common),
+        || placements(table.models[c].score_order(&table.target), &common),
     );
     // Per slot: counts and sums over positives (V10) and negatives (V01).
     #[derive(Clone, Copy, Default)]
