@@ -207,3 +207,39 @@ pub fn clusters(
         elapsed_ms: start.elapsed().as_secs_f64() * 1e3,
     })
 }
+
+/// Everything the Compare view draws beyond the overview.
+#[derive(Debug, Clone, Default)]
+pub struct ComparisonView {
+    pub overall: crate::compare::Comparison,
+    pub slices: Vec<crate::compare::SliceComparison>,
+    /// `(feature, value)` pairs per slice group.
+    pub labels: Vec<Vec<(String, String)>>,
+}
+
+/// The paired comparison of two models on the cohort, per slice of `features`.
+pub fn comparison(
+    table: &EvalTable,
+    mask: Option<&[bool]>,
+    threshold: f64,
+    baseline: usize,
+    candidate: usize,
+    features: &[usize],
+) -> ComparisonView {
+    let table = at_threshold(table, threshold);
+    let table = table.as_ref();
+    let grouping = group_by(table, features, mask);
+    let mut all = crate::compare::compare(table, &grouping, baseline, candidate, Bootstrap::default());
+    let slices = crate::compare::slice_verdicts(&all);
+    let overall = all.pop().unwrap_or_default();
+    let labels = (0..grouping.len())
+        .map(|g| {
+            grouping
+                .describe(table, g)
+                .into_iter()
+                .map(|(c, v)| (c.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect();
+    ComparisonView { overall, slices, labels }
+}

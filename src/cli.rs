@@ -27,7 +27,7 @@ pub struct Cli {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub map: MapArgs,
-    /// The view to show first: overview, slices, examples, cohorts, mapping or failures, e.g. `--view slices`.
+    /// The view to show first: overview, slices, examples, cohorts, mapping, failures or compare, e.g. `--view compare`.
     #[arg(long, value_name = "NAME", value_parser = parse_view)]
     pub view: Option<crate::app::View>,
     /// Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`.
@@ -37,7 +37,7 @@ pub struct Cli {
 
 fn parse_view(s: &str) -> std::result::Result<crate::app::View, String> {
     crate::app::View::from_name(s).ok_or_else(|| {
-        format!("unknown view {s:?} (use overview, slices, examples, cohorts, mapping or failures)")
+        format!("unknown view {s:?} (use overview, slices, examples, cohorts, mapping, failures or compare)")
     })
 }
 

@@ -19,6 +19,9 @@ pub struct ExampleQuery {
     pub errors_of: Option<usize>,
     /// Sort by this column; `true` for descending.
     pub sort: Option<(String, bool)>,
+    /// Keep only rows where `(baseline, candidate)` are correct as given: a cell of
+    /// the flips table.
+    pub flip: Option<(usize, usize, bool, bool)>,
 }
 
 /// Table rows (indices into the decoded table) in display order, or None if cancelled.
@@ -45,6 +48,11 @@ pub fn select_rows(
             rows.sort_by(|&a, &b| err(b).total_cmp(&err(a)));
             rows.truncate((rows.len() / 10).max(1));
         }
+    }
+    if let Some((b, c, ok_b, ok_c)) = query.flip
+        && let (Some(cb), Some(cc)) = (table.correct(b), table.correct(c))
+    {
+        rows.retain(|&r| cb[r as usize] == ok_b && cc[r as usize] == ok_c);
     }
     if cancel.load(Ordering::Relaxed) {
         return None;

@@ -24,7 +24,7 @@ use jobs::Job;
 use settings::Settings;
 use workspace::Workspace;
 
-/// The views, in tab and shortcut order (Ctrl+1..6).
+/// The views, in tab and shortcut order (Ctrl+1..7).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {
     #[default]
@@ -34,16 +34,18 @@ pub enum View {
     Cohorts,
     Mapping,
     Failures,
+    Compare,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Overview,
         View::Slices,
         View::Examples,
         View::Cohorts,
         View::Mapping,
         View::Failures,
+        View::Compare,
     ];
 
     pub fn label(self) -> &'static str {
@@ -54,6 +56,7 @@ impl View {
             View::Cohorts => "Cohorts",
             View::Mapping => "Mapping",
             View::Failures => "Failure clusters",
+            View::Compare => "Compare",
         }
     }
 
@@ -65,6 +68,7 @@ impl View {
             View::Cohorts => Key::Num4,
             View::Mapping => Key::Num5,
             View::Failures => Key::Num6,
+            View::Compare => Key::Num7,
         };
         KeyboardShortcut::new(Modifiers::COMMAND, key)
     }
@@ -107,6 +111,8 @@ pub enum Command {
     ShowExamplesOf(Cohort),
     /// Examples view: only the errors of this model.
     ShowErrorsOf(usize),
+    /// Examples view: rows where `(baseline, candidate)` are right as given.
+    ShowFlip(usize, usize, bool, bool),
     Quit,
 }
 
@@ -405,6 +411,10 @@ impl FaultlineApp {
                 }
                 Command::Copy(text) => ctx.copy_text(text),
                 Command::ShowErrorsOf(m) => self.views.examples.errors_of = Some(m),
+                Command::ShowFlip(b, c, ok_b, ok_c) => {
+                    self.views.examples.errors_of = None;
+                    self.views.examples.flip = Some((b, c, ok_b, ok_c));
+                }
                 Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             }
         }

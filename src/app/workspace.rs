@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use polars::prelude::DataFrame;
 
 use super::jobs::{Job, Keyed};
-use crate::analysis::{self, ClusterRequest, Clusters, Overview, SliceTable};
+use crate::analysis::{self, ClusterRequest, Clusters, ComparisonView, Overview, SliceTable};
 use crate::cohort::{self, Cohort, CohortError, FilterGroup};
 use crate::examples::{self, ExampleQuery};
 use crate::load::table::{EvalTable, LoadOptions, Loaded};
@@ -56,6 +56,7 @@ pub struct Workspace {
     pub slices: Keyed<SliceKey, SliceTable>,
     pub examples: Keyed<(u64, u64, u64, ExampleQuery), Vec<u32>>,
     pub clusters: Keyed<ClusterKey, Option<Clusters>>,
+    pub comparison: Keyed<(BaseKey, usize, usize, Vec<usize>), ComparisonView>,
 }
 
 /// Inputs of the failure search.
@@ -94,6 +95,7 @@ impl Workspace {
             slices: Keyed::default(),
             examples: Keyed::default(),
             clusters: Keyed::default(),
+            comparison: Keyed::default(),
         }
     }
 
@@ -198,6 +200,7 @@ impl Workspace {
         self.slices.poll();
         self.examples.poll();
         self.clusters.poll();
+        self.comparison.poll();
         notices
     }
 
@@ -287,6 +290,16 @@ impl Workspace {
             || self.slices.is_busy()
             || self.examples.is_busy()
             || self.clusters.is_busy()
+            || self.comparison.is_busy()
+    }
+
+    /// Starts (or keeps) the paired comparison of two models on the active cohort.
+    pub fn ensure_comparison(&mut self, ctx: &egui::Context, baseline: usize, candidate: usize, features: Vec<usize>) {
+        let key = (self.base_key(), baseline, candidate, features.clone());
+        let (table, mask, threshold) = (self.table.clone(), self.active.mask.clone(), self.threshold);
+        self.comparison.ensure(key, ctx, move |_: &AtomicBool| {
+            analysis::comparison(&table, mask.as_deref().map(Vec::as_slice), threshold, baseline, candidate, &features)
+        });
     }
 
     /// Starts (or keeps) the failure search for `request` on the cohort whose

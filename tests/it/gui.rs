@@ -231,3 +231,25 @@ fn failure_clusters_find_the_planted_slice_and_open_its_rows() {
     // Only the candidate's errors there: 450 of the 734 rows.
     h.get_by_label("450 rows");
 }
+
+#[test]
+fn compare_view_flags_the_regression_and_opens_a_flips_cell() {
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    h.get_by_label("Compare").click();
+    settle(&mut h);
+    h.get_by_label_contains("candidate is significantly better");
+    // Add the second feature: region x device shows the planted regression.
+    h.get_all_by_value("(none)").next().unwrap().click();
+    h.run_steps(2);
+    h.get_by_label("device").click();
+    settle(&mut h);
+    h.get_by_label_contains("1 regression(s)");
+    assert_eq!(h.get_all_by_label("regression").count(), 1);
+    // The cell "baseline right, candidate wrong" opens its rows.
+    h.get_by_label("3,012").click();
+    settle(&mut h);
+    assert_eq!(h.state().view, faultline::app::View::Examples);
+    h.get_by_label("3,012 rows");
+    h.get_by_label("baseline right and candidate wrong");
+}

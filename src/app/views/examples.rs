@@ -20,6 +20,8 @@ pub struct ExamplesView {
     /// Selected table row (index into the decoded table).
     pub selected: Option<u32>,
     pub focus_search: bool,
+    /// A flips-table cell chosen in the Compare view.
+    pub flip: Option<(usize, usize, bool, bool)>,
 }
 
 impl ExamplesView {
@@ -28,6 +30,7 @@ impl ExamplesView {
             search: self.search.clone(),
             errors_of: self.errors_of,
             sort: self.sort.clone(),
+            flip: self.flip,
         }
     }
 
@@ -71,6 +74,20 @@ impl ExamplesView {
                         );
                     }
                 });
+            if let Some((b, c, ok_b, ok_c)) = self.flip {
+                let word = |ok: bool| if ok { "right" } else { "wrong" };
+                let text = format!(
+                    "{} {} and {} {}",
+                    table.models.get(b).map_or("?", |m| m.name.as_str()),
+                    word(ok_b),
+                    table.models.get(c).map_or("?", |m| m.name.as_str()),
+                    word(ok_c)
+                );
+                ui.label(text);
+                if ui.button("Show all rows").on_hover_text("Drop the flips filter").clicked() {
+                    self.flip = None;
+                }
+            }
             ui.menu_button("Columns", |ui| {
                 for c in frame.get_column_names() {
                     let name = c.to_string();

@@ -1,6 +1,7 @@
 //! One view per file; each draws from the workspace and returns commands.
 
 pub mod cohorts;
+pub mod compare;
 pub mod examples;
 pub mod failures;
 pub mod mapping;
@@ -46,6 +47,7 @@ pub struct ViewStates {
     pub cohorts: cohorts::CohortsView,
     pub mapping: mapping::MappingView,
     pub failures: failures::FailuresView,
+    pub compare: compare::CompareView,
 }
 
 impl ViewStates {
@@ -65,6 +67,7 @@ impl ViewStates {
             View::Cohorts => self.cohorts.ui(ui, ws, settings, out),
             View::Mapping => self.mapping.ui(ui, ws, out),
             View::Failures => self.failures.ui(ui, ws, ctx, out),
+            View::Compare => self.compare.ui(ui, ws, ctx, out),
         }
     }
 

@@ -1,0 +1,343 @@
+//! Compare: a leaderboard of every model (best only where its interval separates
+//! from all others'), then a baseline against a candidate on the same rows: metric
+//! deltas with paired intervals, the flips 2x2 (each cell opens its rows), McNemar's
+//! exact test, a per-slice table with q-values and verdicts, a dumbbell chart, and
+//! both models' ROC, precision-recall and calibration curves overlaid.
+
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Legend, Line, Plot, Points};
+
+use super::{fmt, fmt_ci, model_color};
+use crate::analysis::ComparisonView;
+use crate::app::workspace::Workspace;
+use crate::app::{Command, View};
+use crate::cohort::{Cohort, Combine, Filter, FilterGroup};
+use crate::compare::{SliceComparison, Verdict};
+use crate::metrics::metric_names;
+use crate::slice_report::lower_is_better;
+
+#[derive(Default)]
+pub struct CompareView {
+    pub baseline: Option<usize>,
+    pub candidate: Option<usize>,
+    pub first: Option<String>,
+    pub second: Option<String>,
+    pub sort_by_q: bool,
+}
+
+/// A metric's best model, where its interval clears every other model's.
+fn best_model(ws: &Workspace, metric: &str) -> Option<usize> {
+    let ov = ws.overview.value.as_ref()?;
+    let lower = lower_is_better(metric);
+    let cis: Vec<Option<[f64; 2]>> = ov.metrics.iter().map(|s| s.get(metric).and_then(|m| m.ci)).collect();
+    (0..cis.len()).find(|&i| {
+        let Some([lo, hi]) = cis[i] else { return false };
+        cis.len() > 1
+            && cis.iter().enumerate().all(|(j, c)| {
+                j == i || c.is_some_and(|[l2, h2]| if lower { hi < l2 } else { lo > h2 })
+            })
+    })
+}
+
+impl CompareView {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace, ctx: &egui::Context, out: &mut Vec<Command>) {
+        let table = ws.table.clone();
+        ws.ensure_overview(ctx);
+        let n_models = table.models.len();
+        egui::ScrollArea::vertical().id_salt("compare").auto_shrink(false).show(ui, |ui| {
+            self.leaderboard_ui(ui, ws);
+            if n_models < 2 {
+                ui.label("One model in this file: open a file with two or more models to compare them.");
+                return;
+            }
+            let b = *self.baseline.get_or_insert(0);
+            let c = *self.candidate.get_or_insert(n_models - 1);
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.heading("Baseline");
+                egui::ComboBox::from_id_salt("cmp-base").selected_text(&table.models[b].name).show_ui(ui, |ui| {
+                    for (i, m) in table.models.iter().enumerate() {
+                        ui.selectable_value(&mut self.baseline, Some(i), &m.name);
+                    }
+                });
+                ui.heading("against candidate");
+                egui::ComboBox::from_id_salt("cmp-cand").selected_text(&table.models[c].name).show_ui(ui, |ui| {
+                    for (i, m) in table.models.iter().enumerate() {
+                        ui.selectable_value(&mut self.candidate, Some(i), &m.name);
+                    }
+                });
+            });
+            if b == c {
+                ui.label("Pick two different models.");
+                return;
+            }
+            let features: Vec<String> = table.features.iter().filter(|f| f.is_sliceable()).map(|f| f.name.clone()).collect();
+            if self.first.is_none() {
+                self.first = table.features.iter().find(|f| f.kind == crate::load::table::FeatureKind::Categorical).map(|f| f.name.clone());
+            }
+            ui.horizontal(|ui| {
+                ui.label("Slices by");
+                egui::ComboBox::from_id_salt("cmp-first").selected_text(self.first.clone().unwrap_or_else(|| "(none)".into())).show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.first, None, "(none)");
+                    for f in &features {
+                        ui.selectable_value(&mut self.first, Some(f.clone()), f);
+                    }
+                });
+                ui.label("and");
+                egui::ComboBox::from_id_salt("cmp-second").selected_text(self.second.clone().unwrap_or_else(|| "(none)".into())).show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.second, None, "(none)");
+                    for f in &features {
+                        ui.selectable_value(&mut self.second, Some(f.clone()), f);
+                    }
+                });
+                ui.checkbox(&mut self.sort_by_q, "sort by q (else by delta)");
+            });
+            if self.second == self.first {
+                self.second = None;
+            }
+            let idx: Vec<usize> = [&self.first, &self.second].into_iter().flatten().filter_map(|n| table.feature_index(n).ok()).collect();
+            ws.ensure_comparison(ctx, b, c, idx);
+            let Some(cv) = ws.comparison.value.clone() else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Comparing…");
+                });
+                return;
+            };
+            if ws.comparison.is_busy() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Updating…");
+                });
+            }
+            deltas_ui(ui, ws, &cv, b, c, out);
+            ui.add_space(8.0);
+            if !cv.slices.is_empty() {
+                self.slices_ui(ui, ws, &cv, b, c, out);
+            }
+            ui.add_space(8.0);
+            curves_ui(ui, ws, b, c);
+        });
+    }
+
+    fn leaderboard_ui(&self, ui: &mut egui::Ui, ws: &Workspace) {
+        ui.heading("Leaderboard (95% intervals; best only where its interval clears every other model's)");
+        let Some(ov) = ws.overview.value.as_ref() else {
+            ui.spinner();
+            return;
+        };
+        let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
+        let names = metric_names(ws.table.task, has_scores);
+        // Metrics down, models across: any number of models fits.
+        let best: Vec<Option<usize>> = names.iter().map(|n| best_model(ws, n)).collect();
+        egui::Grid::new("leaderboard").striped(true).spacing([18.0, 3.0]).show(ui, |ui| {
+            ui.strong("metric");
+            for (i, m) in ws.table.models.iter().enumerate() {
+                ui.label(egui::RichText::new(&m.name).strong().color(model_color(i)));
+            }
+            ui.end_row();
+            for (k, n) in names.iter().enumerate() {
+                ui.label(*n);
+                for (i, set) in ov.metrics.iter().enumerate() {
+                    let metric = set.get(n);
+                    let text = format!("{} {}", fmt(metric.and_then(|x| x.value)), fmt_ci(metric.and_then(|x| x.ci)));
+                    if best[k] == Some(i) {
+                        ui.label(egui::RichText::new(format!("{text}  best")).strong().monospace());
+                    } else {
+                        ui.monospace(text);
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    }
+
+    fn slices_ui(&self, ui: &mut egui::Ui, ws: &Workspace, cv: &ComparisonView, b: usize, c: usize, out: &mut Vec<Command>) {
+        let mut rows: Vec<&SliceComparison> = cv.slices.iter().collect();
+        let delta = |s: &SliceComparison| s.comparison.delta("accuracy").and_then(|d| d.delta).unwrap_or(0.0);
+        if self.sort_by_q {
+            rows.sort_by(|x, y| x.q_value.total_cmp(&y.q_value));
+        } else {
+            rows.sort_by(|x, y| delta(x).total_cmp(&delta(y)));
+        }
+        let regressions = cv.slices.iter().filter(|s| s.verdict == Verdict::Regression).count();
+        ui.heading(format!(
+            "Per slice: accuracy, McNemar, Benjamini-Hochberg q · {} regression(s), {} improvement(s)",
+            regressions,
+            cv.slices.iter().filter(|s| s.verdict == Verdict::Improvement).count()
+        ));
+        let names: Vec<String> = cv.labels.first().map(|l| l.iter().map(|(c, _)| c.clone()).collect()).unwrap_or_default();
+        let mut clicked = None;
+        ui.vertical(|ui| {
+            ui.style_mut().interaction.selectable_labels = false;
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+            let mut builder = TableBuilder::new(ui).id_salt("cmp-slices").striped(true).sense(egui::Sense::click()).max_scroll_height(360.0);
+            for _ in &names {
+                builder = builder.column(Column::auto().at_least(60.0));
+            }
+            for w in [56.0, 64.0, 64.0, 190.0, 76.0, 76.0, 90.0] {
+                builder = builder.column(Column::auto().at_least(w));
+            }
+            builder
+                .header(20.0, |mut h| {
+                    for t in names.iter().map(String::as_str).chain(["n", &ws.table.models[b].name, &ws.table.models[c].name, "delta [95% CI]", "McNemar p", "q", "verdict"]) {
+                        h.col(|ui| {
+                            ui.strong(t);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(20.0, rows.len(), |mut row| {
+                        let s = rows[row.index()];
+                        let d = s.comparison.delta("accuracy");
+                        for (_, v) in &cv.labels[s.group] {
+                            row.col(|ui| {
+                                ui.label(v);
+                            });
+                        }
+                        row.col(|ui| {
+                            ui.label(crate::report::text::fmt_int(s.comparison.n));
+                        });
+                        row.col(|ui| {
+                            ui.monospace(fmt(d.and_then(|d| d.baseline)));
+                        });
+                        row.col(|ui| {
+                            ui.monospace(fmt(d.and_then(|d| d.candidate)));
+                        });
+                        row.col(|ui| {
+                            ui.monospace(format!("{} {}", d.and_then(|d| d.delta).map_or("-".into(), |x| format!("{x:+.4}")), fmt_ci(d.and_then(|d| d.ci))));
+                        });
+                        row.col(|ui| {
+                            ui.monospace(format!("{:.2e}", s.comparison.mcnemar_p));
+                        });
+                        row.col(|ui| {
+                            ui.monospace(format!("{:.2e}", s.q_value));
+                        });
+                        row.col(|ui| match s.verdict {
+                            Verdict::Regression => {
+                                ui.colored_label(ui.visuals().error_fg_color, "regression");
+                            }
+                            Verdict::Improvement => {
+                                ui.colored_label(egui::Color32::from_rgb(52, 180, 120), "improvement");
+                            }
+                            Verdict::NoChange => {
+                                ui.label("no change");
+                            }
+                        });
+                        if row.response().clicked() {
+                            clicked = Some(s.group);
+                        }
+                    });
+                });
+            // Dumbbell: each slice's accuracy for both models.
+            ui.add_space(6.0);
+            ui.strong("Accuracy per slice, baseline to candidate (rows in the table's order, red: regression)");
+            Plot::new("dumbbell").height((rows.len() as f32 * 22.0).clamp(120.0, 360.0)).width(ui.available_width().min(760.0)).legend(Legend::default()).x_axis_label("accuracy").show(ui, |p| {
+                for (k, s) in rows.iter().enumerate() {
+                    let d = s.comparison.delta("accuracy");
+                    if let (Some(x0), Some(x1)) = (d.and_then(|d| d.baseline), d.and_then(|d| d.candidate)) {
+                        let y = k as f64;
+                        let color = if s.verdict == Verdict::Regression { egui::Color32::RED } else { egui::Color32::GRAY };
+                        p.line(Line::new(format!("slice {k}"), vec![[x0, y], [x1, y]]).color(color));
+                    }
+                }
+                let pts = |m: fn(&crate::compare::Delta) -> Option<f64>| -> Vec<[f64; 2]> {
+                    rows.iter().enumerate().filter_map(|(k, s)| s.comparison.delta("accuracy").and_then(m).map(|x| [x, k as f64])).collect()
+                };
+                p.points(Points::new(ws.table.models[b].name.clone(), pts(|d| d.baseline)).radius(4.0).color(model_color(b)));
+                p.points(Points::new(ws.table.models[c].name.clone(), pts(|d| d.candidate)).radius(4.0).color(model_color(c)));
+            });
+        });
+        if let Some(g) = clicked {
+            let slice = FilterGroup::equalities(&cv.labels[g]);
+            let base = ws.active.cohort.filter.clone();
+            let filter = if base.is_empty() { slice } else { FilterGroup { combine: Combine::All, items: vec![Filter::Group(base), Filter::Group(slice)] } };
+            let name = cv.labels[g].iter().map(|(c, v)| format!("{c} = {v}")).collect::<Vec<_>>().join(" & ");
+            out.push(Command::SetCohort(Cohort { name, filter }));
+        }
+    }
+}
+
+fn deltas_ui(ui: &mut egui::Ui, ws: &Workspace, cv: &ComparisonView, b: usize, c: usize, out: &mut Vec<Command>) {
+    let (bn, cn) = (&ws.table.models[b].name, &ws.table.models[c].name);
+    let f = cv.overall.flips;
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.strong(format!("{cn} minus {bn} on {} rows (paired 95% intervals)", crate::report::text::fmt_int(cv.overall.n)));
+            egui::Grid::new("cmp-deltas").striped(true).spacing([14.0, 2.0]).show(ui, |ui| {
+                for h in ["metric", bn.as_str(), cn.as_str(), "delta", "95% CI"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for d in &cv.overall.metrics {
+                    ui.label(d.name);
+                    ui.monospace(fmt(d.baseline));
+                    ui.monospace(fmt(d.candidate));
+                    ui.monospace(d.delta.map_or("-".into(), |x| format!("{x:+.4}")));
+                    ui.monospace(fmt_ci(d.ci));
+                    ui.end_row();
+                }
+            });
+        });
+        ui.add_space(24.0);
+        ui.vertical(|ui| {
+            ui.strong("Flips (click a cell for its rows)");
+            let cell = |ui: &mut egui::Ui, n: u64, ok_b: bool, ok_c: bool, out: &mut Vec<Command>| {
+                if ui.button(crate::report::text::fmt_int(n)).on_hover_text("Open these rows in Examples").clicked() {
+                    out.push(Command::ShowFlip(b, c, ok_b, ok_c));
+                    out.push(Command::SetView(View::Examples));
+                }
+            };
+            egui::Grid::new("flips").spacing([14.0, 6.0]).show(ui, |ui| {
+                ui.label("");
+                ui.strong(format!("{cn} right"));
+                ui.strong(format!("{cn} wrong"));
+                ui.end_row();
+                ui.strong(format!("{bn} right"));
+                cell(ui, f.both_correct, true, true, out);
+                cell(ui, f.baseline_only, true, false, out);
+                ui.end_row();
+                ui.strong(format!("{bn} wrong"));
+                cell(ui, f.candidate_only, false, true, out);
+                cell(ui, f.both_wrong, false, false, out);
+                ui.end_row();
+            });
+            let d = cv.overall.delta("accuracy").and_then(|d| d.delta).unwrap_or(0.0);
+            let p = cv.overall.mcnemar_p;
+            let verdict = if p < 0.05 && d > 0.0 {
+                format!("{cn} is significantly better (McNemar exact p = {p:.2e})")
+            } else if p < 0.05 && d < 0.0 {
+                format!("{cn} is significantly worse (McNemar exact p = {p:.2e})")
+            } else {
+                format!("No significant difference (McNemar exact p = {p:.3})")
+            };
+            ui.label(verdict);
+        });
+    });
+}
+
+fn curves_ui(ui: &mut egui::Ui, ws: &Workspace, b: usize, c: usize) {
+    let Some(ov) = ws.overview.value.as_ref() else { return };
+    if ov.curves.len() <= b.max(c) || ov.curves[b].roc.is_empty() {
+        return;
+    }
+    let width = ((ui.available_width() - 24.0) / 3.0).max(220.0);
+    ui.horizontal_top(|ui| {
+        for (title, id) in [("ROC", "cmp-roc"), ("Precision-recall", "cmp-pr"), ("Calibration", "cmp-cal")] {
+            ui.vertical(|ui| {
+                ui.strong(title);
+                Plot::new(id).width(width).height(width * 0.75).legend(Legend::default()).include_x(0.0).include_x(1.0).include_y(0.0).include_y(1.0).show(ui, |p| {
+                    for m in [b, c] {
+                        let name = ws.table.models[m].name.clone();
+                        let pts: Vec<[f64; 2]> = match id {
+                            "cmp-roc" => ov.curves[m].roc.clone(),
+                            "cmp-pr" => ov.curves[m].pr.clone(),
+                            _ => ov.calibration[m].iter().map(|k| [k.mean_score, k.positive_rate]).collect(),
+                        };
+                        p.line(Line::new(name, pts).color(model_color(m)));
+                    }
+                });
+            });
+        }
+    });
+}
