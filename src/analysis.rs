@@ -229,7 +229,8 @@ pub fn comparison(
     let table = at_threshold(table, threshold);
     let table = table.as_ref();
     let grouping = group_by(table, features, mask);
-    let mut all = crate::compare::compare(table, &grouping, baseline, candidate, Bootstrap::default());
+    let mut all =
+        crate::compare::compare(table, &grouping, baseline, candidate, Bootstrap::default());
     let slices = crate::compare::slice_verdicts(&all);
     let overall = all.pop().unwrap_or_default();
     let labels = (0..grouping.len())
@@ -241,5 +242,9 @@ pub fn comparison(
                 .collect()
         })
         .collect();
-    ComparisonView { overall, slices, labels }
+    ComparisonView {
+        overall,
+        slices,
+        labels,
+    }
 }

@@ -103,7 +103,9 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
         features: Some(args.by.clone()),
         keep_frame: true,
     };
-    let (table, join) = crate::join::load_joined(&args.files, &mapping, &options)?;
+    let joined = crate::join::load_joined(&args.files, &mapping, &options)?;
+    let (table, join) = (joined.table, joined.report);
+    drop(joined.frame);
     let baseline = table.model_index(&args.baseline)?;
     let candidate = table.model_index(&args.candidate)?;
     if baseline == candidate {

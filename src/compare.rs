@@ -255,7 +255,11 @@ fn flips(table: &EvalTable, b: usize, c: usize, grouping: &Grouping) -> Vec<Flip
             // smaller absolute error (ties: both "correct").
             metrics::for_each_slot(grouping, |r, s| {
                 let (eb, ec) = ((pb[r] - y[r]).abs(), (pc[r] - y[r]).abs());
-                add(s, eb <= ec || (ec.is_nan() && !eb.is_nan()), ec <= eb || (eb.is_nan() && !ec.is_nan()));
+                add(
+                    s,
+                    eb <= ec || (ec.is_nan() && !eb.is_nan()),
+                    ec <= eb || (eb.is_nan() && !ec.is_nan()),
+                );
             });
         }
         _ => {}

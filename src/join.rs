@@ -57,12 +57,16 @@ impl JoinReport {
     }
 }
 
+/// A loaded evaluation: the decoded table, the frame its rows come from (the joined
+/// one, for several inputs) and the join's report.
+pub struct Joined {
+    pub table: EvalTable,
+    pub frame: DataFrame,
+    pub report: Option<JoinReport>,
+}
+
 /// Loads one file (wide or long layout) or joins several on the id column.
-pub fn load_joined(
-    files: &[PathBuf],
-    mapping: &Mapping,
-    options: &LoadOptions,
-) -> Result<(EvalTable, Option<JoinReport>)> {
+pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) -> Result<Joined> {
     match files {
         [] => Err(Error::Usage("no file given".into())),
         [one] => {
@@ -76,7 +80,12 @@ pub fn load_joined(
                 return load_long(one, frame, &model_col, mapping, options);
             }
             let sha = read::sha256_file(one)?;
-            Ok((table::decode(one, &frame, sha, mapping, options)?, None))
+            let table = table::decode(one, &frame, sha, mapping, options)?;
+            Ok(Joined {
+                table,
+                frame,
+                report: None,
+            })
         }
         many => {
             let mut inputs = Vec::new();
@@ -113,7 +122,7 @@ fn load_long(
     model_col: &str,
     mapping: &Mapping,
     options: &LoadOptions,
-) -> Result<(EvalTable, Option<JoinReport>)> {
+) -> Result<Joined> {
     let err = |e: PolarsError| Error::BadColumn {
         path: path.to_path_buf(),
         column: model_col.to_string(),
@@ -192,7 +201,7 @@ fn join_inputs(
     mapping: &Mapping,
     options: &LoadOptions,
     long: bool,
-) -> Result<(EvalTable, Option<JoinReport>)> {
+) -> Result<Joined> {
     let polars_err = |path: &Path, column: &str, e: PolarsError| Error::BadColumn {
         path: path.to_path_buf(),
         column: column.to_string(),
@@ -386,5 +395,9 @@ fn join_inputs(
         .collect::<Result<Vec<_>>>()?
         .join("+");
     let table = table::decode(first, &frame, sha, &m, options)?;
-    Ok((table, Some(report)))
+    Ok(Joined {
+        table,
+        frame,
+        report: Some(report),
+    })
 }

@@ -11,14 +11,13 @@ pub mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::Cohort;
-use crate::load::{self, LoadOptions, Loaded, Mapping};
+use crate::load::{LoadOptions, Loaded, Mapping};
 use dialog::FileDialog;
 use jobs::Job;
 use settings::Settings;
@@ -95,6 +94,8 @@ pub const SHORTCUT_SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::C
 pub enum Command {
     OpenDialog,
     OpenPath(PathBuf),
+    /// Several files joined on their id column (or one in the long layout).
+    OpenPaths(Vec<PathBuf>),
     ShowOpenPath,
     CancelLoad,
     SetView(View),
@@ -140,15 +141,11 @@ impl Default for LaunchOptions {
     }
 }
 
-/// Loading stages, shown next to the spinner.
-const STAGE_READING: u8 = 0;
-
 struct LoadJob {
     path: PathBuf,
     name: String,
     mapping: Mapping,
-    job: Job<crate::Result<Loaded>>,
-    stage: Arc<AtomicU8>,
+    job: Job<crate::Result<(Loaded, Option<crate::join::JoinReport>)>>,
 }
 
 /// A message shown at the bottom right: errors stay until dismissed.
@@ -196,18 +193,13 @@ impl FaultlineApp {
             theme_applied: None,
         };
         let ctx = cc.egui_ctx.clone();
-        if let Some(file) = options.files.first() {
-            app.start_load(file.clone(), None, Some(options.mapping), &ctx);
-            if options.files.len() > 1 {
-                app.notify(
-                    "Several files are joined by `faultline compare`; the window opened the first.",
-                    false,
-                );
-            }
+        if !options.files.is_empty() {
+            // Several files are joined on their id column.
+            app.start_load(options.files.clone(), None, Some(options.mapping), &ctx);
         } else if options.open_sample {
             match bundled_sample() {
                 Ok(path) => app.start_load(
-                    path,
+                    vec![path],
                     Some("churn.parquet (bundled sample)".into()),
                     None,
                     &ctx,
@@ -247,32 +239,50 @@ impl FaultlineApp {
 
     fn start_load(
         &mut self,
-        path: PathBuf,
+        paths: Vec<PathBuf>,
         name: Option<String>,
         mapping: Option<Mapping>,
         ctx: &egui::Context,
     ) {
+        let Some(path) = paths.first().cloned() else {
+            return;
+        };
         let mapping = mapping
             .filter(|m| *m != Mapping::default())
             .or_else(|| self.settings.mappings.get(&Settings::key(&path)).cloned())
             .unwrap_or_default();
-        let stage = Arc::new(AtomicU8::new(STAGE_READING));
-        let (p, m) = (path.clone(), mapping.clone());
+        let (p, m) = (paths.clone(), mapping.clone());
         let job = Job::spawn(Some(ctx.clone()), move |_| {
-            load::load(&p, &m, &LoadOptions::default())
+            let start = Instant::now();
+            crate::join::load_joined(&p, &m, &LoadOptions::default()).map(|j| {
+                (
+                    Loaded {
+                        frame: j.frame,
+                        table: j.table,
+                        read_time: start.elapsed(),
+                        decode_time: Duration::ZERO,
+                    },
+                    j.report,
+                )
+            })
         });
         let name = name.unwrap_or_else(|| {
-            path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            )
+            paths
+                .iter()
+                .map(|path| {
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
         });
         self.loading = Some(LoadJob {
             path,
             name,
             mapping,
             job,
-            stage,
         });
     }
 
@@ -281,7 +291,7 @@ impl FaultlineApp {
         let Some(result) = l.job.poll() else { return };
         let Some(l) = self.loading.take() else { return };
         match result {
-            Ok(Ok(loaded)) => {
+            Ok(Ok((loaded, join))) => {
                 if !l.name.contains("bundled sample") {
                     self.settings.remember_file(&l.path);
                 }
@@ -289,7 +299,15 @@ impl FaultlineApp {
                     .mappings
                     .insert(Settings::key(&l.path), l.mapping.clone());
                 self.views.reset_for_new_data();
-                self.workspace = Some(Workspace::new(loaded, l.name, l.mapping));
+                if let Some(j) = &join {
+                    let error = j.only_in_some > 0
+                        || j.label_disagreements > 0
+                        || j.sources.iter().any(|s| s.2 > 0);
+                    self.notify(j.summary(), error);
+                }
+                let mut ws = Workspace::new(loaded, l.name, l.mapping);
+                ws.join = join;
+                self.workspace = Some(ws);
             }
             // A failed load never replaces the open data.
             Ok(Err(e)) => self.notify(format!("Could not open {}: {e}", l.path.display()), true),
@@ -298,7 +316,6 @@ impl FaultlineApp {
                 true,
             ),
         }
-        let _ = l.stage.load(Ordering::Relaxed);
     }
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
@@ -330,12 +347,16 @@ impl FaultlineApp {
             match c {
                 Command::OpenDialog => {
                     if let Some(p) = self.dialog.pick_file() {
-                        self.start_load(p, None, None, ctx);
+                        self.start_load(vec![p], None, None, ctx);
                     } else if !self.dialog.available() {
                         self.open_path = Some(String::new());
                     }
                 }
                 Command::OpenPath(p) => {
+                    self.open_path = None;
+                    self.start_load(vec![p], None, None, ctx);
+                }
+                Command::OpenPaths(p) => {
                     self.open_path = None;
                     self.start_load(p, None, None, ctx);
                 }
@@ -565,7 +586,7 @@ impl FaultlineApp {
             .collapsible(false)
             .open(&mut open)
             .show(ctx, |ui| {
-                ui.label("Path of an evaluation file (.csv .tsv .parquet .json .jsonl .arrow):");
+                ui.label("Path of an evaluation file (.csv .tsv .parquet .json .jsonl .arrow);\nseveral paths separated by ; are joined on their id column:");
                 let r = ui.add(
                     egui::TextEdit::singleline(text)
                         .desired_width(420.0)
@@ -573,11 +594,11 @@ impl FaultlineApp {
                 );
                 let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
                 if (ui.button("Open").clicked() || enter) && !text.trim().is_empty() {
-                    go = Some(PathBuf::from(text.trim()));
+                    go = Some(text.split(';').map(|p| PathBuf::from(p.trim())).filter(|p| !p.as_os_str().is_empty()).collect::<Vec<_>>());
                 }
             });
         if let Some(p) = go {
-            self.commands.push(Command::OpenPath(p));
+            self.commands.push(Command::OpenPaths(p));
         }
         if !open {
             self.open_path = None;

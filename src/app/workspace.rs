@@ -57,6 +57,8 @@ pub struct Workspace {
     pub examples: Keyed<(u64, u64, u64, ExampleQuery), Vec<u32>>,
     pub clusters: Keyed<ClusterKey, Option<Clusters>>,
     pub comparison: Keyed<(BaseKey, usize, usize, Vec<usize>), ComparisonView>,
+    /// What joining several inputs kept and left out (shown before any number).
+    pub join: Option<crate::join::JoinReport>,
 }
 
 /// Inputs of the failure search.
@@ -96,6 +98,7 @@ impl Workspace {
             examples: Keyed::default(),
             clusters: Keyed::default(),
             comparison: Keyed::default(),
+            join: None,
         }
     }
 
@@ -294,11 +297,25 @@ impl Workspace {
     }
 
     /// Starts (or keeps) the paired comparison of two models on the active cohort.
-    pub fn ensure_comparison(&mut self, ctx: &egui::Context, baseline: usize, candidate: usize, features: Vec<usize>) {
+    pub fn ensure_comparison(
+        &mut self,
+        ctx: &egui::Context,
+        baseline: usize,
+        candidate: usize,
+        features: Vec<usize>,
+    ) {
         let key = (self.base_key(), baseline, candidate, features.clone());
-        let (table, mask, threshold) = (self.table.clone(), self.active.mask.clone(), self.threshold);
+        let (table, mask, threshold) =
+            (self.table.clone(), self.active.mask.clone(), self.threshold);
         self.comparison.ensure(key, ctx, move |_: &AtomicBool| {
-            analysis::comparison(&table, mask.as_deref().map(Vec::as_slice), threshold, baseline, candidate, &features)
+            analysis::comparison(
+                &table,
+                mask.as_deref().map(Vec::as_slice),
+                threshold,
+                baseline,
+                candidate,
+                &features,
+            )
         });
     }
 

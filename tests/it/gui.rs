@@ -253,3 +253,35 @@ fn compare_view_flags_the_regression_and_opens_a_flips_cell() {
     h.get_by_label("3,012 rows");
     h.get_by_label("baseline right and candidate wrong");
 }
+
+#[test]
+fn two_files_open_joined_with_their_integrity_report() {
+    let dir = crate::scratch("gui-join");
+    let (fb, fc) = (dir.join("old.csv"), dir.join("new.csv"));
+    let mut base = String::from("id,label,pred,segment\n");
+    let mut cand = String::from("id,label,pred\n");
+    for i in 0..60 {
+        base.push_str(&format!(
+            "{i},{},{},{}\n",
+            i % 2,
+            (i / 2) % 2,
+            if i % 3 == 0 { "a" } else { "b" }
+        ));
+        if i >= 5 {
+            cand.push_str(&format!("{i},{},{}\n", i % 2, i % 2));
+        }
+    }
+    std::fs::write(&fb, base).unwrap();
+    std::fs::write(&fc, cand).unwrap();
+    let mut h = harness(vec![fb, fc]);
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().expect("joined");
+    assert_eq!(ws.table.len(), 55);
+    assert_eq!(ws.join.as_ref().unwrap().only_in_some, 5);
+    h.get_by_label("Compare").click();
+    settle(&mut h);
+    h.get_all_by_label_contains("5 in only some inputs (left out)")
+        .next()
+        .expect("report shown");
+    h.get_by_label_contains("new is significantly better");
+}

@@ -29,7 +29,11 @@ pub struct CompareView {
 fn best_model(ws: &Workspace, metric: &str) -> Option<usize> {
     let ov = ws.overview.value.as_ref()?;
     let lower = lower_is_better(metric);
-    let cis: Vec<Option<[f64; 2]>> = ov.metrics.iter().map(|s| s.get(metric).and_then(|m| m.ci)).collect();
+    let cis: Vec<Option<[f64; 2]>> = ov
+        .metrics
+        .iter()
+        .map(|s| s.get(metric).and_then(|m| m.ci))
+        .collect();
     (0..cis.len()).find(|&i| {
         let Some([lo, hi]) = cis[i] else { return false };
         cis.len() > 1
@@ -40,11 +44,23 @@ fn best_model(ws: &Workspace, metric: &str) -> Option<usize> {
 }
 
 impl CompareView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace, ctx: &egui::Context, out: &mut Vec<Command>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &mut Workspace,
+        ctx: &egui::Context,
+        out: &mut Vec<Command>,
+    ) {
         let table = ws.table.clone();
         ws.ensure_overview(ctx);
         let n_models = table.models.len();
         egui::ScrollArea::vertical().id_salt("compare").auto_shrink(false).show(ui, |ui| {
+            if let Some(j) = &ws.join {
+                let clean = j.only_in_some == 0 && j.label_disagreements == 0 && j.sources.iter().all(|s| s.2 == 0);
+                let color = if clean { ui.visuals().text_color() } else { ui.visuals().warn_fg_color };
+                ui.colored_label(color, j.summary());
+                ui.separator();
+            }
             self.leaderboard_ui(ui, ws);
             if n_models < 2 {
                 ui.label("One model in this file: open a file with two or more models to compare them.");
@@ -121,7 +137,9 @@ impl CompareView {
     }
 
     fn leaderboard_ui(&self, ui: &mut egui::Ui, ws: &Workspace) {
-        ui.heading("Leaderboard (95% intervals; best only where its interval clears every other model's)");
+        ui.heading(
+            "Leaderboard (95% intervals; best only where its interval clears every other model's)",
+        );
         let Some(ov) = ws.overview.value.as_ref() else {
             ui.spinner();
             return;
@@ -130,43 +148,75 @@ impl CompareView {
         let names = metric_names(ws.table.task, has_scores);
         // Metrics down, models across: any number of models fits.
         let best: Vec<Option<usize>> = names.iter().map(|n| best_model(ws, n)).collect();
-        egui::Grid::new("leaderboard").striped(true).spacing([18.0, 3.0]).show(ui, |ui| {
-            ui.strong("metric");
-            for (i, m) in ws.table.models.iter().enumerate() {
-                ui.label(egui::RichText::new(&m.name).strong().color(model_color(i)));
-            }
-            ui.end_row();
-            for (k, n) in names.iter().enumerate() {
-                ui.label(*n);
-                for (i, set) in ov.metrics.iter().enumerate() {
-                    let metric = set.get(n);
-                    let text = format!("{} {}", fmt(metric.and_then(|x| x.value)), fmt_ci(metric.and_then(|x| x.ci)));
-                    if best[k] == Some(i) {
-                        ui.label(egui::RichText::new(format!("{text}  best")).strong().monospace());
-                    } else {
-                        ui.monospace(text);
-                    }
+        egui::Grid::new("leaderboard")
+            .striped(true)
+            .spacing([18.0, 3.0])
+            .show(ui, |ui| {
+                ui.strong("metric");
+                for (i, m) in ws.table.models.iter().enumerate() {
+                    ui.label(egui::RichText::new(&m.name).strong().color(model_color(i)));
                 }
                 ui.end_row();
-            }
-        });
+                for (k, n) in names.iter().enumerate() {
+                    ui.label(*n);
+                    for (i, set) in ov.metrics.iter().enumerate() {
+                        let metric = set.get(n);
+                        let text = format!(
+                            "{} {}",
+                            fmt(metric.and_then(|x| x.value)),
+                            fmt_ci(metric.and_then(|x| x.ci))
+                        );
+                        if best[k] == Some(i) {
+                            ui.label(
+                                egui::RichText::new(format!("{text}  best"))
+                                    .strong()
+                                    .monospace(),
+                            );
+                        } else {
+                            ui.monospace(text);
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
     }
 
-    fn slices_ui(&self, ui: &mut egui::Ui, ws: &Workspace, cv: &ComparisonView, b: usize, c: usize, out: &mut Vec<Command>) {
+    fn slices_ui(
+        &self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        cv: &ComparisonView,
+        b: usize,
+        c: usize,
+        out: &mut Vec<Command>,
+    ) {
         let mut rows: Vec<&SliceComparison> = cv.slices.iter().collect();
-        let delta = |s: &SliceComparison| s.comparison.delta("accuracy").and_then(|d| d.delta).unwrap_or(0.0);
+        let delta = |s: &SliceComparison| {
+            s.comparison
+                .delta("accuracy")
+                .and_then(|d| d.delta)
+                .unwrap_or(0.0)
+        };
         if self.sort_by_q {
             rows.sort_by(|x, y| x.q_value.total_cmp(&y.q_value));
         } else {
             rows.sort_by(|x, y| delta(x).total_cmp(&delta(y)));
         }
-        let regressions = cv.slices.iter().filter(|s| s.verdict == Verdict::Regression).count();
+        let regressions = cv
+            .slices
+            .iter()
+            .filter(|s| s.verdict == Verdict::Regression)
+            .count();
         ui.heading(format!(
             "Per slice: accuracy, McNemar, Benjamini-Hochberg q · {} regression(s), {} improvement(s)",
             regressions,
             cv.slices.iter().filter(|s| s.verdict == Verdict::Improvement).count()
         ));
-        let names: Vec<String> = cv.labels.first().map(|l| l.iter().map(|(c, _)| c.clone()).collect()).unwrap_or_default();
+        let names: Vec<String> = cv
+            .labels
+            .first()
+            .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
+            .unwrap_or_default();
         let mut clicked = None;
         ui.vertical(|ui| {
             ui.style_mut().interaction.selectable_labels = false;
@@ -251,58 +301,93 @@ impl CompareView {
         if let Some(g) = clicked {
             let slice = FilterGroup::equalities(&cv.labels[g]);
             let base = ws.active.cohort.filter.clone();
-            let filter = if base.is_empty() { slice } else { FilterGroup { combine: Combine::All, items: vec![Filter::Group(base), Filter::Group(slice)] } };
-            let name = cv.labels[g].iter().map(|(c, v)| format!("{c} = {v}")).collect::<Vec<_>>().join(" & ");
+            let filter = if base.is_empty() {
+                slice
+            } else {
+                FilterGroup {
+                    combine: Combine::All,
+                    items: vec![Filter::Group(base), Filter::Group(slice)],
+                }
+            };
+            let name = cv.labels[g]
+                .iter()
+                .map(|(c, v)| format!("{c} = {v}"))
+                .collect::<Vec<_>>()
+                .join(" & ");
             out.push(Command::SetCohort(Cohort { name, filter }));
         }
     }
 }
 
-fn deltas_ui(ui: &mut egui::Ui, ws: &Workspace, cv: &ComparisonView, b: usize, c: usize, out: &mut Vec<Command>) {
+fn deltas_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    cv: &ComparisonView,
+    b: usize,
+    c: usize,
+    out: &mut Vec<Command>,
+) {
     let (bn, cn) = (&ws.table.models[b].name, &ws.table.models[c].name);
     let f = cv.overall.flips;
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
-            ui.strong(format!("{cn} minus {bn} on {} rows (paired 95% intervals)", crate::report::text::fmt_int(cv.overall.n)));
-            egui::Grid::new("cmp-deltas").striped(true).spacing([14.0, 2.0]).show(ui, |ui| {
-                for h in ["metric", bn.as_str(), cn.as_str(), "delta", "95% CI"] {
-                    ui.strong(h);
-                }
-                ui.end_row();
-                for d in &cv.overall.metrics {
-                    ui.label(d.name);
-                    ui.monospace(fmt(d.baseline));
-                    ui.monospace(fmt(d.candidate));
-                    ui.monospace(d.delta.map_or("-".into(), |x| format!("{x:+.4}")));
-                    ui.monospace(fmt_ci(d.ci));
+            ui.strong(format!(
+                "{cn} minus {bn} on {} rows (paired 95% intervals)",
+                crate::report::text::fmt_int(cv.overall.n)
+            ));
+            egui::Grid::new("cmp-deltas")
+                .striped(true)
+                .spacing([14.0, 2.0])
+                .show(ui, |ui| {
+                    for h in ["metric", bn.as_str(), cn.as_str(), "delta", "95% CI"] {
+                        ui.strong(h);
+                    }
                     ui.end_row();
-                }
-            });
+                    for d in &cv.overall.metrics {
+                        ui.label(d.name);
+                        ui.monospace(fmt(d.baseline));
+                        ui.monospace(fmt(d.candidate));
+                        ui.monospace(d.delta.map_or("-".into(), |x| format!("{x:+.4}")));
+                        ui.monospace(fmt_ci(d.ci));
+                        ui.end_row();
+                    }
+                });
         });
         ui.add_space(24.0);
         ui.vertical(|ui| {
             ui.strong("Flips (click a cell for its rows)");
-            let cell = |ui: &mut egui::Ui, n: u64, ok_b: bool, ok_c: bool, out: &mut Vec<Command>| {
-                if ui.button(crate::report::text::fmt_int(n)).on_hover_text("Open these rows in Examples").clicked() {
-                    out.push(Command::ShowFlip(b, c, ok_b, ok_c));
-                    out.push(Command::SetView(View::Examples));
-                }
-            };
-            egui::Grid::new("flips").spacing([14.0, 6.0]).show(ui, |ui| {
-                ui.label("");
-                ui.strong(format!("{cn} right"));
-                ui.strong(format!("{cn} wrong"));
-                ui.end_row();
-                ui.strong(format!("{bn} right"));
-                cell(ui, f.both_correct, true, true, out);
-                cell(ui, f.baseline_only, true, false, out);
-                ui.end_row();
-                ui.strong(format!("{bn} wrong"));
-                cell(ui, f.candidate_only, false, true, out);
-                cell(ui, f.both_wrong, false, false, out);
-                ui.end_row();
-            });
-            let d = cv.overall.delta("accuracy").and_then(|d| d.delta).unwrap_or(0.0);
+            let cell =
+                |ui: &mut egui::Ui, n: u64, ok_b: bool, ok_c: bool, out: &mut Vec<Command>| {
+                    if ui
+                        .button(crate::report::text::fmt_int(n))
+                        .on_hover_text("Open these rows in Examples")
+                        .clicked()
+                    {
+                        out.push(Command::ShowFlip(b, c, ok_b, ok_c));
+                        out.push(Command::SetView(View::Examples));
+                    }
+                };
+            egui::Grid::new("flips")
+                .spacing([14.0, 6.0])
+                .show(ui, |ui| {
+                    ui.label("");
+                    ui.strong(format!("{cn} right"));
+                    ui.strong(format!("{cn} wrong"));
+                    ui.end_row();
+                    ui.strong(format!("{bn} right"));
+                    cell(ui, f.both_correct, true, true, out);
+                    cell(ui, f.baseline_only, true, false, out);
+                    ui.end_row();
+                    ui.strong(format!("{bn} wrong"));
+                    cell(ui, f.candidate_only, false, true, out);
+                    cell(ui, f.both_wrong, false, false, out);
+                    ui.end_row();
+                });
+            let d = cv
+                .overall
+                .delta("accuracy")
+                .and_then(|d| d.delta)
+                .unwrap_or(0.0);
             let p = cv.overall.mcnemar_p;
             let verdict = if p < 0.05 && d > 0.0 {
                 format!("{cn} is significantly better (McNemar exact p = {p:.2e})")
@@ -317,26 +402,43 @@ fn deltas_ui(ui: &mut egui::Ui, ws: &Workspace, cv: &ComparisonView, b: usize, c
 }
 
 fn curves_ui(ui: &mut egui::Ui, ws: &Workspace, b: usize, c: usize) {
-    let Some(ov) = ws.overview.value.as_ref() else { return };
+    let Some(ov) = ws.overview.value.as_ref() else {
+        return;
+    };
     if ov.curves.len() <= b.max(c) || ov.curves[b].roc.is_empty() {
         return;
     }
     let width = ((ui.available_width() - 24.0) / 3.0).max(220.0);
     ui.horizontal_top(|ui| {
-        for (title, id) in [("ROC", "cmp-roc"), ("Precision-recall", "cmp-pr"), ("Calibration", "cmp-cal")] {
+        for (title, id) in [
+            ("ROC", "cmp-roc"),
+            ("Precision-recall", "cmp-pr"),
+            ("Calibration", "cmp-cal"),
+        ] {
             ui.vertical(|ui| {
                 ui.strong(title);
-                Plot::new(id).width(width).height(width * 0.75).legend(Legend::default()).include_x(0.0).include_x(1.0).include_y(0.0).include_y(1.0).show(ui, |p| {
-                    for m in [b, c] {
-                        let name = ws.table.models[m].name.clone();
-                        let pts: Vec<[f64; 2]> = match id {
-                            "cmp-roc" => ov.curves[m].roc.clone(),
-                            "cmp-pr" => ov.curves[m].pr.clone(),
-                            _ => ov.calibration[m].iter().map(|k| [k.mean_score, k.positive_rate]).collect(),
-                        };
-                        p.line(Line::new(name, pts).color(model_color(m)));
-                    }
-                });
+                Plot::new(id)
+                    .width(width)
+                    .height(width * 0.75)
+                    .legend(Legend::default())
+                    .include_x(0.0)
+                    .include_x(1.0)
+                    .include_y(0.0)
+                    .include_y(1.0)
+                    .show(ui, |p| {
+                        for m in [b, c] {
+                            let name = ws.table.models[m].name.clone();
+                            let pts: Vec<[f64; 2]> = match id {
+                                "cmp-roc" => ov.curves[m].roc.clone(),
+                                "cmp-pr" => ov.curves[m].pr.clone(),
+                                _ => ov.calibration[m]
+                                    .iter()
+                                    .map(|k| [k.mean_score, k.positive_rate])
+                                    .collect(),
+                            };
+                            p.line(Line::new(name, pts).color(model_color(m)));
+                        }
+                    });
             });
         }
     });

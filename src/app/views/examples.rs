@@ -84,7 +84,11 @@ impl ExamplesView {
                     word(ok_c)
                 );
                 ui.label(text);
-                if ui.button("Show all rows").on_hover_text("Drop the flips filter").clicked() {
+                if ui
+                    .button("Show all rows")
+                    .on_hover_text("Drop the flips filter")
+                    .clicked()
+                {
                     self.flip = None;
                 }
             }
