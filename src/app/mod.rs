@@ -93,6 +93,8 @@ pub const SHORTCUT_SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::C
 #[derive(Debug, Clone)]
 pub enum Command {
     OpenDialog,
+    /// Pick several files to join on their id.
+    OpenJoinDialog,
     OpenPath(PathBuf),
     /// Several files joined on their id column (or one in the long layout).
     OpenPaths(Vec<PathBuf>),
@@ -352,6 +354,13 @@ impl FaultlineApp {
                         self.open_path = Some(String::new());
                     }
                 }
+                Command::OpenJoinDialog => {
+                    if let Some(p) = self.dialog.pick_files() {
+                        self.start_load(p, None, None, ctx);
+                    } else if !self.dialog.available() {
+                        self.open_path = Some(String::new());
+                    }
+                }
                 Command::OpenPath(p) => {
                     self.open_path = None;
                     self.start_load(vec![p], None, None, ctx);
@@ -450,6 +459,14 @@ impl FaultlineApp {
                     .clicked()
                 {
                     self.commands.push(Command::OpenDialog);
+                    ui.close();
+                }
+                if ui
+                    .button("Open baseline + candidate files…")
+                    .on_hover_text("Several files joined on their id column")
+                    .clicked()
+                {
+                    self.commands.push(Command::OpenJoinDialog);
                     ui.close();
                 }
                 if ui.button("Open path…").clicked() {
