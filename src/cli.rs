@@ -58,6 +58,101 @@ pub enum Command {
         after_help = "Examples:\n  faultline compare sample_data/churn.parquet --baseline baseline --candidate candidate --by region,device\n  faultline compare eval.parquet --baseline v1 --candidate v2 --by segment --fail-on-regression   # exit 3 on a regression (CI gate)\n  faultline compare base.csv cand.csv --id example_id --baseline base --candidate cand"
     )]
     Compare(CompareArgs),
+    /// Write an error-analysis brief (.md, .html or .json) from a session or straight from data.
+    #[command(after_help = "Examples:\n  faultline brief release.faultline --out brief.html\n  faultline brief sample_data/churn.parquet --baseline baseline --candidate candidate --out brief.md\n  faultline brief old.csv new.csv --id example_id --baseline old --candidate new --out brief.json")]
+    Brief(BriefArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// A session file (saved from the window), or evaluation files (several are joined on `--id`).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub map: MapArgs,
+    /// The model compared against (with data files), e.g. `--baseline baseline`.
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
+    /// The model under review (with data files), e.g. `--candidate candidate`.
+    #[arg(long, value_name = "NAME")]
+    pub candidate: Option<String>,
+    /// Where to write; the extension picks the format: .md (charts as SVG beside it), .html or .json.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+}
+
+/// True for a saved session rather than an evaluation file.
+pub fn is_session_file(path: &std::path::Path) -> bool {
+    if path.extension().and_then(|e| e.to_str()) == Some("faultline") {
+        return true;
+    }
+    path.extension().and_then(|e| e.to_str()) == Some("json")
+        && std::fs::read(path)
+            .map(|b| b.windows(17).take(4096).any(|w| w == b"faultline_session"))
+            .unwrap_or(false)
+}
+
+/// Runs `faultline brief`; returns the files written.
+pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
+    use crate::brief::{default::default_brief, now_utc, render};
+    let mut brief = if args.inputs.len() == 1 && is_session_file(&args.inputs[0]) {
+        let session = crate::session::Session::load(&args.inputs[0])?;
+        for (path, want, got) in session.changed_datasets() {
+            eprintln!("faultline: warning: {} changed since the session was saved (sha256 {want}, now {got})", path.display());
+        }
+        if session.brief.findings.is_empty() {
+            let (b, c) = (session.baseline.clone(), session.candidate.clone());
+            let paths: Vec<PathBuf> = session.datasets.iter().map(|d| d.path.clone()).collect();
+            let joined = crate::join::load_joined(&paths, &session.mapping, &LoadOptions::default())?;
+            let table = joined.table;
+            let (Some(b), Some(c)) = (b.or_else(|| table.models.first().map(|m| m.name.clone())), c.or_else(|| table.models.last().map(|m| m.name.clone()))) else {
+                return Err(Error::Usage("the session names no models".into()));
+            };
+            let mut d = default_brief(&table, &session.mapping, table.model_index(&b)?, table.model_index(&c)?);
+            let edited = &session.brief;
+            if !edited.title.is_empty() {
+                d.title = edited.title.clone();
+            }
+            if !edited.summary.is_empty() {
+                d.summary = edited.summary.clone();
+            }
+            d
+        } else {
+            session.brief.clone()
+        }
+    } else {
+        let (Some(b), Some(c)) = (&args.baseline, &args.candidate) else {
+            return Err(Error::Usage("a brief from data needs --baseline NAME and --candidate NAME".into()));
+        };
+        let mapping = args.map.mapping();
+        let joined = crate::join::load_joined(&args.inputs, &mapping, &LoadOptions::default())?;
+        let table = joined.table;
+        let (bi, ci) = (table.model_index(b)?, table.model_index(c)?);
+        if bi == ci {
+            return Err(Error::Usage("--baseline and --candidate must name two different models".into()));
+        }
+        let mut brief = default_brief(&table, &mapping, bi, ci);
+        if let Some(j) = &joined.report {
+            brief.findings.insert(
+                0,
+                crate::brief::Finding {
+                    title: "Join of the input files".into(),
+                    note: j.summary(),
+                    severity: if j.only_in_some > 0 || j.label_disagreements > 0 { crate::brief::Severity::Medium } else { crate::brief::Severity::Info },
+                    source: "integrity report".into(),
+                    content: crate::brief::Content::Text { text: j.summary() },
+                },
+            );
+            brief.provenance.files = j.sources.iter().map(|(s, r, _)| (s.clone(), String::new(), *r)).collect();
+        }
+        brief
+    };
+    brief.provenance.generated_at = now_utc();
+    let written = render::export(&brief, &args.out)?;
+    for w in written {
+        let _ = writeln!(out, "wrote {}", w.display());
+    }
+    Ok(())
 }
 
 #[derive(Debug, Args)]

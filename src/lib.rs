@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod brief;
 pub mod cli;
 pub mod cohort;
 pub mod compare;
@@ -16,6 +17,7 @@ pub mod join;
 pub mod load;
 pub mod metrics;
 pub mod report;
+pub mod session;
 pub mod slice_report;
 pub mod stats;
 

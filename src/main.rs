@@ -4,13 +4,14 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use faultline::cli::{Cli, Command, run_compare, run_metrics, run_slices};
+use faultline::cli::{Cli, Command, run_brief, run_compare, run_metrics, run_slices};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Metrics(args)) => run_metrics(args, &mut std::io::stdout().lock()),
         Some(Command::Slices(args)) => run_slices(args, &mut std::io::stdout().lock()),
+        Some(Command::Brief(args)) => run_brief(args, &mut std::io::stdout().lock()),
         Some(Command::Compare(args)) => match run_compare(args, &mut std::io::stdout().lock()) {
             Ok(o) if o.gate_failed => return ExitCode::from(3),
             Ok(_) => Ok(()),
