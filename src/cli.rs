@@ -27,7 +27,7 @@ pub struct Cli {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub map: MapArgs,
-    /// The view to show first: overview, slices, examples, cohorts, mapping, failures or compare, e.g. `--view compare`.
+    /// The view to show first: overview, slices, examples, cohorts, mapping, failures, compare or brief, e.g. `--view compare`.
     #[arg(long, value_name = "NAME", value_parser = parse_view)]
     pub view: Option<crate::app::View>,
     /// Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`.
@@ -37,7 +37,7 @@ pub struct Cli {
 
 fn parse_view(s: &str) -> std::result::Result<crate::app::View, String> {
     crate::app::View::from_name(s).ok_or_else(|| {
-        format!("unknown view {s:?} (use overview, slices, examples, cohorts, mapping, failures or compare)")
+        format!("unknown view {s:?} (use overview, slices, examples, cohorts, mapping, failures, compare or brief)")
     })
 }
 
@@ -59,7 +59,9 @@ pub enum Command {
     )]
     Compare(CompareArgs),
     /// Write an error-analysis brief (.md, .html or .json) from a session or straight from data.
-    #[command(after_help = "Examples:\n  faultline brief release.faultline --out brief.html\n  faultline brief sample_data/churn.parquet --baseline baseline --candidate candidate --out brief.md\n  faultline brief old.csv new.csv --id example_id --baseline old --candidate new --out brief.json")]
+    #[command(
+        after_help = "Examples:\n  faultline brief release.faultline --out brief.html\n  faultline brief sample_data/churn.parquet --baseline baseline --candidate candidate --out brief.md\n  faultline brief old.csv new.csv --id example_id --baseline old --candidate new --out brief.json"
+    )]
     Brief(BriefArgs),
 }
 
@@ -98,17 +100,29 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
     let mut brief = if args.inputs.len() == 1 && is_session_file(&args.inputs[0]) {
         let session = crate::session::Session::load(&args.inputs[0])?;
         for (path, want, got) in session.changed_datasets() {
-            eprintln!("faultline: warning: {} changed since the session was saved (sha256 {want}, now {got})", path.display());
+            eprintln!(
+                "faultline: warning: {} changed since the session was saved (sha256 {want}, now {got})",
+                path.display()
+            );
         }
         if session.brief.findings.is_empty() {
             let (b, c) = (session.baseline.clone(), session.candidate.clone());
             let paths: Vec<PathBuf> = session.datasets.iter().map(|d| d.path.clone()).collect();
-            let joined = crate::join::load_joined(&paths, &session.mapping, &LoadOptions::default())?;
+            let joined =
+                crate::join::load_joined(&paths, &session.mapping, &LoadOptions::default())?;
             let table = joined.table;
-            let (Some(b), Some(c)) = (b.or_else(|| table.models.first().map(|m| m.name.clone())), c.or_else(|| table.models.last().map(|m| m.name.clone()))) else {
+            let (Some(b), Some(c)) = (
+                b.or_else(|| table.models.first().map(|m| m.name.clone())),
+                c.or_else(|| table.models.last().map(|m| m.name.clone())),
+            ) else {
                 return Err(Error::Usage("the session names no models".into()));
             };
-            let mut d = default_brief(&table, &session.mapping, table.model_index(&b)?, table.model_index(&c)?);
+            let mut d = default_brief(
+                &table,
+                &session.mapping,
+                table.model_index(&b)?,
+                table.model_index(&c)?,
+            );
             let edited = &session.brief;
             if !edited.title.is_empty() {
                 d.title = edited.title.clone();
@@ -122,14 +136,18 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
         }
     } else {
         let (Some(b), Some(c)) = (&args.baseline, &args.candidate) else {
-            return Err(Error::Usage("a brief from data needs --baseline NAME and --candidate NAME".into()));
+            return Err(Error::Usage(
+                "a brief from data needs --baseline NAME and --candidate NAME".into(),
+            ));
         };
         let mapping = args.map.mapping();
         let joined = crate::join::load_joined(&args.inputs, &mapping, &LoadOptions::default())?;
         let table = joined.table;
         let (bi, ci) = (table.model_index(b)?, table.model_index(c)?);
         if bi == ci {
-            return Err(Error::Usage("--baseline and --candidate must name two different models".into()));
+            return Err(Error::Usage(
+                "--baseline and --candidate must name two different models".into(),
+            ));
         }
         let mut brief = default_brief(&table, &mapping, bi, ci);
         if let Some(j) = &joined.report {
@@ -138,12 +156,20 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
                 crate::brief::Finding {
                     title: "Join of the input files".into(),
                     note: j.summary(),
-                    severity: if j.only_in_some > 0 || j.label_disagreements > 0 { crate::brief::Severity::Medium } else { crate::brief::Severity::Info },
+                    severity: if j.only_in_some > 0 || j.label_disagreements > 0 {
+                        crate::brief::Severity::Medium
+                    } else {
+                        crate::brief::Severity::Info
+                    },
                     source: "integrity report".into(),
                     content: crate::brief::Content::Text { text: j.summary() },
                 },
             );
-            brief.provenance.files = j.sources.iter().map(|(s, r, _)| (s.clone(), String::new(), *r)).collect();
+            brief.provenance.files = j
+                .sources
+                .iter()
+                .map(|(s, r, _)| (s.clone(), String::new(), *r))
+                .collect();
         }
         brief
     };

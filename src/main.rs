@@ -23,6 +23,11 @@ fn main() -> ExitCode {
                 mapping: cli.map.mapping(),
                 view: cli.view,
                 screenshot: cli.screenshot.clone(),
+                // Screenshots never touch the user's recovery file.
+                recovery: cli
+                    .screenshot
+                    .is_none()
+                    .then(faultline::session::recovery_path),
                 ..Default::default()
             };
             return match faultline::app::run(options) {

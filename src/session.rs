@@ -54,12 +54,19 @@ pub struct Session {
 
 impl Session {
     pub fn new(datasets: Vec<DatasetRef>) -> Session {
-        Session { faultline_session: VERSION, datasets, ..Default::default() }
+        Session {
+            faultline_session: VERSION,
+            datasets,
+            ..Default::default()
+        }
     }
 
     /// Reads a session file.
     pub fn load(path: &Path) -> Result<Session> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let s: Session = serde_json::from_str(&text).map_err(|e| Error::Unreadable {
             path: path.to_path_buf(),
             format: "faultline session",
@@ -78,7 +85,10 @@ impl Session {
     /// Writes the session atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(|e| Error::Usage(e.to_string()))?;
-        write_atomic(path, text.as_bytes()).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+        write_atomic(path, text.as_bytes()).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// Datasets whose file changed (or vanished) since the session was saved:
@@ -87,7 +97,8 @@ impl Session {
         self.datasets
             .iter()
             .filter_map(|d| {
-                let now = crate::load::read::sha256_file(&d.path).unwrap_or_else(|e| format!("unreadable ({e})"));
+                let now = crate::load::read::sha256_file(&d.path)
+                    .unwrap_or_else(|e| format!("unreadable ({e})"));
                 (now != d.sha256).then(|| (d.path.clone(), d.sha256.clone(), now))
             })
             .collect()
@@ -97,9 +108,15 @@ impl Session {
 /// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over
 /// `path`: readers see the old file or the new one, never a torn one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("faultline");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("faultline");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     {
         let mut f = std::fs::File::create(&tmp)?;
@@ -133,8 +150,14 @@ mod tests {
         let data = dir.join("d.csv");
         std::fs::write(&data, "label,pred\n1,1\n").unwrap();
         let sha = crate::load::read::sha256_file(&data).unwrap();
-        let mut s = Session::new(vec![DatasetRef { path: data.clone(), sha256: sha }]);
-        s.tags.push(Tag { name: "ocr error".into(), color: "#ff0000".into() });
+        let mut s = Session::new(vec![DatasetRef {
+            path: data.clone(),
+            sha256: sha,
+        }]);
+        s.tags.push(Tag {
+            name: "ocr error".into(),
+            color: "#ff0000".into(),
+        });
         s.example_tags.insert(3, vec!["ocr error".into()]);
         s.notes.insert(3, "blurry scan".into());
         s.brief.title = "Release 2.1".into();

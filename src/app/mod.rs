@@ -23,7 +23,7 @@ use jobs::Job;
 use settings::Settings;
 use workspace::Workspace;
 
-/// The views, in tab and shortcut order (Ctrl+1..7).
+/// The views, in tab and shortcut order (Ctrl+1..8).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {
     #[default]
@@ -34,10 +34,11 @@ pub enum View {
     Mapping,
     Failures,
     Compare,
+    Brief,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Overview,
         View::Slices,
         View::Examples,
@@ -45,6 +46,7 @@ impl View {
         View::Mapping,
         View::Failures,
         View::Compare,
+        View::Brief,
     ];
 
     pub fn label(self) -> &'static str {
@@ -56,6 +58,7 @@ impl View {
             View::Mapping => "Mapping",
             View::Failures => "Failure clusters",
             View::Compare => "Compare",
+            View::Brief => "Brief",
         }
     }
 
@@ -68,6 +71,7 @@ impl View {
             View::Mapping => Key::Num5,
             View::Failures => Key::Num6,
             View::Compare => Key::Num7,
+            View::Brief => Key::Num8,
         };
         KeyboardShortcut::new(Modifiers::COMMAND, key)
     }
@@ -88,6 +92,7 @@ impl View {
 
 pub const SHORTCUT_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 pub const SHORTCUT_SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+pub const SHORTCUT_SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 
 /// Everything a view or menu can ask for; applied at the end of the frame.
 #[derive(Debug, Clone)]
@@ -116,6 +121,18 @@ pub enum Command {
     ShowErrorsOf(usize),
     /// Examples view: rows where `(baseline, candidate)` are right as given.
     ShowFlip(usize, usize, bool, bool),
+    /// Add a finding to the brief.
+    Pin(crate::brief::Finding),
+    ExportBrief(PathBuf),
+    /// Tag every row of the active cohort.
+    TagCohort(String),
+    /// Save the session (None: where it was last saved, else ask).
+    SaveSession(Option<PathBuf>),
+    OpenSession(PathBuf),
+    /// Open a session even though a dataset changed since it was saved.
+    OpenSessionAnyway,
+    RestoreRecovery,
+    DiscardRecovery,
     Quit,
 }
 
@@ -128,6 +145,10 @@ pub struct LaunchOptions {
     /// Open the bundled sample when no file is given.
     pub open_sample: bool,
     pub dialog: Box<dyn FileDialog>,
+    /// Where to autosave; None turns autosave and crash recovery off (tests).
+    pub recovery: Option<PathBuf>,
+    /// How often to autosave (30 seconds).
+    pub autosave_every: Duration,
 }
 
 impl Default for LaunchOptions {
@@ -139,12 +160,15 @@ impl Default for LaunchOptions {
             screenshot: None,
             open_sample: true,
             dialog: Box::new(dialog::NativeDialog),
+            recovery: None,
+            autosave_every: Duration::from_secs(30),
         }
     }
 }
 
 struct LoadJob {
     path: PathBuf,
+    inputs: Vec<PathBuf>,
     name: String,
     mapping: Mapping,
     job: Job<crate::Result<(Loaded, Option<crate::join::JoinReport>)>>,
@@ -165,10 +189,37 @@ pub struct FaultlineApp {
     pub notices: Vec<Notice>,
     commands: Vec<Command>,
     dialog: Box<dyn FileDialog>,
+    ctx_for_jobs: egui::Context,
     open_path: Option<String>,
     pub views: views::ViewStates,
     screenshot: Option<screenshot::Screenshot>,
     theme_applied: Option<bool>,
+    /// The session file this work was last saved to or opened from.
+    pub session_path: Option<PathBuf>,
+    /// A session to apply once its data has loaded.
+    pending_session: Option<crate::session::Session>,
+    /// A session whose datasets changed, waiting for the user's decision.
+    flagged_session: Option<(
+        crate::session::Session,
+        PathBuf,
+        Vec<(PathBuf, String, String)>,
+    )>,
+    /// Unsaved work found after a crash, offered at start.
+    pub offered_recovery: Option<crate::session::Session>,
+    recovery: Option<PathBuf>,
+    autosave_every: Duration,
+    last_autosave: Instant,
+    last_autosaved: String,
+    save_as: Option<String>,
+    open_session: Option<String>,
+}
+
+/// What the recovery file holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Recovery {
+    pub clean_exit: bool,
+    pub saved_at: String,
+    pub session: crate::session::Session,
 }
 
 impl FaultlineApp {
@@ -189,11 +240,30 @@ impl FaultlineApp {
             notices: Vec::new(),
             commands: Vec::new(),
             dialog: options.dialog,
+            ctx_for_jobs: cc.egui_ctx.clone(),
             open_path: None,
             views: views::ViewStates::default(),
             screenshot: options.screenshot.map(screenshot::Screenshot::new),
             theme_applied: None,
+            session_path: None,
+            pending_session: None,
+            flagged_session: None,
+            offered_recovery: None,
+            recovery: options.recovery.clone(),
+            autosave_every: options.autosave_every,
+            last_autosave: Instant::now(),
+            last_autosaved: String::new(),
+            save_as: None,
+            open_session: None,
         };
+        // Work left unsaved by a crash is offered before anything else.
+        if let Some(path) = &options.recovery
+            && let Ok(text) = std::fs::read_to_string(path)
+            && let Ok(rec) = serde_json::from_str::<Recovery>(&text)
+            && !rec.clean_exit
+        {
+            app.offered_recovery = Some(rec.session);
+        }
         let ctx = cc.egui_ctx.clone();
         if !options.files.is_empty() {
             // Several files are joined on their id column.
@@ -282,6 +352,7 @@ impl FaultlineApp {
         });
         self.loading = Some(LoadJob {
             path,
+            inputs: paths,
             name,
             mapping,
             job,
@@ -309,6 +380,17 @@ impl FaultlineApp {
                 }
                 let mut ws = Workspace::new(loaded, l.name, l.mapping);
                 ws.join = join;
+                ws.inputs = l.inputs;
+                if let Some(s) = self.pending_session.take() {
+                    ws.apply_session(&s, &self.ctx_for_jobs);
+                    if let (Some(b), Some(c)) = (&s.baseline, &s.candidate) {
+                        self.views.compare.baseline = ws.table.model_index(b).ok();
+                        self.views.compare.candidate = ws.table.model_index(c).ok();
+                    }
+                    self.settings
+                        .cohorts
+                        .insert(Settings::key(&ws.path), s.cohorts.clone());
+                }
                 self.workspace = Some(ws);
             }
             // A failed load never replaces the open data.
@@ -320,10 +402,212 @@ impl FaultlineApp {
         }
     }
 
+    /// The session of the open work.
+    pub fn current_session(&self) -> Option<crate::session::Session> {
+        let ws = self.workspace.as_ref()?;
+        let cohorts = self
+            .settings
+            .cohorts
+            .get(&Settings::key(&ws.path))
+            .cloned()
+            .unwrap_or_default();
+        let name = |i: Option<usize>| {
+            i.and_then(|i| ws.table.models.get(i))
+                .map(|m| m.name.clone())
+        };
+        Some(ws.to_session(
+            cohorts,
+            name(self.views.compare.baseline),
+            name(self.views.compare.candidate),
+        ))
+    }
+
+    /// Writes the recovery file every `autosave_every` (and on exit, marked clean),
+    /// atomically, when the work changed.
+    pub fn autosave(&mut self, exiting: bool) {
+        let Some(path) = self.recovery.clone() else {
+            return;
+        };
+        if !exiting && self.last_autosave.elapsed() < self.autosave_every {
+            return;
+        }
+        self.last_autosave = Instant::now();
+        let Some(session) = self.current_session() else {
+            if exiting {
+                let _ = std::fs::remove_file(&path);
+            }
+            return;
+        };
+        let body = serde_json::to_string(&session).unwrap_or_default();
+        if !exiting && body == self.last_autosaved {
+            return;
+        }
+        let rec = Recovery {
+            clean_exit: exiting,
+            saved_at: crate::brief::now_utc(),
+            session,
+        };
+        if let Ok(text) = serde_json::to_string_pretty(&rec)
+            && crate::session::write_atomic(&path, text.as_bytes()).is_ok()
+        {
+            self.last_autosaved = body;
+        }
+    }
+
+    fn default_session_path(&self) -> String {
+        self.session_path
+            .clone()
+            .or_else(|| {
+                self.workspace
+                    .as_ref()
+                    .map(|w| w.path.with_extension("faultline"))
+            })
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    }
+
+    fn save_session(&mut self, path: Option<PathBuf>) {
+        let Some(path) = path.or_else(|| self.session_path.clone()) else {
+            self.save_as = Some(self.default_session_path());
+            return;
+        };
+        let Some(session) = self.current_session() else {
+            return;
+        };
+        match session.save(&path) {
+            Ok(()) => {
+                self.notify(format!("Saved the session to {}", path.display()), false);
+                self.session_path = Some(path);
+            }
+            Err(e) => self.notify(format!("Could not save the session: {e}"), true),
+        }
+    }
+
+    fn open_session_file(&mut self, path: PathBuf, ctx: &egui::Context) {
+        match crate::session::Session::load(&path) {
+            Ok(s) => {
+                // A changed dataset is flagged before anything is shown.
+                let changed = s.changed_datasets();
+                if changed.is_empty() {
+                    self.start_session(s, path, ctx);
+                } else {
+                    self.flagged_session = Some((s, path, changed));
+                }
+            }
+            Err(e) => self.notify(format!("Could not open the session: {e}"), true),
+        }
+    }
+
+    fn start_session(&mut self, s: crate::session::Session, path: PathBuf, ctx: &egui::Context) {
+        let paths: Vec<PathBuf> = s.datasets.iter().map(|d| d.path.clone()).collect();
+        let mapping = s.mapping.clone();
+        self.pending_session = Some(s);
+        if !path.as_os_str().is_empty() {
+            self.session_path = Some(path);
+        }
+        self.start_load(paths, None, Some(mapping), ctx);
+    }
+
+    fn session_dialogs_ui(&mut self, ctx: &egui::Context) {
+        if let Some(text) = &mut self.save_as {
+            let mut open = true;
+            let mut go = None;
+            egui::Window::new("Save session")
+                .collapsible(false)
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    ui.label("Session file:");
+                    ui.add(egui::TextEdit::singleline(text).desired_width(420.0));
+                    if ui.button("Save").clicked() && !text.trim().is_empty() {
+                        go = Some(PathBuf::from(text.trim()));
+                    }
+                });
+            if let Some(p) = go {
+                self.save_as = None;
+                self.commands.push(Command::SaveSession(Some(p)));
+            } else if !open {
+                self.save_as = None;
+            }
+        }
+        if let Some(text) = &mut self.open_session {
+            let mut open = true;
+            let mut go = None;
+            egui::Window::new("Open session")
+                .collapsible(false)
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    ui.label("Session file (.faultline):");
+                    ui.add(egui::TextEdit::singleline(text).desired_width(420.0));
+                    if ui.button("Open session").clicked() && !text.trim().is_empty() {
+                        go = Some(PathBuf::from(text.trim()));
+                    }
+                });
+            if let Some(p) = go {
+                self.open_session = None;
+                self.commands.push(Command::OpenSession(p));
+            } else if !open {
+                self.open_session = None;
+            }
+        }
+        if let Some((_, _, changed)) = &self.flagged_session {
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("faultline-changed-data")).show(ctx, |ui| {
+                ui.heading("A dataset changed since the session was saved");
+                for (p, want, got) in changed {
+                    ui.label(format!(
+                        "{}\n  saved: sha256 {want}\n  now:   {got}",
+                        p.display()
+                    ));
+                }
+                ui.label("Its numbers may differ from the pinned findings.");
+                ui.horizontal(|ui| {
+                    if ui.button("Open anyway").clicked() {
+                        choice = Some(true);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        choice = Some(false);
+                    }
+                });
+            });
+            match choice {
+                Some(true) => self.commands.push(Command::OpenSessionAnyway),
+                Some(false) => self.flagged_session = None,
+                None => {}
+            }
+        }
+        if let Some(s) = &self.offered_recovery {
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("faultline-recovery")).show(ctx, |ui| {
+                ui.heading("Restore unsaved work?");
+                ui.label(format!(
+                    "faultline did not close cleanly last time. Unsaved work on {} ({} findings in the brief) can be restored.",
+                    s.datasets.iter().map(|d| d.path.display().to_string()).collect::<Vec<_>>().join(", "),
+                    s.brief.findings.len()
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Restore").clicked() {
+                        choice = Some(true);
+                    }
+                    if ui.button("Discard").clicked() {
+                        choice = Some(false);
+                    }
+                });
+            });
+            match choice {
+                Some(true) => self.commands.push(Command::RestoreRecovery),
+                Some(false) => self.commands.push(Command::DiscardRecovery),
+                None => {}
+            }
+        }
+    }
+
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
         ctx.input_mut(|i| {
             if i.consume_shortcut(&SHORTCUT_OPEN) {
                 self.commands.push(Command::OpenDialog);
+            }
+            if i.consume_shortcut(&SHORTCUT_SAVE) {
+                self.commands.push(Command::SaveSession(None));
             }
             if i.consume_shortcut(&SHORTCUT_SEARCH) {
                 self.commands.push(Command::FocusSearch);
@@ -440,6 +724,70 @@ impl FaultlineApp {
                     self.views.examples.focus_search = true;
                 }
                 Command::Copy(text) => ctx.copy_text(text),
+                Command::Pin(f) => {
+                    if let Some(ws) = &mut self.workspace {
+                        let title = f.title.clone();
+                        ws.brief.findings.push(f);
+                        self.notify(format!("Pinned to the brief: {title}"), false);
+                    }
+                }
+                Command::ExportBrief(path) => {
+                    if let Some(ws) = &self.workspace {
+                        let brief = views::brief::brief_for_export(ws);
+                        match crate::brief::render::export(&brief, &path) {
+                            Ok(files) => self.notify(
+                                format!(
+                                    "Wrote {}",
+                                    files
+                                        .iter()
+                                        .map(|f| f.display().to_string())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                                false,
+                            ),
+                            Err(e) => self.notify(format!("Export failed: {e}"), true),
+                        }
+                    }
+                }
+                Command::TagCohort(tag) => {
+                    if let Some(ws) = &mut self.workspace {
+                        let mut n = 0;
+                        for (i, &r) in ws.table.row_index.iter().enumerate() {
+                            if ws.active.mask.as_ref().is_none_or(|m| m[i]) {
+                                let tags = ws.example_tags.entry(r + 1).or_default();
+                                if !tags.contains(&tag) {
+                                    tags.push(tag.clone());
+                                }
+                                n += 1;
+                            }
+                        }
+                        self.notify(format!("Tagged {n} rows with {tag:?}"), false);
+                    }
+                }
+                Command::SaveSession(path) => self.save_session(path),
+                Command::OpenSession(path) => self.open_session_file(path, ctx),
+                Command::OpenSessionAnyway => {
+                    if let Some((s, path, _)) = self.flagged_session.take() {
+                        self.start_session(s, path, ctx);
+                    }
+                }
+                Command::RestoreRecovery => {
+                    if let Some(s) = self.offered_recovery.take() {
+                        let changed = s.changed_datasets();
+                        if changed.is_empty() {
+                            self.start_session(s, PathBuf::new(), ctx);
+                        } else {
+                            self.flagged_session = Some((s, PathBuf::new(), changed));
+                        }
+                    }
+                }
+                Command::DiscardRecovery => {
+                    self.offered_recovery = None;
+                    if let Some(p) = &self.recovery {
+                        let _ = std::fs::remove_file(p);
+                    }
+                }
                 Command::ShowErrorsOf(m) => self.views.examples.errors_of = Some(m),
                 Command::ShowFlip(b, c, ok_b, ok_c) => {
                     self.views.examples.errors_of = None;
@@ -488,6 +836,23 @@ impl FaultlineApp {
                     if let Ok(p) = bundled_sample() {
                         self.commands.push(Command::OpenPath(p));
                     }
+                    ui.close();
+                }
+                ui.separator();
+                let save = ui.ctx().format_shortcut(&SHORTCUT_SAVE);
+                if ui
+                    .add(egui::Button::new("Save session").shortcut_text(save))
+                    .clicked()
+                {
+                    self.commands.push(Command::SaveSession(None));
+                    ui.close();
+                }
+                if ui.button("Save session as…").clicked() {
+                    self.save_as = Some(self.default_session_path());
+                    ui.close();
+                }
+                if ui.button("Open session…").clicked() {
+                    self.open_session = Some(String::new());
                     ui.close();
                 }
                 ui.separator();
@@ -681,6 +1046,10 @@ impl eframe::App for FaultlineApp {
         if self.is_busy() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
+        self.autosave(false);
+        if self.recovery.is_some() {
+            ctx.request_repaint_after(self.autosave_every);
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -707,6 +1076,7 @@ impl eframe::App for FaultlineApp {
             self.commands.extend(out);
         });
         self.open_path_ui(&ctx);
+        self.session_dialogs_ui(&ctx);
         self.notices_ui(&ctx);
         self.run_commands(&ctx);
         if let Some(shot) = &mut self.screenshot {
@@ -726,6 +1096,10 @@ impl eframe::App for FaultlineApp {
             let failed = self.workspace.is_none() && self.loading.is_none();
             shot.step(&ctx, ready, failed);
         }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.autosave(true);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -59,6 +59,14 @@ pub struct Workspace {
     pub comparison: Keyed<(BaseKey, usize, usize, Vec<usize>), ComparisonView>,
     /// What joining several inputs kept and left out (shown before any number).
     pub join: Option<crate::join::JoinReport>,
+    /// The brief being written, with its pinned findings.
+    pub brief: crate::brief::Brief,
+    /// The failure-mode taxonomy and the tags and notes on examples.
+    pub tags: Vec<crate::session::Tag>,
+    pub example_tags: std::collections::BTreeMap<u32, Vec<String>>,
+    pub notes: std::collections::BTreeMap<u32, String>,
+    /// Every input file, for sessions and provenance.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Inputs of the failure search.
@@ -99,6 +107,63 @@ impl Workspace {
             clusters: Keyed::default(),
             comparison: Keyed::default(),
             join: None,
+            brief: crate::brief::Brief::default(),
+            tags: default_tags(),
+            example_tags: Default::default(),
+            notes: Default::default(),
+            inputs: Vec::new(),
+        }
+    }
+
+    /// The session that restores this workspace.
+    pub fn to_session(
+        &self,
+        cohorts: Vec<Cohort>,
+        baseline: Option<String>,
+        candidate: Option<String>,
+    ) -> crate::session::Session {
+        let inputs = if self.inputs.is_empty() {
+            vec![self.path.clone()]
+        } else {
+            self.inputs.clone()
+        };
+        let datasets = inputs
+            .iter()
+            .map(|p| crate::session::DatasetRef {
+                path: std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+                sha256: crate::load::read::sha256_file(p).unwrap_or_default(),
+            })
+            .collect();
+        let mut s = crate::session::Session::new(datasets);
+        s.mapping = self.mapping.clone();
+        s.threshold = Some(self.threshold);
+        s.active_cohort =
+            (!self.active.cohort.filter.is_empty()).then(|| self.active.cohort.clone());
+        s.cohorts = cohorts;
+        s.tags = self.tags.clone();
+        s.example_tags = self.example_tags.clone();
+        s.notes = self.notes.clone();
+        s.brief = self.brief.clone();
+        s.baseline = baseline;
+        s.candidate = candidate;
+        s
+    }
+
+    /// Restores the parts of a session that live in the workspace.
+    pub fn apply_session(&mut self, s: &crate::session::Session, ctx: &egui::Context) {
+        if let Some(t) = s.threshold {
+            self.threshold = t;
+        }
+        self.tags = if s.tags.is_empty() {
+            default_tags()
+        } else {
+            s.tags.clone()
+        };
+        self.example_tags = s.example_tags.clone();
+        self.notes = s.notes.clone();
+        self.brief = s.brief.clone();
+        if let Some(c) = &s.active_cohort {
+            self.set_cohort(c.clone(), ctx);
         }
     }
 
@@ -348,4 +413,20 @@ impl Workspace {
     pub fn cancel_clusters(&mut self) {
         self.clusters.cancel();
     }
+}
+
+/// A starting failure-mode taxonomy; the user renames, recolours or removes them.
+pub fn default_tags() -> Vec<crate::session::Tag> {
+    [
+        ("label noise", "#a855f7"),
+        ("ambiguous input", "#f59e0b"),
+        ("model error", "#ef4444"),
+        ("out of scope", "#64748b"),
+    ]
+    .iter()
+    .map(|(n, c)| crate::session::Tag {
+        name: n.to_string(),
+        color: c.to_string(),
+    })
+    .collect()
 }

@@ -19,14 +19,26 @@ fn ci(c: Option<[f64; 2]>) -> String {
 }
 
 fn p_text(p: f64) -> String {
-    if p < 1e-4 { format!("{p:.1e}") } else { format!("{p:.4}") }
+    if p < 1e-4 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.4}")
+    }
 }
 
 /// Categorical features with few enough values to list per slice.
 const MAX_LEVELS: usize = 50;
 
-pub fn default_brief(table: &EvalTable, mapping: &Mapping, baseline: usize, candidate: usize) -> Brief {
-    let (bn, cn) = (table.models[baseline].name.clone(), table.models[candidate].name.clone());
+pub fn default_brief(
+    table: &EvalTable,
+    mapping: &Mapping,
+    baseline: usize,
+    candidate: usize,
+) -> Brief {
+    let (bn, cn) = (
+        table.models[baseline].name.clone(),
+        table.models[candidate].name.clone(),
+    );
     let boot = Bootstrap::default();
     let all = Grouping::whole(table.len(), None);
     let mut findings = Vec::new();
@@ -42,7 +54,11 @@ pub fn default_brief(table: &EvalTable, mapping: &Mapping, baseline: usize, cand
             let mut r = vec![name.to_string()];
             for set in &eval.overall {
                 let m = set.get(name);
-                r.push(format!("{} {}", fmt_value(m.and_then(|m| m.value)), ci(m.and_then(|m| m.ci))));
+                r.push(format!(
+                    "{} {}",
+                    fmt_value(m.and_then(|m| m.value)),
+                    ci(m.and_then(|m| m.ci))
+                ));
             }
             r
         })
@@ -59,11 +75,22 @@ pub fn default_brief(table: &EvalTable, mapping: &Mapping, baseline: usize, cand
     let mut overall = compare::compare(table, &all, baseline, candidate, boot);
     let overall = overall.pop().unwrap_or_default();
     let f = overall.flips;
-    let acc = overall.delta("accuracy").and_then(|d| d.delta).unwrap_or(0.0);
+    let acc = overall
+        .delta("accuracy")
+        .and_then(|d| d.delta)
+        .unwrap_or(0.0);
     let rows = overall
         .metrics
         .iter()
-        .map(|d| vec![d.name.to_string(), fmt_value(d.baseline), fmt_value(d.candidate), d.delta.map_or("-".into(), |x| format!("{x:+.4}")), ci(d.ci)])
+        .map(|d| {
+            vec![
+                d.name.to_string(),
+                fmt_value(d.baseline),
+                fmt_value(d.candidate),
+                d.delta.map_or("-".into(), |x| format!("{x:+.4}")),
+                ci(d.ci),
+            ]
+        })
         .collect();
     let worse_overall = overall.mcnemar_p < 0.05 && acc < 0.0;
     findings.push(Finding {
@@ -92,7 +119,10 @@ pub fn default_brief(table: &EvalTable, mapping: &Mapping, baseline: usize, cand
         }
         let g = group_by(table, &[fi], None);
         let comps = compare::compare(table, &g, baseline, candidate, boot);
-        for s in compare::slice_verdicts(&comps).into_iter().filter(|s| s.verdict == Verdict::Regression) {
+        for s in compare::slice_verdicts(&comps)
+            .into_iter()
+            .filter(|s| s.verdict == Verdict::Regression)
+        {
             let d = s.comparison.delta("accuracy");
             let (col, val) = g.describe(table, s.group)[0];
             regressions.push(vec![
@@ -100,7 +130,12 @@ pub fn default_brief(table: &EvalTable, mapping: &Mapping, baseline: usize, cand
                 s.comparison.n.to_string(),
                 fmt_value(d.and_then(|d| d.baseline)),
                 fmt_value(d.and_then(|d| d.candidate)),
-                format!("{} {}", d.and_then(|d| d.delta).map_or("-".into(), |x| format!("{x:+.4}")), ci(d.and_then(|d| d.ci))),
+                format!(
+                    "{} {}",
+                    d.and_then(|d| d.delta)
+                        .map_or("-".into(), |x| format!("{x:+.4}")),
+                    ci(d.and_then(|d| d.ci))
+                ),
                 p_text(s.q_value),
             ]);
         }
@@ -118,9 +153,21 @@ pub fn default_brief(table: &EvalTable, mapping: &Mapping, baseline: usize, cand
     });
 
     // 4. Failure clusters: where did the candidate get worse (intersections too)?
-    let features: Vec<usize> = (0..table.features.len()).filter(|&f| table.features[f].is_sliceable()).collect();
+    let features: Vec<usize> = (0..table.features.len())
+        .filter(|&f| table.features[f].is_sliceable())
+        .collect();
     let errors = row_errors(table, candidate, Some(baseline), None);
-    let found = sliceline::search(table, &features, &errors, &sliceline::Params { top: 5, ..Default::default() }, &AtomicBool::new(false)).unwrap_or_default();
+    let found = sliceline::search(
+        table,
+        &features,
+        &errors,
+        &sliceline::Params {
+            top: 5,
+            ..Default::default()
+        },
+        &AtomicBool::new(false),
+    )
+    .unwrap_or_default();
     let significant = found.slices.iter().filter(|s| s.q_value < 0.05).count();
     let rows = found
         .slices
@@ -154,14 +201,25 @@ pub fn default_brief(table: &EvalTable, mapping: &Mapping, baseline: usize, cand
         let series = [baseline, candidate]
             .iter()
             .filter(|&&m| table.models[m].score.is_some())
-            .map(|&m| (table.models[m].name.clone(), crate::curves::rank_curves(table, m, None).roc))
+            .map(|&m| {
+                (
+                    table.models[m].name.clone(),
+                    crate::curves::rank_curves(table, m, None).roc,
+                )
+            })
             .collect();
         findings.push(Finding {
             title: "ROC curves".into(),
             note: String::new(),
             severity: Severity::Info,
             source: "all rows".into(),
-            content: Content::Chart(Chart { title: "ROC".into(), x_label: "false positive rate".into(), y_label: "true positive rate".into(), series, diagonal: true }),
+            content: Content::Chart(Chart {
+                title: "ROC".into(),
+                x_label: "false positive rate".into(),
+                y_label: "true positive rate".into(),
+                series,
+                diagonal: true,
+            }),
         });
     }
 
@@ -172,7 +230,18 @@ pub fn default_brief(table: &EvalTable, mapping: &Mapping, baseline: usize, cand
     } else {
         Recommendation::Ship
     };
-    let top = found.slices.first().map(|s| format!(" The largest cluster where it got worse: {} ({} rows, q = {}).", sliceline::predicate_text(table, s), s.size, p_text(s.q_value))).unwrap_or_default();
+    let top = found
+        .slices
+        .first()
+        .map(|s| {
+            format!(
+                " The largest cluster where it got worse: {} ({} rows, q = {}).",
+                sliceline::predicate_text(table, s),
+                s.size,
+                p_text(s.q_value)
+            )
+        })
+        .unwrap_or_default();
     let summary = format!(
         "{cn} against {bn} on {} rows: accuracy {} ({:+.4}, paired 95% CI {}), McNemar exact p = {}. {} single-feature slice(s) regress significantly; {} significant failure cluster(s).{top}",
         table.len(),

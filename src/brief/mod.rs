@@ -22,7 +22,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,7 +53,12 @@ pub enum Recommendation {
 }
 
 impl Recommendation {
-    pub const ALL: [Recommendation; 4] = [Recommendation::Undecided, Recommendation::Ship, Recommendation::ShipWithGuardrails, Recommendation::DoNotShip];
+    pub const ALL: [Recommendation; 4] = [
+        Recommendation::Undecided,
+        Recommendation::Ship,
+        Recommendation::ShipWithGuardrails,
+        Recommendation::DoNotShip,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -77,12 +88,19 @@ pub struct Chart {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Content {
     /// A table: header and rows of already formatted cells.
-    Table { header: Vec<String>, rows: Vec<Vec<String>> },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
     Chart(Chart),
     /// One example: its fields as `(column, value)`.
-    Example { fields: Vec<(String, String)> },
+    Example {
+        fields: Vec<(String, String)>,
+    },
     /// Free text.
-    Text { text: String },
+    Text {
+        text: String,
+    },
 }
 
 /// A pinned finding.
@@ -116,9 +134,17 @@ pub struct Provenance {
 
 impl Provenance {
     /// Provenance of a decoded table.
-    pub fn of(table: &crate::load::table::EvalTable, mapping: &crate::load::Mapping, cohort: &str) -> Provenance {
+    pub fn of(
+        table: &crate::load::table::EvalTable,
+        mapping: &crate::load::Mapping,
+        cohort: &str,
+    ) -> Provenance {
         Provenance {
-            files: vec![(table.dataset.path.display().to_string(), table.dataset.sha256.clone(), table.dataset.rows)],
+            files: vec![(
+                table.dataset.path.display().to_string(),
+                table.dataset.sha256.clone(),
+                table.dataset.rows,
+            )],
             used_rows: table.dataset.used_rows,
             excluded_null_label: table.dataset.excluded_null_label,
             mapping: serde_json::to_string(mapping).unwrap_or_default(),
@@ -161,5 +187,10 @@ pub fn now_utc() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
 }

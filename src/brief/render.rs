@@ -48,14 +48,28 @@ fn provenance_rows(b: &Brief) -> Vec<(String, String)> {
     let mut rows: Vec<(String, String)> = p
         .files
         .iter()
-        .map(|(path, sha, rows)| ("file".to_string(), format!("{path} (sha256 {sha}, {rows} rows)")))
+        .map(|(path, sha, rows)| {
+            (
+                "file".to_string(),
+                format!("{path} (sha256 {sha}, {rows} rows)"),
+            )
+        })
         .collect();
     rows.push(("rows used".into(), p.used_rows.to_string()));
-    rows.push(("rows excluded (null label)".into(), p.excluded_null_label.to_string()));
+    rows.push((
+        "rows excluded (null label)".into(),
+        p.excluded_null_label.to_string(),
+    ));
     rows.push(("mapping".into(), p.mapping.clone()));
-    rows.push(("threshold".into(), p.threshold.map_or("-".into(), |t| t.to_string())));
+    rows.push((
+        "threshold".into(),
+        p.threshold.map_or("-".into(), |t| t.to_string()),
+    ));
     rows.push(("cohort".into(), p.cohort.clone()));
-    rows.push(("bootstrap".into(), format!("{} resamples, seed {}", p.resamples, p.seed)));
+    rows.push((
+        "bootstrap".into(),
+        format!("{} resamples, seed {}", p.resamples, p.seed),
+    ));
     rows.push(("faultline".into(), p.faultline_version.clone()));
     rows.push(("generated".into(), p.generated_at.clone()));
     rows
@@ -63,8 +77,18 @@ fn provenance_rows(b: &Brief) -> Vec<(String, String)> {
 
 /// The brief as Markdown, and the SVG files its charts refer to (`stem-chart-N.svg`).
 pub fn to_markdown(b: &Brief, stem: &str) -> (String, Vec<(String, String)>) {
-    let mut md = format!("# {}\n\n", escape_md(if b.title.is_empty() { "Error-analysis brief" } else { &b.title }));
-    md.push_str(&format!("**Recommendation: {}**\n\n", b.recommendation.label()));
+    let mut md = format!(
+        "# {}\n\n",
+        escape_md(if b.title.is_empty() {
+            "Error-analysis brief"
+        } else {
+            &b.title
+        })
+    );
+    md.push_str(&format!(
+        "**Recommendation: {}**\n\n",
+        b.recommendation.label()
+    ));
     if !b.summary.trim().is_empty() {
         md.push_str("## Executive summary\n\n");
         md.push_str(&escape_md_block(&b.summary));
@@ -78,7 +102,12 @@ pub fn to_markdown(b: &Brief, stem: &str) -> (String, Vec<(String, String)>) {
     md.push_str("## Findings\n\n");
     let mut charts = Vec::new();
     for (i, f) in b.findings.iter().enumerate() {
-        md.push_str(&format!("### {}. {} ({})\n\n", i + 1, escape_md(&f.title), f.severity.as_str()));
+        md.push_str(&format!(
+            "### {}. {} ({})\n\n",
+            i + 1,
+            escape_md(&f.title),
+            f.severity.as_str()
+        ));
         if !f.source.is_empty() {
             md.push_str(&format!("*{}*\n\n", escape_md(&f.source)));
         }
@@ -96,7 +125,10 @@ pub fn to_markdown(b: &Brief, stem: &str) -> (String, Vec<(String, String)>) {
                 charts.push((name, chart_svg(c)));
             }
             Content::Example { fields } => {
-                let rows: Vec<Vec<String>> = fields.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+                let rows: Vec<Vec<String>> = fields
+                    .iter()
+                    .map(|(k, v)| vec![k.clone(), v.clone()])
+                    .collect();
                 md.push_str(&md_table(&["field".into(), "value".into()], &rows));
             }
             Content::Text { text } => {
@@ -106,7 +138,10 @@ pub fn to_markdown(b: &Brief, stem: &str) -> (String, Vec<(String, String)>) {
         }
     }
     md.push_str("## Provenance\n\n");
-    let rows: Vec<Vec<String>> = provenance_rows(b).into_iter().map(|(k, v)| vec![k, v]).collect();
+    let rows: Vec<Vec<String>> = provenance_rows(b)
+        .into_iter()
+        .map(|(k, v)| vec![k, v])
+        .collect();
     md.push_str(&md_table(&["".into(), "".into()], &rows));
     (md, charts)
 }
@@ -116,10 +151,23 @@ fn escape_md_block(s: &str) -> String {
 }
 
 fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
-    let mut s = format!("| {} |\n", header.iter().map(|h| escape_md(h)).collect::<Vec<_>>().join(" | "));
+    let mut s = format!(
+        "| {} |\n",
+        header
+            .iter()
+            .map(|h| escape_md(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
     s.push_str(&format!("|{}\n", "---|".repeat(header.len())));
     for r in rows {
-        s.push_str(&format!("| {} |\n", r.iter().map(|c| escape_md(c)).collect::<Vec<_>>().join(" | ")));
+        s.push_str(&format!(
+            "| {} |\n",
+            r.iter()
+                .map(|c| escape_md(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
     }
     s.push('\n');
     s
@@ -134,19 +182,33 @@ th{background:#f3f4f6}.rec{display:inline-block;padding:.3em .8em;border-radius:
 
 /// The brief as one self-contained HTML page.
 pub fn to_html(b: &Brief) -> String {
-    let title = if b.title.is_empty() { "Error-analysis brief" } else { &b.title };
+    let title = if b.title.is_empty() {
+        "Error-analysis brief"
+    } else {
+        &b.title
+    };
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
 <title>{}</title><style>{CSS}</style></head><body>\n",
         escape_html(title)
     );
-    h.push_str(&format!("<h1>{}</h1>\n<p><span class=\"rec\">Recommendation: {}</span></p>\n", escape_html(title), b.recommendation.label()));
+    h.push_str(&format!(
+        "<h1>{}</h1>\n<p><span class=\"rec\">Recommendation: {}</span></p>\n",
+        escape_html(title),
+        b.recommendation.label()
+    ));
     if !b.summary.trim().is_empty() {
-        h.push_str(&format!("<h2>Executive summary</h2>\n<p class=\"note\">{}</p>\n", escape_html(&b.summary)));
+        h.push_str(&format!(
+            "<h2>Executive summary</h2>\n<p class=\"note\">{}</p>\n",
+            escape_html(&b.summary)
+        ));
     }
     if !b.risks.trim().is_empty() {
-        h.push_str(&format!("<h2>Open risks</h2>\n<p class=\"note\">{}</p>\n", escape_html(&b.risks)));
+        h.push_str(&format!(
+            "<h2>Open risks</h2>\n<p class=\"note\">{}</p>\n",
+            escape_html(&b.risks)
+        ));
     }
     h.push_str("<h2>Findings</h2>\n");
     for (i, f) in b.findings.iter().enumerate() {
@@ -154,7 +216,11 @@ pub fn to_html(b: &Brief) -> String {
     }
     h.push_str("<h2>Provenance</h2>\n<table>");
     for (k, v) in provenance_rows(b) {
-        h.push_str(&format!("<tr><th>{}</th><td class=\"value\">{}</td></tr>", escape_html(&k), escape_html(&v)));
+        h.push_str(&format!(
+            "<tr><th>{}</th><td class=\"value\">{}</td></tr>",
+            escape_html(&k),
+            escape_html(&v)
+        ));
     }
     h.push_str("</table>\n</body></html>\n");
     h
@@ -168,7 +234,10 @@ fn finding_html(i: usize, f: &Finding) -> String {
         escape_html(&f.title)
     );
     if !f.source.is_empty() {
-        h.push_str(&format!("<p class=\"source\">{}</p>\n", escape_html(&f.source)));
+        h.push_str(&format!(
+            "<p class=\"source\">{}</p>\n",
+            escape_html(&f.source)
+        ));
     }
     if !f.note.trim().is_empty() {
         h.push_str(&format!("<p class=\"note\">{}</p>\n", escape_html(&f.note)));
@@ -177,10 +246,15 @@ fn finding_html(i: usize, f: &Finding) -> String {
         Content::Table { header, rows } => h.push_str(&html_table(header, rows)),
         Content::Chart(c) => h.push_str(&chart_svg(c)),
         Content::Example { fields } => {
-            let rows: Vec<Vec<String>> = fields.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+            let rows: Vec<Vec<String>> = fields
+                .iter()
+                .map(|(k, v)| vec![k.clone(), v.clone()])
+                .collect();
             h.push_str(&html_table(&["field".into(), "value".into()], &rows));
         }
-        Content::Text { text } => h.push_str(&format!("<p class=\"note\">{}</p>", escape_html(text))),
+        Content::Text { text } => {
+            h.push_str(&format!("<p class=\"note\">{}</p>", escape_html(text)))
+        }
     }
     h.push_str("</section>\n");
     h
@@ -206,8 +280,15 @@ fn html_table(header: &[String], rows: &[Vec<String>]) -> String {
 /// Writes the brief by the extension of `out`: `.md` (with chart SVGs beside it),
 /// `.html` or `.json`. Returns the files written.
 pub fn export(b: &Brief, out: &Path) -> Result<Vec<std::path::PathBuf>> {
-    let io = |source: std::io::Error| Error::Io { path: out.to_path_buf(), source };
-    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let io = |source: std::io::Error| Error::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let mut written = vec![out.to_path_buf()];
     match ext.as_str() {
         "md" | "markdown" => {
@@ -226,7 +307,12 @@ pub fn export(b: &Brief, out: &Path) -> Result<Vec<std::path::PathBuf>> {
             let text = serde_json::to_string_pretty(b).map_err(|e| Error::Usage(e.to_string()))?;
             crate::session::write_atomic(out, text.as_bytes()).map_err(io)?;
         }
-        _ => return Err(Error::Usage(format!("{}: write the brief as .md, .html or .json", out.display()))),
+        _ => {
+            return Err(Error::Usage(format!(
+                "{}: write the brief as .md, .html or .json",
+                out.display()
+            )));
+        }
     }
     Ok(written)
 }
@@ -243,8 +329,26 @@ mod tests {
             title: evil.into(),
             summary: evil.into(),
             findings: vec![
-                Finding { title: evil.into(), note: evil.into(), severity: Severity::High, source: evil.into(), content: Content::Example { fields: vec![(evil.into(), evil.into())] } },
-                Finding { title: "c".into(), note: String::new(), severity: Severity::Low, source: String::new(), content: Content::Chart(Chart { title: evil.into(), series: vec![(evil.into(), vec![[0.0, 0.0], [1.0, 1.0]])], ..Default::default() }) },
+                Finding {
+                    title: evil.into(),
+                    note: evil.into(),
+                    severity: Severity::High,
+                    source: evil.into(),
+                    content: Content::Example {
+                        fields: vec![(evil.into(), evil.into())],
+                    },
+                },
+                Finding {
+                    title: "c".into(),
+                    note: String::new(),
+                    severity: Severity::Low,
+                    source: String::new(),
+                    content: Content::Chart(Chart {
+                        title: evil.into(),
+                        series: vec![(evil.into(), vec![[0.0, 0.0], [1.0, 1.0]])],
+                        ..Default::default()
+                    }),
+                },
             ],
             ..Default::default()
         };

@@ -6,7 +6,9 @@ use super::render::escape_html;
 const W: f64 = 520.0;
 const H: f64 = 360.0;
 const PAD: f64 = 48.0;
-const COLORS: [&str; 6] = ["#2563eb", "#ea580c", "#059669", "#db2777", "#7c3aed", "#ca8a04"];
+const COLORS: [&str; 6] = [
+    "#2563eb", "#ea580c", "#059669", "#db2777", "#7c3aed", "#ca8a04",
+];
 
 /// The chart as an `<svg>` element.
 pub fn chart_svg(chart: &Chart) -> String {
@@ -35,7 +37,9 @@ pub fn chart_svg(chart: &Chart) -> String {
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" font-family=\"sans-serif\" font-size=\"12\">"
     );
-    s.push_str(&format!("<rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#ffffff\"/>"));
+    s.push_str(&format!(
+        "<rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#ffffff\"/>"
+    ));
     s.push_str(&format!(
         "<text x=\"{}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">{}</text>",
         W / 2.0,
@@ -95,7 +99,10 @@ pub fn chart_svg(chart: &Chart) -> String {
     }
     for (i, (name, points)) in chart.series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
-        let path: Vec<String> = points.iter().map(|p| format!("{:.1},{:.1}", sx(p[0]), sy(p[1]))).collect();
+        let path: Vec<String> = points
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", sx(p[0]), sy(p[1])))
+            .collect();
         s.push_str(&format!(
             "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
             path.join(" ")
@@ -114,5 +121,9 @@ pub fn chart_svg(chart: &Chart) -> String {
 }
 
 fn tick(v: f64) -> String {
-    if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
 }

@@ -126,6 +126,14 @@ impl CompareView {
                     ui.label("Updating…");
                 });
             }
+            ui.horizontal(|ui| {
+                if ui.button("Pin comparison to brief").clicked() {
+                    out.push(Command::Pin(comparison_finding(ws, &cv, b, c)));
+                }
+                if !cv.slices.is_empty() && ui.button("Pin per-slice verdicts to brief").clicked() {
+                    out.push(Command::Pin(verdicts_finding(ws, &cv, b, c)));
+                }
+            });
             deltas_ui(ui, ws, &cv, b, c, out);
             ui.add_space(8.0);
             if !cv.slices.is_empty() {
@@ -316,6 +324,109 @@ impl CompareView {
                 .join(" & ");
             out.push(Command::SetCohort(Cohort { name, filter }));
         }
+    }
+}
+
+fn comparison_finding(
+    ws: &Workspace,
+    cv: &ComparisonView,
+    b: usize,
+    c: usize,
+) -> crate::brief::Finding {
+    let (bn, cn) = (
+        ws.table.models[b].name.clone(),
+        ws.table.models[c].name.clone(),
+    );
+    let f = cv.overall.flips;
+    let rows = cv
+        .overall
+        .metrics
+        .iter()
+        .map(|d| {
+            vec![
+                d.name.to_string(),
+                fmt(d.baseline),
+                fmt(d.candidate),
+                d.delta.map_or("-".into(), |x| format!("{x:+.4}")),
+                fmt_ci(d.ci),
+            ]
+        })
+        .collect();
+    crate::brief::Finding {
+        title: format!("{cn} against {bn}: paired deltas"),
+        note: format!(
+            "Flips: both right {}, only {bn} right {}, only {cn} right {}, both wrong {}. McNemar exact p = {:.2e}.",
+            f.both_correct, f.baseline_only, f.candidate_only, f.both_wrong, cv.overall.mcnemar_p
+        ),
+        severity: crate::brief::Severity::Info,
+        source: super::overview::source("Compare", ws),
+        content: crate::brief::Content::Table {
+            header: vec!["metric".into(), bn, cn, "delta".into(), "95% CI".into()],
+            rows,
+        },
+    }
+}
+
+fn verdicts_finding(
+    ws: &Workspace,
+    cv: &ComparisonView,
+    b: usize,
+    c: usize,
+) -> crate::brief::Finding {
+    let names: Vec<String> = cv
+        .labels
+        .first()
+        .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
+        .unwrap_or_default();
+    let mut header = names.clone();
+    header.extend([
+        "n".to_string(),
+        ws.table.models[b].name.clone(),
+        ws.table.models[c].name.clone(),
+        "delta [95% CI]".into(),
+        "McNemar p".into(),
+        "q".into(),
+        "verdict".into(),
+    ]);
+    let rows = cv
+        .slices
+        .iter()
+        .map(|s| {
+            let d = s.comparison.delta("accuracy");
+            let mut r: Vec<String> = cv.labels[s.group].iter().map(|(_, v)| v.clone()).collect();
+            r.push(s.comparison.n.to_string());
+            r.push(fmt(d.and_then(|d| d.baseline)));
+            r.push(fmt(d.and_then(|d| d.candidate)));
+            r.push(format!(
+                "{} {}",
+                d.and_then(|d| d.delta)
+                    .map_or("-".into(), |x| format!("{x:+.4}")),
+                fmt_ci(d.and_then(|d| d.ci))
+            ));
+            r.push(format!("{:.2e}", s.comparison.mcnemar_p));
+            r.push(format!("{:.2e}", s.q_value));
+            r.push(s.verdict.as_str().into());
+            r
+        })
+        .collect();
+    let regressions = cv
+        .slices
+        .iter()
+        .filter(|s| s.verdict == Verdict::Regression)
+        .count();
+    crate::brief::Finding {
+        title: format!(
+            "Accuracy per slice of {}: {regressions} regression(s)",
+            names.join(" × ")
+        ),
+        note: String::new(),
+        severity: if regressions > 0 {
+            crate::brief::Severity::High
+        } else {
+            crate::brief::Severity::Info
+        },
+        source: super::overview::source("Compare", ws),
+        content: crate::brief::Content::Table { header, rows },
     }
 }
 

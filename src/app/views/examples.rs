@@ -224,7 +224,13 @@ impl ExamplesView {
         }
     }
 
-    fn inspector_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, r: u32, out: &mut Vec<Command>) {
+    fn inspector_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &mut Workspace,
+        r: u32,
+        out: &mut Vec<Command>,
+    ) {
         let table = &ws.table;
         let Some(&file_row) = table.row_index.get(r as usize) else {
             self.selected = None;
@@ -310,6 +316,59 @@ impl ExamplesView {
                 }
             });
         ui.separator();
+        if ui.button("Pin example to brief").clicked() {
+            out.push(Command::Pin(crate::brief::Finding {
+                title: format!("Example: row {}", file_row + 1),
+                note: ws
+                    .notes
+                    .get(&(file_row as u32 + 1))
+                    .cloned()
+                    .unwrap_or_default(),
+                severity: crate::brief::Severity::Medium,
+                source: super::overview::source("Examples", ws),
+                content: crate::brief::Content::Example {
+                    fields: crate::examples::row_fields(&ws.frame, file_row),
+                },
+            }));
+        }
+        // Failure-mode tags and a note on this example.
+        let key = file_row as u32 + 1;
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Tags:");
+            let names: Vec<String> = ws.tags.iter().map(|t| t.name.clone()).collect();
+            for name in names {
+                let mut on = ws.example_tags.get(&key).is_some_and(|t| t.contains(&name));
+                if ui.checkbox(&mut on, &name).changed() {
+                    let tags = ws.example_tags.entry(key).or_default();
+                    if on {
+                        tags.push(name.clone());
+                    } else {
+                        tags.retain(|t| *t != name);
+                    }
+                    if tags.is_empty() {
+                        ws.example_tags.remove(&key);
+                    }
+                }
+            }
+        });
+        let mut note = ws.notes.get(&key).cloned().unwrap_or_default();
+        if ui
+            .add(
+                egui::TextEdit::multiline(&mut note)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("Note on this example"),
+            )
+            .changed()
+        {
+            if note.trim().is_empty() {
+                ws.notes.remove(&key);
+            } else {
+                ws.notes.insert(key, note);
+            }
+        }
+        ui.separator();
+
         egui::ScrollArea::vertical()
             .id_salt("inspector-fields")
             .show(ui, |ui| {

@@ -173,6 +173,49 @@ impl FailuresView {
             crate::report::text::fmt_int(f.scored as u64),
             result.elapsed_ms
         ));
+        if ui.button("Pin these failure clusters to brief").clicked() {
+            let rows = result
+                .found
+                .slices
+                .iter()
+                .zip(&result.slice_labels)
+                .map(|(s, l)| {
+                    vec![
+                        l.iter()
+                            .map(|(c, v)| format!("{c} = {v}"))
+                            .collect::<Vec<_>>()
+                            .join(" AND "),
+                        s.size.to_string(),
+                        format!("{:.4} {}", s.error_rate, fmt_ci(s.ci)),
+                        format!("{:.4}", s.score),
+                        format!("{:.2e}", s.q_value),
+                    ]
+                })
+                .collect();
+            let what = match self.against {
+                Some(a) => format!(
+                    "where {} is wrong and {} right",
+                    table.models[model].name, table.models[a].name
+                ),
+                None => format!("errors of {}", table.models[model].name),
+            };
+            out.push(Command::Pin(crate::brief::Finding {
+                title: format!("Failure clusters: {what}"),
+                note: String::new(),
+                severity: if result.found.slices.iter().any(|s| s.q_value < 0.05) {
+                    crate::brief::Severity::High
+                } else {
+                    crate::brief::Severity::Info
+                },
+                source: super::overview::source("Failure clusters (SliceLine)", ws),
+                content: crate::brief::Content::Table {
+                    header: ["slice", "size", "error rate [95% CI]", "score", "q"]
+                        .map(String::from)
+                        .to_vec(),
+                    rows,
+                },
+            }));
+        }
         let mut picked: Option<(String, FilterGroup)> = None;
         ui.columns(2, |cols| {
             cols[0].strong("Top slices (SliceLine)");

@@ -1,5 +1,6 @@
 //! One view per file; each draws from the workspace and returns commands.
 
+pub mod brief;
 pub mod cohorts;
 pub mod compare;
 pub mod examples;
@@ -48,6 +49,7 @@ pub struct ViewStates {
     pub mapping: mapping::MappingView,
     pub failures: failures::FailuresView,
     pub compare: compare::CompareView,
+    pub brief: brief::BriefView,
 }
 
 impl ViewStates {
@@ -68,6 +70,16 @@ impl ViewStates {
             View::Mapping => self.mapping.ui(ui, ws, out),
             View::Failures => self.failures.ui(ui, ws, ctx, out),
             View::Compare => self.compare.ui(ui, ws, ctx, out),
+            View::Brief => {
+                let n = ws.table.models.len();
+                let b = self.compare.baseline.unwrap_or(0).min(n.saturating_sub(1));
+                let c = self
+                    .compare
+                    .candidate
+                    .unwrap_or(n.saturating_sub(1))
+                    .min(n.saturating_sub(1));
+                self.brief.ui(ui, ws, ctx, out, b, c)
+            }
         }
     }
 

@@ -46,6 +46,18 @@ impl OverviewView {
             });
             return;
         };
+        ui.horizontal(|ui| {
+            if ui
+                .button("Pin metrics to brief")
+                .on_hover_text("Every model's metrics with intervals, as a finding")
+                .clicked()
+            {
+                out.push(Command::Pin(metrics_finding(ws, &ov)));
+            }
+            if !ov.curves.is_empty() && ui.button("Pin ROC chart to brief").clicked() {
+                out.push(Command::Pin(roc_finding(ws, &ov)));
+            }
+        });
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
@@ -57,6 +69,65 @@ impl OverviewView {
                     Task::Regression => regression_ui(ui, ws, &ov),
                 }
             });
+    }
+}
+
+/// Where a finding comes from: the view and the active cohort.
+pub fn source(view: &str, ws: &Workspace) -> String {
+    format!(
+        "{view}; cohort: {} ({} rows)",
+        ws.active.cohort.filter.describe(),
+        ws.active.rows
+    )
+}
+
+fn metrics_finding(ws: &Workspace, ov: &Overview) -> crate::brief::Finding {
+    let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
+    let mut header = vec!["metric".to_string()];
+    header.extend(ws.table.models.iter().map(|m| m.name.clone()));
+    let rows = metric_names(ws.table.task, has_scores)
+        .into_iter()
+        .map(|n| {
+            let mut r = vec![n.to_string()];
+            for set in &ov.metrics {
+                let m = set.get(n);
+                r.push(format!(
+                    "{} {}",
+                    fmt(m.and_then(|m| m.value)),
+                    fmt_ci(m.and_then(|m| m.ci))
+                ));
+            }
+            r
+        })
+        .collect();
+    crate::brief::Finding {
+        title: "Metrics with 95% intervals".into(),
+        note: String::new(),
+        severity: crate::brief::Severity::Info,
+        source: source("Overview", ws),
+        content: crate::brief::Content::Table { header, rows },
+    }
+}
+
+fn roc_finding(ws: &Workspace, ov: &Overview) -> crate::brief::Finding {
+    crate::brief::Finding {
+        title: "ROC curves".into(),
+        note: String::new(),
+        severity: crate::brief::Severity::Info,
+        source: source("Overview", ws),
+        content: crate::brief::Content::Chart(crate::brief::Chart {
+            title: "ROC".into(),
+            x_label: "false positive rate".into(),
+            y_label: "true positive rate".into(),
+            series: ws
+                .table
+                .models
+                .iter()
+                .zip(&ov.curves)
+                .map(|(m, c)| (m.name.clone(), c.roc.clone()))
+                .collect(),
+            diagonal: true,
+        }),
     }
 }
 

@@ -157,6 +157,60 @@ impl SlicesView {
                 ""
             }
         ));
+        if ui.button("Pin this slice table to brief").clicked() {
+            let names: Vec<String> = st
+                .labels
+                .first()
+                .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
+                .unwrap_or_default();
+            let mut header = names.clone();
+            header.extend(
+                [
+                    "n",
+                    metric.as_str(),
+                    "95% CI",
+                    "delta vs cohort",
+                    "q",
+                    "flag",
+                ]
+                .map(String::from),
+            );
+            let rows = self
+                .sorted(&st.rows, &metric)
+                .iter()
+                .map(|r| {
+                    let mut row: Vec<String> =
+                        st.labels[r.group].iter().map(|(_, v)| v.clone()).collect();
+                    row.push(r.n.to_string());
+                    row.push(fmt(r.value));
+                    row.push(fmt_ci(r.ci));
+                    row.push(r.diff.map_or("-".into(), |d| format!("{d:+.4}")));
+                    row.push(r.q_value.map_or("-".into(), |q| format!("{q:.2e}")));
+                    row.push(if r.worse {
+                        "significantly worse".into()
+                    } else {
+                        String::new()
+                    });
+                    row
+                })
+                .collect();
+            out.push(Command::Pin(crate::brief::Finding {
+                title: format!(
+                    "{} of {} by {}",
+                    metric,
+                    table.models[self.model].name,
+                    names.join(" × ")
+                ),
+                note: String::new(),
+                severity: if flagged > 0 {
+                    crate::brief::Severity::High
+                } else {
+                    crate::brief::Severity::Info
+                },
+                source: super::overview::source("Slices", ws),
+                content: crate::brief::Content::Table { header, rows },
+            }));
+        }
         let clicked = if st.grouping.features.len() == 2 {
             let mut c = None;
             ui.columns(2, |cols| {
