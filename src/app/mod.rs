@@ -199,11 +199,7 @@ pub struct FaultlineApp {
     /// A session to apply once its data has loaded.
     pending_session: Option<crate::session::Session>,
     /// A session whose datasets changed, waiting for the user's decision.
-    flagged_session: Option<(
-        crate::session::Session,
-        PathBuf,
-        Vec<(PathBuf, String, String)>,
-    )>,
+    flagged_session: Option<FlaggedSession>,
     /// Unsaved work found after a crash, offered at start.
     pub offered_recovery: Option<crate::session::Session>,
     recovery: Option<PathBuf>,
@@ -213,6 +209,14 @@ pub struct FaultlineApp {
     save_as: Option<String>,
     open_session: Option<String>,
 }
+
+/// A session whose datasets changed since it was saved: the session, its file and
+/// `(dataset, saved sha256, current sha256)` per changed dataset.
+type FlaggedSession = (
+    crate::session::Session,
+    PathBuf,
+    Vec<(PathBuf, String, String)>,
+);
 
 /// What the recovery file holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -117,7 +117,9 @@ pub fn to_markdown(b: &Brief, stem: &str) -> (String, Vec<(String, String)>) {
         }
         match &f.content {
             Content::Table { header, rows } => {
-                md.push_str(&md_table(header, rows));
+                if !rows.is_empty() {
+                    md.push_str(&md_table(header, rows));
+                }
             }
             Content::Chart(c) => {
                 let name = format!("{stem}-chart-{}.svg", i + 1);
@@ -243,7 +245,11 @@ fn finding_html(i: usize, f: &Finding) -> String {
         h.push_str(&format!("<p class=\"note\">{}</p>\n", escape_html(&f.note)));
     }
     match &f.content {
-        Content::Table { header, rows } => h.push_str(&html_table(header, rows)),
+        Content::Table { header, rows } => {
+            if !rows.is_empty() {
+                h.push_str(&html_table(header, rows));
+            }
+        }
         Content::Chart(c) => h.push_str(&chart_svg(c)),
         Content::Example { fields } => {
             let rows: Vec<Vec<String>> = fields

@@ -285,3 +285,140 @@ fn two_files_open_joined_with_their_integrity_report() {
         .expect("report shown");
     h.get_by_label_contains("new is significantly better");
 }
+
+fn harness_with(options: LaunchOptions) -> Harness<'static, FaultlineApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_eframe(move |cc| FaultlineApp::new(cc, options))
+}
+
+#[test]
+fn pinned_findings_reach_the_brief_and_its_export() {
+    let dir = crate::scratch("gui-brief");
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    h.get_by_label("Pin metrics to brief").click();
+    settle(&mut h);
+    h.get_by_label("Brief").click();
+    settle(&mut h);
+    h.get_by_label("Findings (1)");
+    let out = dir.join("brief.html");
+    h.state_mut()
+        .command(faultline::app::Command::ExportBrief(out.clone()));
+    settle(&mut h);
+    let html = std::fs::read_to_string(&out).expect("exported");
+    assert!(html.contains("Metrics with 95% intervals") && html.contains("sha256"));
+}
+
+#[test]
+fn a_session_round_trips_and_a_changed_dataset_is_flagged() {
+    let dir = crate::scratch("gui-session");
+    let data = dir.join("delivery.csv");
+    std::fs::copy(crate::repo("sample_data/delivery.csv"), &data).unwrap();
+    let session = dir.join("review.faultline");
+    let mut h = harness(vec![data.clone()]);
+    settle(&mut h);
+    {
+        let ws = h.state_mut().workspace.as_mut().unwrap();
+        ws.brief.title = "Rain review".into();
+        ws.example_tags.insert(7, vec!["label noise".into()]);
+        ws.notes.insert(7, "courier logged late".into());
+    }
+    h.state_mut()
+        .command(faultline::app::Command::SaveSession(Some(session.clone())));
+    settle(&mut h);
+    assert!(session.exists());
+
+    let mut h = harness_with(LaunchOptions {
+        open_sample: false,
+        dialog: Box::new(NoDialog),
+        ..Default::default()
+    });
+    h.state_mut()
+        .command(faultline::app::Command::OpenSession(session.clone()));
+    settle(&mut h);
+    let ws = h
+        .state()
+        .workspace
+        .as_ref()
+        .expect("the session's data is open");
+    assert_eq!(ws.brief.title, "Rain review");
+    assert_eq!(
+        ws.notes.get(&7).map(String::as_str),
+        Some("courier logged late")
+    );
+
+    // The data changes: the session is flagged before anything is shown.
+    std::fs::write(
+        &data,
+        std::fs::read_to_string(&data)
+            .unwrap()
+            .replacen("d000001", "d999999", 1),
+    )
+    .unwrap();
+    let mut h = harness_with(LaunchOptions {
+        open_sample: false,
+        dialog: Box::new(NoDialog),
+        ..Default::default()
+    });
+    h.state_mut()
+        .command(faultline::app::Command::OpenSession(session));
+    settle(&mut h);
+    h.get_by_label("A dataset changed since the session was saved");
+    assert!(
+        h.state().workspace.is_none(),
+        "nothing shown before the user decides"
+    );
+    h.get_by_label("Open anyway").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().workspace.as_ref().unwrap().brief.title,
+        "Rain review"
+    );
+}
+
+#[test]
+fn work_survives_a_crash_through_the_recovery_file() {
+    let dir = crate::scratch("gui-recovery");
+    let recovery = dir.join("recovery.json");
+    let options = || LaunchOptions {
+        files: vec![crate::repo("sample_data/delivery.csv")],
+        dialog: Box::new(NoDialog),
+        recovery: Some(recovery.clone()),
+        autosave_every: Duration::from_millis(100),
+        ..Default::default()
+    };
+    let mut h = harness_with(options());
+    settle(&mut h);
+    h.state_mut().workspace.as_mut().unwrap().brief.title = "Unsaved edit".into();
+    let start = Instant::now();
+    loop {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+        if std::fs::read_to_string(&recovery).is_ok_and(|t| t.contains("Unsaved edit")) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "autosave did not happen"
+        );
+    }
+    // The process dies here: no clean exit.
+    drop(h);
+    let text = std::fs::read_to_string(&recovery).unwrap();
+    assert!(text.contains("\"clean_exit\": false"));
+
+    let mut h = harness_with(LaunchOptions {
+        files: Vec::new(),
+        open_sample: false,
+        ..options()
+    });
+    h.run_steps(2);
+    h.get_by_label("Restore unsaved work?");
+    h.get_by_label("Restore").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().workspace.as_ref().unwrap().brief.title,
+        "Unsaved edit"
+    );
+}

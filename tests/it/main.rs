@@ -2,6 +2,7 @@
 //! keeps CI's link time down.
 
 mod bad_input;
+mod brief;
 mod compare;
 mod formats;
 mod gui;
