@@ -108,12 +108,7 @@ pub fn read_frame_projected(path: &Path, select: Option<Selector>) -> Result<Dat
         Format::Parquet => {
             let mut reader = ParquetReader::new(open(path)?);
             if let Some(select) = select {
-                let names: Vec<String> = reader
-                    .schema()
-                    .map_err(unreadable)?
-                    .iter_names()
-                    .map(|n| n.to_string())
-                    .collect();
+                let names = column_names(&*reader.schema().map_err(unreadable)?);
                 reader = reader.with_columns(Some(select(&names)));
             }
             reader.finish().map_err(unreadable)?
@@ -129,12 +124,7 @@ pub fn read_frame_projected(path: &Path, select: Option<Selector>) -> Result<Dat
         Format::Ipc => {
             let mut reader = IpcReader::new(open(path)?);
             if let Some(select) = select {
-                let names: Vec<String> = reader
-                    .schema()
-                    .map_err(unreadable)?
-                    .iter_names()
-                    .map(|n| n.to_string())
-                    .collect();
+                let names = column_names(&*reader.schema().map_err(unreadable)?);
                 reader = reader.with_columns(Some(select(&names)));
             }
             reader.finish().map_err(unreadable)?
@@ -172,7 +162,11 @@ pub fn parquet_column_names(path: &Path) -> Result<Vec<String>> {
         format: "Parquet",
         detail: polars_message(&e),
     })?;
-    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+    Ok(column_names(&schema))
+}
+
+fn column_names(schema: &polars::prelude::ArrowSchema) -> Vec<String> {
+    schema.iter_names().map(|n| n.to_string()).collect()
 }
 
 /// Polars accepts rows with missing trailing fields silently; the contract does not

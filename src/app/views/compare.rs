@@ -528,28 +528,20 @@ fn curves_ui(ui: &mut egui::Ui, ws: &Workspace, b: usize, c: usize) {
         ] {
             ui.vertical(|ui| {
                 ui.strong(title);
-                Plot::new(id)
-                    .width(width)
-                    .height(width * 0.75)
-                    .legend(Legend::default())
-                    .include_x(0.0)
-                    .include_x(1.0)
-                    .include_y(0.0)
-                    .include_y(1.0)
-                    .show(ui, |p| {
-                        for m in [b, c] {
-                            let name = ws.table.models[m].name.clone();
-                            let pts: Vec<[f64; 2]> = match id {
-                                "cmp-roc" => ov.curves[m].roc.clone(),
-                                "cmp-pr" => ov.curves[m].pr.clone(),
-                                _ => ov.calibration[m]
-                                    .iter()
-                                    .map(|k| [k.mean_score, k.positive_rate])
-                                    .collect(),
-                            };
-                            p.line(Line::new(name, pts).color(model_color(m)));
-                        }
-                    });
+                super::unit_square_plot(id, width, "", "").show(ui, |p| {
+                    for m in [b, c] {
+                        let name = ws.table.models[m].name.clone();
+                        let pts: Vec<[f64; 2]> = match id {
+                            "cmp-roc" => ov.curves[m].roc.clone(),
+                            "cmp-pr" => ov.curves[m].pr.clone(),
+                            _ => ov.calibration[m]
+                                .iter()
+                                .map(|k| [k.mean_score, k.positive_rate])
+                                .collect(),
+                        };
+                        p.line(Line::new(name, pts).color(model_color(m)));
+                    }
+                });
             });
         }
     });

@@ -26,6 +26,25 @@ pub fn model_color(i: usize) -> egui::Color32 {
     PALETTE[i % PALETTE.len()]
 }
 
+/// A plot over the unit square with a legend (ROC, precision-recall, calibration).
+pub fn unit_square_plot<'a>(
+    id: &'a str,
+    width: f32,
+    x_label: &str,
+    y_label: &str,
+) -> egui_plot::Plot<'a> {
+    egui_plot::Plot::new(id)
+        .width(width)
+        .height(width * 0.8)
+        .legend(egui_plot::Legend::default())
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .x_axis_label(x_label.to_string())
+        .y_axis_label(y_label.to_string())
+}
+
 /// A value with four decimals, or a dash.
 pub fn fmt(v: Option<f64>) -> String {
     crate::report::text::fmt_value(v)

@@ -236,16 +236,7 @@ fn binary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
     let width = ((ui.available_width() - 24.0) / 3.0).max(220.0);
     top_wrapped(ui, |ui| {
         plot_box(ui, "ROC curve", width, |ui| {
-            Plot::new("roc")
-                .width(width)
-                .height(width * 0.8)
-                .legend(Legend::default())
-                .include_x(0.0)
-                .include_x(1.0)
-                .include_y(0.0)
-                .include_y(1.0)
-                .x_axis_label("false positive rate")
-                .y_axis_label("true positive rate")
+            super::unit_square_plot("roc", width, "false positive rate", "true positive rate")
                 .show(ui, |p| {
                     p.line(
                         Line::new("chance", vec![[0.0, 0.0], [1.0, 1.0]])
@@ -257,51 +248,36 @@ fn binary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
                 });
         });
         plot_box(ui, "Precision-recall curve", width, |ui| {
-            Plot::new("pr")
-                .width(width)
-                .height(width * 0.8)
-                .legend(Legend::default())
-                .include_x(0.0)
-                .include_x(1.0)
-                .include_y(0.0)
-                .include_y(1.0)
-                .x_axis_label("recall")
-                .y_axis_label("precision")
-                .show(ui, |p| {
-                    for (i, (m, c)) in ws.table.models.iter().zip(&ov.curves).enumerate() {
-                        p.line(Line::new(m.name.clone(), c.pr.clone()).color(model_color(i)));
-                    }
-                });
+            super::unit_square_plot("pr", width, "recall", "precision").show(ui, |p| {
+                for (i, (m, c)) in ws.table.models.iter().zip(&ov.curves).enumerate() {
+                    p.line(Line::new(m.name.clone(), c.pr.clone()).color(model_color(i)));
+                }
+            });
         });
         plot_box(ui, "Calibration (reliability)", width, |ui| {
-            Plot::new("calibration")
-                .width(width)
-                .height(width * 0.8)
-                .legend(Legend::default())
-                .include_x(0.0)
-                .include_x(1.0)
-                .include_y(0.0)
-                .include_y(1.0)
-                .x_axis_label("mean predicted probability")
-                .y_axis_label("observed positive rate")
-                .show(ui, |p| {
-                    p.line(
-                        Line::new("perfect", vec![[0.0, 0.0], [1.0, 1.0]])
-                            .color(egui::Color32::GRAY),
+            super::unit_square_plot(
+                "calibration",
+                width,
+                "mean predicted probability",
+                "observed positive rate",
+            )
+            .show(ui, |p| {
+                p.line(
+                    Line::new("perfect", vec![[0.0, 0.0], [1.0, 1.0]]).color(egui::Color32::GRAY),
+                );
+                for (i, (m, bins)) in ws.table.models.iter().zip(&ov.calibration).enumerate() {
+                    let pts: Vec<[f64; 2]> = bins
+                        .iter()
+                        .map(|b| [b.mean_score, b.positive_rate])
+                        .collect();
+                    p.line(Line::new(m.name.clone(), pts.clone()).color(model_color(i)));
+                    p.points(
+                        Points::new(m.name.clone(), pts)
+                            .radius(3.0)
+                            .color(model_color(i)),
                     );
-                    for (i, (m, bins)) in ws.table.models.iter().zip(&ov.calibration).enumerate() {
-                        let pts: Vec<[f64; 2]> = bins
-                            .iter()
-                            .map(|b| [b.mean_score, b.positive_rate])
-                            .collect();
-                        p.line(Line::new(m.name.clone(), pts.clone()).color(model_color(i)));
-                        p.points(
-                            Points::new(m.name.clone(), pts)
-                                .radius(3.0)
-                                .color(model_color(i)),
-                        );
-                    }
-                });
+                }
+            });
         });
     });
 }
