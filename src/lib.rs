@@ -3,6 +3,7 @@
 //! all drive the same code.
 
 pub mod analysis;
+pub mod annotations;
 pub mod app;
 pub mod brief;
 pub mod cli;

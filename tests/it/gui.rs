@@ -302,6 +302,30 @@ fn pinned_findings_reach_the_brief_and_its_export() {
     h.get_by_label("Brief").click();
     settle(&mut h);
     h.get_by_label("Findings (1)");
+    // Tag every row of a cohort, then read the tag table.
+    h.get_by_value("(choose)").click();
+    h.run_steps(2);
+    h.get_by_label("label noise").click();
+    h.run_steps(2);
+    h.get_by_label("Tag rows").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().workspace.as_ref().unwrap().example_tags.len(),
+        24_000
+    );
+    // The tag table is counted in the background.
+    let start = Instant::now();
+    while h
+        .query_by_label("rows (share of cohort [95% CI])")
+        .is_none()
+    {
+        assert!(start.elapsed() < Duration::from_secs(10), "no tag table");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.get_all_by_label_contains("24000 (1.000")
+        .next()
+        .expect("every row tagged");
     let out = dir.join("brief.html");
     h.state_mut()
         .command(faultline::app::Command::ExportBrief(out.clone()));

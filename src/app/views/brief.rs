@@ -6,8 +6,9 @@
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
+use crate::annotations::{TagStats, tag_stats};
 use crate::app::Command;
-use crate::app::jobs::Job;
+use crate::app::jobs::{Job, Keyed};
 use crate::app::workspace::Workspace;
 use crate::brief::{Brief, Content, Provenance, Recommendation, Severity};
 use crate::session::Tag;
@@ -18,7 +19,12 @@ pub struct BriefView {
     pub export_path: String,
     default_job: Option<Job<Brief>>,
     bulk_tag: Option<String>,
+    tag_feature: Option<usize>,
+    tag_stats: Keyed<TagKey, TagStats>,
 }
+
+/// Inputs of the tag tables: cohort, table, feature and the tags' fingerprint.
+type TagKey = (u64, u64, Option<usize>, Vec<String>, usize, usize);
 
 impl BriefView {
     pub fn ui(
@@ -94,7 +100,7 @@ impl BriefView {
             ui.separator();
             self.export_ui(ui, ws, out);
             ui.separator();
-            self.tags_ui(ui, ws, out);
+            self.tags_ui(ui, ws, ctx, out);
         });
     }
 
@@ -130,7 +136,13 @@ impl BriefView {
         });
     }
 
-    fn tags_ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace, out: &mut Vec<Command>) {
+    fn tags_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &mut Workspace,
+        ctx: &egui::Context,
+        out: &mut Vec<Command>,
+    ) {
         ui.heading("Failure-mode tags");
         let mut remove = None;
         for (i, t) in ws.tags.iter_mut().enumerate() {
@@ -182,7 +194,7 @@ impl BriefView {
                 out.push(Command::TagCohort(tag));
             }
         });
-        tag_table_ui(ui, ws);
+        self.tag_tables_ui(ui, ws, ctx);
     }
 }
 
@@ -304,71 +316,115 @@ fn preview(c: &Content) -> String {
     }
 }
 
-/// Counts of each tag in the active cohort, the share of the cohort's rows, and
-/// for each model the share of its errors there, with Wilson intervals.
-fn tag_table_ui(ui: &mut egui::Ui, ws: &Workspace) {
-    if ws.example_tags.is_empty() {
-        ui.label("No example is tagged yet: tag rows in the Examples inspector, or every row of the active cohort above.");
-        return;
-    }
-    // Table rows of the tagged file rows (the map is keyed by 1-based file row).
-    let by_file_row: std::collections::HashMap<u32, usize> = ws
-        .table
-        .row_index
-        .iter()
-        .enumerate()
-        .map(|(i, &r)| (r + 1, i))
-        .collect();
-    let in_cohort = |i: usize| ws.active.mask.as_ref().is_none_or(|m| m[i]);
-    let correct: Vec<Option<Vec<bool>>> = (0..ws.table.models.len())
-        .map(|m| ws.table.correct(m))
-        .collect();
-    let cohort_n = ws.active.rows as u64;
-    let errors_n: Vec<u64> = correct
-        .iter()
-        .map(|c| {
-            c.as_ref().map_or(0, |c| {
-                (0..c.len()).filter(|&i| in_cohort(i) && !c[i]).count() as u64
-            })
-        })
-        .collect();
-    egui::Grid::new("tag-table")
-        .striped(true)
-        .spacing([14.0, 3.0])
-        .show(ui, |ui| {
-            ui.strong("tag");
-            ui.strong("rows");
-            ui.strong("share of cohort [95% CI]");
-            for m in &ws.table.models {
-                ui.strong(format!("share of {}'s errors [95% CI]", m.name));
+impl BriefView {
+    /// Tag counts, shares of the cohort and of each model's errors, and per slice of
+    /// one feature, with Wilson intervals; counted in the background.
+    fn tag_tables_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, ctx: &egui::Context) {
+        if ws.example_tags.is_empty() {
+            ui.label("No example is tagged yet: tag rows in the Examples inspector, or every row of the active cohort above.");
+            return;
+        }
+        let features: Vec<(usize, String)> = ws
+            .table
+            .features
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.is_sliceable())
+            .map(|(i, f)| (i, f.name.clone()))
+            .collect();
+        if self.tag_feature.is_none() {
+            self.tag_feature = features.first().map(|f| f.0);
+        }
+        let names: Vec<String> = ws.tags.iter().map(|t| t.name.clone()).collect();
+        let fingerprint: usize = ws.example_tags.values().map(|t| t.len()).sum();
+        let key = (
+            ws.active.version,
+            ws.table_version,
+            self.tag_feature,
+            names.clone(),
+            ws.example_tags.len(),
+            fingerprint,
+        );
+        let (table, mask, tagged, feature) = (
+            ws.table.clone(),
+            ws.active.mask.clone(),
+            ws.example_tags.clone(),
+            self.tag_feature,
+        );
+        let tag_names = names.clone();
+        self.tag_stats.ensure(key, ctx, move |_| {
+            tag_stats(
+                &table,
+                mask.as_deref().map(Vec::as_slice),
+                &tag_names,
+                &tagged,
+                feature,
+            )
+        });
+        self.tag_stats.poll();
+        let Some(st) = self.tag_stats.value.clone() else {
+            ui.spinner();
+            return;
+        };
+        let share = |k: u64, n: u64| -> String {
+            if n == 0 {
+                return "-".into();
             }
-            ui.end_row();
-            for t in &ws.tags {
-                let rows: Vec<usize> = ws
-                    .example_tags
-                    .iter()
-                    .filter(|(_, tags)| tags.contains(&t.name))
-                    .filter_map(|(r, _)| by_file_row.get(r).copied())
-                    .filter(|&i| in_cohort(i))
-                    .collect();
-                ui.colored_label(parse_color(&t.color), &t.name);
-                ui.label(rows.len().to_string());
-                let share = |k: u64, n: u64| -> String {
-                    if n == 0 {
-                        return "-".into();
-                    }
-                    let ci = stats::wilson(k, n)
-                        .map_or(String::new(), |[lo, hi]| format!(" [{lo:.3}, {hi:.3}]"));
-                    format!("{:.3}{ci}", k as f64 / n as f64)
-                };
-                ui.monospace(share(rows.len() as u64, cohort_n));
-                for (m, c) in correct.iter().enumerate() {
-                    let k = c
-                        .as_ref()
-                        .map_or(0, |c| rows.iter().filter(|&&i| !c[i]).count() as u64);
-                    ui.monospace(share(k, errors_n[m]));
+            let ci = stats::wilson(k, n)
+                .map_or(String::new(), |[lo, hi]| format!(" [{lo:.3}, {hi:.3}]"));
+            format!("{k} ({:.3}{ci})", k as f64 / n as f64)
+        };
+        egui::Grid::new("tag-table")
+            .striped(true)
+            .spacing([14.0, 3.0])
+            .show(ui, |ui| {
+                ui.strong("tag");
+                ui.strong("rows (share of cohort [95% CI])");
+                for m in &ws.table.models {
+                    ui.strong(format!("among {}'s errors", m.name));
                 }
                 ui.end_row();
-            }
+                for (t, (rows, errs)) in ws.tags.iter().zip(&st.per_tag) {
+                    ui.colored_label(parse_color(&t.color), &t.name);
+                    ui.monospace(share(*rows, st.cohort_rows));
+                    for (k, n) in errs.iter().zip(&st.errors) {
+                        ui.monospace(share(*k, *n));
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.horizontal(|ui| {
+            ui.label("Per slice of");
+            let current = self
+                .tag_feature
+                .and_then(|f| ws.table.features.get(f))
+                .map_or("(none)".to_string(), |f| f.name.clone());
+            egui::ComboBox::from_id_salt("tag-feature")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for (i, n) in &features {
+                        ui.selectable_value(&mut self.tag_feature, Some(*i), n);
+                    }
+                });
         });
+        egui::Grid::new("tag-slices")
+            .striped(true)
+            .spacing([14.0, 3.0])
+            .show(ui, |ui| {
+                ui.strong("slice");
+                ui.strong("rows");
+                for t in &ws.tags {
+                    ui.colored_label(parse_color(&t.color), format!("{} [95% CI]", t.name));
+                }
+                ui.end_row();
+                for (value, n, counts) in &st.slices {
+                    ui.label(value);
+                    ui.label(n.to_string());
+                    for k in counts {
+                        ui.monospace(share(*k, *n));
+                    }
+                    ui.end_row();
+                }
+            });
+    }
 }
