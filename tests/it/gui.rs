@@ -202,6 +202,16 @@ fn a_file_from_the_command_line_opens_and_maps() {
     let ws = h.state().workspace.as_ref().unwrap();
     assert!(ws.table.features.iter().all(|f| f.name != "city"));
     assert!(ws.mapping_error.is_none());
+    // An invalid choice says why and changes nothing else.
+    h.get_by_value("inferred (regression)").click();
+    h.run_steps(2);
+    h.get_by_label("binary").click();
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().unwrap();
+    assert_eq!(ws.table.task, faultline::load::Task::Regression);
+    let err = ws.mapping_error.clone().expect("the error is kept");
+    assert!(err.contains("binary"), "{err}");
+    assert!(h.get_all_by_label(&err).count() >= 1, "shown inline");
 }
 
 #[test]
