@@ -240,7 +240,7 @@ impl EvalTable {
 
     /// Per-row correctness of a classification model (null predictions are wrong).
     pub fn correct(&self, model: usize) -> Option<Vec<bool>> {
-        match (self.target.as_ref(), self.models[model].pred.as_ref()) {
+        match (self.target.as_ref(), self.models.get(model)?.pred.as_ref()) {
             (Target::Classes(y), Prediction::Classes(p)) => {
                 Some(y.iter().zip(p).map(|(a, b)| a == b).collect())
             }

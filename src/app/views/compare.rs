@@ -66,8 +66,11 @@ impl CompareView {
                 ui.label("One model in this file: open a file with two or more models to compare them.");
                 return;
             }
-            let b = *self.baseline.get_or_insert(0);
-            let c = *self.candidate.get_or_insert(n_models - 1);
+            // A mapping change can remove models: keep the choices in range.
+            let b = self.baseline.filter(|&i| i < n_models).unwrap_or(0);
+            let c = self.candidate.filter(|&i| i < n_models).unwrap_or(n_models - 1);
+            self.baseline = Some(b);
+            self.candidate = Some(c);
             ui.separator();
             ui.horizontal(|ui| {
                 ui.heading("Baseline");

@@ -43,6 +43,15 @@ impl ExamplesView {
     ) {
         let table = ws.table.clone();
         let frame = ws.frame.clone();
+        if self.errors_of.is_some_and(|m| m >= table.models.len()) {
+            self.errors_of = None;
+        }
+        if self
+            .flip
+            .is_some_and(|(b, c, _, _)| b.max(c) >= table.models.len())
+        {
+            self.flip = None;
+        }
         ui.horizontal_wrapped(|ui| {
             ui.label("Search");
             let r = ui.add(

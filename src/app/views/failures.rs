@@ -47,7 +47,7 @@ impl FailuresView {
             .model
             .get_or_insert(table.models.len().saturating_sub(1));
         let model = model.min(table.models.len().saturating_sub(1));
-        if self.against == Some(model) {
+        if self.against == Some(model) || self.against.is_some_and(|a| a >= table.models.len()) {
             self.against = None;
         }
         let sliceable: Vec<(usize, String)> = table
