@@ -456,3 +456,34 @@ fn work_survives_a_crash_through_the_recovery_file() {
         "Unsaved edit"
     );
 }
+
+/// A file dropped on the window, as winit hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_file_opens_it() {
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(crate::repo(
+            "sample_data/intent.csv",
+        ))));
+    h.step();
+    settle(&mut h);
+    h.get_by_label("intent.csv");
+    assert_eq!(
+        h.state().workspace.as_ref().unwrap().table.task,
+        faultline::load::Task::Multiclass
+    );
+}
