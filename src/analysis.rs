@@ -128,15 +128,7 @@ pub fn slices(
     let grouping = group_by(table, features, mask);
     let eval = metrics::evaluate(table, &grouping, Bootstrap::default());
     let rows = slice_report::slice_rows(&grouping, &eval, model, metric);
-    let labels = (0..grouping.len())
-        .map(|g| {
-            grouping
-                .describe(table, g)
-                .into_iter()
-                .map(|(c, v)| (c.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect();
+    let labels = grouping.labels(table);
     SliceTable {
         grouping,
         eval,
@@ -233,15 +225,7 @@ pub fn comparison(
         crate::compare::compare(table, &grouping, baseline, candidate, Bootstrap::default());
     let slices = crate::compare::slice_verdicts(&all);
     let overall = all.pop().unwrap_or_default();
-    let labels = (0..grouping.len())
-        .map(|g| {
-            grouping
-                .describe(table, g)
-                .into_iter()
-                .map(|(c, v)| (c.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect();
+    let labels = grouping.labels(table);
     ComparisonView {
         overall,
         slices,

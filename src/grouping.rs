@@ -45,6 +45,19 @@ impl Grouping {
         self.keys.is_empty()
     }
 
+    /// Every group's `(feature name, value text)` pairs, owned (for results that
+    /// outlive the table borrow).
+    pub fn labels(&self, table: &EvalTable) -> Vec<Vec<(String, String)>> {
+        (0..self.len())
+            .map(|g| {
+                self.describe(table, g)
+                    .into_iter()
+                    .map(|(c, v)| (c.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// `(feature name, value text)` pairs describing group `g`.
     pub fn describe<'a>(&self, table: &'a EvalTable, g: usize) -> Vec<(&'a str, &'a str)> {
         self.features

@@ -233,13 +233,31 @@ fn slice_p_values_are_statsmodels_proportions_ztest() {
     //   [size, rest_size], alternative="larger") on the slices of
     // `faultline slices sample_data/churn.parquet --model candidate --against baseline`.
     let want = [
-        (serde_json::json!({"region": "east", "device": "tablet"}), 5.891285681798638e-168),
-        (serde_json::json!({"device": "tablet"}), 9.140145330458156e-29),
+        (
+            serde_json::json!({"region": "east", "device": "tablet"}),
+            5.891285681798638e-168,
+        ),
+        (
+            serde_json::json!({"device": "tablet"}),
+            9.140145330458156e-29,
+        ),
         (serde_json::json!({"region": "east"}), 6.420975960738144e-24),
     ];
-    let doc = json(&["slices", "sample_data/churn.parquet", "--model", "candidate", "--against", "baseline"]);
+    let doc = json(&[
+        "slices",
+        "sample_data/churn.parquet",
+        "--model",
+        "candidate",
+        "--against",
+        "baseline",
+    ]);
     for (preds, p) in want {
-        let s = doc["slices"].as_array().unwrap().iter().find(|s| s["predicates"] == preds).unwrap();
+        let s = doc["slices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["predicates"] == preds)
+            .unwrap();
         let got = s["p_value"].as_f64().unwrap();
         assert!(((got - p) / p).abs() < 1e-9, "{preds}: {got} vs {p}");
     }

@@ -116,19 +116,9 @@ impl CompareView {
             }
             let idx: Vec<usize> = [&self.first, &self.second].into_iter().flatten().filter_map(|n| table.feature_index(n).ok()).collect();
             ws.ensure_comparison(ctx, b, c, idx);
-            let Some(cv) = ws.comparison.value.clone() else {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("Comparing…");
-                });
+            let Some(cv) = super::result_or_spinner(ui, &ws.comparison, "Comparing") else {
                 return;
             };
-            if ws.comparison.is_busy() {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("Updating…");
-                });
-            }
             ui.horizontal(|ui| {
                 if ui.button("Pin comparison to brief").clicked() {
                     out.push(Command::Pin(comparison_finding(ws, &cv, b, c)));

@@ -45,6 +45,27 @@ pub fn unit_square_plot<'a>(
         .y_axis_label(y_label.to_string())
 }
 
+/// The shown result of a background computation, with a spinner while it runs;
+/// None (after drawing "`what`…") until the first result is in.
+pub fn result_or_spinner<K: PartialEq + Clone, T: Send + 'static>(
+    ui: &mut egui::Ui,
+    keyed: &crate::app::jobs::Keyed<K, T>,
+    what: &str,
+) -> Option<std::sync::Arc<T>> {
+    let value = keyed.value.clone();
+    if value.is_none() || keyed.is_busy() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(if value.is_none() {
+                format!("{what}…")
+            } else {
+                "Updating…".to_string()
+            });
+        });
+    }
+    value
+}
+
 /// A value with four decimals, or a dash.
 pub fn fmt(v: Option<f64>) -> String {
     crate::report::text::fmt_value(v)

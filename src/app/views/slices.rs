@@ -122,19 +122,9 @@ impl SlicesView {
         }
         let metric = self.metric.clone().unwrap_or_default();
         ws.ensure_slices(ctx, idx.clone(), self.model, &metric);
-        let Some(st) = ws.slices.value.clone() else {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label("Computing slices…");
-            });
+        let Some(st) = super::result_or_spinner(ui, &ws.slices, "Computing slices") else {
             return;
         };
-        if ws.slices.is_busy() {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label("Updating…");
-            });
-        }
         let overall = ws
             .overview
             .value
