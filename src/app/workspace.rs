@@ -115,6 +115,17 @@ impl Workspace {
         }
     }
 
+    /// The sha256 of each input file, as computed when it was loaded (a join keeps
+    /// them joined by `+`).
+    pub fn input_hashes(&self) -> Vec<String> {
+        self.table
+            .dataset
+            .sha256
+            .split('+')
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The session that restores this workspace.
     pub fn to_session(
         &self,
@@ -127,11 +138,14 @@ impl Workspace {
         } else {
             self.inputs.clone()
         };
+        // The hashes taken at load time: autosave never re-reads the data.
+        let hashes = self.input_hashes();
         let datasets = inputs
             .iter()
-            .map(|p| crate::session::DatasetRef {
+            .enumerate()
+            .map(|(i, p)| crate::session::DatasetRef {
                 path: std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
-                sha256: crate::load::read::sha256_file(p).unwrap_or_default(),
+                sha256: hashes.get(i).cloned().unwrap_or_default(),
             })
             .collect();
         let mut s = crate::session::Session::new(datasets);
