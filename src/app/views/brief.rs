@@ -205,13 +205,15 @@ pub fn brief_for_export(ws: &Workspace) -> Brief {
     b.provenance.threshold =
         Some(ws.threshold).filter(|_| ws.table.task == crate::load::Task::Binary);
     if ws.inputs.len() > 1 {
+        let hashes = ws.input_hashes();
         b.provenance.files = ws
             .inputs
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 (
                     p.display().to_string(),
-                    crate::load::read::sha256_file(p).unwrap_or_default(),
+                    hashes.get(i).cloned().unwrap_or_default(),
                     0,
                 )
             })
