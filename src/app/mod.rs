@@ -208,6 +208,7 @@ pub struct FaultlineApp {
     last_autosaved: String,
     save_as: Option<String>,
     open_session: Option<String>,
+    session_job: Option<Job<crate::Result<FlaggedSession>>>,
 }
 
 /// A session whose datasets changed since it was saved: the session, its file and
@@ -259,6 +260,7 @@ impl FaultlineApp {
             last_autosaved: String::new(),
             save_as: None,
             open_session: None,
+            session_job: None,
         };
         // Work left unsaved by a crash is offered before anything else.
         if let Some(path) = &options.recovery
@@ -310,7 +312,9 @@ impl FaultlineApp {
 
     /// True while anything runs in the background.
     pub fn is_busy(&self) -> bool {
-        self.loading.is_some() || self.workspace.as_ref().is_some_and(Workspace::is_busy)
+        self.loading.is_some()
+            || self.session_job.is_some()
+            || self.workspace.as_ref().is_some_and(Workspace::is_busy)
     }
 
     fn start_load(
@@ -487,18 +491,28 @@ impl FaultlineApp {
         }
     }
 
+    /// Reads the session and hashes its datasets in the background (a large file
+    /// takes a while); `poll_session` acts on the result.
     fn open_session_file(&mut self, path: PathBuf, ctx: &egui::Context) {
-        match crate::session::Session::load(&path) {
-            Ok(s) => {
-                // A changed dataset is flagged before anything is shown.
+        let p = path.clone();
+        self.session_job = Some(Job::spawn(Some(ctx.clone()), move |_| {
+            crate::session::Session::load(&p).map(|s| {
                 let changed = s.changed_datasets();
-                if changed.is_empty() {
-                    self.start_session(s, path, ctx);
-                } else {
-                    self.flagged_session = Some((s, path, changed));
-                }
-            }
-            Err(e) => self.notify(format!("Could not open the session: {e}"), true),
+                (s, p, changed)
+            })
+        }));
+    }
+
+    fn poll_session(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.session_job else { return };
+        let Some(result) = job.poll() else { return };
+        self.session_job = None;
+        match result {
+            // A changed dataset is flagged before anything is shown.
+            Ok(Ok((s, path, changed))) if changed.is_empty() => self.start_session(s, path, ctx),
+            Ok(Ok((s, path, changed))) => self.flagged_session = Some((s, path, changed)),
+            Ok(Err(e)) => self.notify(format!("Could not open the session: {e}"), true),
+            Err(()) => self.notify("Opening the session stopped unexpectedly", true),
         }
     }
 
@@ -778,12 +792,10 @@ impl FaultlineApp {
                 }
                 Command::RestoreRecovery => {
                     if let Some(s) = self.offered_recovery.take() {
-                        let changed = s.changed_datasets();
-                        if changed.is_empty() {
-                            self.start_session(s, PathBuf::new(), ctx);
-                        } else {
-                            self.flagged_session = Some((s, PathBuf::new(), changed));
-                        }
+                        self.session_job = Some(Job::spawn(Some(ctx.clone()), move |_| {
+                            let changed = s.changed_datasets();
+                            Ok((s, PathBuf::new(), changed))
+                        }));
                     }
                 }
                 Command::DiscardRecovery => {
@@ -1038,6 +1050,7 @@ impl eframe::App for FaultlineApp {
         }
         self.handle_shortcuts(ctx);
         self.poll_loading();
+        self.poll_session(ctx);
         if let Some(ws) = &mut self.workspace {
             for n in ws.poll() {
                 self.notices.push(Notice {
