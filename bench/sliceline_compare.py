@@ -5,7 +5,7 @@ wrong where the baseline is right"), alpha 0.95, top 10, max level 3, the same
 min support. Prints the fit time and whether the top 10 agree with
 faultline's (same predicates, scores to 1e-9). Used by bench/slices.sh.
 
-    python3 bench/sliceline_compare.py FILE.parquet FAULTLINE_SLICES.json FAULTLINE_BIN
+    python3 bench/sliceline_compare.py FILE.parquet FAULTLINE_SLICES.json FAULTLINE_BIN [ALPHA]
 """
 
 import json
@@ -18,6 +18,7 @@ import pandas as pd
 from sliceline.slicefinder import Slicefinder
 
 path, ours_path, faultline = sys.argv[1], sys.argv[2], sys.argv[3]
+alpha = float(sys.argv[4]) if len(sys.argv) > 4 else 0.95
 cats = ["region", "device", "language", "channel", "plan"]
 nums = ["age", "tenure_months"]
 df = pd.read_parquet(path, columns=cats + nums + ["label", "pred_candidate", "pred_baseline"])
@@ -36,7 +37,7 @@ n = len(df)
 min_sup = max(32, math.ceil(0.01 * n))
 
 start = time.perf_counter()
-sf = Slicefinder(alpha=0.95, k=10, max_l=3, min_sup=min_sup, verbose=False)
+sf = Slicefinder(alpha=alpha, k=10, max_l=3, min_sup=min_sup, verbose=False)
 sf.fit(X, errors)
 fit_s = time.perf_counter() - start
 
@@ -48,7 +49,7 @@ ours = json.load(open(ours_path))["slices"]
 same = len(theirs) == len(ours) and all(
     t[0] == o["predicates"] and abs(t[1] - o["score"]) <= 1e-9 and t[2] == o["size"]
     for t, o in zip(theirs, ours))
-print(json.dumps({"rows": n, "sliceline_fit_s": fit_s, "same_top10": same,
+print(json.dumps({"rows": n, "alpha": alpha, "listed": len(ours), "sliceline_fit_s": fit_s, "same_top10": same,
                   "max_score_diff": max((abs(t[1] - o["score"]) for t, o in zip(theirs, ours)), default=0.0)}))
 if not same:
     for t, o in zip(theirs, ours):
