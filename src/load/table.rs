@@ -749,8 +749,26 @@ fn sort_classes(values: &mut [String], numeric: bool) {
 fn level_map(levels: &[String], class_index: &HashMap<&str, u32>) -> Vec<u32> {
     levels
         .iter()
-        .map(|l| class_index.get(l.as_str()).copied().unwrap_or(NULL_CODE))
+        .map(|l| {
+            class_index
+                .get(l.as_str())
+                .or_else(|| bool_alias(l).and_then(|a| class_index.get(a)))
+                .copied()
+                .unwrap_or(NULL_CODE)
+        })
         .collect()
+}
+
+/// `1`/`0` and `true`/`false` name the same classes (a boolean label scored by a
+/// model that writes integers, or the other way round).
+fn bool_alias(level: &str) -> Option<&'static str> {
+    match level.to_ascii_lowercase().as_str() {
+        "1" => Some("true"),
+        "0" => Some("false"),
+        "true" => Some("1"),
+        "false" => Some("0"),
+        _ => None,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -111,3 +111,14 @@ fn one_class_slices_have_null_auc() {
     assert!(doc["slices"][0]["models"]["m"]["roc_auc"].is_null());
     assert_eq!(doc["slices"][1]["models"]["m"]["roc_auc"], 0.0);
 }
+
+#[test]
+fn boolean_labels_match_integer_predictions() {
+    let dir = scratch("boolint");
+    let f = dir.join("b.csv");
+    fs::write(&f, "label,pred_m\nTrue,1\nFalse,0\nTrue,0\nFalse,0\n").unwrap();
+    let doc = json(&["metrics", f.to_str().unwrap()]);
+    assert_eq!(doc["positive_class"], "true");
+    assert_eq!(doc["overall"]["m"]["accuracy"], 0.75);
+    assert_eq!(doc["overall"]["m"]["recall"], 0.5);
+}
