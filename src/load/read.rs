@@ -145,11 +145,18 @@ fn open(path: &Path) -> Result<File> {
     })
 }
 
+/// Text that means "no value" in delimited files, as pandas reads them by default
+/// (an empty field, NA, N/A, NaN, null, None, #N/A).
+const CSV_NULLS: &[&str] = &[
+    "", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "#N/A",
+];
+
 fn read_csv(path: &Path, sep: u8, infer: Option<usize>) -> PolarsResult<DataFrame> {
+    let nulls = NullValues::AllColumns(CSV_NULLS.iter().map(|s| (*s).into()).collect());
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(infer)
-        .map_parse_options(|p| p.with_separator(sep))
+        .map_parse_options(|p| p.with_separator(sep).with_null_values(Some(nulls.clone())))
         .try_into_reader_with_file_path(Some(path.to_path_buf()))?
         .finish()
 }

@@ -122,3 +122,20 @@ fn boolean_labels_match_integer_predictions() {
     assert_eq!(doc["overall"]["m"]["accuracy"], 0.75);
     assert_eq!(doc["overall"]["m"]["recall"], 0.5);
 }
+
+#[test]
+fn csv_null_markers_are_nulls_as_pandas_reads_them() {
+    let dir = scratch("na");
+    let f = dir.join("na.csv");
+    fs::write(&f, "label,pred_m,g\n1,1,NA\nNA,0,a\n0,0,a\n1,0,None\n").unwrap();
+    let doc = json(&["metrics", f.to_str().unwrap(), "--by", "g"]);
+    assert_eq!(doc["dataset"]["excluded_null_label"], 1);
+    assert_eq!(doc["task"], "binary");
+    let values: Vec<&Value> = doc["slices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["slice"]["g"])
+        .collect();
+    assert_eq!(values, ["a", "(missing)"]);
+}
