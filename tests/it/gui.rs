@@ -487,3 +487,73 @@ fn dropping_a_file_opens_it() {
         faultline::load::Task::Multiclass
     );
 }
+
+#[test]
+fn cohorts_are_saved_activated_and_bad_filters_say_why() {
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    h.get_by_label("Cohorts").click();
+    settle(&mut h);
+    // A filter that cannot be evaluated: the active cohort stays.
+    h.get_by_label("Add condition").click();
+    h.run_steps(3);
+    h.get_by_value("id").click();
+    h.run_steps(2);
+    h.get_by_label("age").click();
+    h.run_steps(2);
+    h.get_by_value("=").click();
+    h.run_steps(2);
+    h.get_by_label(">").click();
+    h.run_steps(2);
+    let value = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
+    value.click();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap()
+        .type_text("old");
+    h.step();
+    h.get_by_label("Apply as active cohort").click();
+    settle(&mut h);
+    assert_eq!(active_rows(&h), 24_000);
+    h.get_all_by_label_contains("is not a number")
+        .next()
+        .expect("the error is shown");
+    // Fix it, name it, save it, and activate it from the saved list.
+    let value = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
+    value.click();
+    h.step();
+    for _ in 0..3 {
+        h.key_press(egui::Key::Backspace);
+        h.step();
+    }
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap()
+        .type_text("60");
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(1)
+        .unwrap()
+        .click();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(1)
+        .unwrap()
+        .type_text("seniors");
+    h.step();
+    h.get_by_label("Save cohort").click();
+    settle(&mut h);
+    h.get_by_label("seniors");
+    h.get_by_label("Activate").click();
+    settle(&mut h);
+    let rows = active_rows(&h);
+    assert!(rows > 1000 && rows < 6000, "{rows}");
+    h.get_by_label_contains("Cohort: seniors");
+}
