@@ -63,6 +63,19 @@ impl Comparison {
     pub fn delta(&self, name: &str) -> Option<&Delta> {
         self.metrics.iter().find(|d| d.name == name)
     }
+
+    /// The metric verdicts follow: accuracy for classification; MAE for regression,
+    /// which has no accuracy.
+    pub fn headline(&self) -> Option<&Delta> {
+        self.delta("accuracy").or_else(|| self.delta("mae"))
+    }
+
+    /// How much the candidate improved on the headline metric (positive: better).
+    pub fn improvement(&self) -> Option<f64> {
+        let d = self.headline()?;
+        let delta = d.delta?;
+        Some(if d.name == "mae" { -delta } else { delta })
+    }
 }
 
 /// What a slice's comparison says.
@@ -190,7 +203,8 @@ fn value(set: &MetricSet, name: &str) -> Option<f64> {
 }
 
 /// Per-slice comparisons with Benjamini-Hochberg q-values of McNemar's p over the
-/// slices listed, and the contract's verdicts.
+/// slices listed, and the contract's verdicts (on the accuracy delta; for
+/// regression, on the MAE delta, a rise being the regression).
 pub fn slice_verdicts(comparisons: &[Comparison]) -> Vec<SliceComparison> {
     let groups = &comparisons[..comparisons.len().saturating_sub(1)];
     let p: Vec<f64> = groups.iter().map(|c| c.mcnemar_p).collect();
@@ -200,7 +214,7 @@ pub fn slice_verdicts(comparisons: &[Comparison]) -> Vec<SliceComparison> {
         .zip(q)
         .enumerate()
         .map(|(g, (c, q))| {
-            let d = c.delta("accuracy").and_then(|d| d.delta).unwrap_or(0.0);
+            let d = c.improvement().unwrap_or(0.0);
             let verdict = if q < 0.05 && d < 0.0 {
                 Verdict::Regression
             } else if q < 0.05 && d > 0.0 {
@@ -222,10 +236,7 @@ pub fn slice_verdicts(comparisons: &[Comparison]) -> Vec<SliceComparison> {
 /// regression, or overall the candidate is significantly worse (McNemar p < 0.05
 /// with a negative accuracy delta).
 pub fn gate_fails(overall: &Comparison, slices: &[SliceComparison]) -> bool {
-    let worse = overall
-        .delta("accuracy")
-        .and_then(|d| d.delta)
-        .is_some_and(|d| d < 0.0);
+    let worse = overall.improvement().is_some_and(|d| d < 0.0);
     slices.iter().any(|s| s.verdict == Verdict::Regression) || (overall.mcnemar_p < 0.05 && worse)
 }
 

@@ -75,10 +75,7 @@ pub fn default_brief(
     let mut overall = compare::compare(table, &all, baseline, candidate, boot);
     let overall = overall.pop().unwrap_or_default();
     let f = overall.flips;
-    let acc = overall
-        .delta("accuracy")
-        .and_then(|d| d.delta)
-        .unwrap_or(0.0);
+    let acc = overall.improvement().unwrap_or(0.0);
     let rows = overall
         .metrics
         .iter()
@@ -123,7 +120,7 @@ pub fn default_brief(
             .into_iter()
             .filter(|s| s.verdict == Verdict::Regression)
         {
-            let d = s.comparison.delta("accuracy");
+            let d = s.comparison.headline();
             let (col, val) = g.describe(table, s.group)[0];
             regressions.push(vec![
                 format!("{col} = {val}"),
@@ -147,7 +144,7 @@ pub fn default_brief(
         severity: if regressions.is_empty() { Severity::Info } else { Severity::High },
         source: "each categorical feature's slices; McNemar per slice, Benjamini-Hochberg over the feature's slices".into(),
         content: Content::Table {
-            header: vec!["slice".into(), "n".into(), bn.clone(), cn.clone(), "accuracy delta [95% CI]".into(), "q".into()],
+            header: vec!["slice".into(), "n".into(), bn.clone(), cn.clone(), format!("{} delta [95% CI]", overall.headline().map_or("accuracy", |d| d.name)), "q".into()],
             rows: regressions,
         },
     });

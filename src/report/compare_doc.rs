@@ -131,8 +131,9 @@ pub fn compare_text(
         .map(|&f| table.features[f].name.as_str())
         .collect();
     out.push_str(&format!(
-        "\nBy {}: accuracy, McNemar and Benjamini-Hochberg q over the slices\n",
-        names.join(" × ")
+        "\nBy {}: {}, McNemar and Benjamini-Hochberg q over the slices\n",
+        names.join(" × "),
+        overall.headline().map_or("accuracy", |d| d.name)
     ));
     let mut header: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     header.extend(
@@ -155,7 +156,7 @@ pub fn compare_text(
             .into_iter()
             .map(|(_, v)| v.to_string())
             .collect();
-        let d = s.comparison.delta("accuracy");
+        let d = s.comparison.headline();
         row.push(fmt_int(s.comparison.n));
         row.push(super::text::fmt_value(d.and_then(|d| d.baseline)));
         row.push(super::text::fmt_value(d.and_then(|d| d.candidate)));

@@ -272,3 +272,35 @@ fn compare_rejects_bad_model_names() {
     ]);
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn regression_comparisons_use_mae_for_verdicts() {
+    let doc = json(&[
+        "compare",
+        "sample_data/delivery.csv",
+        "--baseline",
+        "baseline",
+        "--candidate",
+        "candidate",
+        "--by",
+        "weather",
+    ]);
+    assert_eq!(doc["task"], "regression");
+    assert!(doc["overall"]["metrics"]["mae"]["delta"].as_f64().unwrap() < 0.0);
+    for s in doc["slices"].as_array().unwrap() {
+        assert_eq!(s["verdict"], "improvement", "{}", s["slice"]);
+    }
+    // Swapped, the old model is worse everywhere: the gate fails.
+    let run = faultline(&[
+        "compare",
+        "sample_data/delivery.csv",
+        "--baseline",
+        "candidate",
+        "--candidate",
+        "baseline",
+        "--by",
+        "weather",
+        "--fail-on-regression",
+    ]);
+    assert_eq!(run.code, 3);
+}

@@ -27,6 +27,10 @@ pub struct CompareView {
 
 /// A metric's best model, where its interval clears every other model's.
 fn best_model(ws: &Workspace, metric: &str) -> Option<usize> {
+    // A signed bias has no "larger is better".
+    if metric == "mean_error" {
+        return None;
+    }
     let ov = ws.overview.value.as_ref()?;
     let lower = lower_is_better(metric);
     let cis: Vec<Option<[f64; 2]>> = ov
@@ -192,12 +196,8 @@ impl CompareView {
         out: &mut Vec<Command>,
     ) {
         let mut rows: Vec<&SliceComparison> = cv.slices.iter().collect();
-        let delta = |s: &SliceComparison| {
-            s.comparison
-                .delta("accuracy")
-                .and_then(|d| d.delta)
-                .unwrap_or(0.0)
-        };
+        let headline = cv.overall.headline().map_or("accuracy", |d| d.name);
+        let delta = |s: &SliceComparison| s.comparison.improvement().unwrap_or(0.0);
         if self.sort_by_q {
             rows.sort_by(|x, y| x.q_value.total_cmp(&y.q_value));
         } else {
@@ -209,9 +209,13 @@ impl CompareView {
             .filter(|s| s.verdict == Verdict::Regression)
             .count();
         ui.heading(format!(
-            "Per slice: accuracy, McNemar, Benjamini-Hochberg q · {} regression(s), {} improvement(s)",
+            "Per slice: {}, McNemar, Benjamini-Hochberg q · {} regression(s), {} improvement(s)",
+            headline,
             regressions,
-            cv.slices.iter().filter(|s| s.verdict == Verdict::Improvement).count()
+            cv.slices
+                .iter()
+                .filter(|s| s.verdict == Verdict::Improvement)
+                .count()
         ));
         let names: Vec<String> = cv
             .labels
@@ -240,7 +244,7 @@ impl CompareView {
                 .body(|body| {
                     body.rows(20.0, rows.len(), |mut row| {
                         let s = rows[row.index()];
-                        let d = s.comparison.delta("accuracy");
+                        let d = s.comparison.headline();
                         for (_, v) in &cv.labels[s.group] {
                             row.col(|ui| {
                                 ui.label(v);
@@ -282,10 +286,10 @@ impl CompareView {
                 });
             // Dumbbell: each slice's accuracy for both models.
             ui.add_space(6.0);
-            ui.strong("Accuracy per slice, baseline to candidate (rows in the table's order, red: regression)");
-            Plot::new("dumbbell").height((rows.len() as f32 * 22.0).clamp(120.0, 360.0)).width(ui.available_width().min(760.0)).legend(Legend::default()).x_axis_label("accuracy").show(ui, |p| {
+            ui.strong(format!("{headline} per slice, baseline to candidate (rows in the table's order, red: regression)"));
+            Plot::new("dumbbell").height((rows.len() as f32 * 22.0).clamp(120.0, 360.0)).width(ui.available_width().min(760.0)).legend(Legend::default()).x_axis_label(headline).show(ui, |p| {
                 for (k, s) in rows.iter().enumerate() {
-                    let d = s.comparison.delta("accuracy");
+                    let d = s.comparison.headline();
                     if let (Some(x0), Some(x1)) = (d.and_then(|d| d.baseline), d.and_then(|d| d.candidate)) {
                         let y = k as f64;
                         let color = if s.verdict == Verdict::Regression { egui::Color32::RED } else { egui::Color32::GRAY };
@@ -293,7 +297,7 @@ impl CompareView {
                     }
                 }
                 let pts = |m: fn(&crate::compare::Delta) -> Option<f64>| -> Vec<[f64; 2]> {
-                    rows.iter().enumerate().filter_map(|(k, s)| s.comparison.delta("accuracy").and_then(m).map(|x| [x, k as f64])).collect()
+                    rows.iter().enumerate().filter_map(|(k, s)| s.comparison.headline().and_then(m).map(|x| [x, k as f64])).collect()
                 };
                 p.points(Points::new(ws.table.models[b].name.clone(), pts(|d| d.baseline)).radius(4.0).color(model_color(b)));
                 p.points(Points::new(ws.table.models[c].name.clone(), pts(|d| d.candidate)).radius(4.0).color(model_color(c)));
@@ -385,7 +389,7 @@ fn verdicts_finding(
         .slices
         .iter()
         .map(|s| {
-            let d = s.comparison.delta("accuracy");
+            let d = s.comparison.headline();
             let mut r: Vec<String> = cv.labels[s.group].iter().map(|(_, v)| v.clone()).collect();
             r.push(s.comparison.n.to_string());
             r.push(fmt(d.and_then(|d| d.baseline)));
@@ -409,7 +413,8 @@ fn verdicts_finding(
         .count();
     crate::brief::Finding {
         title: format!(
-            "Accuracy per slice of {}: {regressions} regression(s)",
+            "{} per slice of {}: {regressions} regression(s)",
+            cv.overall.headline().map_or("accuracy", |d| d.name),
             names.join(" × ")
         ),
         note: String::new(),
@@ -487,11 +492,7 @@ fn deltas_ui(
                     cell(ui, f.both_wrong, false, false, out);
                     ui.end_row();
                 });
-            let d = cv
-                .overall
-                .delta("accuracy")
-                .and_then(|d| d.delta)
-                .unwrap_or(0.0);
+            let d = cv.overall.improvement().unwrap_or(0.0);
             let p = cv.overall.mcnemar_p;
             let verdict = if p < 0.05 && d > 0.0 {
                 format!("{cn} is significantly better (McNemar exact p = {p:.2e})")
