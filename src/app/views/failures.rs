@@ -367,7 +367,13 @@ fn slices_table_ui(
                 "#",
                 "score",
                 "size",
-                "error rate [95% CI]",
+                if result.found.slices.iter().any(|s| s.ci.is_some())
+                    || result.found.slices.is_empty()
+                {
+                    "error rate [95% CI]"
+                } else {
+                    "mean error"
+                },
                 "q",
                 "coverage",
                 "slice",
@@ -475,7 +481,12 @@ fn tree_ui(
         });
     let text = crate::discovery::error_tree::path_text(table, node);
     let label = format!(
-        "{last}   ·   error rate {:.3}   ·   {:.1}% of errors   ·   {:.1}% of rows",
+        "{last}   ·   {} {:.3}   ·   {:.1}% of errors   ·   {:.1}% of rows",
+        if table.task == crate::load::Task::Regression {
+            "mean squared error"
+        } else {
+            "error rate"
+        },
         node.error_rate,
         node.coverage * 100.0,
         node.share * 100.0
