@@ -140,6 +140,20 @@ impl FilterGroup {
             .join(joiner)
     }
 
+    /// This filter narrowed by `other`: rows where both hold.
+    pub fn and(self, other: FilterGroup) -> FilterGroup {
+        if self.is_empty() {
+            return other;
+        }
+        if other.is_empty() {
+            return self;
+        }
+        FilterGroup {
+            combine: Combine::All,
+            items: vec![Filter::Group(self), Filter::Group(other)],
+        }
+    }
+
     /// The conjunction `col1 = v1 AND col2 = v2 ...` (what a slice is).
     pub fn equalities(pairs: &[(String, String)]) -> FilterGroup {
         FilterGroup {
@@ -169,6 +183,22 @@ impl FilterGroup {
 pub struct Cohort {
     pub name: String,
     pub filter: FilterGroup,
+}
+
+impl Cohort {
+    /// The slice with these `(column, value)` pairs inside the cohort `within`,
+    /// named after the pairs.
+    pub fn slice_of(within: &FilterGroup, pairs: &[(String, String)]) -> Cohort {
+        let name = pairs
+            .iter()
+            .map(|(c, v)| format!("{c} = {v}"))
+            .collect::<Vec<_>>()
+            .join(" & ");
+        Cohort {
+            name,
+            filter: within.clone().and(FilterGroup::equalities(pairs)),
+        }
+    }
 }
 
 /// Why a filter cannot be evaluated; shown next to the condition.

@@ -267,17 +267,7 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     let selector = options.features.as_ref().map(|features| {
         move |names: &[String]| roles::needed_columns(path, names, mapping, features)
     });
-    let (frame, sha) = std::thread::scope(|s| {
-        let hash = s.spawn(|| read::sha256_file(path));
-        let frame =
-            read::read_frame_projected(path, selector.as_ref().map(|f| f as read::Selector));
-        let sha = hash
-            .join()
-            .unwrap_or_else(|_| Ok(String::from("unavailable")));
-        (frame, sha)
-    });
-    let frame = frame?;
-    let sha = sha?;
+    let (frame, sha) = read_hashed(path, selector.as_ref().map(|f| f as read::Selector))?;
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
     let table = decode(path, &frame, sha, mapping, options)?;
@@ -287,6 +277,19 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
         read_time,
         decode_time: start.elapsed(),
     })
+}
+
+/// Reads the file and, on a second thread meanwhile, its sha256.
+fn read_hashed(path: &Path, select: Option<read::Selector>) -> Result<(DataFrame, String)> {
+    let (frame, sha) = std::thread::scope(|s| {
+        let hash = s.spawn(|| read::sha256_file(path));
+        let frame = read::read_frame_projected(path, select);
+        let sha = hash
+            .join()
+            .unwrap_or_else(|_| Ok(String::from("unavailable")));
+        (frame, sha)
+    });
+    Ok((frame?, sha?))
 }
 
 /// Parquet without keeping the frame: read the role columns, then each feature
@@ -304,16 +307,7 @@ fn load_streaming(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Resu
     }
     let keep = roles_only.clone();
     let select = move |_: &[String]| keep.clone();
-    let (frame, sha) = std::thread::scope(|s| {
-        let hash = s.spawn(|| read::sha256_file(path));
-        let frame = read::read_frame_projected(path, Some(&select));
-        let sha = hash
-            .join()
-            .unwrap_or_else(|_| Ok(String::from("unavailable")));
-        (frame, sha)
-    });
-    let frame = frame?;
-    let sha = sha?;
+    let (frame, sha) = read_hashed(path, Some(&select))?;
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
     let fetch = |name: &str| -> PolarsResult<Column> {

@@ -46,6 +46,31 @@ fn settle(h: &mut Harness<'static, FaultlineApp>) {
     }
 }
 
+/// In the Cohorts view: adds `column op value` through the real widgets (the new
+/// condition starts on the first column, `id`, with `=`).
+fn add_condition(h: &mut Harness<'static, FaultlineApp>, column: &str, op: &str, value: &str) {
+    h.get_by_label("Add condition").click();
+    h.run_steps(3);
+    h.get_by_value("id").click();
+    h.run_steps(2);
+    h.get_by_label(column).click();
+    h.run_steps(2);
+    h.get_by_value("=").click();
+    h.run_steps(2);
+    h.get_by_label(op).click();
+    h.run_steps(2);
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap()
+        .click();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap()
+        .type_text(value);
+    h.step();
+}
+
 fn active_rows(h: &Harness<'static, FaultlineApp>) -> usize {
     h.state()
         .workspace
@@ -80,27 +105,7 @@ fn main_journey_through_the_views() {
     // Build a cohort: plan != free.
     h.get_by_label("Cohorts").click();
     settle(&mut h);
-    h.get_by_label("Add condition").click();
-    h.run_steps(3);
-    h.get_by_value("id").click(); // the column chooser shows the first column
-    h.run_steps(2);
-    h.get_by_label("plan").click();
-    h.run_steps(2);
-    h.get_by_value("=").click();
-    h.run_steps(2);
-    h.get_by_label("!=").click();
-    h.run_steps(2);
-    let value = h
-        .get_all_by_role(egui::accesskit::Role::TextInput)
-        .next()
-        .unwrap();
-    value.click();
-    h.step();
-    h.get_all_by_role(egui::accesskit::Role::TextInput)
-        .next()
-        .unwrap()
-        .type_text("free");
-    h.step();
+    add_condition(&mut h, "plan", "!=", "free");
     h.get_by_label("Apply as active cohort").click();
     settle(&mut h);
     assert_eq!(active_rows(&h), 24_000 - 9_620, "plan != free");
@@ -495,27 +500,7 @@ fn cohorts_are_saved_activated_and_bad_filters_say_why() {
     h.get_by_label("Cohorts").click();
     settle(&mut h);
     // A filter that cannot be evaluated: the active cohort stays.
-    h.get_by_label("Add condition").click();
-    h.run_steps(3);
-    h.get_by_value("id").click();
-    h.run_steps(2);
-    h.get_by_label("age").click();
-    h.run_steps(2);
-    h.get_by_value("=").click();
-    h.run_steps(2);
-    h.get_by_label(">").click();
-    h.run_steps(2);
-    let value = h
-        .get_all_by_role(egui::accesskit::Role::TextInput)
-        .next()
-        .unwrap();
-    value.click();
-    h.step();
-    h.get_all_by_role(egui::accesskit::Role::TextInput)
-        .next()
-        .unwrap()
-        .type_text("old");
-    h.step();
+    add_condition(&mut h, "age", ">", "old");
     h.get_by_label("Apply as active cohort").click();
     settle(&mut h);
     assert_eq!(active_rows(&h), 24_000);

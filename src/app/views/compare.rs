@@ -11,7 +11,7 @@ use super::{fmt, fmt_ci, model_color};
 use crate::analysis::ComparisonView;
 use crate::app::workspace::Workspace;
 use crate::app::{Command, View};
-use crate::cohort::{Cohort, Combine, Filter, FilterGroup};
+use crate::cohort::Cohort;
 use crate::compare::{SliceComparison, Verdict};
 use crate::metrics::metric_names;
 use crate::slice_report::lower_is_better;
@@ -304,22 +304,10 @@ impl CompareView {
             });
         });
         if let Some(g) = clicked {
-            let slice = FilterGroup::equalities(&cv.labels[g]);
-            let base = ws.active.cohort.filter.clone();
-            let filter = if base.is_empty() {
-                slice
-            } else {
-                FilterGroup {
-                    combine: Combine::All,
-                    items: vec![Filter::Group(base), Filter::Group(slice)],
-                }
-            };
-            let name = cv.labels[g]
-                .iter()
-                .map(|(c, v)| format!("{c} = {v}"))
-                .collect::<Vec<_>>()
-                .join(" & ");
-            out.push(Command::SetCohort(Cohort { name, filter }));
+            out.push(Command::SetCohort(Cohort::slice_of(
+                &ws.active.cohort.filter,
+                &cv.labels[g],
+            )));
         }
     }
 }

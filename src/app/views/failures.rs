@@ -240,14 +240,7 @@ impl FailuresView {
         if let Some((name, filter)) = picked {
             self.selected = Some(name.clone());
             let base = self.searched_filter(ws);
-            let combined = if base.is_empty() {
-                filter
-            } else {
-                FilterGroup {
-                    combine: Combine::All,
-                    items: vec![Filter::Group(base), Filter::Group(filter)],
-                }
-            };
+            let combined = base.and(filter);
             out.push(Command::SetCohort(Cohort {
                 name,
                 filter: combined,

@@ -9,7 +9,7 @@ use super::{fmt, fmt_ci};
 use crate::analysis::SliceTable;
 use crate::app::Command;
 use crate::app::workspace::Workspace;
-use crate::cohort::{Cohort, Filter, FilterGroup};
+use crate::cohort::Cohort;
 use crate::metrics::metric_names;
 use crate::slice_report::{SliceRow, lower_is_better};
 
@@ -216,25 +216,10 @@ impl SlicesView {
         };
         if let Some(g) = clicked {
             self.selected = Some(g);
-            let filter = FilterGroup::equalities(&st.labels[g]);
-            let mut combined = ws.active.cohort.filter.clone();
-            let name = st.labels[g]
-                .iter()
-                .map(|(c, v)| format!("{c} = {v}"))
-                .collect::<Vec<_>>()
-                .join(" & ");
-            if combined.is_empty() {
-                combined = filter;
-            } else {
-                combined = FilterGroup {
-                    combine: crate::cohort::Combine::All,
-                    items: vec![Filter::Group(combined), Filter::Group(filter)],
-                };
-            }
-            out.push(Command::SetCohort(Cohort {
-                name,
-                filter: combined,
-            }));
+            out.push(Command::SetCohort(Cohort::slice_of(
+                &ws.active.cohort.filter,
+                &st.labels[g],
+            )));
         }
     }
 
