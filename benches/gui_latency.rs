@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use faultline::app::dialog::NoDialog;
-use faultline::app::{Command, FaultlineApp, LaunchOptions, View};
+use faultline::app::{Command, FaultlineApp, LaunchOptions};
+use faultline::cli::ViewName as View;
 use faultline::cohort::{Cohort, FilterGroup};
 
 type H = Harness<'static, FaultlineApp>;
@@ -34,19 +35,21 @@ fn until(h: &mut H, frames: &mut Vec<f64>, done: impl Fn(&FaultlineApp) -> bool)
 }
 
 fn overview_current(app: &FaultlineApp) -> bool {
-    app.workspace
-        .as_ref()
-        .is_some_and(|w| w.cohort_job.is_none() && w.overview.is_current(&w.base_key()))
+    app.workspace.as_ref().is_some_and(|w| {
+        w.pending_cohort.is_none() && app.results.overview.is_current(&w.base_key())
+    })
 }
 
 fn slices_current(app: &FaultlineApp) -> bool {
     app.workspace.as_ref().is_some_and(|w| {
-        w.cohort_job.is_none()
-            && !w.slices.is_busy()
-            && w.slices
+        w.pending_cohort.is_none()
+            && !app.results.slices.is_busy()
+            && app
+                .results
+                .slices
                 .key
                 .as_ref()
-                .is_some_and(|k| (k.table, k.cohort, k.threshold) == w.base_key())
+                .is_some_and(|k| k.base == w.base_key())
     })
 }
 
@@ -141,9 +144,10 @@ fn main() {
     }
     let t = until(&mut h, &mut frames, |a| {
         slices_current(a)
-            && a.workspace
+            && a.results
+                .slices
+                .value
                 .as_ref()
-                .and_then(|w| w.slices.value.as_ref())
                 .is_some_and(|s| s.labels.first().is_some_and(|l| l[0].0 == "plan"))
     });
     report("change slice features", t, &mut frames);
@@ -159,9 +163,7 @@ fn main() {
     h.state_mut().command(Command::SetView(View::Examples));
     let mut frames = Vec::new();
     let t = until(&mut h, &mut frames, |a| {
-        a.workspace
-            .as_ref()
-            .is_some_and(|w| w.examples.value.is_some() && !w.examples.is_busy())
+        a.workspace.is_some() && a.results.examples.value.is_some() && !a.results.examples.is_busy()
     });
     report("open examples", t, &mut frames);
 }

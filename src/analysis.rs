@@ -146,6 +146,8 @@ pub struct Clusters {
     pub slice_labels: Vec<Vec<(String, String)>>,
     /// Overall metrics of the searched cohort, per model.
     pub overall: Vec<MetricSet>,
+    /// The settings the search ran with.
+    pub params: crate::discovery::sliceline::Params,
     pub elapsed_ms: f64,
 }
 
@@ -196,6 +198,7 @@ pub fn clusters(
         tree,
         slice_labels,
         overall,
+        params: req.params.clone(),
         elapsed_ms: start.elapsed().as_secs_f64() * 1e3,
     })
 }

@@ -28,17 +28,38 @@ pub struct Cli {
     #[command(flatten)]
     pub map: MapArgs,
     /// The view to show first: overview, slices, examples, cohorts, mapping, failures, compare or brief, e.g. `--view compare`.
-    #[arg(long, value_name = "NAME", value_parser = parse_view)]
-    pub view: Option<crate::app::View>,
+    #[arg(long, value_name = "NAME", value_enum)]
+    pub view: Option<ViewName>,
     /// Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`.
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,
 }
 
-fn parse_view(s: &str) -> std::result::Result<crate::app::View, String> {
-    crate::app::View::from_name(s).ok_or_else(|| {
-        format!("unknown view {s:?} (use overview, slices, examples, cohorts, mapping, failures, compare or brief)")
-    })
+/// The workbench's views, by the names `--view` takes. The window maps each to its
+/// view; the command line needs only the names.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub enum ViewName {
+    #[default]
+    Overview,
+    Slices,
+    Examples,
+    Cohorts,
+    Mapping,
+    #[value(alias = "clusters")]
+    Failures,
+    Compare,
+    Brief,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,7 +117,8 @@ pub fn is_session_file(path: &std::path::Path) -> bool {
 
 /// Runs `faultline brief`; returns the files written.
 pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
-    use crate::brief::{default::default_brief, now_utc, render};
+    use crate::brief::{default::default_brief, merge, now_utc, render};
+    let never = crate::control::Control::none();
     let mut brief = if args.inputs.len() == 1 && is_session_file(&args.inputs[0]) {
         let session = crate::session::Session::load(&args.inputs[0])?;
         for (path, want, got) in session.changed_datasets() {
@@ -106,31 +128,40 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
             );
         }
         if session.brief.findings.is_empty() {
-            let (b, c) = (session.baseline.clone(), session.candidate.clone());
+            // A session with nothing pinned gets the default findings, merged into
+            // the text the user wrote exactly as the window's "Add the default findings".
             let paths: Vec<PathBuf> = session.datasets.iter().map(|d| d.path.clone()).collect();
             let joined =
                 crate::join::load_joined(&paths, &session.mapping, &LoadOptions::default())?;
             let table = joined.table;
             let (Some(b), Some(c)) = (
-                b.or_else(|| table.models.first().map(|m| m.name.clone())),
-                c.or_else(|| table.models.last().map(|m| m.name.clone())),
+                session
+                    .baseline
+                    .clone()
+                    .or_else(|| table.models.first().map(|m| m.name.clone())),
+                session
+                    .candidate
+                    .clone()
+                    .or_else(|| table.models.last().map(|m| m.name.clone())),
             ) else {
                 return Err(Error::Usage("the session names no models".into()));
             };
-            let mut d = default_brief(
+            let (bi, ci) = (table.model_index(&b)?, table.model_index(&c)?);
+            if bi == ci {
+                return Err(Error::Usage(
+                    "the session's file has one model: a default brief compares two".into(),
+                ));
+            }
+            let computed = default_brief(
                 &table,
                 &session.mapping,
-                table.model_index(&b)?,
-                table.model_index(&c)?,
-            );
-            let edited = &session.brief;
-            if !edited.title.is_empty() {
-                d.title = edited.title.clone();
-            }
-            if !edited.summary.is_empty() {
-                d.summary = edited.summary.clone();
-            }
-            d
+                joined.report.as_ref(),
+                bi,
+                ci,
+                &never,
+            )
+            .ok_or(Error::Cancelled)?;
+            merge(&session.brief, computed)
         } else {
             session.brief.clone()
         }
@@ -149,29 +180,8 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
                 "--baseline and --candidate must name two different models".into(),
             ));
         }
-        let mut brief = default_brief(&table, &mapping, bi, ci);
-        if let Some(j) = &joined.report {
-            brief.findings.insert(
-                0,
-                crate::brief::Finding {
-                    title: "Join of the input files".into(),
-                    note: j.summary(),
-                    severity: if j.only_in_some > 0 || j.label_disagreements > 0 {
-                        crate::brief::Severity::Medium
-                    } else {
-                        crate::brief::Severity::Info
-                    },
-                    source: "integrity report".into(),
-                    content: crate::brief::Content::Text { text: j.summary() },
-                },
-            );
-            brief.provenance.files = j
-                .sources
-                .iter()
-                .map(|(s, r, _)| (s.clone(), String::new(), *r))
-                .collect();
-        }
-        brief
+        default_brief(&table, &mapping, joined.report.as_ref(), bi, ci, &never)
+            .ok_or(Error::Cancelled)?
     };
     brief.provenance.generated_at = now_utc();
     let written = render::export(&brief, &args.out)?;
@@ -223,6 +233,7 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
         bins: args.bins as usize,
         features: Some(args.by.clone()),
         keep_frame: true,
+        control: crate::control::Control::none(),
     };
     let joined = crate::join::load_joined(&args.files, &mapping, &options)?;
     let (table, join) = (joined.table, joined.report);
@@ -344,6 +355,7 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
             Some(args.features.clone())
         },
         keep_frame: false,
+        control: crate::control::Control::none(),
     };
     let loaded = load::load(&args.file, &args.map.mapping(), &options)?;
     let table = loaded.table;
@@ -503,6 +515,7 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
         // Only the label, model and `--by` columns are read; one projected read is
         // the cheapest here.
         keep_frame: true,
+        control: crate::control::Control::none(),
     };
     let loaded = load::load(&args.file, &mapping, &options)?;
     let table = loaded.table;

@@ -19,9 +19,7 @@ use crate::load::table::{EvalTable, Prediction, Target};
 use crate::metrics::{self, MetricSet, binary, metric_names, multiclass};
 use crate::stats::{self, Bootstrap, Interval, Z_95};
 
-/// Slots with more rows than this get no row-bootstrap interval (it would cost
-/// rows × resamples); the paired closed forms cover the main metrics at any size.
-pub const ROW_BOOTSTRAP_MAX: u64 = 200_000;
+pub use crate::stats::ROW_BOOTSTRAP_MAX;
 
 /// Rows by which of the two models is correct.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -149,7 +147,9 @@ pub fn compare(
             let f = flips[s];
             let mut rng = stats::rng(
                 boot.seed,
-                ((baseline as u64) << 48) ^ ((candidate as u64) << 32) ^ s as u64,
+                ((baseline as u64) << 48)
+                    ^ ((candidate as u64) << 32)
+                    ^ stats::slot_stream(s, slots - 1),
             );
             let cell_cis = joint
                 .as_ref()
@@ -175,7 +175,7 @@ pub fn compare(
                                     &slot_rows[s],
                                     name,
                                     boot,
-                                    s,
+                                    stats::slot_stream(s, slots - 1),
                                 )
                             }),
                     };
@@ -653,7 +653,7 @@ fn row_bootstrap(
     rows: &[u32],
     name: &str,
     boot: Bootstrap,
-    slot: usize,
+    stream: u64,
 ) -> Option<Interval> {
     if rows.is_empty() || rows.len() as u64 > ROW_BOOTSTRAP_MAX || boot.resamples == 0 {
         return None;
@@ -710,7 +710,7 @@ fn row_bootstrap(
     metric(b, rows)?;
     let mut rng = stats::rng(
         boot.seed,
-        ((b as u64) << 48) ^ ((c as u64) << 32) ^ (slot as u64) ^ 0xb007,
+        ((b as u64) << 48) ^ ((c as u64) << 32) ^ stream ^ 0xb007,
     );
     let mut idx = vec![0u32; rows.len()];
     let mut reps = Vec::with_capacity(boot.resamples);

@@ -52,6 +52,15 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// The user cancelled the work (the window's Cancel); never shown as a failure.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl From<crate::control::Cancelled> for Error {
+    fn from(_: crate::control::Cancelled) -> Error {
+        Error::Cancelled
+    }
 }
 
 impl Error {

@@ -4,15 +4,19 @@
 
 pub mod analysis;
 pub mod annotations;
+#[cfg(feature = "gui")]
 pub mod app;
+pub mod atomic;
 pub mod brief;
 pub mod cli;
 pub mod cohort;
 pub mod compare;
+pub mod control;
 pub mod curves;
 pub mod discovery;
 pub mod error;
 pub mod examples;
+pub mod format;
 pub mod grouping;
 pub mod join;
 pub mod load;

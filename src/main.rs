@@ -1,5 +1,6 @@
 //! The `faultline` binary: parse the command line, run the command, map errors to
-//! the contract's exit codes (2 bad input or usage, 1 anything else).
+//! the contract's exit codes. With no subcommand it opens the window (when built
+//! with the `gui` feature, the default).
 
 use std::process::ExitCode;
 
@@ -17,27 +18,7 @@ fn main() -> ExitCode {
             Ok(_) => Ok(()),
             Err(e) => Err(e),
         },
-        None => {
-            let options = faultline::app::LaunchOptions {
-                files: cli.files.clone(),
-                mapping: cli.map.mapping(),
-                view: cli.view,
-                screenshot: cli.screenshot.clone(),
-                // Screenshots never touch the user's recovery file.
-                recovery: cli
-                    .screenshot
-                    .is_none()
-                    .then(faultline::session::recovery_path),
-                ..Default::default()
-            };
-            return match faultline::app::run(options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("faultline: {e:#}");
-                    ExitCode::from(1)
-                }
-            };
-        }
+        None => return window(&cli),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,4 +27,37 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+#[cfg(feature = "gui")]
+fn window(cli: &Cli) -> ExitCode {
+    let options = faultline::app::LaunchOptions {
+        files: cli.files.clone(),
+        mapping: cli.map.mapping(),
+        view: cli.view,
+        screenshot: cli.screenshot.clone(),
+        // Screenshots never touch the user's recovery file.
+        recovery: cli
+            .screenshot
+            .is_none()
+            .then(faultline::session::recovery_path),
+        ..Default::default()
+    };
+    match faultline::app::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("faultline: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn window(_cli: &Cli) -> ExitCode {
+    eprintln!(
+        "faultline: this build has no window (it was built without the `gui` feature).\n\
+         Use a subcommand (faultline metrics | slices | compare | brief; see faultline --help),\n\
+         or build the window with `cargo build --release` (the `gui` feature is on by default)."
+    );
+    ExitCode::from(2)
 }

@@ -4,7 +4,6 @@
 //! (temporary file, then rename), so a crash never leaves half a session.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +29,24 @@ pub struct Tag {
     pub name: String,
     /// `#rrggbb`.
     pub color: String,
+}
+
+impl Tag {
+    /// A starting failure-mode taxonomy; the user renames, recolours or removes them.
+    pub fn defaults() -> Vec<Tag> {
+        [
+            ("label noise", "#a855f7"),
+            ("ambiguous input", "#f59e0b"),
+            ("model error", "#ef4444"),
+            ("out of scope", "#64748b"),
+        ]
+        .iter()
+        .map(|(n, c)| Tag {
+            name: n.to_string(),
+            color: c.to_string(),
+        })
+        .collect()
+    }
 }
 
 /// Everything that is saved.
@@ -61,6 +78,24 @@ impl Session {
         }
     }
 
+    /// Whether it holds anything a user would miss if it were lost: a cohort, a
+    /// mapping change, saved cohorts, tags, notes, pins or brief text. Only such a
+    /// session is autosaved and offered for recovery.
+    pub fn has_work(&self) -> bool {
+        let b = &self.brief;
+        self.active_cohort.is_some()
+            || self.mapping != Mapping::default()
+            || !self.cohorts.is_empty()
+            || !(self.tags.is_empty() || self.tags == Tag::defaults())
+            || !self.example_tags.is_empty()
+            || !self.notes.is_empty()
+            || !b.findings.is_empty()
+            || !b.title.trim().is_empty()
+            || !b.summary.trim().is_empty()
+            || !b.risks.trim().is_empty()
+            || b.recommendation != crate::brief::Recommendation::Undecided
+    }
+
     /// Reads a session file.
     pub fn load(path: &Path) -> Result<Session> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
@@ -85,7 +120,7 @@ impl Session {
     /// Writes the session atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(|e| Error::Usage(e.to_string()))?;
-        write_atomic(path, text.as_bytes()).map_err(|source| Error::Io {
+        crate::atomic::write_atomic(path, text.as_bytes()).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })
@@ -103,27 +138,6 @@ impl Session {
             })
             .collect()
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over
-/// `path`: readers see the old file or the new one, never a torn one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("faultline");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
 }
 
 /// Where the window autosaves: `$XDG_STATE_HOME/faultline/recovery.json` (or

@@ -10,6 +10,10 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 /// The two-sided 95% normal critical value, `scipy.stats.norm.isf(0.025)`.
 pub const Z_95: f64 = 1.959_963_984_540_054_5;
 
+/// Slots with more rows than this get no row-bootstrap interval (it would cost
+/// rows × resamples); the paired closed forms cover the main metrics at any size.
+pub const ROW_BOOTSTRAP_MAX: u64 = 200_000;
+
 /// A closed interval `[lo, hi]`.
 pub type Interval = [f64; 2];
 
@@ -49,6 +53,17 @@ pub fn sd_from_sums(n: u64, sum: f64, sum_sq: f64) -> f64 {
     ((sum_sq - nf * mean * mean).max(0.0) / (nf - 1.0)).sqrt()
 }
 
+/// A slot's random-stream number: groups by their index, the overall slot (the last,
+/// `n_groups`) by a fixed number, so that the overall interval is the same with or
+/// without slices (`--by`) for the same seed.
+pub fn slot_stream(slot: usize, n_groups: usize) -> u64 {
+    if slot == n_groups {
+        u64::from(u32::MAX)
+    } else {
+        slot as u64
+    }
+}
+
 /// The deterministic random stream for one computation: the same seed and stream
 /// give the same draws on every machine.
 pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
@@ -80,6 +95,19 @@ pub fn multinomial_resample(rng: &mut ChaCha8Rng, cells: &[u64], out: &mut [u64]
     }
 }
 
+/// numpy's default (linear) quantile of sorted data.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 1 {
+        return sorted[0];
+    }
+    let pos = q * (n - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let frac = pos - lo as f64;
+    sorted[lo] + (sorted[hi] - sorted[lo]) * frac
+}
+
 /// numpy's default (linear) percentile of unsorted values; NaNs are dropped.
 pub fn percentile(values: &mut [f64], q: f64) -> Option<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -87,7 +115,7 @@ pub fn percentile(values: &mut [f64], q: f64) -> Option<f64> {
         return None;
     }
     v.sort_unstable_by(f64::total_cmp);
-    Some(crate::load::encode::quantile_sorted(&v, q))
+    Some(quantile_sorted(&v, q))
 }
 
 /// The 95% percentile interval of bootstrap replicates.

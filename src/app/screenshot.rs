@@ -1,14 +1,22 @@
 //! `--screenshot OUT.png`: once the data is loaded and every view's numbers are in,
-//! capture the real window, write the PNG and close.
+//! capture the real window, write the PNG (in the background, as a task) and close.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
+
+use super::FaultlineApp;
+use super::tasks::{Done, TaskKind};
+use crate::cli::ViewName;
 
 pub struct Screenshot {
     path: PathBuf,
     ready_frames: u32,
     rx: Option<Receiver<Arc<egui::ColorImage>>>,
+    /// The example inspector was opened on the first row (Examples view).
+    selected_example: bool,
+    /// The PNG was written (or failed): close the window.
+    pub written: bool,
 }
 
 /// Frames to draw after everything is computed, so layout and plots settle.
@@ -20,42 +28,74 @@ impl Screenshot {
             path,
             ready_frames: 0,
             rx: None,
+            selected_example: false,
+            written: false,
         }
     }
+}
 
-    /// Called at the end of every frame.
-    pub fn step(&mut self, ctx: &egui::Context, ready: bool, failed: bool) {
+impl FaultlineApp {
+    /// Called at the end of every frame while a screenshot is wanted.
+    pub(super) fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let loading = self.is_loading() || self.tasks.is_running(TaskKind::Session);
+        let ready = self.workspace.is_some() && !self.is_busy();
+        let failed = self.workspace.is_none() && !loading && self.commands.is_empty();
+        // A screenshot of the Examples view shows the inspector on the first row.
+        let first_row = (self.view == ViewName::Examples)
+            .then(|| self.results.examples.value.as_ref()?.first().copied())
+            .flatten();
+        let Some(shot) = &mut self.screenshot else {
+            return;
+        };
         ctx.request_repaint();
+        if shot.written {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
         if failed {
             eprintln!("faultline: nothing to screenshot: the file did not load");
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         }
-        if let Some(rx) = &self.rx {
+        if let Some(r) = first_row
+            && !shot.selected_example
+        {
+            shot.selected_example = true;
+            self.commands.push(super::Command::SelectExample(r));
+            return;
+        }
+        if let Some(rx) = &shot.rx {
             if let Ok(img) = rx.try_recv() {
-                if let Err(e) = write_png(&self.path, &img) {
-                    eprintln!("faultline: cannot write {}: {e}", self.path.display());
-                }
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                let path = shot.path.clone();
+                shot.rx = None;
+                self.tasks
+                    .start(TaskKind::Screenshot, "Writing the screenshot", move |_| {
+                        let r = write_png(&path, &img).map_err(|e| e.to_string());
+                        Done::Screenshot(path, r)
+                    });
             }
             return;
         }
-        if !ready {
-            self.ready_frames = 0;
+        if self.tasks.is_running(TaskKind::Screenshot) {
             return;
         }
-        self.ready_frames += 1;
-        if self.ready_frames >= SETTLE_FRAMES {
+        if !ready {
+            shot.ready_frames = 0;
+            return;
+        }
+        shot.ready_frames += 1;
+        if shot.ready_frames >= SETTLE_FRAMES {
             let (tx, rx) = channel();
             ctx.request_screenshot(move |img: Arc<egui::ColorImage>| {
-                let _ = tx.send(img);
+                // The receiver lives until the image arrives.
+                tx.send(img).ok();
             });
-            self.rx = Some(rx);
+            shot.rx = Some(rx);
         }
     }
 }
 
-fn write_png(path: &PathBuf, img: &egui::ColorImage) -> anyhow::Result<()> {
+fn write_png(path: &Path, img: &egui::ColorImage) -> anyhow::Result<()> {
     let [w, h] = img.size;
     let mut rgba = Vec::with_capacity(w * h * 4);
     for p in &img.pixels {

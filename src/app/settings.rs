@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::cohort::Cohort;
 use crate::load::Mapping;
 
-use super::View;
+use crate::cli::ViewName;
 
 /// Recent files kept at most.
 const MAX_RECENT: usize = 10;
@@ -24,7 +24,7 @@ pub struct Settings {
     pub mappings: BTreeMap<String, Mapping>,
     /// Saved cohorts per file path.
     pub cohorts: BTreeMap<String, Vec<Cohort>>,
-    pub view: View,
+    pub view: ViewName,
 }
 
 impl Default for Settings {
@@ -34,7 +34,7 @@ impl Default for Settings {
             recent: Vec::new(),
             mappings: BTreeMap::new(),
             cohorts: BTreeMap::new(),
-            view: View::Overview,
+            view: ViewName::Overview,
         }
     }
 }

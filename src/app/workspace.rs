@@ -1,19 +1,21 @@
-//! One open dataset: the raw frame, the decoded table, the active cohort and the
-//! results the views show, each recomputed in the background when its inputs
-//! change.
+//! The open analysis: the data (raw frame and decoded table), the mapping, the
+//! threshold, the active cohort, the compared pair, saved cohorts, tags, notes and
+//! the brief. Views only read it; commands change it at the end of the frame. A
+//! session is written from it and restored to it, and nowhere else.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use polars::prelude::DataFrame;
 
-use super::jobs::{Job, Keyed};
-use crate::analysis::{self, ClusterRequest, Clusters, ComparisonView, Overview, SliceTable};
+use super::results::BaseKey;
+use super::tasks::{Done, TaskKind, Tasks};
 use crate::cohort::{self, Cohort, CohortError, FilterGroup};
-use crate::examples::{self, ExampleQuery};
+use crate::join::JoinReport;
 use crate::load::table::{EvalTable, LoadOptions, Loaded};
 use crate::load::{Mapping, table};
+use crate::session::{DatasetRef, Session, Tag};
 
 /// The active cohort and its row mask (None: every row).
 #[derive(Clone)]
@@ -23,20 +25,6 @@ pub struct ActiveCohort {
     pub rows: usize,
     pub version: u64,
 }
-
-/// Inputs of the slice table.
-#[derive(Clone, PartialEq, Debug)]
-pub struct SliceKey {
-    pub table: u64,
-    pub cohort: u64,
-    pub threshold: u64,
-    pub features: Vec<usize>,
-    pub model: usize,
-    pub metric: String,
-}
-
-pub type BaseKey = (u64, u64, u64);
-type CohortJob = (Cohort, Job<Result<Vec<bool>, CohortError>>);
 
 pub struct Workspace {
     pub path: PathBuf,
@@ -48,38 +36,40 @@ pub struct Workspace {
     pub table_version: u64,
     pub threshold: f64,
     pub active: ActiveCohort,
-    pub cohort_job: Option<CohortJob>,
+    /// A cohort being evaluated; it becomes active only if it evaluates.
+    pub pending_cohort: Option<Cohort>,
     pub cohort_error: Option<String>,
-    pub remap_job: Option<(Mapping, Job<crate::Result<EvalTable>>)>,
+    /// A mapping being applied; the table changes only if it decodes.
+    pub pending_mapping: Option<Mapping>,
     pub mapping_error: Option<String>,
-    pub overview: Keyed<BaseKey, Overview>,
-    pub slices: Keyed<SliceKey, SliceTable>,
-    pub examples: Keyed<(u64, u64, u64, ExampleQuery), Vec<u32>>,
-    pub clusters: Keyed<ClusterKey, Option<Clusters>>,
-    pub comparison: Keyed<(BaseKey, usize, usize, Vec<usize>), ComparisonView>,
+    /// The compared pair `(baseline, candidate)`, model indices.
+    pub pair: (usize, usize),
     /// What joining several inputs kept and left out (shown before any number).
-    pub join: Option<crate::join::JoinReport>,
-    /// The brief being written, with its pinned findings.
-    pub brief: crate::brief::Brief,
-    /// The failure-mode taxonomy and the tags and notes on examples.
-    pub tags: Vec<crate::session::Tag>,
-    pub example_tags: std::collections::BTreeMap<u32, Vec<String>>,
-    pub notes: std::collections::BTreeMap<u32, String>,
+    pub join: Option<JoinReport>,
     /// Every input file, for sessions and provenance.
     pub inputs: Vec<PathBuf>,
-}
-
-/// Inputs of the failure search.
-#[derive(Clone, PartialEq, Debug)]
-pub struct ClusterKey {
-    pub base: BaseKey,
-    pub request: ClusterRequest,
+    /// Named cohorts saved for this file.
+    pub saved_cohorts: Vec<Cohort>,
+    /// The brief being written, with its pinned findings.
+    pub brief: crate::brief::Brief,
+    /// The failure-mode taxonomy and the tags and notes on examples (keyed by
+    /// 1-based file row).
+    pub tags: Vec<Tag>,
+    pub example_tags: BTreeMap<u32, Vec<String>>,
+    pub notes: BTreeMap<u32, String>,
 }
 
 impl Workspace {
-    pub fn new(loaded: Loaded, name: String, mapping: Mapping) -> Workspace {
+    pub fn new(
+        loaded: Loaded,
+        name: String,
+        mapping: Mapping,
+        join: Option<JoinReport>,
+        inputs: Vec<PathBuf>,
+    ) -> Workspace {
         let table = loaded.table;
         let rows = table.len();
+        let n = table.models.len();
         Workspace {
             path: table.dataset.path.clone(),
             name,
@@ -89,30 +79,33 @@ impl Workspace {
             mapping,
             table_version: 1,
             active: ActiveCohort {
-                cohort: Cohort {
-                    name: "All rows".into(),
-                    filter: FilterGroup::default(),
-                },
+                cohort: all_rows(),
                 mask: None,
                 rows,
                 version: 1,
             },
-            cohort_job: None,
+            pending_cohort: None,
             cohort_error: None,
-            remap_job: None,
+            pending_mapping: None,
             mapping_error: None,
-            overview: Keyed::default(),
-            slices: Keyed::default(),
-            examples: Keyed::default(),
-            clusters: Keyed::default(),
-            comparison: Keyed::default(),
-            join: None,
+            // A candidate usually follows its baseline.
+            pair: (0, n.saturating_sub(1)),
+            join,
+            inputs,
+            saved_cohorts: Vec::new(),
             brief: crate::brief::Brief::default(),
             tags: default_tags(),
-            example_tags: Default::default(),
-            notes: Default::default(),
-            inputs: Vec::new(),
+            example_tags: BTreeMap::new(),
+            notes: BTreeMap::new(),
         }
+    }
+
+    pub fn base_key(&self) -> BaseKey {
+        (
+            self.table_version,
+            self.active.version,
+            self.threshold.to_bits(),
+        )
     }
 
     /// The sha256 of each input file, as computed when it was loaded (a join keeps
@@ -127,12 +120,7 @@ impl Workspace {
     }
 
     /// The session that restores this workspace.
-    pub fn to_session(
-        &self,
-        cohorts: Vec<Cohort>,
-        baseline: Option<String>,
-        candidate: Option<String>,
-    ) -> crate::session::Session {
+    pub fn to_session(&self) -> Session {
         let inputs = if self.inputs.is_empty() {
             vec![self.path.clone()]
         } else {
@@ -143,28 +131,29 @@ impl Workspace {
         let datasets = inputs
             .iter()
             .enumerate()
-            .map(|(i, p)| crate::session::DatasetRef {
+            .map(|(i, p)| DatasetRef {
                 path: std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
                 sha256: hashes.get(i).cloned().unwrap_or_default(),
             })
             .collect();
-        let mut s = crate::session::Session::new(datasets);
+        let name = |i: usize| self.table.models.get(i).map(|m| m.name.clone());
+        let mut s = Session::new(datasets);
         s.mapping = self.mapping.clone();
         s.threshold = Some(self.threshold);
         s.active_cohort =
             (!self.active.cohort.filter.is_empty()).then(|| self.active.cohort.clone());
-        s.cohorts = cohorts;
+        s.cohorts = self.saved_cohorts.clone();
         s.tags = self.tags.clone();
         s.example_tags = self.example_tags.clone();
         s.notes = self.notes.clone();
         s.brief = self.brief.clone();
-        s.baseline = baseline;
-        s.candidate = candidate;
+        s.baseline = name(self.pair.0);
+        s.candidate = name(self.pair.1);
         s
     }
 
-    /// Restores the parts of a session that live in the workspace.
-    pub fn apply_session(&mut self, s: &crate::session::Session, ctx: &egui::Context) {
+    /// Restores a session on the data it names (already loaded).
+    pub fn apply_session(&mut self, s: &Session, tasks: &mut Tasks) {
         if let Some(t) = s.threshold {
             self.threshold = t;
         }
@@ -176,23 +165,22 @@ impl Workspace {
         self.example_tags = s.example_tags.clone();
         self.notes = s.notes.clone();
         self.brief = s.brief.clone();
+        self.saved_cohorts = s.cohorts.clone();
+        let index =
+            |name: &Option<String>| name.as_deref().and_then(|n| self.table.model_index(n).ok());
+        if let (Some(b), Some(c)) = (index(&s.baseline), index(&s.candidate)) {
+            self.pair = (b, c);
+        }
         if let Some(c) = &s.active_cohort {
-            self.set_cohort(c.clone(), ctx);
+            self.start_cohort(c.clone(), tasks);
         }
     }
 
-    pub fn base_key(&self) -> BaseKey {
-        (
-            self.table_version,
-            self.active.version,
-            self.threshold.to_bits(),
-        )
-    }
-
     /// Starts evaluating a cohort; it becomes active only if it evaluates.
-    pub fn set_cohort(&mut self, cohort: Cohort, ctx: &egui::Context) {
+    pub fn start_cohort(&mut self, cohort: Cohort, tasks: &mut Tasks) {
         if cohort.filter.is_empty() {
-            self.cohort_job = None;
+            tasks.cancel(TaskKind::Cohort);
+            self.pending_cohort = None;
             self.cohort_error = None;
             self.activate(cohort, None);
             return;
@@ -202,10 +190,35 @@ impl Workspace {
             self.frame.clone(),
             cohort.filter.clone(),
         );
-        let job = Job::spawn(Some(ctx.clone()), move |cancel: &AtomicBool| {
-            cohort::evaluate(&filter, &table, &frame, cancel)
+        let c = cohort.clone();
+        tasks.start(TaskKind::Cohort, "Applying the cohort", move |control| {
+            Done::Cohort(c, cohort::evaluate(&filter, &table, &frame, control.flag()))
         });
-        self.cohort_job = Some((cohort, job));
+        self.pending_cohort = Some(cohort);
+    }
+
+    /// A cohort finished evaluating; returns a message if it did not apply.
+    pub fn cohort_done(
+        &mut self,
+        cohort: Cohort,
+        result: Result<Vec<bool>, CohortError>,
+    ) -> Option<String> {
+        if self.pending_cohort.as_ref() != Some(&cohort) {
+            return None;
+        }
+        self.pending_cohort = None;
+        match result {
+            Ok(mask) => {
+                self.cohort_error = None;
+                self.activate(cohort, Some(mask));
+                None
+            }
+            Err(e) => {
+                let msg = format!("Cohort not applied: {e}");
+                self.cohort_error = Some(msg.clone());
+                Some(msg)
+            }
+        }
     }
 
     fn activate(&mut self, cohort: Cohort, mask: Option<Vec<bool>>) {
@@ -222,225 +235,66 @@ impl Workspace {
 
     /// Re-decodes the kept frame with a new mapping; the old table stays until the
     /// new one decodes, and a mapping that does not decode changes nothing.
-    pub fn remap(&mut self, mapping: Mapping, ctx: &egui::Context) {
+    pub fn start_remap(&mut self, mapping: Mapping, tasks: &mut Tasks) {
         let frame = self.frame.clone();
         let path = self.path.clone();
         let sha = self.table.dataset.sha256.clone();
         let m = mapping.clone();
-        let job = Job::spawn(Some(ctx.clone()), move |_: &AtomicBool| {
-            table::decode(&path, &frame, sha, &m, &LoadOptions::default())
+        tasks.start(TaskKind::Remap, "Applying the mapping", move |_| {
+            let table = table::decode(&path, &frame, sha, &m, &LoadOptions::default());
+            Done::Remap(m, Box::new(table))
         });
-        self.remap_job = Some((mapping, job));
+        self.pending_mapping = Some(mapping);
     }
 
-    /// Takes finished background results. Returns notices for the user.
-    pub fn poll(&mut self) -> Vec<String> {
-        let mut notices = Vec::new();
-        if let Some((_, job)) = &self.cohort_job
-            && let Some(result) = job.poll()
-            && let Some((cohort, _)) = self.cohort_job.take()
-        {
-            match result {
-                Ok(Ok(mask)) => {
-                    self.cohort_error = None;
-                    self.activate(cohort, Some(mask));
+    /// A mapping finished decoding; returns a message if it did not apply.
+    pub fn remap_done(
+        &mut self,
+        mapping: Mapping,
+        result: crate::Result<EvalTable>,
+        tasks: &mut Tasks,
+    ) -> Option<String> {
+        if self.pending_mapping.as_ref() != Some(&mapping) {
+            return None;
+        }
+        self.pending_mapping = None;
+        match result {
+            Ok(table) => {
+                self.mapping_error = None;
+                self.threshold = table.threshold;
+                let n = table.models.len();
+                self.table = Arc::new(table);
+                self.mapping = mapping;
+                self.table_version += 1;
+                // A mapping change can remove models: keep the pair in range.
+                let last = n.saturating_sub(1);
+                self.pair = (self.pair.0.min(last), self.pair.1.min(last));
+                // The cohort's mask is per row of the same file, but the filter may
+                // read a column whose role changed: evaluate it again.
+                let cohort = self.active.cohort.clone();
+                if !cohort.filter.is_empty() {
+                    self.start_cohort(cohort, tasks);
                 }
-                Ok(Err(e)) => {
-                    let msg = format!("Cohort not applied: {e}");
-                    self.cohort_error = Some(msg.clone());
-                    notices.push(msg);
-                }
-                Err(()) => notices.push("Cohort evaluation failed".into()),
+                None
+            }
+            Err(e) => {
+                let msg = format!("Mapping not applied: {e}");
+                self.mapping_error = Some(msg.clone());
+                Some(msg)
             }
         }
-        if let Some((_, job)) = &self.remap_job
-            && let Some(result) = job.poll()
-            && let Some((mapping, _)) = self.remap_job.take()
-        {
-            match result {
-                Ok(Ok(table)) => {
-                    self.mapping_error = None;
-                    self.threshold = table.threshold;
-                    self.table = Arc::new(table);
-                    self.mapping = mapping;
-                    self.table_version += 1;
-                    // The cohort's mask is per row of the same file: it stays valid.
-                    let cohort = self.active.cohort.clone();
-                    if !cohort.filter.is_empty() {
-                        self.set_cohort_pending(cohort);
-                    }
-                }
-                Ok(Err(e)) => {
-                    let msg = format!("Mapping not applied: {e}");
-                    self.mapping_error = Some(msg.clone());
-                    notices.push(msg);
-                }
-                Err(()) => notices.push("Mapping failed".into()),
-            }
-        }
-        self.overview.poll();
-        self.slices.poll();
-        self.examples.poll();
-        self.clusters.poll();
-        self.comparison.poll();
-        notices
     }
+}
 
-    /// Re-evaluates the active cohort after a re-decode (rows are the same file's).
-    fn set_cohort_pending(&mut self, cohort: Cohort) {
-        let (table, frame, filter) = (
-            self.table.clone(),
-            self.frame.clone(),
-            cohort.filter.clone(),
-        );
-        let job = Job::spawn(None, move |cancel: &AtomicBool| {
-            cohort::evaluate(&filter, &table, &frame, cancel)
-        });
-        self.cohort_job = Some((cohort, job));
-    }
-
-    /// Makes sure the overview for the current inputs is there or under way.
-    pub fn ensure_overview(&mut self, ctx: &egui::Context) {
-        let key = self.base_key();
-        let (table, mask, t) = (self.table.clone(), self.active.mask.clone(), self.threshold);
-        self.overview.ensure(key, ctx, move |_: &AtomicBool| {
-            analysis::overview(&table, mask.as_deref().map(Vec::as_slice), t)
-        });
-    }
-
-    pub fn ensure_slices(
-        &mut self,
-        ctx: &egui::Context,
-        features: Vec<usize>,
-        model: usize,
-        metric: &str,
-    ) {
-        let (table_v, cohort_v, t) = self.base_key();
-        let key = SliceKey {
-            table: table_v,
-            cohort: cohort_v,
-            threshold: t,
-            features: features.clone(),
-            model,
-            metric: metric.to_string(),
-        };
-        let (table, mask, threshold, metric) = (
-            self.table.clone(),
-            self.active.mask.clone(),
-            self.threshold,
-            metric.to_string(),
-        );
-        self.slices.ensure(key, ctx, move |_: &AtomicBool| {
-            analysis::slices(
-                &table,
-                mask.as_deref().map(Vec::as_slice),
-                threshold,
-                &features,
-                model,
-                &metric,
-            )
-        });
-    }
-
-    pub fn ensure_examples(&mut self, ctx: &egui::Context, query: ExampleQuery) {
-        let (a, b, c) = self.base_key();
-        let key = (a, b, c, query.clone());
-        let (table, frame, mask, threshold) = (
-            self.table.clone(),
-            self.frame.clone(),
-            self.active.mask.clone(),
-            self.threshold,
-        );
-        self.examples.ensure(key, ctx, move |cancel: &AtomicBool| {
-            let table = analysis::at_threshold(&table, threshold);
-            examples::select_rows(
-                &table,
-                &frame,
-                mask.as_deref().map(Vec::as_slice),
-                &query,
-                cancel,
-            )
-            .unwrap_or_default()
-        });
-    }
-
-    /// True while anything is being computed.
-    pub fn is_busy(&self) -> bool {
-        self.cohort_job.is_some()
-            || self.remap_job.is_some()
-            || self.overview.is_busy()
-            || self.slices.is_busy()
-            || self.examples.is_busy()
-            || self.clusters.is_busy()
-            || self.comparison.is_busy()
-    }
-
-    /// Starts (or keeps) the paired comparison of two models on the active cohort.
-    pub fn ensure_comparison(
-        &mut self,
-        ctx: &egui::Context,
-        baseline: usize,
-        candidate: usize,
-        features: Vec<usize>,
-    ) {
-        let key = (self.base_key(), baseline, candidate, features.clone());
-        let (table, mask, threshold) =
-            (self.table.clone(), self.active.mask.clone(), self.threshold);
-        self.comparison.ensure(key, ctx, move |_: &AtomicBool| {
-            analysis::comparison(
-                &table,
-                mask.as_deref().map(Vec::as_slice),
-                threshold,
-                baseline,
-                candidate,
-                &features,
-            )
-        });
-    }
-
-    /// Starts (or keeps) the failure search for `request` on the cohort whose
-    /// inputs are `base` (the view may hold it on an earlier cohort).
-    pub fn ensure_clusters(
-        &mut self,
-        ctx: &egui::Context,
-        base: BaseKey,
-        mask: Option<Arc<Vec<bool>>>,
-        request: ClusterRequest,
-    ) {
-        let key = ClusterKey {
-            base,
-            request: request.clone(),
-        };
-        let (table, threshold) = (self.table.clone(), self.threshold);
-        self.clusters.ensure(key, ctx, move |cancel: &AtomicBool| {
-            analysis::clusters(
-                &table,
-                mask.as_deref().map(Vec::as_slice),
-                threshold,
-                &request,
-                cancel,
-            )
-        });
-    }
-
-    /// Stops the running failure search.
-    pub fn cancel_clusters(&mut self) {
-        self.clusters.cancel();
+/// The cohort of every row.
+pub fn all_rows() -> Cohort {
+    Cohort {
+        name: "All rows".into(),
+        filter: FilterGroup::default(),
     }
 }
 
 /// A starting failure-mode taxonomy; the user renames, recolours or removes them.
-pub fn default_tags() -> Vec<crate::session::Tag> {
-    [
-        ("label noise", "#a855f7"),
-        ("ambiguous input", "#f59e0b"),
-        ("model error", "#ef4444"),
-        ("out of scope", "#64748b"),
-    ]
-    .iter()
-    .map(|(n, c)| crate::session::Tag {
-        name: n.to_string(),
-        color: c.to_string(),
-    })
-    .collect()
+pub fn default_tags() -> Vec<Tag> {
+    Tag::defaults()
 }

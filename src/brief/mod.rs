@@ -4,6 +4,8 @@
 //! data, so the same session always renders the same brief (apart from the time).
 
 pub mod default;
+pub mod escape;
+pub mod findings;
 pub mod render;
 pub mod svg;
 
@@ -133,18 +135,30 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    /// Provenance of a decoded table.
+    /// Provenance of a decoded table: every input file with its sha256 (each file of
+    /// a join has its own), the mapping, the cohort and the bootstrap settings.
     pub fn of(
         table: &crate::load::table::EvalTable,
         mapping: &crate::load::Mapping,
         cohort: &str,
+        join: Option<&crate::join::JoinReport>,
     ) -> Provenance {
-        Provenance {
-            files: vec![(
+        let hashes: Vec<&str> = table.dataset.sha256.split('+').collect();
+        let files = match join {
+            Some(j) if j.sources.len() > 1 && j.sources.len() == hashes.len() => j
+                .sources
+                .iter()
+                .zip(&hashes)
+                .map(|((path, rows, _), sha)| (path.clone(), sha.to_string(), *rows))
+                .collect(),
+            _ => vec![(
                 table.dataset.path.display().to_string(),
                 table.dataset.sha256.clone(),
                 table.dataset.rows,
             )],
+        };
+        Provenance {
+            files,
             used_rows: table.dataset.used_rows,
             excluded_null_label: table.dataset.excluded_null_label,
             mapping: serde_json::to_string(mapping).unwrap_or_default(),
@@ -168,6 +182,34 @@ pub struct Brief {
     pub risks: String,
     pub findings: Vec<Finding>,
     pub provenance: Provenance,
+}
+
+/// A computed brief (the default findings) merged into the one the user is writing:
+/// whatever the user wrote (title, summary, recommendation, risks) stays, the
+/// computed text fills what is empty, and the computed findings follow the user's.
+/// The window's "Add the default findings" and `faultline brief SESSION` both use it.
+pub fn merge(user: &Brief, computed: Brief) -> Brief {
+    let keep = |mine: &str, theirs: String| {
+        if mine.trim().is_empty() {
+            theirs
+        } else {
+            mine.to_string()
+        }
+    };
+    let mut findings = user.findings.clone();
+    findings.extend(computed.findings);
+    Brief {
+        title: keep(&user.title, computed.title),
+        summary: keep(&user.summary, computed.summary),
+        recommendation: if user.recommendation == Recommendation::Undecided {
+            computed.recommendation
+        } else {
+            user.recommendation
+        },
+        risks: keep(&user.risks, computed.risks),
+        findings,
+        provenance: computed.provenance,
+    }
 }
 
 /// The current time as RFC 3339 (UTC), for provenance.

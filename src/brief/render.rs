@@ -4,44 +4,10 @@
 
 use std::path::Path;
 
+use super::escape::{escape_html, escape_md};
 use super::svg::chart_svg;
 use super::{Brief, Content, Finding};
 use crate::error::{Error, Result};
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes text for a Markdown table cell or paragraph (no HTML, no table breaks).
-fn escape_md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\n' => out.push(' '),
-            '*' | '_' | '`' | '[' | ']' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 fn provenance_rows(b: &Brief) -> Vec<(String, String)> {
     let p = &b.provenance;
@@ -303,15 +269,15 @@ pub fn export(b: &Brief, out: &Path) -> Result<Vec<std::path::PathBuf>> {
             let dir = out.parent().unwrap_or(Path::new("."));
             for (name, svg) in charts {
                 let p = dir.join(name);
-                crate::session::write_atomic(&p, svg.as_bytes()).map_err(io)?;
+                crate::atomic::write_atomic(&p, svg.as_bytes()).map_err(io)?;
                 written.push(p);
             }
-            crate::session::write_atomic(out, md.as_bytes()).map_err(io)?;
+            crate::atomic::write_atomic(out, md.as_bytes()).map_err(io)?;
         }
-        "html" | "htm" => crate::session::write_atomic(out, to_html(b).as_bytes()).map_err(io)?,
+        "html" | "htm" => crate::atomic::write_atomic(out, to_html(b).as_bytes()).map_err(io)?,
         "json" => {
             let text = serde_json::to_string_pretty(b).map_err(|e| Error::Usage(e.to_string()))?;
-            crate::session::write_atomic(out, text.as_bytes()).map_err(io)?;
+            crate::atomic::write_atomic(out, text.as_bytes()).map_err(io)?;
         }
         _ => {
             return Err(Error::Usage(format!(

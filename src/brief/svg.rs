@@ -1,7 +1,7 @@
 //! Charts as standalone SVG: no script, no external reference, every label escaped.
 
 use super::Chart;
-use super::render::escape_html;
+use super::escape::escape_html;
 
 const W: f64 = 520.0;
 const H: f64 = 360.0;

@@ -235,7 +235,7 @@ pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
     sorted.sort_unstable_by(f64::total_cmp);
     let bins = bins.max(1);
     let mut edges: Vec<f64> = (0..=bins)
-        .map(|k| quantile_sorted(&sorted, k as f64 / bins as f64))
+        .map(|k| crate::stats::quantile_sorted(&sorted, k as f64 / bins as f64))
         .collect();
     edges.dedup();
     if edges.len() == 1 {
@@ -257,19 +257,6 @@ pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
         codes,
         levels: bin_labels(&edges),
     }
-}
-
-/// numpy's default (linear) quantile of sorted data.
-pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let n = sorted.len();
-    if n == 1 {
-        return sorted[0];
-    }
-    let pos = q * (n - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    let frac = pos - lo as f64;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * frac
 }
 
 /// Interval labels such as `[18, 25]`, `(25, 33]`, with just enough significant

@@ -3,6 +3,7 @@
 pub mod encode;
 pub mod read;
 pub mod roles;
+pub mod scores;
 pub mod table;
 
 pub use roles::{Mapping, Task};

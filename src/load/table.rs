@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use super::encode::{self, Encoded, MISSING, NULL_CODE};
 use super::read;
 use super::roles::{self, Mapping, ModelColumns, Task};
+use super::scores::{self, RankedRow};
 use crate::error::{Error, Result};
-use crate::metrics::binary::RankedRow;
 
 /// Where the data came from and how many rows were used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -62,7 +62,7 @@ impl ModelData {
     pub fn row_log_loss(&self, target: &Target) -> &[f64] {
         self.log_loss_cache
             .get_or_init(|| match (&self.score, target) {
-                (Some(score), Target::Classes(y)) => crate::metrics::binary::row_log_loss(score, y),
+                (Some(score), Target::Classes(y)) => scores::row_log_loss(score, y),
                 _ => Vec::new(),
             })
     }
@@ -71,7 +71,7 @@ impl ModelData {
     pub fn score_order(&self, target: &Target) -> &[RankedRow] {
         self.score_order_cache
             .get_or_init(|| match (&self.score, target) {
-                (Some(score), Target::Classes(y)) => crate::metrics::binary::score_order(score, y),
+                (Some(score), Target::Classes(y)) => scores::score_order(score, y),
                 _ => Vec::new(),
             })
     }
@@ -121,6 +121,8 @@ pub struct LoadOptions {
     /// Keep the whole raw frame (the window shows rows from it). The command line
     /// turns it off, and large Parquet files then decode one feature at a time.
     pub keep_frame: bool,
+    /// Cancels the load (the window's Cancel) and reports its progress.
+    pub control: crate::control::Control,
 }
 
 impl Default for LoadOptions {
@@ -129,6 +131,7 @@ impl Default for LoadOptions {
             bins: 5,
             features: None,
             keep_frame: true,
+            control: crate::control::Control::none(),
         }
     }
 }

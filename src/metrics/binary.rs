@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::{MetricSet, for_each_slot, stream_id};
 use crate::grouping::{Grouping, SKIP};
 use crate::load::encode::NULL_CODE;
+pub use crate::load::scores::{RankedRow, row_log_loss, score_order};
 use crate::load::table::{EvalTable, Prediction, Target};
 use crate::stats::{self, Bootstrap, Z_95};
 
@@ -39,7 +40,7 @@ impl Counts {
 }
 
 /// sklearn clips probabilities to `[eps, 1 - eps]` with the dtype's machine epsilon.
-const EPS: f64 = f64::EPSILON;
+use crate::load::scores::EPS;
 
 /// Rank statistics of one slot, accumulated while walking the global score order.
 #[derive(Debug, Clone, Copy, Default)]
@@ -133,51 +134,6 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
         }
     });
     c
-}
-
-/// Per-row log loss with probabilities clipped to `[eps, 1 - eps]` as sklearn does.
-pub fn row_log_loss(score: &[f64], y: &[u32]) -> Vec<f64> {
-    score
-        .par_iter()
-        .zip(y.par_iter())
-        .map(|(&p, &label)| {
-            let q = if label == 1 { p } else { 1.0 - p };
-            -q.clamp(EPS, 1.0 - EPS).ln()
-        })
-        .collect()
-}
-
-/// One scored row in descending score order. The score and label travel with the
-/// row so the per-slice walk reads them sequentially; only the row's group id is
-/// looked up.
-#[derive(Debug, Clone, Copy)]
-pub struct RankedRow {
-    pub score: f64,
-    pub row: u32,
-    pub positive: bool,
-}
-
-/// Rows with a non-null score, highest score first; computed once per model and
-/// reused for every slice and cohort.
-pub fn score_order(score: &[f64], y: &[u32]) -> Vec<RankedRow> {
-    // Probabilities are non-negative, so their bit patterns sort like the values.
-    let mut keys: Vec<u128> = score
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.is_nan())
-        .map(|(r, p)| (((!p.to_bits()) as u128) << 32) | r as u128)
-        .collect();
-    keys.par_sort_unstable();
-    keys.into_iter()
-        .map(|k| {
-            let row = k as u32;
-            RankedRow {
-                score: f64::from_bits(!((k >> 32) as u64)),
-                row,
-                positive: y[row as usize] == 1,
-            }
-        })
-        .collect()
 }
 
 fn ranks(
@@ -285,7 +241,7 @@ pub fn evaluate(
             let f1_ci = if n == 0 || boot.resamples == 0 {
                 None
             } else {
-                let mut rng = stats::rng(boot.seed, stream_id(model, slot, 1));
+                let mut rng = stats::rng(boot.seed, stream_id(model, slot, grouping.len(), 1));
                 let cells = [c.tp, c.fp, c.fn_, c.tn];
                 let mut draw = [0u64; 4];
                 let mut reps: Vec<f64> = (0..boot.resamples)

@@ -124,7 +124,8 @@ pub(crate) fn for_each_slot(grouping: &Grouping, mut f: impl FnMut(usize, usize)
     }
 }
 
-/// A random stream id unique to (model, slot).
-pub(crate) fn stream_id(model: usize, slot: usize, salt: u64) -> u64 {
-    ((model as u64) << 40) ^ ((slot as u64) << 4) ^ salt
+/// A random stream id unique to (model, slot); the overall slot's does not depend
+/// on how many groups there are.
+pub(crate) fn stream_id(model: usize, slot: usize, n_groups: usize, salt: u64) -> u64 {
+    ((model as u64) << 40) ^ (crate::stats::slot_stream(slot, n_groups) << 4) ^ salt
 }

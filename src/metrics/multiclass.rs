@@ -106,7 +106,7 @@ pub fn evaluate(
                 let cells: Vec<u64> = nz.iter().map(|&i| cm[i]).collect();
                 let mut draw = vec![0u64; cells.len()];
                 let mut full = vec![0u64; cm.len()];
-                let mut rng = stats::rng(boot.seed, stream_id(model, slot, 2));
+                let mut rng = stats::rng(boot.seed, stream_id(model, slot, grouping.len(), 2));
                 let mut reps = [Vec::new(), Vec::new(), Vec::new()];
                 for _ in 0..boot.resamples {
                     stats::multinomial_resample(&mut rng, &cells, &mut draw);

@@ -1,6 +1,6 @@
 //! Regression: errors per slot in two passes (means, then centred sums, so R² keeps
 //! its precision on large targets), t intervals for the means and a row bootstrap
-//! for R² (on slots up to `compare::ROW_BOOTSTRAP_MAX` rows; larger ones get none,
+//! for R² (on slots up to `stats::ROW_BOOTSTRAP_MAX` rows; larger ones get none,
 //! as a row bootstrap costs rows × resamples).
 
 use rayon::prelude::*;
@@ -111,8 +111,8 @@ pub fn evaluate(
                 mse_ci.map(|[lo, hi]| [lo.max(0.0).sqrt(), hi.max(0.0).sqrt()]),
             );
             let r2_value = (n >= 2).then(|| r2(c.sq, c.y_c));
-            let r2_ci = if n >= 2 && boot.resamples > 0 && n <= crate::compare::ROW_BOOTSTRAP_MAX {
-                let mut rng = stats::rng(boot.seed, stream_id(model, k, 3));
+            let r2_ci = if n >= 2 && boot.resamples > 0 && n <= crate::stats::ROW_BOOTSTRAP_MAX {
+                let mut rng = stats::rng(boot.seed, stream_id(model, k, grouping.len(), 3));
                 let idx = &rows[k];
                 let mut reps: Vec<f64> = (0..boot.resamples)
                     .map(|_| {

@@ -3,8 +3,8 @@
 use serde_json::{Map, Value, json};
 
 use super::metrics_doc::{dataset_json, num};
-use super::text::{Table, fmt_int};
 use crate::compare::{Comparison, SliceComparison};
+use crate::format::{Table, fmt_int};
 use crate::grouping::Grouping;
 use crate::load::table::EvalTable;
 
@@ -115,10 +115,10 @@ pub fn compare_text(
     for d in &overall.metrics {
         t.row(vec![
             d.name.into(),
-            super::text::fmt_value(d.baseline),
-            super::text::fmt_value(d.candidate),
+            crate::format::fmt_value(d.baseline),
+            crate::format::fmt_value(d.candidate),
             d.delta.map_or("-".into(), |x| format!("{x:+.4}")),
-            super::text::fmt_ci(d.ci),
+            crate::format::fmt_ci(d.ci),
         ]);
     }
     out.push_str(&t.render());
@@ -158,13 +158,13 @@ pub fn compare_text(
             .collect();
         let d = s.comparison.headline();
         row.push(fmt_int(s.comparison.n));
-        row.push(super::text::fmt_value(d.and_then(|d| d.baseline)));
-        row.push(super::text::fmt_value(d.and_then(|d| d.candidate)));
+        row.push(crate::format::fmt_value(d.and_then(|d| d.baseline)));
+        row.push(crate::format::fmt_value(d.and_then(|d| d.candidate)));
         row.push(
             d.and_then(|d| d.delta)
                 .map_or("-".into(), |x| format!("{x:+.4}")),
         );
-        row.push(super::text::fmt_ci(d.and_then(|d| d.ci)));
+        row.push(crate::format::fmt_ci(d.and_then(|d| d.ci)));
         row.push(fmt_p(s.comparison.mcnemar_p));
         row.push(fmt_p(s.q_value));
         row.push(s.verdict.as_str().into());

@@ -2,11 +2,11 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::format::{Table, fmt_ci, fmt_int, fmt_value};
 use crate::grouping::Grouping;
 use crate::load::roles::Task;
 use crate::load::table::EvalTable;
 use crate::metrics::{Evaluation, MetricSet, metric_names};
-use crate::report::text::{Table, fmt_ci, fmt_int, fmt_value};
 use crate::stats::Bootstrap;
 
 /// A finite number as JSON, or null (the contract never allows NaN).

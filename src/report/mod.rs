@@ -4,4 +4,3 @@
 pub mod compare_doc;
 pub mod metrics_doc;
 pub mod slices_doc;
-pub mod text;

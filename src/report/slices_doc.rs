@@ -3,8 +3,8 @@
 use serde_json::{Map, Value, json};
 
 use super::metrics_doc::{dataset_json, num};
-use super::text::{Table, fmt_int};
 use crate::discovery::sliceline::{Found, Params, predicate_text};
+use crate::format::{Table, fmt_int};
 use crate::load::table::EvalTable;
 
 /// Slices with q at or above this are marked as not significant.

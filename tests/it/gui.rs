@@ -140,7 +140,7 @@ fn main_journey_through_the_views() {
     // The first listed row: find its id and file row to click and check.
     let (id, file_row) = {
         let ws = h.state().workspace.as_ref().unwrap();
-        let first = ws.examples.value.as_ref().unwrap()[0] as usize;
+        let first = h.state().results.examples.value.as_ref().unwrap()[0] as usize;
         let file_row = ws.table.row_index[first] as usize;
         let id_col = ws.frame.get_column_index("id").unwrap();
         (
@@ -181,7 +181,13 @@ fn a_bad_file_shows_its_error_and_keeps_the_data() {
     h.step();
     h.get_by_label("Open").click();
     settle(&mut h);
-    let texts: Vec<String> = h.state().notices.iter().map(|n| n.text.clone()).collect();
+    let texts: Vec<String> = h
+        .state()
+        .notices
+        .list
+        .iter()
+        .map(|n| n.text.clone())
+        .collect();
     assert!(
         texts.iter().any(|t| t.contains("Could not open")),
         "{texts:?}"
@@ -242,7 +248,7 @@ fn failure_clusters_find_the_planted_slice_and_open_its_rows() {
     h.get_by_label(&format!("Selected: {top}"));
     h.get_by_label("Open rows in Examples").click();
     settle(&mut h);
-    assert_eq!(h.state().view, faultline::app::View::Examples);
+    assert_eq!(h.state().view, faultline::cli::ViewName::Examples);
     // Only the candidate's errors there: 450 of the 734 rows.
     h.get_by_label("450 rows");
 }
@@ -264,7 +270,7 @@ fn compare_view_flags_the_regression_and_opens_a_flips_cell() {
     // The cell "baseline right, candidate wrong" opens its rows.
     h.get_by_label("3,012").click();
     settle(&mut h);
-    assert_eq!(h.state().view, faultline::app::View::Examples);
+    assert_eq!(h.state().view, faultline::cli::ViewName::Examples);
     h.get_by_label("3,012 rows");
     h.get_by_label("baseline right and candidate wrong");
 }
@@ -346,7 +352,7 @@ fn pinned_findings_reach_the_brief_and_its_export() {
         .command(faultline::app::Command::ExportBrief(out.clone()));
     settle(&mut h);
     let html = std::fs::read_to_string(&out).expect("exported");
-    assert!(html.contains("Metrics with 95% intervals") && html.contains("sha256"));
+    assert!(html.contains("Metrics of every model (95% intervals)") && html.contains("sha256"));
 }
 
 #[test]
@@ -364,7 +370,7 @@ fn a_session_round_trips_and_a_changed_dataset_is_flagged() {
         ws.notes.insert(7, "courier logged late".into());
     }
     h.state_mut()
-        .command(faultline::app::Command::SaveSession(Some(session.clone())));
+        .command(faultline::app::Command::SaveSessionTo(session.clone()));
     settle(&mut h);
     assert!(session.exists());
 

@@ -2,9 +2,9 @@
 //! contains, regex, is missing; AND/OR groups), named saved cohorts, and the
 //! button that makes a filter the active cohort.
 
+use super::{View, ViewCtx};
 use crate::app::Command;
-use crate::app::settings::Settings;
-use crate::app::workspace::Workspace;
+use crate::cli::ViewName;
 use crate::cohort::{Cohort, Combine, Condition, Filter, FilterGroup, Op};
 
 #[derive(Default)]
@@ -14,14 +14,21 @@ pub struct CohortsView {
     loaded_from: Option<u64>,
 }
 
-impl CohortsView {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &mut Workspace,
-        settings: &Settings,
-        out: &mut Vec<Command>,
-    ) {
+impl View for CohortsView {
+    fn id(&self) -> ViewName {
+        ViewName::Cohorts
+    }
+
+    fn title(&self) -> &'static str {
+        "Cohorts"
+    }
+
+    fn shortcut(&self) -> egui::KeyboardShortcut {
+        super::ctrl(egui::Key::Num4)
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+        let ws = cx.ws;
         // Start from the active cohort the first time, and whenever it changes.
         if self.loaded_from != Some(ws.active.version) {
             self.draft = ws.active.cohort.filter.clone();
@@ -42,7 +49,7 @@ impl CohortsView {
         ui.label(format!(
             "Active cohort: {} ({} rows)",
             ws.active.cohort.filter.describe(),
-            crate::report::text::fmt_int(ws.active.rows as u64)
+            crate::format::fmt_int(ws.active.rows as u64)
         ));
         ui.separator();
         egui::ScrollArea::vertical()
@@ -88,7 +95,7 @@ impl CohortsView {
                 self.name.trim().to_string()
             };
             if ui.button("Apply as active cohort").clicked() {
-                out.push(Command::SetCohort(Cohort {
+                cx.send(Command::SetCohort(Cohort {
                     name: name.clone(),
                     filter: self.draft.clone(),
                 }));
@@ -98,12 +105,12 @@ impl CohortsView {
                 .on_hover_text("Keep it in the list of saved cohorts for this file")
                 .clicked()
             {
-                out.push(Command::SaveCohort(Cohort {
+                cx.send(Command::SaveCohort(Cohort {
                     name,
                     filter: self.draft.clone(),
                 }));
             }
-            if ws.cohort_job.is_some() {
+            if ws.pending_cohort.is_some() {
                 ui.spinner();
             }
         });
@@ -112,11 +119,7 @@ impl CohortsView {
         }
         ui.separator();
         ui.heading("Saved cohorts");
-        let saved = settings
-            .cohorts
-            .get(&Settings::key(&ws.path))
-            .cloned()
-            .unwrap_or_default();
+        let saved = ws.saved_cohorts.clone();
         if saved.is_empty() {
             ui.label("None yet: build a filter, name it and press Save cohort.");
         }
@@ -128,14 +131,14 @@ impl CohortsView {
                     ui.strong(&c.name);
                     ui.label(c.filter.describe());
                     if ui.button("Activate").clicked() {
-                        out.push(Command::SetCohort(c.clone()));
+                        cx.send(Command::SetCohort(c.clone()));
                     }
                     if ui.button("Edit").clicked() {
                         self.draft = c.filter.clone();
                         self.name = c.name.clone();
                     }
                     if ui.button("Delete").clicked() {
-                        out.push(Command::DeleteCohort(c.name.clone()));
+                        cx.send(Command::DeleteCohort(c.name.clone()));
                     }
                     ui.end_row();
                 }

@@ -7,10 +7,12 @@
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Legend, Line, Plot, Points};
 
-use super::{fmt, fmt_ci, model_color};
-use crate::analysis::ComparisonView;
+use super::{View, ViewCtx, fmt, fmt_ci, model_color};
+use crate::analysis::{ComparisonView, Overview};
 use crate::app::workspace::Workspace;
-use crate::app::{Command, View};
+use crate::app::{Command, Request};
+use crate::brief::findings;
+use crate::cli::ViewName;
 use crate::cohort::Cohort;
 use crate::compare::{SliceComparison, Verdict};
 use crate::metrics::metric_names;
@@ -18,20 +20,17 @@ use crate::slice_report::lower_is_better;
 
 #[derive(Default)]
 pub struct CompareView {
-    pub baseline: Option<usize>,
-    pub candidate: Option<usize>,
     pub first: Option<String>,
     pub second: Option<String>,
     pub sort_by_q: bool,
 }
 
 /// A metric's best model, where its interval clears every other model's.
-fn best_model(ws: &Workspace, metric: &str) -> Option<usize> {
+fn best_model(ov: &Overview, metric: &str) -> Option<usize> {
     // A signed bias has no "larger is better".
     if metric == "mean_error" {
         return None;
     }
-    let ov = ws.overview.value.as_ref()?;
     let lower = lower_is_better(metric);
     let cis: Vec<Option<[f64; 2]>> = ov
         .metrics
@@ -47,17 +46,26 @@ fn best_model(ws: &Workspace, metric: &str) -> Option<usize> {
     })
 }
 
-impl CompareView {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &mut Workspace,
-        ctx: &egui::Context,
-        out: &mut Vec<Command>,
-    ) {
+impl View for CompareView {
+    fn id(&self) -> ViewName {
+        ViewName::Compare
+    }
+
+    fn title(&self) -> &'static str {
+        "Compare"
+    }
+
+    fn shortcut(&self) -> egui::KeyboardShortcut {
+        super::ctrl(egui::Key::Num7)
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+        let ws = cx.ws;
         let table = ws.table.clone();
-        ws.ensure_overview(ctx);
+        cx.request(Request::Overview);
+        let ov = cx.results.overview.value.clone();
         let n_models = table.models.len();
+        let mut out = Vec::new();
         egui::ScrollArea::vertical().id_salt("compare").auto_shrink(false).show(ui, |ui| {
             if let Some(j) = &ws.join {
                 let clean = j.only_in_some == 0 && j.label_disagreements == 0 && j.sources.iter().all(|s| s.2 == 0);
@@ -65,31 +73,31 @@ impl CompareView {
                 ui.colored_label(color, j.summary());
                 ui.separator();
             }
-            self.leaderboard_ui(ui, ws);
+            leaderboard_ui(ui, ws, ov.as_deref());
             if n_models < 2 {
                 ui.label("One model in this file: open a file with two or more models to compare them.");
                 return;
             }
-            // A mapping change can remove models: keep the choices in range.
-            let b = self.baseline.filter(|&i| i < n_models).unwrap_or(0);
-            let c = self.candidate.filter(|&i| i < n_models).unwrap_or(n_models - 1);
-            self.baseline = Some(b);
-            self.candidate = Some(c);
+            let (b, c) = ws.pair;
+            let (mut nb, mut nc) = (b, c);
             ui.separator();
             ui.horizontal(|ui| {
                 ui.heading("Baseline");
                 egui::ComboBox::from_id_salt("cmp-base").selected_text(&table.models[b].name).show_ui(ui, |ui| {
                     for (i, m) in table.models.iter().enumerate() {
-                        ui.selectable_value(&mut self.baseline, Some(i), &m.name);
+                        ui.selectable_value(&mut nb, i, &m.name);
                     }
                 });
                 ui.heading("against candidate");
                 egui::ComboBox::from_id_salt("cmp-cand").selected_text(&table.models[c].name).show_ui(ui, |ui| {
                     for (i, m) in table.models.iter().enumerate() {
-                        ui.selectable_value(&mut self.candidate, Some(i), &m.name);
+                        ui.selectable_value(&mut nc, i, &m.name);
                     }
                 });
             });
+            if (nb, nc) != (b, c) {
+                out.push(Command::SetPair(nb, nc));
+            }
             if b == c {
                 ui.label("Pick two different models.");
                 return;
@@ -119,73 +127,82 @@ impl CompareView {
                 self.second = None;
             }
             let idx: Vec<usize> = [&self.first, &self.second].into_iter().flatten().filter_map(|n| table.feature_index(n).ok()).collect();
-            ws.ensure_comparison(ctx, b, c, idx);
-            let Some(cv) = super::result_or_spinner(ui, &ws.comparison, "Comparing") else {
+            cx.request(Request::Comparison { features: idx });
+            let Some(cv) = super::result_or_spinner(ui, &cx.results.comparison, "Comparing") else {
                 return;
             };
             ui.horizontal(|ui| {
                 if ui.button("Pin comparison to brief").clicked() {
-                    out.push(Command::Pin(comparison_finding(ws, &cv, b, c)));
+                    let f = findings::paired_comparison(&table, &cv.overall, b, c, &cx.scope());
+                    out.push(Command::Pin(Box::new(f)));
                 }
                 if !cv.slices.is_empty() && ui.button("Pin per-slice verdicts to brief").clicked() {
-                    out.push(Command::Pin(verdicts_finding(ws, &cv, b, c)));
+                    let f = findings::slice_verdicts(&table, &cv, b, c, &cx.scope());
+                    out.push(Command::Pin(Box::new(f)));
                 }
             });
-            deltas_ui(ui, ws, &cv, b, c, out);
+            deltas_ui(ui, ws, &cv, b, c, &mut out);
             ui.add_space(8.0);
             if !cv.slices.is_empty() {
-                self.slices_ui(ui, ws, &cv, b, c, out);
+                self.slices_ui(ui, ws, &cv, b, c, &mut out);
             }
             ui.add_space(8.0);
-            curves_ui(ui, ws, b, c);
+            curves_ui(ui, ws, ov.as_deref(), b, c);
         });
+        for c in out {
+            cx.send(c);
+        }
     }
+}
 
-    fn leaderboard_ui(&self, ui: &mut egui::Ui, ws: &Workspace) {
-        ui.heading(
-            "Leaderboard (95% intervals; best only where its interval clears every other model's)",
-        );
-        let Some(ov) = ws.overview.value.as_ref() else {
-            ui.spinner();
-            return;
-        };
-        let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
-        let names = metric_names(ws.table.task, has_scores);
-        // Metrics down, models across: any number of models fits.
-        let best: Vec<Option<usize>> = names.iter().map(|n| best_model(ws, n)).collect();
-        egui::Grid::new("leaderboard")
-            .striped(true)
-            .spacing([18.0, 3.0])
-            .show(ui, |ui| {
-                ui.strong("metric");
-                for (i, m) in ws.table.models.iter().enumerate() {
-                    ui.label(egui::RichText::new(&m.name).strong().color(model_color(i)));
+impl CompareView {}
+
+fn leaderboard_ui(ui: &mut egui::Ui, ws: &Workspace, ov: Option<&Overview>) {
+    ui.heading(
+        "Leaderboard (95% intervals; best only where its interval clears every other model's)",
+    );
+    let Some(ov) = ov else {
+        ui.spinner();
+        return;
+    };
+    let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
+    let names = metric_names(ws.table.task, has_scores);
+    // Metrics down, models across: any number of models fits.
+    let best: Vec<Option<usize>> = names.iter().map(|n| best_model(ov, n)).collect();
+    egui::Grid::new("leaderboard")
+        .striped(true)
+        .spacing([18.0, 3.0])
+        .show(ui, |ui| {
+            ui.strong("metric");
+            for (i, m) in ws.table.models.iter().enumerate() {
+                ui.label(egui::RichText::new(&m.name).strong().color(model_color(i)));
+            }
+            ui.end_row();
+            for (k, n) in names.iter().enumerate() {
+                ui.label(*n);
+                for (i, set) in ov.metrics.iter().enumerate() {
+                    let metric = set.get(n);
+                    let text = format!(
+                        "{} {}",
+                        fmt(metric.and_then(|x| x.value)),
+                        fmt_ci(metric.and_then(|x| x.ci))
+                    );
+                    if best[k] == Some(i) {
+                        ui.label(
+                            egui::RichText::new(format!("{text}  best"))
+                                .strong()
+                                .monospace(),
+                        );
+                    } else {
+                        ui.monospace(text);
+                    }
                 }
                 ui.end_row();
-                for (k, n) in names.iter().enumerate() {
-                    ui.label(*n);
-                    for (i, set) in ov.metrics.iter().enumerate() {
-                        let metric = set.get(n);
-                        let text = format!(
-                            "{} {}",
-                            fmt(metric.and_then(|x| x.value)),
-                            fmt_ci(metric.and_then(|x| x.ci))
-                        );
-                        if best[k] == Some(i) {
-                            ui.label(
-                                egui::RichText::new(format!("{text}  best"))
-                                    .strong()
-                                    .monospace(),
-                            );
-                        } else {
-                            ui.monospace(text);
-                        }
-                    }
-                    ui.end_row();
-                }
-            });
-    }
+            }
+        });
+}
 
+impl CompareView {
     fn slices_ui(
         &self,
         ui: &mut egui::Ui,
@@ -251,7 +268,7 @@ impl CompareView {
                             });
                         }
                         row.col(|ui| {
-                            ui.label(crate::report::text::fmt_int(s.comparison.n));
+                            ui.label(crate::format::fmt_int(s.comparison.n));
                         });
                         row.col(|ui| {
                             ui.monospace(fmt(d.and_then(|d| d.baseline)));
@@ -312,110 +329,6 @@ impl CompareView {
     }
 }
 
-fn comparison_finding(
-    ws: &Workspace,
-    cv: &ComparisonView,
-    b: usize,
-    c: usize,
-) -> crate::brief::Finding {
-    let (bn, cn) = (
-        ws.table.models[b].name.clone(),
-        ws.table.models[c].name.clone(),
-    );
-    let f = cv.overall.flips;
-    let rows = cv
-        .overall
-        .metrics
-        .iter()
-        .map(|d| {
-            vec![
-                d.name.to_string(),
-                fmt(d.baseline),
-                fmt(d.candidate),
-                d.delta.map_or("-".into(), |x| format!("{x:+.4}")),
-                fmt_ci(d.ci),
-            ]
-        })
-        .collect();
-    crate::brief::Finding {
-        title: format!("{cn} against {bn}: paired deltas"),
-        note: format!(
-            "Flips: both right {}, only {bn} right {}, only {cn} right {}, both wrong {}. McNemar exact p = {:.2e}.",
-            f.both_correct, f.baseline_only, f.candidate_only, f.both_wrong, cv.overall.mcnemar_p
-        ),
-        severity: crate::brief::Severity::Info,
-        source: super::overview::source("Compare", ws),
-        content: crate::brief::Content::Table {
-            header: vec!["metric".into(), bn, cn, "delta".into(), "95% CI".into()],
-            rows,
-        },
-    }
-}
-
-fn verdicts_finding(
-    ws: &Workspace,
-    cv: &ComparisonView,
-    b: usize,
-    c: usize,
-) -> crate::brief::Finding {
-    let names: Vec<String> = cv
-        .labels
-        .first()
-        .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
-        .unwrap_or_default();
-    let mut header = names.clone();
-    header.extend([
-        "n".to_string(),
-        ws.table.models[b].name.clone(),
-        ws.table.models[c].name.clone(),
-        "delta [95% CI]".into(),
-        "McNemar p".into(),
-        "q".into(),
-        "verdict".into(),
-    ]);
-    let rows = cv
-        .slices
-        .iter()
-        .map(|s| {
-            let d = s.comparison.headline();
-            let mut r: Vec<String> = cv.labels[s.group].iter().map(|(_, v)| v.clone()).collect();
-            r.push(s.comparison.n.to_string());
-            r.push(fmt(d.and_then(|d| d.baseline)));
-            r.push(fmt(d.and_then(|d| d.candidate)));
-            r.push(format!(
-                "{} {}",
-                d.and_then(|d| d.delta)
-                    .map_or("-".into(), |x| format!("{x:+.4}")),
-                fmt_ci(d.and_then(|d| d.ci))
-            ));
-            r.push(format!("{:.2e}", s.comparison.mcnemar_p));
-            r.push(format!("{:.2e}", s.q_value));
-            r.push(s.verdict.as_str().into());
-            r
-        })
-        .collect();
-    let regressions = cv
-        .slices
-        .iter()
-        .filter(|s| s.verdict == Verdict::Regression)
-        .count();
-    crate::brief::Finding {
-        title: format!(
-            "{} per slice of {}: {regressions} regression(s)",
-            cv.overall.headline().map_or("accuracy", |d| d.name),
-            names.join(" × ")
-        ),
-        note: String::new(),
-        severity: if regressions > 0 {
-            crate::brief::Severity::High
-        } else {
-            crate::brief::Severity::Info
-        },
-        source: super::overview::source("Compare", ws),
-        content: crate::brief::Content::Table { header, rows },
-    }
-}
-
 fn deltas_ui(
     ui: &mut egui::Ui,
     ws: &Workspace,
@@ -430,7 +343,7 @@ fn deltas_ui(
         ui.vertical(|ui| {
             ui.strong(format!(
                 "{cn} minus {bn} on {} rows (paired 95% intervals)",
-                crate::report::text::fmt_int(cv.overall.n)
+                crate::format::fmt_int(cv.overall.n)
             ));
             egui::Grid::new("cmp-deltas")
                 .striped(true)
@@ -456,12 +369,12 @@ fn deltas_ui(
             let cell =
                 |ui: &mut egui::Ui, n: u64, ok_b: bool, ok_c: bool, out: &mut Vec<Command>| {
                     if ui
-                        .button(crate::report::text::fmt_int(n))
+                        .button(crate::format::fmt_int(n))
                         .on_hover_text("Open these rows in Examples")
                         .clicked()
                     {
                         out.push(Command::ShowFlip(b, c, ok_b, ok_c));
-                        out.push(Command::SetView(View::Examples));
+                        out.push(Command::SetView(ViewName::Examples));
                     }
                 };
             egui::Grid::new("flips")
@@ -494,8 +407,8 @@ fn deltas_ui(
     });
 }
 
-fn curves_ui(ui: &mut egui::Ui, ws: &Workspace, b: usize, c: usize) {
-    let Some(ov) = ws.overview.value.as_ref() else {
+fn curves_ui(ui: &mut egui::Ui, ws: &Workspace, ov: Option<&Overview>, b: usize, c: usize) {
+    let Some(ov) = ov else {
         return;
     };
     if ov.curves.len() <= b.max(c) || ov.curves[b].roc.is_empty() {

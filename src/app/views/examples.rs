@@ -4,8 +4,11 @@
 
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::Command;
+use super::{View, ViewCtx};
 use crate::app::workspace::Workspace;
+use crate::app::{Command, Request};
+use crate::brief::findings;
+use crate::cli::ViewName;
 use crate::examples::{ExampleQuery, cell_text, row_as_text};
 use crate::load::encode::NULL_CODE;
 use crate::load::table::{Prediction, Target};
@@ -33,14 +36,37 @@ impl ExamplesView {
             flip: self.flip,
         }
     }
+}
 
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &mut Workspace,
-        ctx: &egui::Context,
-        out: &mut Vec<Command>,
-    ) {
+impl View for ExamplesView {
+    fn id(&self) -> ViewName {
+        ViewName::Examples
+    }
+
+    fn title(&self) -> &'static str {
+        "Examples"
+    }
+
+    fn shortcut(&self) -> egui::KeyboardShortcut {
+        super::ctrl(egui::Key::Num3)
+    }
+
+    fn on_command(&mut self, command: &Command) {
+        match command {
+            Command::ClearSelection => self.selected = None,
+            Command::FocusSearch => self.focus_search = true,
+            Command::SelectExample(r) => self.selected = Some(*r),
+            Command::ShowErrorsOf(m) => self.errors_of = Some(*m),
+            Command::ShowFlip(b, c, ok_b, ok_c) => {
+                self.errors_of = None;
+                self.flip = Some((*b, *c, *ok_b, *ok_c));
+            }
+            _ => {}
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+        let ws = cx.ws;
         let table = ws.table.clone();
         let frame = ws.frame.clone();
         if self.errors_of.is_some_and(|m| m >= table.models.len()) {
@@ -115,8 +141,8 @@ impl ExamplesView {
                 }
             });
         });
-        ws.ensure_examples(ctx, self.query());
-        let Some(rows) = ws.examples.value.clone() else {
+        cx.request(Request::Examples(self.query()));
+        let Some(rows) = cx.results.examples.value.clone() else {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Selecting rows…");
@@ -126,9 +152,9 @@ impl ExamplesView {
         ui.horizontal(|ui| {
             ui.label(format!(
                 "{} rows",
-                crate::report::text::fmt_int(rows.len() as u64)
+                crate::format::fmt_int(rows.len() as u64)
             ));
-            if ws.examples.is_busy() {
+            if cx.results.examples.is_busy() {
                 ui.spinner();
             }
         });
@@ -137,7 +163,7 @@ impl ExamplesView {
                 .resizable(true)
                 .default_size(380.0)
                 .show(ui, |ui| {
-                    self.inspector_ui(ui, ws, sel, out);
+                    self.inspector_ui(ui, cx, sel);
                 });
         }
         let columns: Vec<(usize, String)> = frame
@@ -232,14 +258,11 @@ impl ExamplesView {
             };
         }
     }
+}
 
-    fn inspector_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &mut Workspace,
-        r: u32,
-        out: &mut Vec<Command>,
-    ) {
+impl ExamplesView {
+    fn inspector_ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>, r: u32) {
+        let ws: &Workspace = cx.ws;
         let table = &ws.table;
         let Some(&file_row) = table.row_index.get(r as usize) else {
             self.selected = None;
@@ -253,7 +276,7 @@ impl ExamplesView {
                 .on_hover_text("Copy every field to the clipboard")
                 .clicked()
             {
-                out.push(Command::Copy(row_as_text(&ws.frame, file_row)));
+                cx.send(Command::Copy(row_as_text(&ws.frame, file_row)));
             }
             if ui
                 .button("Close")
@@ -325,38 +348,27 @@ impl ExamplesView {
                 }
             });
         ui.separator();
+        let key = file_row as u32 + 1;
         if ui.button("Pin example to brief").clicked() {
-            out.push(Command::Pin(crate::brief::Finding {
-                title: format!("Example: row {}", file_row + 1),
-                note: ws
-                    .notes
-                    .get(&(file_row as u32 + 1))
-                    .cloned()
-                    .unwrap_or_default(),
-                severity: crate::brief::Severity::Medium,
-                source: super::overview::source("Examples", ws),
-                content: crate::brief::Content::Example {
-                    fields: crate::examples::row_fields(&ws.frame, file_row),
-                },
-            }));
+            let note = ws.notes.get(&key).cloned().unwrap_or_default();
+            let fields = crate::examples::row_fields(&ws.frame, file_row);
+            let f = findings::example(fields, file_row, &note, &cx.scope());
+            cx.send(Command::Pin(Box::new(f)));
         }
         // Failure-mode tags and a note on this example.
-        let key = file_row as u32 + 1;
         ui.horizontal_wrapped(|ui| {
             ui.label("Tags:");
-            let names: Vec<String> = ws.tags.iter().map(|t| t.name.clone()).collect();
-            for name in names {
-                let mut on = ws.example_tags.get(&key).is_some_and(|t| t.contains(&name));
-                if ui.checkbox(&mut on, &name).changed() {
-                    let tags = ws.example_tags.entry(key).or_default();
-                    if on {
-                        tags.push(name.clone());
-                    } else {
-                        tags.retain(|t| *t != name);
-                    }
-                    if tags.is_empty() {
-                        ws.example_tags.remove(&key);
-                    }
+            for t in &ws.tags {
+                let mut on = ws
+                    .example_tags
+                    .get(&key)
+                    .is_some_and(|x| x.contains(&t.name));
+                if ui.checkbox(&mut on, &t.name).changed() {
+                    cx.send(Command::SetExampleTag {
+                        row: key,
+                        tag: t.name.clone(),
+                        on,
+                    });
                 }
             }
         });
@@ -370,11 +382,10 @@ impl ExamplesView {
             )
             .changed()
         {
-            if note.trim().is_empty() {
-                ws.notes.remove(&key);
-            } else {
-                ws.notes.insert(key, note);
-            }
+            cx.send(Command::SetNote {
+                row: key,
+                text: note,
+            });
         }
         ui.separator();
 

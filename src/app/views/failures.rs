@@ -9,10 +9,14 @@ use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{fmt, fmt_ci};
+use super::{View, ViewCtx, fmt, fmt_ci};
 use crate::analysis::{ClusterRequest, Clusters};
-use crate::app::workspace::{BaseKey, Workspace};
-use crate::app::{Command, View};
+use crate::app::results::BaseKey;
+use crate::app::tasks::TaskKind;
+use crate::app::workspace::Workspace;
+use crate::app::{Command, Request};
+use crate::brief::findings;
+use crate::cli::ViewName;
 use crate::cohort::{Cohort, Combine, Condition, Filter, FilterGroup, Op};
 use crate::discovery::error_tree::{Node, TreeParams};
 use crate::discovery::sliceline::Params;
@@ -34,14 +38,27 @@ pub struct FailuresView {
     paused: bool,
 }
 
-impl FailuresView {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &mut Workspace,
-        ctx: &egui::Context,
-        out: &mut Vec<Command>,
-    ) {
+impl View for FailuresView {
+    fn id(&self) -> ViewName {
+        ViewName::Failures
+    }
+
+    fn title(&self) -> &'static str {
+        "Failure clusters"
+    }
+
+    fn shortcut(&self) -> egui::KeyboardShortcut {
+        super::ctrl(egui::Key::Num6)
+    }
+
+    fn on_command(&mut self, command: &Command) {
+        if matches!(command, Command::ClearSelection) {
+            self.selected = None;
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+        let ws = cx.ws;
         let table = ws.table.clone();
         let model = *self
             .model
@@ -143,21 +160,28 @@ impl FailuresView {
         if let Some((base, mask)) = self.searched.clone()
             && !self.paused
         {
-            ws.ensure_clusters(ctx, base, mask, request);
+            cx.request(Request::Clusters {
+                base,
+                mask,
+                request,
+            });
         }
         ui.horizontal(|ui| {
-            if let Some(t) = ws.clusters.busy_for() {
+            if let Some(t) = cx.tasks.get(TaskKind::Clusters) {
                 ui.spinner();
-                ui.label(format!("Searching… {t:.1} s"));
+                ui.label(format!(
+                    "Searching… {:.1} s",
+                    t.started.elapsed().as_secs_f32()
+                ));
                 if ui.button("Cancel").clicked() {
-                    ws.cancel_clusters();
+                    cx.send(Command::Cancel(TaskKind::Clusters));
                     self.paused = true;
                 }
             } else if self.paused && ui.button("Run the search").clicked() {
                 self.paused = false;
             }
         });
-        let Some(result) = ws.clusters.value.clone() else {
+        let Some(result) = cx.results.clusters.value.clone() else {
             return;
         };
         let Some(result) = result.as_ref() else {
@@ -167,54 +191,15 @@ impl FailuresView {
         let f = &result.found;
         ui.label(format!(
             "{} rows searched · average error {:.4} · min support {} · {} slices scored · {:.0} ms",
-            crate::report::text::fmt_int(f.rows),
+            crate::format::fmt_int(f.rows),
             f.average_error,
             f.min_support,
-            crate::report::text::fmt_int(f.scored as u64),
+            crate::format::fmt_int(f.scored as u64),
             result.elapsed_ms
         ));
         if ui.button("Pin these failure clusters to brief").clicked() {
-            let rows = result
-                .found
-                .slices
-                .iter()
-                .zip(&result.slice_labels)
-                .map(|(s, l)| {
-                    vec![
-                        l.iter()
-                            .map(|(c, v)| format!("{c} = {v}"))
-                            .collect::<Vec<_>>()
-                            .join(" AND "),
-                        s.size.to_string(),
-                        format!("{:.4} {}", s.error_rate, fmt_ci(s.ci)),
-                        format!("{:.4}", s.score),
-                        format!("{:.2e}", s.q_value),
-                    ]
-                })
-                .collect();
-            let what = match self.against {
-                Some(a) => format!(
-                    "where {} is wrong and {} right",
-                    table.models[model].name, table.models[a].name
-                ),
-                None => format!("errors of {}", table.models[model].name),
-            };
-            out.push(Command::Pin(crate::brief::Finding {
-                title: format!("Failure clusters: {what}"),
-                note: String::new(),
-                severity: if result.found.slices.iter().any(|s| s.q_value < 0.05) {
-                    crate::brief::Severity::High
-                } else {
-                    crate::brief::Severity::Info
-                },
-                source: super::overview::source("Failure clusters (SliceLine)", ws),
-                content: crate::brief::Content::Table {
-                    header: ["slice", "size", "error rate [95% CI]", "score", "q"]
-                        .map(String::from)
-                        .to_vec(),
-                    rows,
-                },
-            }));
+            let f = findings::failure_clusters(&table, result, model, self.against, &cx.scope());
+            cx.send(Command::Pin(Box::new(f)));
         }
         let mut picked: Option<(String, FilterGroup)> = None;
         ui.columns(2, |cols| {
@@ -235,13 +220,13 @@ impl FailuresView {
                 }
             });
             cols[1].separator();
-            self.selection_ui(&mut cols[1], ws, result, model, out);
+            self.selection_ui(&mut cols[1], cx, result, model);
         });
         if let Some((name, filter)) = picked {
             self.selected = Some(name.clone());
             let base = self.searched_filter(ws);
             let combined = base.and(filter);
-            out.push(Command::SetCohort(Cohort {
+            cx.send(Command::SetCohort(Cohort {
                 name,
                 filter: combined,
             }));
@@ -249,7 +234,9 @@ impl FailuresView {
             self.selection_version = Some(ws.active.version + 1);
         }
     }
+}
 
+impl FailuresView {
     /// The filter of the searched cohort (the active one unless a selection moved it).
     fn searched_filter(&self, ws: &Workspace) -> FilterGroup {
         if self.selection_version == Some(ws.active.version) {
@@ -273,22 +260,26 @@ impl FailuresView {
     fn selection_ui(
         &mut self,
         ui: &mut egui::Ui,
-        ws: &Workspace,
+        cx: &mut ViewCtx<'_>,
         result: &Clusters,
         model: usize,
-        out: &mut Vec<Command>,
     ) {
+        let ws = cx.ws;
         let Some(name) = &self.selected else {
             ui.label("Select a slice or a tree node to compare it with the searched cohort and open its rows.");
             return;
         };
         ui.strong(format!("Selected: {name}"));
         let selection_active = self.selection_version == Some(ws.active.version);
-        let slice = ws
+        if selection_active {
+            cx.request(Request::Overview);
+        }
+        let slice = cx
+            .results
             .overview
             .value
             .as_ref()
-            .filter(|_| selection_active && ws.overview.is_current(&ws.base_key()));
+            .filter(|_| selection_active && cx.results.overview.is_current(&ws.base_key()));
         let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
         egui::Grid::new("fail-compare")
             .striped(true)
@@ -328,8 +319,8 @@ impl FailuresView {
             .on_hover_text("Its rows, only the errors of this model")
             .clicked()
         {
-            out.push(Command::ShowErrorsOf(model));
-            out.push(Command::SetView(View::Examples));
+            cx.send(Command::ShowErrorsOf(model));
+            cx.send(Command::SetView(ViewName::Examples));
         }
     }
 }
@@ -393,7 +384,7 @@ fn slices_table_ui(
                     ui.monospace(format!("{:.4}", s.score));
                 });
                 row.col(|ui| {
-                    ui.label(crate::report::text::fmt_int(s.size));
+                    ui.label(crate::format::fmt_int(s.size));
                 });
                 row.col(|ui| {
                     ui.monospace(format!("{:.4} {}", s.error_rate, fmt_ci(s.ci)));

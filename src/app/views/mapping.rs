@@ -2,8 +2,9 @@
 //! columns, features) and the controls to change each. A change re-decodes in the
 //! background; one that does not decode says why here and changes nothing else.
 
+use super::{View, ViewCtx};
 use crate::app::Command;
-use crate::app::workspace::Workspace;
+use crate::cli::ViewName;
 use crate::load::roles::ModelColumns;
 use crate::load::table::FeatureKind;
 use crate::load::{Mapping, Task};
@@ -55,8 +56,21 @@ impl Draft {
     }
 }
 
-impl MappingView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace, out: &mut Vec<Command>) {
+impl View for MappingView {
+    fn id(&self) -> ViewName {
+        ViewName::Mapping
+    }
+
+    fn title(&self) -> &'static str {
+        "Mapping"
+    }
+
+    fn shortcut(&self) -> egui::KeyboardShortcut {
+        super::ctrl(egui::Key::Num5)
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+        let ws = cx.ws;
         let table = ws.table.clone();
         if self.draft.is_none() || self.version != ws.table_version {
             self.draft = Some(Draft {
@@ -90,7 +104,7 @@ impl MappingView {
             if let Some(err) = &ws.mapping_error {
                 ui.colored_label(ui.visuals().error_fg_color, err);
             }
-            if ws.remap_job.is_some() {
+            if ws.pending_mapping.is_some() {
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label("Applying…");
@@ -190,7 +204,7 @@ impl MappingView {
             });
         });
         if *draft != before {
-            out.push(Command::ApplyMapping(
+            cx.send(Command::ApplyMapping(
                 draft.mapping(table.id_column.clone()),
             ));
         }

@@ -1,4 +1,7 @@
-//! One view per file; each draws from the workspace and returns commands.
+//! One view per file behind the [`View`] trait; [`Views`] holds them in tab and
+//! shortcut order and the app draws the chosen one with one call. A view reads the
+//! workspace and the cached results through [`ViewCtx`], and changes nothing
+//! itself: it sends [`Command`]s and [`Request`]s.
 
 pub mod brief;
 pub mod cohorts;
@@ -9,9 +12,124 @@ pub mod mapping;
 pub mod overview;
 pub mod slices;
 
+use egui::KeyboardShortcut;
+
+use super::commands::Command;
+use super::results::{Keyed, Request, Results};
 use super::settings::Settings;
+use super::tasks::Tasks;
 use super::workspace::Workspace;
-use super::{Command, View};
+use crate::cli::ViewName;
+
+/// What a view sees and how it asks for change.
+pub struct ViewCtx<'a> {
+    pub ws: &'a Workspace,
+    pub results: &'a Results,
+    pub tasks: &'a Tasks,
+    pub settings: &'a Settings,
+    pub(super) commands: &'a mut Vec<Command>,
+    pub(super) requests: &'a mut Vec<Request>,
+}
+
+impl ViewCtx<'_> {
+    /// Asks for a change, applied at the end of the frame.
+    pub fn send(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// Asks for a result on the current workspace (computed in the background).
+    pub fn request(&mut self, request: Request) {
+        self.requests.push(request);
+    }
+
+    /// Where a finding comes from: the active cohort.
+    pub fn scope(&self) -> crate::brief::findings::Scope {
+        crate::brief::findings::Scope {
+            cohort: self.ws.active.cohort.filter.describe(),
+            rows: self.ws.active.rows,
+        }
+    }
+}
+
+/// A view of the workbench.
+pub trait View {
+    /// Its name for `--view` and commands.
+    fn id(&self) -> ViewName;
+    /// Its tab and menu label.
+    fn title(&self) -> &'static str;
+    fn shortcut(&self) -> KeyboardShortcut;
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>);
+    /// Follows commands that concern the view's own state (a selection, a filter).
+    fn on_command(&mut self, _command: &Command) {}
+}
+
+/// `Ctrl+N`, the shortcut of the N-th view.
+pub const fn ctrl(key: egui::Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(egui::Modifiers::COMMAND, key)
+}
+
+/// Every view. The app reaches them through [`Views::all`] and [`Views::all_mut`]
+/// (tab and shortcut order); tests and benchmarks may set a view's choices directly.
+#[derive(Default)]
+pub struct Views {
+    pub overview: overview::OverviewView,
+    pub slices: slices::SlicesView,
+    pub examples: examples::ExamplesView,
+    pub cohorts: cohorts::CohortsView,
+    pub mapping: mapping::MappingView,
+    pub failures: failures::FailuresView,
+    pub compare: compare::CompareView,
+    pub brief: brief::BriefView,
+}
+
+impl Views {
+    pub fn new() -> Views {
+        Views::default()
+    }
+
+    /// The views in tab and shortcut order.
+    pub fn all(&self) -> [&dyn View; 8] {
+        [
+            &self.overview,
+            &self.slices,
+            &self.examples,
+            &self.cohorts,
+            &self.mapping,
+            &self.failures,
+            &self.compare,
+            &self.brief,
+        ]
+    }
+
+    pub fn all_mut(&mut self) -> [&mut dyn View; 8] {
+        [
+            &mut self.overview,
+            &mut self.slices,
+            &mut self.examples,
+            &mut self.cohorts,
+            &mut self.mapping,
+            &mut self.failures,
+            &mut self.compare,
+            &mut self.brief,
+        ]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &dyn View> {
+        self.all().into_iter()
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut dyn View> {
+        self.all_mut().into_iter()
+    }
+
+    pub fn get_mut(&mut self, id: ViewName) -> Option<&mut dyn View> {
+        self.iter_mut().find(|v| v.id() == id)
+    }
+
+    pub fn title(&self, id: ViewName) -> &'static str {
+        self.iter().find(|v| v.id() == id).map_or("", |v| v.title())
+    }
+}
 
 /// A color per model, in model order.
 pub fn model_color(i: usize) -> egui::Color32 {
@@ -47,9 +165,9 @@ pub fn unit_square_plot<'a>(
 
 /// The shown result of a background computation, with a spinner while it runs;
 /// None (after drawing "`what`…") until the first result is in.
-pub fn result_or_spinner<K: PartialEq + Clone, T: Send + 'static>(
+pub fn result_or_spinner<K: PartialEq + Clone, T>(
     ui: &mut egui::Ui,
-    keyed: &crate::app::jobs::Keyed<K, T>,
+    keyed: &Keyed<K, T>,
     what: &str,
 ) -> Option<std::sync::Arc<T>> {
     let value = keyed.value.clone();
@@ -68,7 +186,7 @@ pub fn result_or_spinner<K: PartialEq + Clone, T: Send + 'static>(
 
 /// A value with four decimals, or a dash.
 pub fn fmt(v: Option<f64>) -> String {
-    crate::report::text::fmt_value(v)
+    crate::format::fmt_value(v)
 }
 
 /// `[lo, hi]` with three decimals, or nothing.
@@ -79,57 +197,23 @@ pub fn fmt_ci(ci: Option<[f64; 2]>) -> String {
     }
 }
 
-/// Per-view UI state (selections, choices), kept apart from the data.
-#[derive(Default)]
-pub struct ViewStates {
-    pub overview: overview::OverviewView,
-    pub slices: slices::SlicesView,
-    pub examples: examples::ExamplesView,
-    pub cohorts: cohorts::CohortsView,
-    pub mapping: mapping::MappingView,
-    pub failures: failures::FailuresView,
-    pub compare: compare::CompareView,
-    pub brief: brief::BriefView,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl ViewStates {
-    pub fn ui(
-        &mut self,
-        view: View,
-        ui: &mut egui::Ui,
-        ws: &mut Workspace,
-        settings: &Settings,
-        ctx: &egui::Context,
-        out: &mut Vec<Command>,
-    ) {
-        match view {
-            View::Overview => self.overview.ui(ui, ws, ctx, out),
-            View::Slices => self.slices.ui(ui, ws, ctx, out),
-            View::Examples => self.examples.ui(ui, ws, ctx, out),
-            View::Cohorts => self.cohorts.ui(ui, ws, settings, out),
-            View::Mapping => self.mapping.ui(ui, ws, out),
-            View::Failures => self.failures.ui(ui, ws, ctx, out),
-            View::Compare => self.compare.ui(ui, ws, ctx, out),
-            View::Brief => {
-                let n = ws.table.models.len();
-                let b = self.compare.baseline.unwrap_or(0).min(n.saturating_sub(1));
-                let c = self
-                    .compare
-                    .candidate
-                    .unwrap_or(n.saturating_sub(1))
-                    .min(n.saturating_sub(1));
-                self.brief.ui(ui, ws, ctx, out, b, c)
+    #[test]
+    fn every_view_has_its_own_name_and_shortcut() {
+        let views = Views::new();
+        let all = views.all();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert_ne!(a.id(), b.id());
+                assert_ne!(a.title(), b.title());
+                assert_ne!(a.shortcut(), b.shortcut());
+            }
+            for action in super::super::actions::ACTIONS {
+                assert_ne!(action.shortcut, Some(a.shortcut()), "{}", a.title());
             }
         }
-    }
-
-    pub fn reset_for_new_data(&mut self) {
-        *self = ViewStates::default();
-    }
-
-    pub fn clear_selection(&mut self) {
-        self.examples.selected = None;
-        self.slices.selected = None;
-        self.failures.selected = None;
     }
 }

@@ -5,25 +5,34 @@
 
 use egui_plot::{Legend, Line, Plot, Points};
 
-use super::{fmt, fmt_ci, model_color};
+use super::{View, ViewCtx, fmt, fmt_ci, model_color};
 use crate::analysis::Overview;
-use crate::app::Command;
 use crate::app::workspace::Workspace;
+use crate::app::{Command, Request};
+use crate::brief::findings;
+use crate::cli::ViewName;
 use crate::load::Task;
 use crate::metrics::metric_names;
 
 #[derive(Default)]
 pub struct OverviewView {}
 
-impl OverviewView {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &mut Workspace,
-        ctx: &egui::Context,
-        out: &mut Vec<Command>,
-    ) {
-        ws.ensure_overview(ctx);
+impl View for OverviewView {
+    fn id(&self) -> ViewName {
+        ViewName::Overview
+    }
+
+    fn title(&self) -> &'static str {
+        "Overview"
+    }
+
+    fn shortcut(&self) -> egui::KeyboardShortcut {
+        super::ctrl(egui::Key::Num1)
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+        let ws = cx.ws;
+        cx.request(Request::Overview);
         let task = ws.table.task;
         if task == Task::Binary && ws.table.models.iter().any(|m| m.score.is_some()) {
             ui.horizontal(|ui| {
@@ -34,12 +43,12 @@ impl OverviewView {
                         .text("Decision threshold"),
                 );
                 if r.changed() {
-                    out.push(Command::SetThreshold(t));
+                    cx.send(Command::SetThreshold(t));
                 }
                 ui.label("(scored models predict positive when score ≥ threshold)");
             });
         }
-        let Some(ov) = ws.overview.value.clone() else {
+        let Some(ov) = cx.results.overview.value.clone() else {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Computing metrics…");
@@ -52,10 +61,16 @@ impl OverviewView {
                 .on_hover_text("Every model's metrics with intervals, as a finding")
                 .clicked()
             {
-                out.push(Command::Pin(metrics_finding(ws, &ov)));
+                let f = findings::metrics_table(&ws.table, &ov.metrics, &cx.scope());
+                cx.send(Command::Pin(Box::new(f)));
             }
             if !ov.curves.is_empty() && ui.button("Pin ROC chart to brief").clicked() {
-                out.push(Command::Pin(roc_finding(ws, &ov)));
+                let models: Vec<usize> = (0..ws.table.models.len())
+                    .filter(|&m| ws.table.models[m].score.is_some())
+                    .collect();
+                let curves: Vec<_> = models.iter().filter_map(|&m| ov.curves.get(m)).collect();
+                let f = findings::roc_curves(&ws.table, &models, &curves, &cx.scope());
+                cx.send(Command::Pin(Box::new(f)));
             }
         });
         egui::ScrollArea::vertical()
@@ -72,71 +87,12 @@ impl OverviewView {
     }
 }
 
-/// Where a finding comes from: the view and the active cohort.
-pub fn source(view: &str, ws: &Workspace) -> String {
-    format!(
-        "{view}; cohort: {} ({} rows)",
-        ws.active.cohort.filter.describe(),
-        ws.active.rows
-    )
-}
-
-fn metrics_finding(ws: &Workspace, ov: &Overview) -> crate::brief::Finding {
-    let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
-    let mut header = vec!["metric".to_string()];
-    header.extend(ws.table.models.iter().map(|m| m.name.clone()));
-    let rows = metric_names(ws.table.task, has_scores)
-        .into_iter()
-        .map(|n| {
-            let mut r = vec![n.to_string()];
-            for set in &ov.metrics {
-                let m = set.get(n);
-                r.push(format!(
-                    "{} {}",
-                    fmt(m.and_then(|m| m.value)),
-                    fmt_ci(m.and_then(|m| m.ci))
-                ));
-            }
-            r
-        })
-        .collect();
-    crate::brief::Finding {
-        title: "Metrics with 95% intervals".into(),
-        note: String::new(),
-        severity: crate::brief::Severity::Info,
-        source: source("Overview", ws),
-        content: crate::brief::Content::Table { header, rows },
-    }
-}
-
-fn roc_finding(ws: &Workspace, ov: &Overview) -> crate::brief::Finding {
-    crate::brief::Finding {
-        title: "ROC curves".into(),
-        note: String::new(),
-        severity: crate::brief::Severity::Info,
-        source: source("Overview", ws),
-        content: crate::brief::Content::Chart(crate::brief::Chart {
-            title: "ROC".into(),
-            x_label: "false positive rate".into(),
-            y_label: "true positive rate".into(),
-            series: ws
-                .table
-                .models
-                .iter()
-                .zip(&ov.curves)
-                .map(|(m, c)| (m.name.clone(), c.roc.clone()))
-                .collect(),
-            diagonal: true,
-        }),
-    }
-}
-
 fn cards_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
     let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
     let names = metric_names(ws.table.task, has_scores);
     ui.heading(format!(
         "Metrics on {} rows (95% intervals)",
-        crate::report::text::fmt_int(ov.rows as u64)
+        crate::format::fmt_int(ov.rows as u64)
     ));
     top_wrapped(ui, |ui| {
         for (i, (model, set)) in ws.table.models.iter().zip(&ov.metrics).enumerate() {
@@ -167,7 +123,7 @@ fn cards_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
                                 ui.end_row();
                             }
                             ui.label("n");
-                            ui.label(crate::report::text::fmt_int(set.n));
+                            ui.label(crate::format::fmt_int(set.n));
                             ui.label(if set.null_predictions > 0 {
                                 format!("{} null predictions", set.null_predictions)
                             } else {

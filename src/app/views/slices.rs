@@ -5,10 +5,11 @@
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{fmt, fmt_ci};
+use super::{View, ViewCtx, fmt, fmt_ci};
 use crate::analysis::SliceTable;
-use crate::app::Command;
-use crate::app::workspace::Workspace;
+use crate::app::{Command, Request};
+use crate::brief::findings;
+use crate::cli::ViewName;
 use crate::cohort::Cohort;
 use crate::metrics::metric_names;
 use crate::slice_report::{SliceRow, lower_is_better};
@@ -33,14 +34,27 @@ pub struct SlicesView {
     pub selected: Option<usize>,
 }
 
-impl SlicesView {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &mut Workspace,
-        ctx: &egui::Context,
-        out: &mut Vec<Command>,
-    ) {
+impl View for SlicesView {
+    fn id(&self) -> ViewName {
+        ViewName::Slices
+    }
+
+    fn title(&self) -> &'static str {
+        "Slices"
+    }
+
+    fn shortcut(&self) -> egui::KeyboardShortcut {
+        super::ctrl(egui::Key::Num2)
+    }
+
+    fn on_command(&mut self, command: &Command) {
+        if matches!(command, Command::ClearSelection) {
+            self.selected = None;
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+        let ws = cx.ws;
         let table = ws.table.clone();
         let features: Vec<String> = table
             .features
@@ -121,14 +135,20 @@ impl SlicesView {
             }
         }
         let metric = self.metric.clone().unwrap_or_default();
-        ws.ensure_slices(ctx, idx.clone(), self.model, &metric);
-        let Some(st) = super::result_or_spinner(ui, &ws.slices, "Computing slices") else {
+        cx.request(Request::Slices {
+            features: idx.clone(),
+            model: self.model,
+            metric: metric.clone(),
+        });
+        let Some(st) = super::result_or_spinner(ui, &cx.results.slices, "Computing slices") else {
             return;
         };
-        let overall = ws
+        let overall = cx
+            .results
             .overview
             .value
             .as_ref()
+            .filter(|_| cx.results.overview.is_current(&ws.base_key()))
             .and_then(|o| o.metrics.get(self.model).and_then(|s| s.value(&metric)));
         let flagged = st.rows.iter().filter(|r| r.worse).count();
         ui.label(format!(
@@ -148,58 +168,9 @@ impl SlicesView {
             }
         ));
         if ui.button("Pin this slice table to brief").clicked() {
-            let names: Vec<String> = st
-                .labels
-                .first()
-                .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
-                .unwrap_or_default();
-            let mut header = names.clone();
-            header.extend(
-                [
-                    "n",
-                    metric.as_str(),
-                    "95% CI",
-                    "delta vs cohort",
-                    "q",
-                    "flag",
-                ]
-                .map(String::from),
-            );
-            let rows = self
-                .sorted(&st.rows, &metric)
-                .iter()
-                .map(|r| {
-                    let mut row: Vec<String> =
-                        st.labels[r.group].iter().map(|(_, v)| v.clone()).collect();
-                    row.push(r.n.to_string());
-                    row.push(fmt(r.value));
-                    row.push(fmt_ci(r.ci));
-                    row.push(r.diff.map_or("-".into(), |d| format!("{d:+.4}")));
-                    row.push(r.q_value.map_or("-".into(), |q| format!("{q:.2e}")));
-                    row.push(if r.worse {
-                        "significantly worse".into()
-                    } else {
-                        String::new()
-                    });
-                    row
-                })
-                .collect();
-            out.push(Command::Pin(crate::brief::Finding {
-                title: format!(
-                    "{} of {} by {}",
-                    metric,
-                    table.models[self.model].name,
-                    names.join(" × ")
-                ),
-                note: String::new(),
-                severity: if flagged > 0 {
-                    crate::brief::Severity::High
-                } else {
-                    crate::brief::Severity::Info
-                },
-                source: super::overview::source("Slices", ws),
-                content: crate::brief::Content::Table { header, rows },
-            }));
+            let rows = self.sorted(&st.rows, &metric);
+            let f = findings::slice_table(&table, &st, &rows, self.model, &metric, &cx.scope());
+            cx.send(Command::Pin(Box::new(f)));
         }
         let clicked = if st.grouping.features.len() == 2 {
             let mut c = None;
@@ -216,13 +187,15 @@ impl SlicesView {
         };
         if let Some(g) = clicked {
             self.selected = Some(g);
-            out.push(Command::SetCohort(Cohort::slice_of(
+            cx.send(Command::SetCohort(Cohort::slice_of(
                 &ws.active.cohort.filter,
                 &st.labels[g],
             )));
         }
     }
+}
 
+impl SlicesView {
     fn sorted(&self, rows: &[SliceRow], metric: &str) -> Vec<SliceRow> {
         let mut v = rows.to_vec();
         let key = |r: &SliceRow| -> f64 {
@@ -322,7 +295,7 @@ impl SlicesView {
                         });
                     }
                     row.col(|ui| {
-                        ui.label(crate::report::text::fmt_int(r.n));
+                        ui.label(crate::format::fmt_int(r.n));
                     });
                     row.col(|ui| {
                         ui.monospace(fmt(r.value));

@@ -1,4 +1,5 @@
-//! Aligned plain-text tables and number formatting for terminal output.
+//! Number formatting and aligned plain-text tables, shared by the command line,
+//! the briefs and the window.
 
 /// A table of strings; the first column is left-aligned, the rest right-aligned.
 pub struct Table {
@@ -74,6 +75,28 @@ pub fn fmt_ci(ci: Option<[f64; 2]>) -> String {
     }
 }
 
+/// A p- or q-value: four decimals, scientific below 1e-4, and `< 1e-300` where a
+/// double cannot tell it from zero (never `0.0e0`).
+pub fn fmt_p(p: f64) -> String {
+    if p.is_nan() {
+        "-".into()
+    } else if p < 1e-300 {
+        "< 1e-300".into()
+    } else if p < 1e-4 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.4}")
+    }
+}
+
+/// A signed difference with four decimals, `-` where undefined.
+pub fn fmt_delta(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{x:+.4}"),
+        _ => "-".into(),
+    }
+}
+
 /// An integer with thousands separators.
 pub fn fmt_int(n: u64) -> String {
     let s = n.to_string();
@@ -97,5 +120,9 @@ mod tests {
         assert_eq!(fmt_int(12), "12");
         assert_eq!(fmt_value(None), "-");
         assert_eq!(fmt_ci(Some([0.1, 0.25])), "[0.1000, 0.2500]");
+        assert_eq!(fmt_p(0.0), "< 1e-300");
+        assert_eq!(fmt_p(3.21e-7), "3.2e-7");
+        assert_eq!(fmt_p(0.04321), "0.0432");
+        assert_eq!(fmt_delta(Some(-0.5)), "-0.5000");
     }
 }

@@ -1,0 +1,273 @@
+//! The one registry of background work. Everything that grows with the data
+//! (loading, cohorts, re-decoding, every view's numbers, the default brief, tagging
+//! a cohort, exports, screenshots) runs on its own thread under a [`Control`], and
+//! reports back a [`Done`] that the app polls once per frame, whatever view is
+//! visible. Cancel sets the job's control, so the work itself stops at its next
+//! check; its result, if it still comes, is dropped.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Instant;
+
+use super::results::{BaseKey, ClusterKey, ComparisonKey, ExampleKey, SliceKey, TagKey};
+use crate::analysis::{Clusters, ComparisonView, Overview, SliceTable};
+use crate::annotations::TagStats;
+use crate::brief::Brief;
+use crate::cohort::{Cohort, CohortError};
+use crate::control::Control;
+use crate::join::JoinReport;
+use crate::load::{EvalTable, Loaded, Mapping};
+use crate::session::Session;
+
+/// What a background job is for; at most one job of each kind runs at a time (a new
+/// one replaces the old), and Cancel names a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskKind {
+    Load,
+    Session,
+    Cohort,
+    Remap,
+    Overview,
+    Slices,
+    Examples,
+    Clusters,
+    Comparison,
+    TagStats,
+    DefaultBrief,
+    TagCohort,
+    Export,
+    Screenshot,
+}
+
+impl TaskKind {
+    /// Whether the status bar offers Cancel for it (view results restart on their own).
+    pub fn user_cancellable(self) -> bool {
+        matches!(
+            self,
+            TaskKind::Load
+                | TaskKind::Session
+                | TaskKind::Cohort
+                | TaskKind::Remap
+                | TaskKind::Clusters
+                | TaskKind::DefaultBrief
+                | TaskKind::TagCohort
+                | TaskKind::Export
+        )
+    }
+}
+
+/// A file (or several joined) that finished loading.
+pub struct LoadDone {
+    pub paths: Vec<PathBuf>,
+    pub name: String,
+    pub mapping: Mapping,
+    pub result: crate::Result<(Loaded, Option<JoinReport>)>,
+}
+
+/// A session read from disk with the datasets that changed since it was saved:
+/// `(dataset, saved sha256, current sha256)`.
+pub struct SessionCheck {
+    pub session: Session,
+    /// Where it was read from (empty for a recovered session).
+    pub path: PathBuf,
+    pub changed: Vec<(PathBuf, String, String)>,
+}
+
+/// The result of a finished job.
+pub enum Done {
+    Load(Box<LoadDone>),
+    Session(crate::Result<Box<SessionCheck>>),
+    Cohort(Cohort, Result<Vec<bool>, CohortError>),
+    Remap(Mapping, Box<crate::Result<EvalTable>>),
+    Overview(BaseKey, Overview),
+    Slices(SliceKey, SliceTable),
+    Examples(ExampleKey, Vec<u32>),
+    Clusters(ClusterKey, Option<Clusters>),
+    Comparison(ComparisonKey, ComparisonView),
+    TagStats(TagKey, TagStats),
+    DefaultBrief(Option<Brief>),
+    /// The tag and the file rows (1-based) of the cohort to tag.
+    TagCohort(String, Vec<u32>),
+    Export(crate::Result<Vec<PathBuf>>),
+    Screenshot(PathBuf, Result<(), String>),
+    /// The job's thread ended without a result (a panic).
+    Failed(TaskKind),
+}
+
+/// One running job.
+pub struct Task {
+    pub kind: TaskKind,
+    /// What the status bar says, e.g. "Loading eval.parquet".
+    pub label: String,
+    pub control: Control,
+    pub started: Instant,
+    rx: Receiver<Done>,
+}
+
+/// The running jobs.
+pub struct Tasks {
+    running: Vec<Task>,
+    ctx: Option<egui::Context>,
+    live: Arc<AtomicUsize>,
+}
+
+impl Tasks {
+    /// `ctx` is asked to repaint whenever a job ends (None in unit tests).
+    pub fn new(ctx: Option<egui::Context>) -> Tasks {
+        Tasks {
+            running: Vec::new(),
+            ctx,
+            live: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Starts `work` on its own thread, replacing (cancelling) any job of the same
+    /// kind.
+    pub fn start(
+        &mut self,
+        kind: TaskKind,
+        label: impl Into<String>,
+        work: impl FnOnce(&Control) -> Done + Send + 'static,
+    ) {
+        self.cancel(kind);
+        let (tx, rx) = mpsc::channel();
+        let control = Control::none();
+        let theirs = control.clone();
+        let ctx = self.ctx.clone();
+        let live = self.live.clone();
+        live.fetch_add(1, Ordering::SeqCst);
+        std::thread::spawn(move || {
+            let out = work(&theirs);
+            if !theirs.is_cancelled() {
+                // The receiver is gone only if the app dropped the task: nothing to do.
+                tx.send(out).ok();
+            }
+            live.fetch_sub(1, Ordering::SeqCst);
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        });
+        self.running.push(Task {
+            kind,
+            label: label.into(),
+            control,
+            started: Instant::now(),
+            rx,
+        });
+    }
+
+    /// Stops the job of this kind (its thread stops at its next check). True if one ran.
+    pub fn cancel(&mut self, kind: TaskKind) -> bool {
+        let before = self.running.len();
+        self.running.retain(|t| {
+            if t.kind == kind {
+                t.control.cancel();
+                false
+            } else {
+                true
+            }
+        });
+        self.running.len() != before
+    }
+
+    /// Stops every job (new data replaces the old).
+    pub fn cancel_all(&mut self) {
+        for t in self.running.drain(..) {
+            t.control.cancel();
+        }
+    }
+
+    /// Takes the results of the jobs that finished since the last call.
+    pub fn poll(&mut self) -> Vec<Done> {
+        let mut done = Vec::new();
+        self.running.retain(|t| match t.rx.try_recv() {
+            Ok(d) => {
+                done.push(d);
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => {
+                done.push(Done::Failed(t.kind));
+                false
+            }
+        });
+        done
+    }
+
+    pub fn get(&self, kind: TaskKind) -> Option<&Task> {
+        self.running.iter().find(|t| t.kind == kind)
+    }
+
+    pub fn is_running(&self, kind: TaskKind) -> bool {
+        self.get(kind).is_some()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        !self.running.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Task> {
+        self.running.iter()
+    }
+
+    /// Threads still running, cancelled ones included (tests check that Cancel
+    /// stops the work itself).
+    pub fn live_threads(&self) -> usize {
+        self.live.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn cancel_stops_the_thread_and_drops_its_result() {
+        let mut tasks = Tasks::new(None);
+        tasks.start(TaskKind::Export, "spin", |c: &Control| {
+            while !c.is_cancelled() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Done::Export(Ok(Vec::new()))
+        });
+        assert!(tasks.is_running(TaskKind::Export));
+        assert!(tasks.cancel(TaskKind::Export));
+        let start = Instant::now();
+        while tasks.live_threads() > 0 {
+            assert!(
+                start.elapsed() < Duration::from_secs(1),
+                "the thread stopped"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(tasks.poll().is_empty());
+    }
+
+    #[test]
+    fn a_new_job_replaces_one_of_the_same_kind() {
+        let mut tasks = Tasks::new(None);
+        tasks.start(TaskKind::DefaultBrief, "first", |c: &Control| {
+            while !c.is_cancelled() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Done::DefaultBrief(None)
+        });
+        tasks.start(TaskKind::DefaultBrief, "second", |_: &Control| {
+            Done::DefaultBrief(Some(Brief::default()))
+        });
+        let start = Instant::now();
+        loop {
+            let done = tasks.poll();
+            if let Some(Done::DefaultBrief(b)) = done.into_iter().next() {
+                assert!(b.is_some(), "the second job's result");
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5));
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(!tasks.is_busy());
+    }
+}
