@@ -7,6 +7,8 @@
 //!
 //! The input is made with `faultline-gen churn --rows ROWS` into bench/out/.
 
+#![allow(clippy::expect_used)] // A benchmark that cannot set up fails loudly.
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -185,10 +185,11 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
     };
     brief.provenance.generated_at = now_utc();
     let written = render::export(&brief, &args.out)?;
-    for w in written {
-        let _ = writeln!(out, "wrote {}", w.display());
-    }
-    Ok(())
+    let lines: String = written
+        .iter()
+        .map(|w| format!("wrote {}\n", w.display()))
+        .collect();
+    emit(out, &lines)
 }
 
 #[derive(Debug, Args)]
@@ -294,7 +295,7 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
             t
         }
     };
-    let _ = out.write_all(text.as_bytes());
+    emit(out, &text)?;
     Ok(CompareOutcome {
         gate_failed: gate_failed && args.fail_on_regression,
     })
@@ -404,8 +405,22 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
             crate::report::slices_doc::slices_text(&table, model, against, &found, elapsed_ms)
         }
     };
-    let _ = out.write_all(text.as_bytes());
+    emit(out, &text)?;
     Ok(())
+}
+
+/// Writes a command's output. A closed pipe (`| head`) is not an error worth a
+/// message; any other failure (a full disk) is, with exit code 1.
+pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Write {
+            what: "the output".into(),
+            source,
+        }),
+    }
 }
 
 /// The contract's MAP flags: override any inferred column role.
@@ -542,7 +557,7 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
         Format::Table => metrics_doc::metrics_text(&table, &grouping, &eval),
     };
     // A closed pipe (`| head`) is not an error worth a message.
-    let _ = out.write_all(text.as_bytes());
+    emit(out, &text)?;
     if args.timings {
         eprintln!(
             "timings: read {:.1} ms, decode {:.1} ms, compute {:.1} ms; columns read: {:.1} MB",

@@ -52,6 +52,13 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// Writing the output failed (a full disk, a closed device): not the input's fault.
+    #[error("cannot write {what}: {source}")]
+    Write {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// The user cancelled the work (the window's Cancel); never shown as a failure.
     #[error("cancelled")]
     Cancelled,
@@ -64,9 +71,13 @@ impl From<crate::control::Cancelled> for Error {
 }
 
 impl Error {
-    /// The process exit code the contract assigns: 2 for bad input or usage.
+    /// The process exit code the contract assigns: 2 for bad input or usage, 1 for
+    /// any other failure (the output could not be written, the work was stopped).
     pub fn exit_code(&self) -> i32 {
-        2
+        match self {
+            Error::Write { .. } | Error::Cancelled => 1,
+            _ => 2,
+        }
     }
 }
 

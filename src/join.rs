@@ -70,7 +70,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
     match files {
         [] => Err(Error::Usage("no file given".into())),
         [one] => {
-            let frame = read::read_frame(one)?;
+            let frame = read::read_frame(one, &options.control)?;
             let names: Vec<String> = frame
                 .get_column_names()
                 .iter()
@@ -79,7 +79,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
             if let Some(model_col) = roles::find_column(&names, "model").map(str::to_string) {
                 return load_long(one, frame, &model_col, mapping, options);
             }
-            let sha = read::sha256_file(one)?;
+            let sha = read::sha256_file_with(one, &options.control)?;
             let table = table::decode(one, &frame, sha, mapping, options)?;
             Ok(Joined {
                 table,
@@ -90,7 +90,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
         many => {
             let mut inputs = Vec::new();
             for f in many {
-                let frame = read::read_frame(f)?;
+                let frame = read::read_frame(f, &options.control)?;
                 let stem = f
                     .file_stem()
                     .and_then(|s| s.to_str())
@@ -391,7 +391,7 @@ fn join_inputs(
     m.scores.clear();
     let sha = inputs
         .iter()
-        .map(|i| read::sha256_file(&i.path))
+        .map(|i| read::sha256_file_with(&i.path, &options.control))
         .collect::<Result<Vec<_>>>()?
         .join("+");
     let table = table::decode(first, &frame, sha, &m, options)?;

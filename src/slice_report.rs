@@ -28,6 +28,45 @@ pub struct SliceRow {
     pub worse: bool,
 }
 
+/// A column of the slice table to sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    N,
+    Value,
+    /// The difference from the cohort, worst first (the default).
+    #[default]
+    Diff,
+    Q,
+}
+
+/// The rows in the order shown (and pinned): by a column, undefined values last.
+pub fn sort_rows(rows: &[SliceRow], metric: &str, by: SortBy, descending: bool) -> Vec<SliceRow> {
+    let mut v = rows.to_vec();
+    let key = |r: &SliceRow| -> f64 {
+        match by {
+            SortBy::N => r.n as f64,
+            SortBy::Value => r.value.unwrap_or(f64::NAN),
+            SortBy::Diff => {
+                // Worst first: the sign that means "worse" sorts first.
+                let d = r.diff.unwrap_or(f64::NAN);
+                if lower_is_better(metric) { -d } else { d }
+            }
+            SortBy::Q => r.q_value.unwrap_or(f64::NAN),
+        }
+    };
+    v.sort_by(|a, b| {
+        let (x, y) = (key(a), key(b));
+        let o = match (x.is_nan(), y.is_nan()) {
+            (true, true) => std::cmp::Ordering::Equal,
+            (true, false) => return std::cmp::Ordering::Greater,
+            (false, true) => return std::cmp::Ordering::Less,
+            _ => x.total_cmp(&y),
+        };
+        if descending { o.reverse() } else { o }
+    });
+    v
+}
+
 /// The significance level of the flag.
 pub const ALPHA: f64 = 0.05;
 

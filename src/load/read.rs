@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::control::Control;
 use crate::error::{Error, Result};
 
 /// The file formats faultline reads.
@@ -65,12 +66,18 @@ const CSV_INFER_ROWS: usize = 10_000;
 pub type Selector<'a> = &'a dyn Fn(&[String]) -> Vec<String>;
 
 /// Reads the whole file. An empty file or one without data rows is an error.
-pub fn read_frame(path: &Path) -> Result<DataFrame> {
-    read_frame_projected(path, None)
+pub fn read_frame(path: &Path, control: &Control) -> Result<DataFrame> {
+    read_frame_projected(path, None, control)
 }
 
 /// Reads the file; for Parquet and Arrow IPC only the columns `select` keeps.
-pub fn read_frame_projected(path: &Path, select: Option<Selector>) -> Result<DataFrame> {
+/// `control` stops the read between its steps.
+pub fn read_frame_projected(
+    path: &Path,
+    select: Option<Selector>,
+    control: &Control,
+) -> Result<DataFrame> {
+    control.check()?;
     let format = Format::from_path(path)?;
     let meta = std::fs::metadata(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -96,9 +103,8 @@ pub fn read_frame_projected(path: &Path, select: Option<Selector>) -> Result<Dat
     let df = match format {
         Format::Csv | Format::Tsv => {
             let sep = if format == Format::Tsv { b'\t' } else { b',' };
-            if format == Format::Csv || format == Format::Tsv {
-                check_csv_shape(path, sep)?;
-            }
+            check_csv_shape(path, sep)?;
+            control.check()?;
             match read_csv(path, sep, Some(CSV_INFER_ROWS)) {
                 Ok(df) => df,
                 // A column whose type changes after the sampled rows: infer on all rows.
@@ -130,6 +136,7 @@ pub fn read_frame_projected(path: &Path, select: Option<Selector>) -> Result<Dat
             reader.finish().map_err(unreadable)?
         }
     };
+    control.check()?;
     if df.height() == 0 {
         return Err(Error::Empty {
             path: path.to_path_buf(),
@@ -269,6 +276,11 @@ fn polars_message(e: &PolarsError) -> String {
 /// The sha256 of the file's bytes, as lowercase hex; it identifies the dataset in
 /// JSON output, sessions and briefs.
 pub fn sha256_file(path: &Path) -> Result<String> {
+    sha256_file_with(path, &Control::none())
+}
+
+/// [`sha256_file`], stopped by `control` between megabytes.
+pub fn sha256_file_with(path: &Path, control: &Control) -> Result<String> {
     let mut file = open(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -280,6 +292,7 @@ pub fn sha256_file(path: &Path) -> Result<String> {
         if n == 0 {
             break;
         }
+        control.check()?;
         hasher.update(&buf[..n]);
     }
     Ok(hasher

@@ -270,7 +270,11 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     let selector = options.features.as_ref().map(|features| {
         move |names: &[String]| roles::needed_columns(path, names, mapping, features)
     });
-    let (frame, sha) = read_hashed(path, selector.as_ref().map(|f| f as read::Selector))?;
+    let (frame, sha) = read_hashed(
+        path,
+        selector.as_ref().map(|f| f as read::Selector),
+        &options.control,
+    )?;
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
     let table = decode(path, &frame, sha, mapping, options)?;
@@ -283,10 +287,14 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
 }
 
 /// Reads the file and, on a second thread meanwhile, its sha256.
-fn read_hashed(path: &Path, select: Option<read::Selector>) -> Result<(DataFrame, String)> {
+pub fn read_hashed(
+    path: &Path,
+    select: Option<read::Selector>,
+    control: &crate::control::Control,
+) -> Result<(DataFrame, String)> {
     let (frame, sha) = std::thread::scope(|s| {
-        let hash = s.spawn(|| read::sha256_file(path));
-        let frame = read::read_frame_projected(path, select);
+        let hash = s.spawn(|| read::sha256_file_with(path, control));
+        let frame = read::read_frame_projected(path, select, control);
         let sha = hash
             .join()
             .unwrap_or_else(|_| Ok(String::from("unavailable")));
@@ -310,7 +318,7 @@ fn load_streaming(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Resu
     }
     let keep = roles_only.clone();
     let select = move |_: &[String]| keep.clone();
-    let (frame, sha) = read_hashed(path, Some(&select))?;
+    let (frame, sha) = read_hashed(path, Some(&select), &options.control)?;
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
     let fetch = |name: &str| -> PolarsResult<Column> {
@@ -600,9 +608,14 @@ fn decode_with(
             })
             .collect::<Result<_>>()?,
     };
+    options.control.check()?;
+    options
+        .control
+        .stage("decoding features", wanted.len() as u64);
     let features = wanted
         .par_iter()
         .map(|name| {
+            options.control.check()?;
             let fetched;
             let col = match (frame.map(|f| f.column(name)), fetch) {
                 (Some(Ok(c)), _) => c,
@@ -618,9 +631,12 @@ fn decode_with(
                     ));
                 }
             };
-            decode_feature(col, &used, options.bins).map_err(|e| polars_err(name, e))
+            let f = decode_feature(col, &used, options.bins).map_err(|e| polars_err(name, e));
+            options.control.advance(1);
+            f
         })
         .collect::<Result<Vec<_>>>()?;
+    options.control.check()?;
 
     Ok(EvalTable {
         dataset: DatasetInfo {

@@ -1,12 +1,24 @@
 //! Integration tests: the real `faultline` binary on real files. One test binary
 //! keeps CI's link time down.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::let_underscore_must_use
+)]
+
 mod bad_input;
 mod brief;
 mod compare;
+#[cfg(feature = "gui")]
+mod findings;
 mod formats;
+#[cfg(feature = "gui")]
 mod gui;
+mod layers;
 mod metrics_reference;
+#[cfg(feature = "gui")]
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -12,16 +12,7 @@ use crate::brief::findings;
 use crate::cli::ViewName;
 use crate::cohort::Cohort;
 use crate::metrics::metric_names;
-use crate::slice_report::{SliceRow, lower_is_better};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortBy {
-    N,
-    Value,
-    #[default]
-    Diff,
-    Q,
-}
+use crate::slice_report::{SliceRow, SortBy, lower_is_better, sort_rows};
 
 #[derive(Default)]
 pub struct SlicesView {
@@ -197,30 +188,7 @@ impl View for SlicesView {
 
 impl SlicesView {
     fn sorted(&self, rows: &[SliceRow], metric: &str) -> Vec<SliceRow> {
-        let mut v = rows.to_vec();
-        let key = |r: &SliceRow| -> f64 {
-            match self.sort {
-                SortBy::N => r.n as f64,
-                SortBy::Value => r.value.unwrap_or(f64::NAN),
-                SortBy::Diff => {
-                    // Worst first by default: the sign that means "worse" sorts first.
-                    let d = r.diff.unwrap_or(f64::NAN);
-                    if lower_is_better(metric) { -d } else { d }
-                }
-                SortBy::Q => r.q_value.unwrap_or(f64::NAN),
-            }
-        };
-        v.sort_by(|a, b| {
-            let (x, y) = (key(a), key(b));
-            let o = match (x.is_nan(), y.is_nan()) {
-                (true, true) => std::cmp::Ordering::Equal,
-                (true, false) => return std::cmp::Ordering::Greater,
-                (false, true) => return std::cmp::Ordering::Less,
-                _ => x.total_cmp(&y),
-            };
-            if self.descending { o.reverse() } else { o }
-        });
-        v
+        sort_rows(rows, metric, self.sort, self.descending)
     }
 
     /// The slice table; returns the group clicked.
