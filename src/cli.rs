@@ -234,7 +234,7 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
         bins: args.bins as usize,
         features: Some(args.by.clone()),
         keep_frame: true,
-        control: crate::control::Control::none(),
+        read: Default::default(),
     };
     let joined = crate::join::load_joined(&args.files, &mapping, &options)?;
     let (table, join) = (joined.table, joined.report);
@@ -356,7 +356,7 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
             Some(args.features.clone())
         },
         keep_frame: false,
-        control: crate::control::Control::none(),
+        read: Default::default(),
     };
     let loaded = load::load(&args.file, &args.map.mapping(), &options)?;
     let table = loaded.table;
@@ -530,7 +530,7 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
         // Only the label, model and `--by` columns are read; one projected read is
         // the cheapest here.
         keep_frame: true,
-        control: crate::control::Control::none(),
+        read: Default::default(),
     };
     let loaded = load::load(&args.file, &mapping, &options)?;
     let table = loaded.table;

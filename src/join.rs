@@ -70,16 +70,15 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
     match files {
         [] => Err(Error::Usage("no file given".into())),
         [one] => {
-            let frame = read::read_frame(one, &options.control)?;
+            let (frame, sha) = read::read_frame_projected(one, None, &options.read)?;
             let names: Vec<String> = frame
                 .get_column_names()
                 .iter()
                 .map(|c| c.to_string())
                 .collect();
             if let Some(model_col) = roles::find_column(&names, "model").map(str::to_string) {
-                return load_long(one, frame, &model_col, mapping, options);
+                return load_long(one, frame, sha, &model_col, mapping, options);
             }
-            let sha = read::sha256_file_with(one, &options.control)?;
             let table = table::decode(one, &frame, sha, mapping, options)?;
             Ok(Joined {
                 table,
@@ -90,7 +89,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
         many => {
             let mut inputs = Vec::new();
             for f in many {
-                let frame = read::read_frame(f, &options.control)?;
+                let (frame, sha) = read::read_frame_projected(f, None, &options.read)?;
                 let stem = f
                     .file_stem()
                     .and_then(|s| s.to_str())
@@ -99,6 +98,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
                 inputs.push(Input {
                     name: f.display().to_string(),
                     path: f.clone(),
+                    sha,
                     frame,
                     model_name: stem,
                 });
@@ -111,6 +111,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
 struct Input {
     name: String,
     path: PathBuf,
+    sha: String,
     frame: DataFrame,
     /// The name of a model whose columns carry none (file stem, or the long file's model value).
     model_name: String,
@@ -119,6 +120,7 @@ struct Input {
 fn load_long(
     path: &Path,
     frame: DataFrame,
+    sha: String,
     model_col: &str,
     mapping: &Mapping,
     options: &LoadOptions,
@@ -147,6 +149,7 @@ fn load_long(
         inputs.push(Input {
             name: format!("model {name}"),
             path: path.to_path_buf(),
+            sha: sha.clone(),
             frame: part,
             model_name: name.clone(),
         });
@@ -389,11 +392,10 @@ fn join_inputs(
     m.id = Some(id_column);
     m.preds.clear();
     m.scores.clear();
-    let sha = inputs
-        .iter()
-        .map(|i| read::sha256_file_with(&i.path, &options.control))
-        .collect::<Result<Vec<_>>>()?
-        .join("+");
+    // One hash per input file (a long file's models share one).
+    let mut hashes: Vec<&str> = inputs.iter().map(|i| i.sha.as_str()).collect();
+    hashes.dedup();
+    let sha = hashes.join("+");
     let table = table::decode(first, &frame, sha, &m, options)?;
     Ok(Joined {
         table,

@@ -143,7 +143,10 @@ impl FaultlineApp {
             .start(TaskKind::Load, format!("Loading {name}"), move |control| {
                 let start = Instant::now();
                 let options = LoadOptions {
-                    control: control.clone(),
+                    read: crate::load::read::ReadOptions {
+                        control: control.clone(),
+                        ..Default::default()
+                    },
                     ..LoadOptions::default()
                 };
                 let result = crate::join::load_joined(&p, &m, &options).map(|j| {

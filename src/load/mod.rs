@@ -5,6 +5,7 @@ pub mod read;
 pub mod roles;
 pub mod scores;
 pub mod table;
+pub mod text;
 
 pub use roles::{Mapping, Task};
 pub use table::{EvalTable, LoadOptions, Loaded, load};

@@ -1,26 +1,41 @@
-//! Reading an evaluation file into a polars `DataFrame`, with the format chosen by
-//! extension (contract section 1). Every polars error is turned into a one-line
-//! message that names the file.
+//! Reading an evaluation file (or standard input, `-`) into a polars `DataFrame`.
+//! The format comes from the extension or `--input-format`. The bytes are read in
+//! blocks (so Cancel stops a read and progress shows bytes read), hashed as they
+//! come, checked as text where the format is text ([`super::text`]), and parsed in
+//! pieces where the file is large (so Cancel also stops a parse). Every error names
+//! the file and, where there is one, the line.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Cursor, Read};
+
+use polars::io::mmap::MmapBytesReader;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::text::{self, Encoding};
 use crate::control::Control;
 use crate::error::{Error, Result};
 
 /// The file formats faultline reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Csv,
     Tsv,
     Parquet,
     Json,
     JsonLines,
+    /// Arrow IPC, file or stream format (told apart by the file's magic bytes).
     Ipc,
+}
+
+/// The path that means standard input.
+pub const STDIN: &str = "-";
+
+/// True for `-`, standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN
 }
 
 impl Format {
@@ -33,11 +48,17 @@ impl Format {
             .unwrap_or_default();
         Ok(match ext.as_str() {
             "csv" => Format::Csv,
-            "tsv" => Format::Tsv,
+            "tsv" | "tab" => Format::Tsv,
             "parquet" => Format::Parquet,
             "json" => Format::Json,
             "jsonl" | "ndjson" => Format::JsonLines,
             "arrow" | "ipc" | "feather" => Format::Ipc,
+            _ if is_stdin(path) => {
+                return Err(Error::Usage(
+                    "reading standard input (-) needs --input-format csv|tsv|json|jsonl|parquet|arrow"
+                        .into(),
+                ));
+            }
             _ => {
                 return Err(Error::UnsupportedFormat {
                     path: path.to_path_buf(),
@@ -47,7 +68,7 @@ impl Format {
         })
     }
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "CSV",
             Format::Tsv => "TSV",
@@ -57,28 +78,177 @@ impl Format {
             Format::Ipc => "Arrow IPC",
         }
     }
+
+    fn is_text(self) -> bool {
+        matches!(
+            self,
+            Format::Csv | Format::Tsv | Format::Json | Format::JsonLines
+        )
+    }
+}
+
+/// How to read an input.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The format, instead of the extension's (required for standard input).
+    pub format: Option<Format>,
+    pub encoding: Encoding,
+    pub control: Control,
+}
+
+impl ReadOptions {
+    /// The format of `path` under these options.
+    pub fn format_of(&self, path: &Path) -> Result<Format> {
+        match self.format {
+            Some(f) => Ok(f),
+            None => Format::from_path(path),
+        }
+    }
 }
 
 /// Rows read for CSV type inference before a full-file retry.
 const CSV_INFER_ROWS: usize = 10_000;
 
+/// Text is parsed in pieces of about this many bytes (Cancel is checked between).
+const PARSE_CHUNK: usize = 16 << 20;
+
+/// Parquet is decoded in row ranges of this many rows.
+const PARQUET_ROWS: usize = 2_000_000;
+
 /// Chooses the columns to read from the file's column names.
 pub type Selector<'a> = &'a dyn Fn(&[String]) -> Vec<String>;
 
-/// Reads the whole file. An empty file or one without data rows is an error.
-pub fn read_frame(path: &Path, control: &Control) -> Result<DataFrame> {
-    read_frame_projected(path, None, control)
+/// Reads the whole input. An empty file or one without data rows is an error.
+pub fn read_frame(path: &Path, options: &ReadOptions) -> Result<DataFrame> {
+    read_frame_projected(path, None, options).map(|(f, _)| f)
 }
 
-/// Reads the file; for Parquet and Arrow IPC only the columns `select` keeps.
-/// `control` stops the read between its steps.
+/// Reads the input (for Parquet and Arrow IPC only the columns `select` keeps) and
+/// its sha256.
 pub fn read_frame_projected(
     path: &Path,
     select: Option<Selector>,
-    control: &Control,
-) -> Result<DataFrame> {
+    options: &ReadOptions,
+) -> Result<(DataFrame, String)> {
+    let control = &options.control;
     control.check()?;
-    let format = Format::from_path(path)?;
+    let format = options.format_of(path)?;
+    let unreadable = |e: PolarsError| Error::Unreadable {
+        path: path.to_path_buf(),
+        format: format.name(),
+        detail: polars_message(&e),
+    };
+    let located = |e: Error| match e {
+        Error::Unreadable { detail, .. } => Error::Unreadable {
+            path: path.to_path_buf(),
+            format: format.name(),
+            detail,
+        },
+        other => other,
+    };
+    if !format.is_text() && !is_stdin(path) {
+        // Binary formats from a file: read only the selected columns from disk,
+        // hashing the file on a second thread meanwhile.
+        regular_file(path, format)?;
+        let open = || {
+            File::open(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        let (df, sha) = std::thread::scope(|s| {
+            let hash = s.spawn(|| sha256_file_with(path, control));
+            let df = match format {
+                Format::Parquet => read_parquet(open, select, control).map_err(located),
+                _ => open().and_then(|f| read_ipc(f, select).map_err(located)),
+            };
+            let sha = hash
+                .join()
+                .unwrap_or_else(|_| Ok(String::from("unavailable")));
+            (df, sha)
+        });
+        return finish(path, format, df?, sha?, control);
+    }
+    let (bytes, sha) = read_bytes(path, format, control)?;
+    control.check()?;
+    let bytes = if format.is_text() {
+        text::to_utf8(path, format.name(), bytes, options.encoding)?
+    } else {
+        bytes
+    };
+    let df = match format {
+        Format::Csv | Format::Tsv => {
+            let sep = if format == Format::Tsv { b'\t' } else { b',' };
+            let shape = text::check_delimited(path, &bytes, sep, PARSE_CHUNK)?;
+            if shape.records == 0 {
+                return Err(Error::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+            read_delimited(&bytes, sep, &shape, control).map_err(located)?
+        }
+        Format::Json | Format::JsonLines => {
+            let lines = format == Format::JsonLines;
+            text::check_json(path, &bytes, lines)?;
+            let json_format = if lines {
+                JsonFormat::JsonLines
+            } else {
+                JsonFormat::Json
+            };
+            control.stage("parsing", 0);
+            JsonReader::new(Cursor::new(bytes.as_slice()))
+                .with_json_format(json_format)
+                .finish()
+                .map_err(|e| {
+                    let at = if lines {
+                        text::first_bad_json_line(&bytes)
+                    } else {
+                        None
+                    };
+                    match at {
+                        Some((line, why)) => Error::Unreadable {
+                            path: path.to_path_buf(),
+                            format: format.name(),
+                            detail: format!("line {line}: {why}"),
+                        },
+                        None => unreadable(e),
+                    }
+                })?
+        }
+        Format::Parquet => {
+            read_parquet(|| Ok(Cursor::new(bytes.as_slice())), select, control).map_err(located)?
+        }
+        Format::Ipc => read_ipc(Cursor::new(bytes.as_slice()), select).map_err(located)?,
+    };
+    finish(path, format, df, sha, control)
+}
+
+/// The last checks of a read frame: rows, unique column names.
+fn finish(
+    path: &Path,
+    format: Format,
+    df: DataFrame,
+    sha: String,
+    control: &Control,
+) -> Result<(DataFrame, String)> {
+    control.check()?;
+    if df.height() == 0 {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    text::duplicates(path, format.name(), &names)?;
+    Ok((df, sha))
+}
+
+/// The size of `path` if it is a regular file; a directory, a FIFO or a device
+/// (which would block or never end) is refused.
+fn regular_file(path: &Path, format: Format) -> Result<u64> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -90,66 +260,62 @@ pub fn read_frame_projected(
             detail: "it is a directory".into(),
         });
     }
+    if !meta.is_file() {
+        return Err(Error::Unreadable {
+            path: path.to_path_buf(),
+            format: format.name(),
+            detail: "not a regular file (a FIFO, a device or a socket); to read a stream, pass - and pipe it to standard input".into(),
+        });
+    }
     if meta.len() == 0 {
         return Err(Error::Empty {
             path: path.to_path_buf(),
         });
     }
-    let unreadable = |e: PolarsError| Error::Unreadable {
+    Ok(meta.len())
+}
+
+/// The input's bytes and their sha256, read in blocks: Cancel stops the read and
+/// the progress counts bytes. A path must be a regular file; `-` is standard input.
+pub fn read_bytes(path: &Path, format: Format, control: &Control) -> Result<(Vec<u8>, String)> {
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
-        format: format.name(),
-        detail: polars_message(&e),
+        source,
     };
-    let df = match format {
-        Format::Csv | Format::Tsv => {
-            let sep = if format == Format::Tsv { b'\t' } else { b',' };
-            check_csv_shape(path, sep)?;
-            control.check()?;
-            match read_csv(path, sep, Some(CSV_INFER_ROWS)) {
-                Ok(df) => df,
-                // A column whose type changes after the sampled rows: infer on all rows.
-                Err(_) => read_csv(path, sep, None).map_err(unreadable)?,
-            }
-        }
-        Format::Parquet => {
-            let mut reader = ParquetReader::new(open(path)?);
-            if let Some(select) = select {
-                let names = column_names(&*reader.schema().map_err(unreadable)?);
-                reader = reader.with_columns(Some(select(&names)));
-            }
-            reader.finish().map_err(unreadable)?
-        }
-        Format::Json => JsonReader::new(open(path)?)
-            .with_json_format(JsonFormat::Json)
-            .finish()
-            .map_err(unreadable)?,
-        Format::JsonLines => JsonReader::new(open(path)?)
-            .with_json_format(JsonFormat::JsonLines)
-            .finish()
-            .map_err(unreadable)?,
-        Format::Ipc => {
-            let mut reader = IpcReader::new(open(path)?);
-            if let Some(select) = select {
-                let names = column_names(&*reader.schema().map_err(unreadable)?);
-                reader = reader.with_columns(Some(select(&names)));
-            }
-            reader.finish().map_err(unreadable)?
-        }
+    let (mut reader, size): (Box<dyn Read>, u64) = if is_stdin(path) {
+        (Box::new(std::io::stdin().lock()), 0)
+    } else {
+        let size = regular_file(path, format)?;
+        (Box::new(File::open(path).map_err(io)?), size)
     };
-    control.check()?;
-    if df.height() == 0 {
+    control.stage("reading", size);
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 8 << 20];
+    loop {
+        control.check()?;
+        let n = match reader.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        bytes.extend_from_slice(&buf[..n]);
+        control.advance(n as u64);
+    }
+    if bytes.is_empty() {
         return Err(Error::Empty {
             path: path.to_path_buf(),
         });
     }
-    Ok(df)
+    Ok((bytes, hex(&hasher.finalize())))
 }
 
-fn open(path: &Path) -> Result<File> {
-    File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Text that means "no value" in delimited files, as pandas reads them by default
@@ -158,19 +324,175 @@ const CSV_NULLS: &[&str] = &[
     "", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "#N/A",
 ];
 
-fn read_csv(path: &Path, sep: u8, infer: Option<usize>) -> PolarsResult<DataFrame> {
+fn csv_options(
+    sep: u8,
+    header: bool,
+    infer: Option<usize>,
+    schema: Option<SchemaRef>,
+) -> CsvReadOptions {
     let nulls = NullValues::AllColumns(CSV_NULLS.iter().map(|s| (*s).into()).collect());
     CsvReadOptions::default()
-        .with_has_header(true)
+        .with_has_header(header)
         .with_infer_schema_length(infer)
-        .map_parse_options(|p| p.with_separator(sep).with_null_values(Some(nulls.clone())))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
-        .finish()
+        .with_schema(schema)
+        .map_parse_options(move |p| p.with_separator(sep).with_null_values(Some(nulls.clone())))
+}
+
+/// Parses checked delimited text: in one go when small, else piece by piece at
+/// record boundaries with the schema inferred on the first piece (Cancel is checked
+/// and progress counted between pieces). A column whose type changes after the
+/// sampled rows is read again with every row used for inference.
+fn read_delimited(
+    bytes: &[u8],
+    sep: u8,
+    shape: &text::Delimited,
+    control: &Control,
+) -> Result<DataFrame> {
+    let whole = || -> PolarsResult<DataFrame> {
+        match csv_options(sep, true, Some(CSV_INFER_ROWS), None)
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+        {
+            Ok(df) => Ok(df),
+            Err(_) => csv_options(sep, true, None, None)
+                .into_reader_with_file_handle(Cursor::new(bytes))
+                .finish(),
+        }
+    };
+    let fail = |e: PolarsError| Error::Unreadable {
+        path: PathBuf::new(),
+        format: "CSV",
+        detail: polars_message(&e),
+    };
+    control.stage("parsing rows", shape.records as u64);
+    if shape.cuts.len() <= 1 {
+        let df = whole().map_err(fail)?;
+        control.set_done(df.height() as u64);
+        return Ok(df);
+    }
+    let pieces: Vec<(usize, usize)> = shape
+        .cuts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| {
+            let from = if i == 0 { 0 } else { start };
+            (from, shape.cuts.get(i + 1).copied().unwrap_or(bytes.len()))
+        })
+        .collect();
+    let chunked = || -> std::result::Result<DataFrame, Option<Error>> {
+        let (a, b) = pieces[0];
+        let mut df = csv_options(sep, true, Some(CSV_INFER_ROWS), None)
+            .into_reader_with_file_handle(Cursor::new(&bytes[a..b]))
+            .finish()
+            .map_err(|_| None)?;
+        let schema = df.schema().clone();
+        control.set_done(df.height() as u64);
+        for &(a, b) in &pieces[1..] {
+            control.check().map_err(|c| Some(c.into()))?;
+            let part = csv_options(sep, false, None, Some(schema.clone()))
+                .into_reader_with_file_handle(Cursor::new(&bytes[a..b]))
+                .finish()
+                .map_err(|_| None)?;
+            control.advance(part.height() as u64);
+            df.vstack_mut(&part).map_err(|_| None)?;
+        }
+        df.rechunk_mut();
+        Ok(df)
+    };
+    match chunked() {
+        Ok(df) => Ok(df),
+        Err(Some(e)) => Err(e),
+        // A type that changes after the first piece: parse the whole text at once.
+        Err(None) => {
+            control.check()?;
+            whole().map_err(fail)
+        }
+    }
+}
+
+/// Parquet in row ranges (Cancel and progress between ranges), only the selected
+/// columns; `open` gives a fresh reader for each range.
+fn read_parquet<R: MmapBytesReader>(
+    open: impl Fn() -> Result<R>,
+    select: Option<Selector>,
+    control: &Control,
+) -> Result<DataFrame> {
+    let fail = |e: PolarsError| Error::Unreadable {
+        path: PathBuf::new(),
+        format: "Parquet",
+        detail: polars_message(&e),
+    };
+    let mut reader = ParquetReader::new(open()?);
+    let columns = match select {
+        Some(select) => Some(select(&column_names(&*reader.schema().map_err(fail)?))),
+        None => None,
+    };
+    let rows = reader.num_rows().map_err(fail)?;
+    control.stage("decoding rows", rows as u64);
+    let mut out: Option<DataFrame> = None;
+    let mut start = 0;
+    loop {
+        control.check()?;
+        let len = PARQUET_ROWS.min(rows - start);
+        let part = ParquetReader::new(open()?)
+            .with_columns(columns.clone())
+            .with_slice((rows > PARQUET_ROWS).then_some((start, len)))
+            .finish()
+            .map_err(fail)?;
+        control.advance(part.height() as u64);
+        match &mut out {
+            None => out = Some(part),
+            Some(df) => {
+                df.vstack_mut(&part).map_err(fail)?;
+            }
+        }
+        start += len;
+        if start >= rows || rows <= PARQUET_ROWS {
+            break;
+        }
+    }
+    let mut df = out.unwrap_or_default();
+    df.rechunk_mut();
+    Ok(df)
+}
+
+/// Arrow IPC, the file format (magic `ARROW1`) or the stream format.
+fn read_ipc<R: MmapBytesReader>(mut reader: R, select: Option<Selector>) -> Result<DataFrame> {
+    let fail = |e: PolarsError| Error::Unreadable {
+        path: PathBuf::new(),
+        format: "Arrow IPC",
+        detail: polars_message(&e),
+    };
+    let mut magic = [0u8; 6];
+    let file_format = reader.read_exact(&mut magic).is_ok() && &magic == b"ARROW1";
+    reader
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(|e| fail(e.into()))?;
+    if file_format {
+        let mut r = IpcReader::new(reader);
+        if let Some(select) = select {
+            let names = column_names(&*r.schema().map_err(fail)?);
+            r = r.with_columns(Some(select(&names)));
+        }
+        r.finish().map_err(fail)
+    } else {
+        // The stream format (the Hugging Face datasets cache writes it).
+        let mut r = IpcStreamReader::new(reader);
+        if let Some(select) = select {
+            let names = column_names(&r.arrow_schema().map_err(fail)?);
+            r = r.with_columns(Some(select(&names)));
+        }
+        r.finish().map_err(fail)
+    }
 }
 
 /// The column names of a Parquet file, from its metadata.
 pub fn parquet_column_names(path: &Path) -> Result<Vec<String>> {
-    let mut reader = ParquetReader::new(open(path)?);
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = ParquetReader::new(file);
     let schema = reader.schema().map_err(|e| Error::Unreadable {
         path: path.to_path_buf(),
         format: "Parquet",
@@ -183,105 +505,25 @@ fn column_names(schema: &polars::prelude::ArrowSchema) -> Vec<String> {
     schema.iter_names().map(|n| n.to_string()).collect()
 }
 
-/// Polars accepts rows with missing trailing fields silently; the contract does not
-/// allow silent changes, so a delimited file whose rows have different field counts
-/// is rejected here, naming the first ragged row. Quoted fields may hold separators
-/// and newlines, so this is a small quote-aware scanner over the raw bytes.
-fn check_csv_shape(path: &Path, sep: u8) -> Result<()> {
-    let mut bytes = Vec::new();
-    open(path)?
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    if std::str::from_utf8(&bytes).is_err() {
-        return Err(Error::Unreadable {
-            path: path.to_path_buf(),
-            format: if sep == b'\t' { "TSV" } else { "CSV" },
-            detail: "the file is not UTF-8 text".into(),
-        });
-    }
-    let mut expected: Option<usize> = None;
-    let mut fields = 1usize;
-    let mut in_quotes = false;
-    let mut line_has_content = false;
-    let mut record = 0usize; // 0 = header
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_quotes {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    in_quotes = false;
-                }
-            }
-        } else if b == b'"' {
-            in_quotes = true;
-            line_has_content = true;
-        } else if b == sep {
-            fields += 1;
-            line_has_content = true;
-        } else if b == b'\n' {
-            end_record(path, &mut expected, fields, line_has_content, record)?;
-            if line_has_content {
-                record += 1;
-            }
-            fields = 1;
-            line_has_content = false;
-        } else if b != b'\r' {
-            line_has_content = true;
-        }
-        i += 1;
-    }
-    end_record(path, &mut expected, fields, line_has_content, record)?;
-    Ok(())
-}
-
-fn end_record(
-    path: &Path,
-    expected: &mut Option<usize>,
-    fields: usize,
-    has_content: bool,
-    record: usize,
-) -> Result<()> {
-    if !has_content {
-        return Ok(());
-    }
-    match *expected {
-        None => *expected = Some(fields),
-        Some(n) if n != fields => {
-            return Err(Error::Unreadable {
-                path: path.to_path_buf(),
-                format: "CSV",
-                detail: format!(
-                    "row {record} has {fields} fields but the header has {n} (ragged rows)"
-                ),
-            });
-        }
-        Some(_) => {}
-    }
-    Ok(())
-}
-
 /// The first line of a polars error, without its backtrace-like context.
-fn polars_message(e: &PolarsError) -> String {
+pub fn polars_message(e: &PolarsError) -> String {
     let text = e.to_string();
     let first = text.lines().next().unwrap_or("unknown error").trim();
     first.to_string()
 }
 
 /// The sha256 of the file's bytes, as lowercase hex; it identifies the dataset in
-/// JSON output, sessions and briefs.
+/// JSON output, sessions and briefs. Read in blocks, never whole.
 pub fn sha256_file(path: &Path) -> Result<String> {
     sha256_file_with(path, &Control::none())
 }
 
-/// [`sha256_file`], stopped by `control` between megabytes.
+/// [`sha256_file`], stopped by `control` between blocks.
 pub fn sha256_file_with(path: &Path, control: &Control) -> Result<String> {
-    let mut file = open(path)?;
+    let mut file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
@@ -295,9 +537,5 @@ pub fn sha256_file_with(path: &Path, control: &Control) -> Result<String> {
         control.check()?;
         hasher.update(&buf[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex(&hasher.finalize()))
 }

@@ -121,8 +121,9 @@ pub struct LoadOptions {
     /// Keep the whole raw frame (the window shows rows from it). The command line
     /// turns it off, and large Parquet files then decode one feature at a time.
     pub keep_frame: bool,
-    /// Cancels the load (the window's Cancel) and reports its progress.
-    pub control: crate::control::Control,
+    /// The input's format and encoding, and the control that cancels the load
+    /// (the window's Cancel) and reports its progress.
+    pub read: read::ReadOptions,
 }
 
 impl Default for LoadOptions {
@@ -131,7 +132,7 @@ impl Default for LoadOptions {
             bins: 5,
             features: None,
             keep_frame: true,
-            control: crate::control::Control::none(),
+            read: read::ReadOptions::default(),
         }
     }
 }
@@ -270,10 +271,10 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     let selector = options.features.as_ref().map(|features| {
         move |names: &[String]| roles::needed_columns(path, names, mapping, features)
     });
-    let (frame, sha) = read_hashed(
+    let (frame, sha) = read::read_frame_projected(
         path,
         selector.as_ref().map(|f| f as read::Selector),
-        &options.control,
+        &options.read,
     )?;
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
@@ -284,23 +285,6 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
         read_time,
         decode_time: start.elapsed(),
     })
-}
-
-/// Reads the file and, on a second thread meanwhile, its sha256.
-pub fn read_hashed(
-    path: &Path,
-    select: Option<read::Selector>,
-    control: &crate::control::Control,
-) -> Result<(DataFrame, String)> {
-    let (frame, sha) = std::thread::scope(|s| {
-        let hash = s.spawn(|| read::sha256_file_with(path, control));
-        let frame = read::read_frame_projected(path, select, control);
-        let sha = hash
-            .join()
-            .unwrap_or_else(|_| Ok(String::from("unavailable")));
-        (frame, sha)
-    });
-    Ok((frame?, sha?))
 }
 
 /// Parquet without keeping the frame: read the role columns, then each feature
@@ -318,7 +302,7 @@ fn load_streaming(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Resu
     }
     let keep = roles_only.clone();
     let select = move |_: &[String]| keep.clone();
-    let (frame, sha) = read_hashed(path, Some(&select), &options.control)?;
+    let (frame, sha) = read::read_frame_projected(path, Some(&select), &options.read)?;
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
     let fetch = |name: &str| -> PolarsResult<Column> {
@@ -608,14 +592,15 @@ fn decode_with(
             })
             .collect::<Result<_>>()?,
     };
-    options.control.check()?;
+    options.read.control.check()?;
     options
+        .read
         .control
         .stage("decoding features", wanted.len() as u64);
     let features = wanted
         .par_iter()
         .map(|name| {
-            options.control.check()?;
+            options.read.control.check()?;
             let fetched;
             let col = match (frame.map(|f| f.column(name)), fetch) {
                 (Some(Ok(c)), _) => c,
@@ -632,11 +617,11 @@ fn decode_with(
                 }
             };
             let f = decode_feature(col, &used, options.bins).map_err(|e| polars_err(name, e));
-            options.control.advance(1);
+            options.read.control.advance(1);
             f
         })
         .collect::<Result<Vec<_>>>()?;
-    options.control.check()?;
+    options.read.control.check()?;
 
     Ok(EvalTable {
         dataset: DatasetInfo {
