@@ -5,7 +5,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use faultline::cli::{Cli, Command, run_brief, run_compare, run_metrics, run_slices};
+use faultline::cli::{
+    Cli, Command, run_brief, run_compare, run_completions, run_man, run_metrics, run_slices,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -18,6 +20,10 @@ fn main() -> ExitCode {
             Ok(_) => Ok(()),
             Err(e) => Err(e),
         },
+        Some(Command::Completions { shell }) => {
+            run_completions(*shell, &mut std::io::stdout().lock())
+        }
+        Some(Command::Man) => run_man(&mut std::io::stdout().lock()),
         None => return window(&cli),
     };
     match result {
@@ -34,6 +40,7 @@ fn window(cli: &Cli) -> ExitCode {
     let options = faultline::app::LaunchOptions {
         files: cli.files.clone(),
         mapping: cli.map.mapping(),
+        read: cli.input.read_options(),
         view: cli.view,
         screenshot: cli.screenshot.clone(),
         // Screenshots never touch the user's recovery file.

@@ -294,7 +294,7 @@ impl FaultlineApp {
         self.tasks.start(
             TaskKind::Export,
             format!("Exporting {}", path.display()),
-            move |_| Done::Export(crate::brief::render::export(&brief, &path)),
+            move |_| Done::Export(crate::brief::render::export(&brief, &path, None)),
         );
     }
 

@@ -17,6 +17,8 @@ pub const SAMPLE_NAME: &str = "churn.parquet (bundled sample)";
 pub struct LaunchOptions {
     pub files: Vec<PathBuf>,
     pub mapping: Mapping,
+    /// How files given at launch are read (format, encoding).
+    pub read: crate::load::read::ReadOptions,
     pub view: Option<ViewName>,
     pub screenshot: Option<PathBuf>,
     /// Open the bundled sample when no file is given.
@@ -33,6 +35,7 @@ impl Default for LaunchOptions {
         LaunchOptions {
             files: Vec::new(),
             mapping: Mapping::default(),
+            read: Default::default(),
             view: None,
             screenshot: None,
             open_sample: true,

@@ -64,6 +64,8 @@ pub struct FaultlineApp {
     dialog: Box<dyn FileDialog>,
     screenshot: Option<screenshot::Screenshot>,
     theme_applied: Option<bool>,
+    /// How files are read (format and encoding from the command line).
+    read: crate::load::read::ReadOptions,
 }
 
 impl FaultlineApp {
@@ -91,6 +93,7 @@ impl FaultlineApp {
             dialog: options.dialog,
             screenshot: options.screenshot.map(screenshot::Screenshot::new),
             theme_applied: None,
+            read: options.read,
         };
         if !options.files.is_empty() {
             // Several files are joined on their id column.
@@ -139,13 +142,14 @@ impl FaultlineApp {
                 .join(" + ")
         });
         let (p, m, n) = (paths.clone(), mapping.clone(), name.clone());
+        let read = self.read.clone();
         self.tasks
             .start(TaskKind::Load, format!("Loading {name}"), move |control| {
                 let start = Instant::now();
                 let options = LoadOptions {
                     read: crate::load::read::ReadOptions {
                         control: control.clone(),
-                        ..Default::default()
+                        ..read
                     },
                     ..LoadOptions::default()
                 };

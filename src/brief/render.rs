@@ -43,6 +43,16 @@ fn provenance_rows(b: &Brief) -> Vec<(String, String)> {
 
 /// The brief as Markdown, and the SVG files its charts refer to (`stem-chart-N.svg`).
 pub fn to_markdown(b: &Brief, stem: &str) -> (String, Vec<(String, String)>) {
+    markdown(b, Some(stem))
+}
+
+/// The brief as one Markdown text, its charts inline as `data:` URIs (for standard
+/// output, where no file can sit beside it).
+pub fn to_markdown_inline(b: &Brief) -> String {
+    markdown(b, None).0
+}
+
+fn markdown(b: &Brief, stem: Option<&str>) -> (String, Vec<(String, String)>) {
     let mut md = format!(
         "# {}\n\n",
         escape_md(if b.title.is_empty() {
@@ -87,11 +97,21 @@ pub fn to_markdown(b: &Brief, stem: &str) -> (String, Vec<(String, String)>) {
                     md.push_str(&md_table(header, rows));
                 }
             }
-            Content::Chart(c) => {
-                let name = format!("{stem}-chart-{}.svg", i + 1);
-                md.push_str(&format!("![{}]({name})\n\n", escape_md(&c.title)));
-                charts.push((name, chart_svg(c)));
-            }
+            Content::Chart(c) => match stem {
+                Some(stem) => {
+                    let name = format!("{stem}-chart-{}.svg", i + 1);
+                    md.push_str(&format!("![{}]({name})\n\n", escape_md(&c.title)));
+                    charts.push((name, chart_svg(c)));
+                }
+                None => {
+                    use base64::Engine as _;
+                    let data = base64::engine::general_purpose::STANDARD.encode(chart_svg(c));
+                    md.push_str(&format!(
+                        "![{}](data:image/svg+xml;base64,{data})\n\n",
+                        escape_md(&c.title)
+                    ));
+                }
+            },
             Content::Example { fields } => {
                 let rows: Vec<Vec<String>> = fields
                     .iter()
@@ -249,42 +269,79 @@ fn html_table(header: &[String], rows: &[Vec<String>]) -> String {
     h
 }
 
-/// Writes the brief by the extension of `out`: `.md` (with chart SVGs beside it),
-/// `.html` or `.json`. Returns the files written.
-pub fn export(b: &Brief, out: &Path) -> Result<Vec<std::path::PathBuf>> {
-    let io = |source: std::io::Error| Error::Io {
-        path: out.to_path_buf(),
-        source,
+/// The formats a brief is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BriefFormat {
+    /// Markdown (charts as SVG files beside it, or inline on standard output).
+    Md,
+    /// One self-contained HTML file.
+    Html,
+    Json,
+}
+
+impl BriefFormat {
+    /// The format an output path's extension names.
+    pub fn of_path(out: &Path) -> Result<BriefFormat> {
+        let ext = out
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Ok(BriefFormat::Md),
+            "html" | "htm" => Ok(BriefFormat::Html),
+            "json" => Ok(BriefFormat::Json),
+            _ => Err(Error::Usage(format!(
+                "{}: write the brief as .md, .html or .json (or name the format with --format)",
+                out.display()
+            ))),
+        }
+    }
+}
+
+/// The brief as one text in `format` (Markdown with inline charts).
+pub fn to_text(b: &Brief, format: BriefFormat) -> Result<String> {
+    Ok(match format {
+        BriefFormat::Md => to_markdown_inline(b),
+        BriefFormat::Html => to_html(b),
+        BriefFormat::Json => {
+            serde_json::to_string_pretty(b).map_err(|e| Error::Usage(e.to_string()))? + "\n"
+        }
+    })
+}
+
+/// Writes the brief to `out` in `format` (default: by the extension): Markdown with
+/// chart SVGs beside it, HTML or JSON. Every file is written atomically; a failed
+/// write says which file and leaves no temporary file. Returns the files written.
+pub fn export(
+    b: &Brief,
+    out: &Path,
+    format: Option<BriefFormat>,
+) -> Result<Vec<std::path::PathBuf>> {
+    let format = match format {
+        Some(f) => f,
+        None => BriefFormat::of_path(out)?,
     };
-    let ext = out
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let write = |p: &Path, bytes: &[u8]| {
+        crate::atomic::write_atomic(p, bytes).map_err(|source| Error::Write {
+            what: p.display().to_string(),
+            source,
+        })
+    };
     let mut written = vec![out.to_path_buf()];
-    match ext.as_str() {
-        "md" | "markdown" => {
+    match format {
+        BriefFormat::Md => {
             let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("brief");
             let (md, charts) = to_markdown(b, stem);
             let dir = out.parent().unwrap_or(Path::new("."));
             for (name, svg) in charts {
                 let p = dir.join(name);
-                crate::atomic::write_atomic(&p, svg.as_bytes()).map_err(io)?;
+                write(&p, svg.as_bytes())?;
                 written.push(p);
             }
-            crate::atomic::write_atomic(out, md.as_bytes()).map_err(io)?;
+            write(out, md.as_bytes())?;
         }
-        "html" | "htm" => crate::atomic::write_atomic(out, to_html(b).as_bytes()).map_err(io)?,
-        "json" => {
-            let text = serde_json::to_string_pretty(b).map_err(|e| Error::Usage(e.to_string()))?;
-            crate::atomic::write_atomic(out, text.as_bytes()).map_err(io)?;
-        }
-        _ => {
-            return Err(Error::Usage(format!(
-                "{}: write the brief as .md, .html or .json",
-                out.display()
-            )));
-        }
+        BriefFormat::Html | BriefFormat::Json => write(out, to_text(b, format)?.as_bytes())?,
     }
     Ok(written)
 }

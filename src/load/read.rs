@@ -19,14 +19,20 @@ use crate::control::Control;
 use crate::error::{Error, Result};
 
 /// The file formats faultline reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 pub enum Format {
     Csv,
     Tsv,
     Parquet,
+    /// One JSON array of objects.
     Json,
+    /// One JSON object per line.
+    #[value(name = "jsonl", alias = "ndjson")]
     JsonLines,
     /// Arrow IPC, file or stream format (told apart by the file's magic bytes).
+    #[value(name = "arrow", alias = "ipc", alias = "feather")]
     Ipc,
 }
 

@@ -9,13 +9,26 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 /// How a text file's bytes are to be read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 pub enum Encoding {
     #[default]
+    #[value(name = "utf8", alias = "utf-8")]
     Utf8,
     /// ISO-8859-1: every byte is the code point of the same number.
+    #[value(name = "latin1", alias = "iso-8859-1")]
     Latin1,
     /// Windows-1252, what spreadsheets on Windows save as "CSV".
+    #[value(name = "windows-1252", alias = "cp1252")]
     Windows1252,
 }
 

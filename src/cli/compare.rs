@@ -1,0 +1,115 @@
+//! `faultline compare`: a candidate against a baseline on the same rows, and the
+//! release gate (`--fail-on-regression`, exit code 3).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{BootArgs, Format, InputArgs, MapArgs, emit, json_text};
+use crate::error::{Error, Result};
+use crate::grouping::group_by;
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// One evaluation file, or several joined on the id column (`--id`); - reads standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub map: MapArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The model compared against, e.g. `--baseline baseline`.
+    #[arg(long, value_name = "NAME")]
+    pub baseline: String,
+    /// The model under review, e.g. `--candidate candidate`.
+    #[arg(long, value_name = "NAME")]
+    pub candidate: String,
+    /// Compare per slice of these columns, e.g. `--by region,device`.
+    #[arg(long, value_name = "COL[,COL...]", value_delimiter = ',')]
+    pub by: Vec<String>,
+    /// Quantile bins for numeric `--by` columns, e.g. `--bins 4`.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub bins: u32,
+    /// Exit with code 3 when a slice's verdict is `regression` or the candidate is significantly worse overall.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// Output format, e.g. `--format json`.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub boot: BootArgs,
+}
+
+/// What `faultline compare` found: whether the gate failed.
+pub struct CompareOutcome {
+    pub gate_failed: bool,
+}
+
+/// Runs `faultline compare`.
+pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOutcome> {
+    let mapping = args.map.mapping();
+    let options = args
+        .input
+        .load_options(args.bins, Some(args.by.clone()), true);
+    let joined = crate::join::load_joined(&args.files, &mapping, &options)?;
+    let (table, join) = (joined.table, joined.report);
+    drop(joined.frame);
+    let baseline = table.model_index(&args.baseline)?;
+    let candidate = table.model_index(&args.candidate)?;
+    if baseline == candidate {
+        return Err(Error::Usage(
+            "--baseline and --candidate must name two different models".into(),
+        ));
+    }
+    let features = args
+        .by
+        .iter()
+        .map(|b| table.feature_index(b))
+        .collect::<Result<Vec<_>>>()?;
+    let grouping = group_by(&table, &features, None);
+    let boot = args.boot.bootstrap();
+    let mut all = crate::compare::compare(&table, &grouping, baseline, candidate, boot);
+    let overall = all.pop().unwrap_or_default();
+    all.push(overall.clone());
+    let slices = crate::compare::slice_verdicts(&all);
+    let gate_failed = crate::compare::gate_fails(&overall, &slices);
+    let text = match args.format {
+        Format::Json => {
+            let doc = crate::report::compare_doc::compare_json(
+                &table,
+                baseline,
+                candidate,
+                &grouping,
+                &overall,
+                &slices,
+                gate_failed,
+                join.as_ref().map(|j| j.to_json()),
+            );
+            json_text(&doc)?
+        }
+        Format::Table => {
+            let mut t = crate::report::compare_doc::compare_text(
+                &table,
+                baseline,
+                candidate,
+                &grouping,
+                &overall,
+                &slices,
+                join.as_ref().map(|j| j.summary()).as_deref(),
+            );
+            if args.fail_on_regression {
+                t.push_str(if gate_failed {
+                    "\nGate: FAILED (a regression; exit code 3)\n"
+                } else {
+                    "\nGate: passed\n"
+                });
+            }
+            t
+        }
+    };
+    emit(out, &text)?;
+    Ok(CompareOutcome {
+        gate_failed: gate_failed && args.fail_on_regression,
+    })
+}

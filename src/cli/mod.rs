@@ -1,0 +1,292 @@
+//! The command line (contract section 2). Parsing lives here and in one file per
+//! subcommand; each calls the engine and prints a report. `main.rs` only maps
+//! errors to exit codes. The arguments shared by every subcommand (the MAP flags,
+//! how the input is read, the bootstrap) are defined once below.
+
+mod brief;
+mod compare;
+mod metrics;
+mod slices;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+pub use brief::{BriefArgs, is_session_file, run_brief};
+pub use compare::{CompareArgs, CompareOutcome, run_compare};
+pub use metrics::{MetricsArgs, run_metrics};
+pub use slices::{SlicesArgs, run_slices};
+
+use crate::error::{Error, Result};
+use crate::load::read::{Format as InputFormat, ReadOptions};
+use crate::load::text::Encoding;
+use crate::load::{LoadOptions, Mapping, Task};
+use crate::stats::Bootstrap;
+
+const ABOUT: &str = "faultline: error analysis for ML evaluation sets: metrics with intervals, \
+cohorts and slices, failure clusters, model comparison and briefs, on millions of rows.";
+
+/// The faultline command line.
+#[derive(Debug, Parser)]
+#[command(name = "faultline", version, about = ABOUT, args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  faultline                                   # the window, on the bundled sample\n  faultline eval.parquet --label y            # the window, on a file\n  faultline sample_data/churn.parquet --view slices --screenshot slices.png\n  faultline metrics sample_data/churn.parquet --by region,device\n  faultline metrics eval.parquet --label y --pred new=pred_new --format json\n  cat eval.csv | faultline metrics - --input-format csv\n\nExit codes: 0 success, 2 bad input or usage, 1 any other failure (such as an output that cannot be written), 3 a failed gate (compare --fail-on-regression).")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Evaluation files to open in the workbench (none: the bundled sample).
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub map: MapArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The view to show first, e.g. `--view compare`.
+    #[arg(long, value_name = "NAME", value_enum)]
+    pub view: Option<ViewName>,
+    /// Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+}
+
+/// The workbench's views, by the names `--view` takes. The window maps each to its
+/// view; the command line needs only the names.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub enum ViewName {
+    #[default]
+    Overview,
+    Slices,
+    Examples,
+    Cohorts,
+    Mapping,
+    #[value(alias = "clusters")]
+    Failures,
+    Compare,
+    Brief,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Metrics per model, overall and per slice, with 95% intervals.
+    #[command(
+        after_help = "Examples:\n  faultline metrics sample_data/churn.parquet\n  faultline metrics sample_data/churn.parquet --by region,device --format json\n  faultline metrics scores.csv --label truth --score model_a=p_a --threshold 0.3 --by age --bins 4\n  faultline metrics export.csv --encoding windows-1252"
+    )]
+    Metrics(MetricsArgs),
+    /// Failure slices (SliceLine): where a model's error is far above average, with significance.
+    #[command(
+        after_help = "Examples:\n  faultline slices sample_data/churn.parquet --model candidate\n  faultline slices sample_data/churn.parquet --model candidate --against baseline --format json\n  faultline slices sample_data/adult_models.csv --model gbm --features sex,race,age --max-level 2 --top 5"
+    )]
+    Slices(SlicesArgs),
+    /// Compare a candidate with a baseline on the same rows: paired deltas, flips, McNemar, per-slice verdicts.
+    #[command(
+        after_help = "Examples:\n  faultline compare sample_data/churn.parquet --baseline baseline --candidate candidate --by region,device\n  faultline compare eval.parquet --baseline v1 --candidate v2 --by segment --fail-on-regression   # exit 3 on a regression (CI gate)\n  faultline compare base.csv cand.csv --id example_id --baseline base --candidate cand"
+    )]
+    Compare(CompareArgs),
+    /// Write an error-analysis brief (Markdown, HTML or JSON) from a session or straight from data.
+    #[command(
+        after_help = "Examples:\n  faultline brief release.faultline --out brief.html\n  faultline brief sample_data/churn.parquet --baseline baseline --candidate candidate --out brief.md\n  faultline brief old.csv new.csv --id example_id --baseline old --candidate new --out brief.json\n  faultline brief eval.parquet --baseline a --candidate b --out - --format md | less"
+    )]
+    Brief(BriefArgs),
+    /// Print a shell completion script, e.g. `faultline completions bash > /etc/bash_completion.d/faultline`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `faultline man > faultline.1`.
+    Man,
+}
+
+/// Output formats of `metrics`, `slices` and `compare`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// An aligned table for people.
+    #[default]
+    Table,
+    /// Exactly one JSON document (contract section 3).
+    Json,
+}
+
+/// The contract's MAP flags: override any inferred column role.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MapArgs {
+    /// Task instead of inferring it from the label, e.g. `--task multiclass`.
+    #[arg(long, value_enum)]
+    pub task: Option<Task>,
+    /// Label column, e.g. `--label truth`.
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+    /// Id column (joins several files), e.g. `--id example_id`.
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`.
+    #[arg(long, value_name = "NAME=COL", value_parser = parse_pair)]
+    pub pred: Vec<(String, String)>,
+    /// Positive-class probability column of model NAME (binary), repeatable, e.g. `--score new=p_new`.
+    #[arg(long, value_name = "NAME=COL", value_parser = parse_pair)]
+    pub score: Vec<(String, String)>,
+    /// Positive class of a binary label, e.g. `--positive churned`.
+    #[arg(long, value_name = "VALUE")]
+    pub positive: Option<String>,
+    /// Threshold in [0, 1] that turns a score into a predicted label (score >= T), e.g. `--threshold 0.3`. Default 0.5.
+    #[arg(long, value_name = "T", value_parser = parse_threshold, allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+}
+
+impl MapArgs {
+    pub fn mapping(&self) -> Mapping {
+        Mapping {
+            task: self.task,
+            label: self.label.clone(),
+            id: self.id.clone(),
+            preds: self.pred.clone(),
+            scores: self.score.clone(),
+            positive: self.positive.clone(),
+            threshold: self.threshold,
+            ..Mapping::default()
+        }
+    }
+}
+
+/// How the input is read.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InputArgs {
+    /// The input's format instead of its extension's; required to read standard input (`-`), e.g. `--input-format csv`.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet's export.
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    pub encoding: Encoding,
+}
+
+impl InputArgs {
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            format: self.input_format,
+            encoding: self.encoding,
+            control: crate::control::Control::none(),
+        }
+    }
+
+    /// Load options reading the input as told, binning numeric features in `bins`.
+    pub fn load_options(
+        &self,
+        bins: u32,
+        features: Option<Vec<String>>,
+        keep_frame: bool,
+    ) -> LoadOptions {
+        LoadOptions {
+            bins: bins as usize,
+            features,
+            keep_frame,
+            read: self.read_options(),
+        }
+    }
+}
+
+/// The bootstrap's seed and number of resamples.
+#[derive(Debug, Clone, Args)]
+pub struct BootArgs {
+    /// Seed of the bootstrap intervals; the same seed gives the same intervals, e.g. `--seed 7`.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Bootstrap resamples for intervals without a closed form, 100 to 100000, e.g. `--resamples 2000`.
+    #[arg(long, default_value_t = 1000, value_parser = parse_resamples, allow_negative_numbers = true)]
+    pub resamples: usize,
+}
+
+impl BootArgs {
+    pub fn bootstrap(&self) -> Bootstrap {
+        Bootstrap {
+            resamples: self.resamples,
+            seed: self.seed,
+        }
+    }
+}
+
+/// Fewest and most bootstrap resamples accepted.
+pub const RESAMPLES: std::ops::RangeInclusive<usize> = 100..=100_000;
+
+fn parse_resamples(s: &str) -> std::result::Result<usize, String> {
+    let n: i64 = s
+        .parse()
+        .map_err(|_| format!("not a whole number: {s:?}"))?;
+    if n >= *RESAMPLES.start() as i64 && n <= *RESAMPLES.end() as i64 {
+        Ok(n as usize)
+    } else {
+        Err(format!(
+            "resamples must be between {} and {} (fewer give intervals that do not mean 95%), got {s}",
+            RESAMPLES.start(),
+            RESAMPLES.end()
+        ))
+    }
+}
+
+fn parse_pair(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, col)) if !name.is_empty() && !col.is_empty() => {
+            Ok((name.to_string(), col.to_string()))
+        }
+        _ => Err(format!("expected NAME=COL, got {s:?}")),
+    }
+}
+
+fn parse_threshold(s: &str) -> std::result::Result<f64, String> {
+    let t: f64 = s.parse().map_err(|_| format!("not a number: {s:?}"))?;
+    if (0.0..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!(
+            "the threshold compares with probabilities, so it must be in [0, 1], got {s}"
+        ))
+    }
+}
+
+/// Writes a command's output. A closed pipe (`| head`) is not an error worth a
+/// message; any other failure (a full disk) is, with exit code 1.
+pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Write {
+            what: "the output".into(),
+            source,
+        }),
+    }
+}
+
+/// A JSON document as text with a final newline.
+fn json_text(doc: &serde_json::Value) -> Result<String> {
+    serde_json::to_string_pretty(doc)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Usage(e.to_string()))
+}
+
+/// Runs `faultline completions SHELL`.
+pub fn run_completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<()> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "faultline", &mut buf);
+    emit(out, &String::from_utf8_lossy(&buf))
+}
+
+/// Runs `faultline man`.
+pub fn run_man(out: &mut dyn Write) -> Result<()> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(|source| Error::Write {
+            what: "the manual page".into(),
+            source,
+        })?;
+    emit(out, &String::from_utf8_lossy(&buf))
+}
