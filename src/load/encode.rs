@@ -202,23 +202,57 @@ fn drop_unused(e: Encoded) -> Encoded {
     Encoded { codes, levels }
 }
 
-/// A numeric column as `f64`, with NaN for nulls.
+/// A numeric column as `f64`, with NaN for nulls and `-0.0` made `0.0` (the two
+/// are the same number, and must sort and compare as one).
 pub fn numeric_values(col: &Column) -> PolarsResult<Vec<f64>> {
     let f = col.as_materialized_series().cast(&DataType::Float64)?;
     let ca = f.f64()?;
     let mut out = Vec::with_capacity(ca.len());
     for arr in ca.downcast_iter() {
         match arr.validity() {
-            None => out.extend_from_slice(arr.values()),
+            None => out.extend(arr.values().iter().map(|&v| v + 0.0)),
             Some(valid) => out.extend(
                 arr.values()
                     .iter()
                     .zip(valid.iter())
-                    .map(|(&v, ok)| if ok { v } else { f64::NAN }),
+                    .map(|(&v, ok)| if ok { v + 0.0 } else { f64::NAN }),
             ),
         }
     }
     Ok(out)
+}
+
+/// Numbers sliced by their values (a 0/1 flag, a rating of 1 to 5): one level per
+/// distinct value, in numeric order; None if there are more than `max` values.
+pub fn value_levels(values: &[f64], max: usize) -> Option<Encoded> {
+    let mut distinct: Vec<f64> = Vec::new();
+    for &v in values {
+        if v.is_nan() {
+            continue;
+        }
+        if let Err(at) = distinct.binary_search_by(|x| x.total_cmp(&v)) {
+            if distinct.len() == max {
+                return None;
+            }
+            distinct.insert(at, v);
+        }
+    }
+    let codes = values
+        .iter()
+        .map(|&v| {
+            if v.is_nan() {
+                NULL_CODE
+            } else {
+                distinct
+                    .binary_search_by(|x| x.total_cmp(&v))
+                    .map_or(NULL_CODE, |i| i as u32)
+            }
+        })
+        .collect();
+    Some(Encoded {
+        codes,
+        levels: distinct.iter().map(|&v| number_text(v)).collect(),
+    })
 }
 
 /// Quantile bins as pandas' `qcut(x, bins, duplicates="drop")` makes them: edges at

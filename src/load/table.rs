@@ -413,6 +413,26 @@ fn decode_with(
     let label_numeric = label_col.dtype().is_primitive_numeric();
     let task = match mapping.task {
         Some(t) => t,
+        // Rows that all carry one label value (an all-negative cohort, a one-row
+        // file) are still binary when a model scores them with a probability.
+        None if label_enc.levels.len() == 1 && {
+            let taken: Vec<&str> = std::iter::once(label_name.as_str())
+                .chain(id_name.as_deref())
+                .collect();
+            roles::model_columns(
+                path,
+                &columns,
+                &taken,
+                mapping,
+                Task::Binary,
+                &label_enc.levels,
+                &stem(path),
+            )
+            .is_ok_and(|ms| ms.iter().any(|m| m.score.is_some()))
+        } =>
+        {
+            Task::Binary
+        }
         None => infer_task(&label_enc, label_col.dtype()),
     };
     let bad_value = |column: &str, row: usize, detail: String| Error::BadValue {
@@ -528,8 +548,7 @@ fn decode_with(
 
     let target = match task {
         Task::Regression => {
-            let v = encode::numeric_values(label_col).map_err(|e| polars_err(&label_name, e))?;
-            Target::Values(used.iter().map(|&r| v[r as usize]).collect())
+            Target::Values(numbers(path, label_col, "a regression label", &used)?)
         }
         _ => {
             let map = level_map(&label_enc.levels, &class_index);
@@ -643,6 +662,61 @@ fn decode_with(
     })
 }
 
+/// A numeric column's values on the used rows, NaN for nulls. Text that reads as
+/// numbers is accepted; text that does not, and infinite values, are refused with
+/// the first offending row.
+fn numbers(path: &Path, col: &Column, what: &str, used: &[u32]) -> Result<Vec<f64>> {
+    let name = col.name().to_string();
+    let bad = |row: u32, detail: String| Error::BadValue {
+        path: path.to_path_buf(),
+        column: name.clone(),
+        row: row as usize + 1,
+        detail,
+    };
+    let dtype = col.dtype();
+    let values: Vec<f64> = if dtype.is_primitive_numeric() {
+        let v = encode::numeric_values(col).map_err(|e| Error::BadColumn {
+            path: path.to_path_buf(),
+            column: name.clone(),
+            detail: read::polars_message(&e),
+        })?;
+        used.iter().map(|&r| v[r as usize]).collect()
+    } else if dtype.is_string() {
+        let s = col.as_materialized_series();
+        let ca = s.str().map_err(|e| Error::BadColumn {
+            path: path.to_path_buf(),
+            column: name.clone(),
+            detail: read::polars_message(&e),
+        })?;
+        let mut out = Vec::with_capacity(used.len());
+        for &r in used {
+            match ca.get(r as usize) {
+                None => out.push(f64::NAN),
+                Some(text) => match text.trim().parse::<f64>() {
+                    Ok(x) => out.push(x + 0.0),
+                    Err(_) => {
+                        return Err(bad(r, format!("{what} must be a number, found {text:?}")));
+                    }
+                },
+            }
+        }
+        out
+    } else {
+        return Err(Error::BadColumn {
+            path: path.to_path_buf(),
+            column: name,
+            detail: format!("{what} must be numeric, found {dtype}"),
+        });
+    };
+    if let Some(i) = values.iter().position(|x| x.is_infinite()) {
+        return Err(bad(
+            used[i],
+            format!("{what} must be a finite number, found {}", values[i]),
+        ));
+    }
+    Ok(values)
+}
+
 fn infer_task(label: &Encoded, dtype: &DataType) -> Task {
     let distinct = label.levels.len();
     if distinct == 2 {
@@ -691,6 +765,44 @@ fn binary_classes(
     positive: Option<&str>,
 ) -> Result<Vec<String>> {
     values.sort();
+    if values.len() == 1 {
+        // One value in the rows: --positive says which class it is; else a yes/no
+        // value says it, and its partner names the other class.
+        let v = values.remove(0);
+        let lower = v.to_ascii_lowercase();
+        let partner = |x: &str| -> Option<&'static str> {
+            match x {
+                "1" => Some("0"),
+                "0" => Some("1"),
+                "true" => Some("false"),
+                "false" => Some("true"),
+                "yes" => Some("no"),
+                "no" => Some("yes"),
+                "positive" => Some("negative"),
+                "negative" => Some("positive"),
+                _ => None,
+            }
+        };
+        return Ok(match positive {
+            Some(p) if p == v => vec![partner(&lower).unwrap_or("(negative)").to_string(), v],
+            Some(p) => vec![v, p.to_string()],
+            None if POSITIVE_WORDS.contains(&lower.as_str()) => {
+                vec![partner(&lower).unwrap_or("(negative)").to_string(), v]
+            }
+            None => match partner(&lower) {
+                Some(pos) => vec![v, pos.to_string()],
+                None => {
+                    return Err(Error::BadColumn {
+                        path: path.to_path_buf(),
+                        column: label.to_string(),
+                        detail: format!(
+                            "every row's label is {v:?}: pass --positive VALUE to say whether it is the positive class (--positive {v:?}) or not (--positive OTHER)"
+                        ),
+                    });
+                }
+            },
+        });
+    }
     if let Some(p) = positive {
         let Some(i) = values.iter().position(|v| v == p) else {
             return Err(Error::BadColumn {
@@ -702,21 +814,8 @@ fn binary_classes(
                 ),
             });
         };
-        if values.len() == 1 {
-            return Ok(vec!["(negative)".into(), values.remove(0)]);
-        }
         let pos = values.remove(i);
         return Ok(vec![values.remove(0), pos]);
-    }
-    if values.len() == 1 {
-        let v = values.remove(0);
-        return Ok(
-            if POSITIVE_WORDS.contains(&v.to_ascii_lowercase().as_str()) {
-                vec!["(negative)".into(), v]
-            } else {
-                vec![v, "(positive)".into()]
-            },
-        );
     }
     if let Some(i) = values
         .iter()
@@ -788,18 +887,7 @@ fn decode_model(
     };
     let numeric = |name: &str, what: &str| -> Result<Vec<f64>> {
         let col = frame.column(name).map_err(|e| polars_err(name, e))?;
-        if !col.dtype().is_primitive_numeric() {
-            return Err(Error::BadColumn {
-                path: path.to_path_buf(),
-                column: name.to_string(),
-                detail: format!("{what} must be numeric, found {}", col.dtype()),
-            });
-        }
-        let v = encode::numeric_values(col).map_err(|e| polars_err(name, e))?;
-        if v.len() == used.len() {
-            return Ok(v);
-        }
-        Ok(used.iter().map(|&r| v[r as usize]).collect())
+        numbers(path, col, what, used)
     };
     let probability = |name: &str| -> Result<Vec<f64>> {
         let v = numeric(name, "a probability column")?;
@@ -964,7 +1052,10 @@ fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsResult<Featu
         } else {
             used.iter().map(|&r| raw[r as usize]).collect()
         };
-        let codes = encode::quantile_bins(&values, bins);
+        // No more distinct values than bins: slice by the values themselves (a 0/1
+        // flag is two slices, not one bin holding every row).
+        let codes = encode::value_levels(&values, bins)
+            .unwrap_or_else(|| encode::quantile_bins(&values, bins));
         return Ok(Feature {
             name,
             kind: FeatureKind::Numeric,

@@ -40,7 +40,7 @@ impl MetricSet {
 
     fn push(&mut self, name: &'static str, value: Option<f64>, ci: Option<Interval>) {
         let value = value.filter(|v| v.is_finite());
-        let ci = ci.filter(|c| c[0].is_finite() && c[1].is_finite());
+        let ci = ci.filter(|c| value.is_some() && c[0].is_finite() && c[1].is_finite());
         self.metrics.push(Metric { name, value, ci });
     }
 }
