@@ -20,6 +20,9 @@ pub fn at_threshold(table: &EvalTable, threshold: f64) -> std::borrow::Cow<'_, E
     }
 }
 
+/// Classes up to which the overview draws the confusion matrix.
+pub const MAX_DRAWN_CLASSES: usize = 50;
+
 /// Everything the Overview view draws for the active cohort.
 #[derive(Debug, Clone, Default)]
 pub struct Overview {
@@ -81,6 +84,8 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
             .map(|m| {
                 metrics::multiclass::confusion(table, m, &grouping)
                     .pop()
+                    .filter(|c| c.k <= MAX_DRAWN_CLASSES)
+                    .map(|c| c.dense())
                     .unwrap_or_default()
             })
             .collect(),
@@ -161,14 +166,15 @@ pub struct ClusterRequest {
     pub tree: crate::discovery::error_tree::TreeParams,
 }
 
-/// SliceLine's top slices and the error tree on the cohort; None if cancelled.
+/// SliceLine's top slices and the error tree on the cohort; an error if cancelled
+/// or if the search is too large to count.
 pub fn clusters(
     table: &EvalTable,
     mask: Option<&[bool]>,
     threshold: f64,
     req: &ClusterRequest,
     cancel: &std::sync::atomic::AtomicBool,
-) -> Option<Clusters> {
+) -> Result<Clusters, crate::discovery::sliceline::SearchError> {
     use crate::discovery::{error_tree, row_errors, sliceline};
     let start = std::time::Instant::now();
     let table = at_threshold(table, threshold);
@@ -193,7 +199,7 @@ pub fn clusters(
         .collect();
     let grouping = Grouping::whole(table.len(), mask);
     let overall = metrics::evaluate(table, &grouping, Bootstrap::default()).overall;
-    Some(Clusters {
+    Ok(Clusters {
         found,
         tree,
         slice_labels,

@@ -662,13 +662,13 @@ fn row_bootstrap(
         match (table.target.as_ref(), table.models[m].pred.as_ref()) {
             (Target::Classes(y), Prediction::Classes(p)) if table.task == Task::Multiclass => {
                 let k = table.classes.len();
-                let mut cm = vec![0u64; k * (k + 1)];
+                let mut cc = multiclass::ClassCounts::new(k);
                 for &r in idx {
                     let r = r as usize;
-                    let col = if p[r] == NULL_CODE { k } else { p[r] as usize };
-                    cm[y[r] as usize * (k + 1) + col] += 1;
+                    let col = if p[r] == NULL_CODE { k as u32 } else { p[r] };
+                    cc.add(y[r], col, 1);
                 }
-                let (ma, we, mi) = multiclass::f1_scores(&cm, k);
+                let (ma, we, mi) = cc.f1_scores();
                 match name {
                     "macro_f1" => Some(ma),
                     "weighted_f1" => Some(we),

@@ -138,6 +138,43 @@ pub fn cell_text(frame: &DataFrame, column: usize, row: usize) -> String {
     }
 }
 
+/// At most `max_chars` characters of one cell, and whether the cell holds more:
+/// a cell of 50 MB of text is never copied whole to be drawn.
+pub fn cell_preview(frame: &DataFrame, column: usize, row: usize, max_chars: usize) -> (String, bool) {
+    let Some(col) = frame.columns().get(column) else {
+        return (String::new(), false);
+    };
+    let cut = |s: &str| -> (String, bool) {
+        match s.char_indices().nth(max_chars) {
+            Some((at, _)) => (s[..at].to_string(), true),
+            None => (s.to_string(), false),
+        }
+    };
+    match col.get(row) {
+        Ok(AnyValue::String(s)) => cut(s),
+        Ok(AnyValue::StringOwned(s)) => cut(s.as_str()),
+        _ => cut(&cell_text(frame, column, row)),
+    }
+}
+
+/// Every field of one file row as `(column, text)` pairs, each cut to
+/// `max_chars` characters with a note of how much was left out.
+pub fn row_fields_capped(frame: &DataFrame, row: usize, max_chars: usize) -> Vec<(String, String)> {
+    frame
+        .columns()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (mut text, more) = cell_preview(frame, i, row, max_chars);
+            if more {
+                let total = cell_text(frame, i, row).chars().count();
+                text.push_str(&format!(" … ({} more characters)", total - max_chars));
+            }
+            (c.name().to_string(), text)
+        })
+        .collect()
+}
+
 /// Every field of one file row as `(column, text)` pairs.
 pub fn row_fields(frame: &DataFrame, row: usize) -> Vec<(String, String)> {
     frame

@@ -32,17 +32,18 @@ impl Table {
         let mut width = vec![0usize; cols];
         for r in std::iter::once(&self.header).chain(&self.rows) {
             for (i, c) in r.iter().enumerate().take(cols) {
-                width[i] = width[i].max(c.chars().count());
+                width[i] = width[i].max(display_width(c));
             }
         }
         let line = |r: &Vec<String>| -> String {
             let cells: Vec<String> = (0..cols)
                 .map(|i| {
                     let c = r.get(i).map(String::as_str).unwrap_or("");
+                    let pad = " ".repeat(width[i].saturating_sub(display_width(c)));
                     if i < self.left {
-                        format!("{c:<w$}", w = width[i])
+                        format!("{c}{pad}")
                     } else {
-                        format!("{c:>w$}", w = width[i])
+                        format!("{pad}{c}")
                     }
                 })
                 .collect();
@@ -57,6 +58,12 @@ impl Table {
         }
         out
     }
+}
+
+/// The columns a text takes in a terminal: CJK and most emoji take two, combining
+/// marks none.
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// A metric value with four decimals, `-` where undefined.
@@ -124,5 +131,19 @@ mod tests {
         assert_eq!(fmt_p(3.21e-7), "3.2e-7");
         assert_eq!(fmt_p(0.04321), "0.0432");
         assert_eq!(fmt_delta(Some(-0.5)), "-0.5000");
+    }
+
+    #[test]
+    fn wide_characters_align() {
+        let mut t = Table::new(vec!["city".into(), "n".into()]);
+        t.row(vec!["東京都".into(), "5".into()]);
+        t.row(vec!["Paris".into(), "12".into()]);
+        let text = t.render();
+        let ends: Vec<usize> = text
+            .lines()
+            .filter(|l| !l.starts_with('─'))
+            .map(display_width)
+            .collect();
+        assert_eq!(ends, vec![10, 10, 10], "{text}");
     }
 }

@@ -102,7 +102,9 @@ impl Session {
             path: path.to_path_buf(),
             source,
         })?;
-        let s: Session = serde_json::from_str(&text).map_err(|e| Error::Unreadable {
+        // An editor may have saved it with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let s: Session = serde_json::from_str(text).map_err(|e| Error::Unreadable {
             path: path.to_path_buf(),
             format: "faultline session",
             detail: e.to_string(),

@@ -72,6 +72,16 @@ pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     r
 }
 
+/// A Poisson draw with mean `count` (0 for 0): one cell of a Poisson bootstrap.
+pub fn poisson(rng: &mut ChaCha8Rng, count: u64) -> u64 {
+    if count == 0 {
+        return 0;
+    }
+    rand_distr::Poisson::new(count as f64)
+        .map(|d| d.sample(rng) as u64)
+        .unwrap_or(count)
+}
+
 /// Draws cell counts from a multinomial with `n` trials and the given cell counts as
 /// probabilities: a bootstrap resample of rows summarised as a contingency table.
 pub fn multinomial_resample(rng: &mut ChaCha8Rng, cells: &[u64], out: &mut [u64]) {

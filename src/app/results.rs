@@ -117,7 +117,7 @@ pub struct Results {
     pub overview: Keyed<BaseKey, Overview>,
     pub slices: Keyed<SliceKey, SliceTable>,
     pub examples: Keyed<ExampleKey, Vec<u32>>,
-    pub clusters: Keyed<ClusterKey, Option<Clusters>>,
+    pub clusters: Keyed<ClusterKey, Result<Clusters, String>>,
     pub comparison: Keyed<ComparisonKey, ComparisonView>,
     pub tag_stats: Keyed<TagKey, TagStats>,
 }
@@ -202,7 +202,8 @@ impl Results {
                             t,
                             &key.request,
                             c.flag(),
-                        );
+                        )
+                        .map_err(|e| e.to_string());
                         Done::Clusters(key, found)
                     });
                 }

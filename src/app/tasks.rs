@@ -84,7 +84,7 @@ pub enum Done {
     Overview(BaseKey, Overview),
     Slices(SliceKey, SliceTable),
     Examples(ExampleKey, Vec<u32>),
-    Clusters(ClusterKey, Option<Clusters>),
+    Clusters(ClusterKey, Result<Clusters, String>),
     Comparison(ComparisonKey, ComparisonView),
     TagStats(TagKey, TagStats),
     DefaultBrief(Option<Brief>),

@@ -7,6 +7,7 @@
 //! faultline-gen delivery --rows 5000    --out sample_data/delivery.csv
 //! faultline-gen llm      --rows 1500    --out sample_data/llm_eval.jsonl
 //! faultline-gen churn    --rows 1000000 --out /tmp/churn_1m.parquet   # benchmark input
+//! faultline-gen classes  --rows 1000000 --classes 10000 --out /tmp/classes.parquet
 //! ```
 
 use std::fs::File;
@@ -31,6 +32,9 @@ struct Args {
     out: PathBuf,
     #[arg(long, default_value_t = 20_261_128)]
     seed: u64,
+    /// Number of classes (`classes` only).
+    #[arg(long, default_value_t = 10_000)]
+    classes: usize,
 }
 
 fn main() -> Result<()> {
@@ -41,7 +45,8 @@ fn main() -> Result<()> {
         "intent" => intent(&mut rng, args.rows)?,
         "delivery" => delivery(&mut rng, args.rows)?,
         "llm" => llm(&mut rng, args.rows)?,
-        other => bail!("unknown dataset {other:?}: use churn, intent, delivery or llm"),
+        "classes" => many_classes(&mut rng, args.rows, args.classes)?,
+        other => bail!("unknown dataset {other:?}: use churn, intent, delivery, llm or classes"),
     };
     write(&mut df, &args.out)?;
     eprintln!("wrote {} rows to {}", df.height(), args.out.display());
@@ -61,6 +66,37 @@ fn write(df: &mut DataFrame, path: &PathBuf) -> Result<()> {
         _ => bail!("use a .csv, .parquet or .jsonl output"),
     }
     Ok(())
+}
+
+/// Many classes (a product catalogue, say): two models right 60% and 50% of the
+/// time, wrong to a random class otherwise. The benchmark of many classes.
+fn many_classes(rng: &mut ChaCha8Rng, rows: usize, k: usize) -> Result<DataFrame> {
+    let k = k.max(2);
+    let name = |c: usize| format!("c{c:05}");
+    let (mut label, mut a, mut b, mut region) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rows {
+        let y = rng.random_range(0..k);
+        let guess = |rng: &mut ChaCha8Rng, p: f64| {
+            if rng.random::<f64>() < p {
+                y
+            } else {
+                rng.random_range(0..k)
+            }
+        };
+        label.push(name(y));
+        a.push(name(guess(rng, 0.6)));
+        b.push(name(guess(rng, 0.5)));
+        region.push(["north", "south", "east", "west"][rng.random_range(0..4)]);
+    }
+    Ok(DataFrame::new(
+        rows,
+        vec![
+            Column::new("label".into(), label),
+            Column::new("pred_a".into(), a),
+            Column::new("pred_b".into(), b),
+            Column::new("region".into(), region),
+        ],
+    )?)
 }
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[(&'a str, f64)]) -> &'a str {

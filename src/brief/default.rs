@@ -115,20 +115,31 @@ pub fn default_brief(
 
     // 4. Failure clusters: where did the candidate get worse (intersections too)?
     let request = cluster_request(table, baseline, candidate);
-    let clusters = analysis::clusters(table, None, t, &request, control.flag())?;
-    let significant = clusters
-        .found
-        .slices
-        .iter()
-        .filter(|s| s.q_value < 0.05)
-        .count();
-    findings.push(findings::failure_clusters(
-        table,
-        &clusters,
-        candidate,
-        Some(baseline),
-        &scope,
-    ));
+    let clusters = match analysis::clusters(table, None, t, &request, control.flag()) {
+        Ok(c) => Some(c),
+        Err(crate::discovery::sliceline::SearchError::Cancelled) => return None,
+        Err(e) => {
+            findings.push(findings::text(
+                "Failure clusters: not searched",
+                &e.to_string(),
+                Severity::Info,
+                &format!("cohort: all rows ({} rows)", table.len()),
+            ));
+            None
+        }
+    };
+    let significant = clusters.as_ref().map_or(0, |c| {
+        c.found.slices.iter().filter(|s| s.q_value < 0.05).count()
+    });
+    if let Some(c) = &clusters {
+        findings.push(findings::failure_clusters(
+            table,
+            c,
+            candidate,
+            Some(baseline),
+            &scope,
+        ));
+    }
 
     // 5. ROC curves.
     if table.task == Task::Binary {
@@ -153,9 +164,8 @@ pub fn default_brief(
         Recommendation::Ship
     };
     let top = clusters
-        .found
-        .slices
-        .first()
+        .as_ref()
+        .and_then(|c| c.found.slices.first())
         .map(|s| {
             format!(
                 " The largest cluster where it got worse: {} ({} rows, q = {}).",

@@ -12,6 +12,19 @@ const COLORS: [&str; 6] = [
 
 /// The chart as an `<svg>` element.
 pub fn chart_svg(chart: &Chart) -> String {
+    // Only finite points are drawn, and no value so large that its scaled
+    // coordinate overflows: an SVG never holds NaN or infinity.
+    let finite = |p: &&[f64; 2]| p[0].is_finite() && p[1].is_finite();
+    let clamp = |p: &[f64; 2]| [p[0].clamp(-1e300, 1e300), p[1].clamp(-1e300, 1e300)];
+    let clean: Vec<(String, Vec<[f64; 2]>)> = chart
+        .series
+        .iter()
+        .map(|(n, pts)| (n.clone(), pts.iter().filter(finite).map(clamp).collect()))
+        .collect();
+    let chart = &Chart {
+        series: clean,
+        ..chart.clone()
+    };
     let pts = chart.series.iter().flat_map(|(_, p)| p.iter());
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for p in pts {
@@ -32,8 +45,13 @@ pub fn chart_svg(chart: &Chart) -> String {
     if y1 - y0 < 1e-12 {
         y1 = y0 + 1.0;
     }
-    let sx = |x: f64| PAD + (x - x0) / (x1 - x0) * (W - 2.0 * PAD);
-    let sy = |y: f64| H - PAD - (y - y0) / (y1 - y0) * (H - 2.0 * PAD);
+    // Scaled in halves so that a span near f64::MAX does not overflow.
+    let unit = |v: f64, lo: f64, hi: f64| {
+        let t = (v / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0);
+        if t.is_finite() { t } else { 0.0 }
+    };
+    let sx = |x: f64| PAD + unit(x, x0, x1) * (W - 2.0 * PAD);
+    let sy = |y: f64| H - PAD - unit(y, y0, y1) * (H - 2.0 * PAD);
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" font-family=\"sans-serif\" font-size=\"12\">"
     );
@@ -125,5 +143,34 @@ fn tick(v: f64) -> String {
         format!("{v:.0}")
     } else {
         format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_values_never_give_nan_coordinates() {
+        let chart = Chart {
+            title: "x".into(),
+            series: vec![(
+                "m".into(),
+                vec![
+                    [f64::MAX, -f64::MAX],
+                    [f64::NAN, 1.0],
+                    [f64::INFINITY, 0.0],
+                    [-1e308, 1e308],
+                    [0.5, 0.5],
+                ],
+            )],
+            ..Default::default()
+        };
+        let svg = chart_svg(&chart);
+        for bad in ["NaN", "inf"] {
+            assert!(!svg.contains(bad), "{bad} in {svg}");
+        }
+        let empty = chart_svg(&Chart::default());
+        assert!(!empty.contains("NaN") && !empty.contains("inf"));
     }
 }

@@ -39,6 +39,9 @@ pub struct SlicesArgs {
     /// Smallest slice size (default: max(32, 1% of rows)), e.g. `--min-support 100`.
     #[arg(long, value_name = "N")]
     pub min_support: Option<u64>,
+    /// List every slice SliceLine finds, also those selecting exactly the same rows as one listed above (by default they are one entry, under its shortest description).
+    #[arg(long)]
+    pub keep_equivalent: bool,
     /// Quantile bins for numeric features, e.g. `--bins 4`.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub bins: u32,
@@ -99,6 +102,7 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
     let start = std::time::Instant::now();
     let errors = row_errors(&table, model, against, None);
     let params = sliceline::Params {
+        keep_equivalent: args.keep_equivalent,
         alpha: args.alpha,
         top: args.top,
         max_level: args.max_level as usize,
@@ -106,7 +110,10 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
     };
     let never = std::sync::atomic::AtomicBool::new(false);
     let found =
-        sliceline::search(&table, &features, &errors, &params, &never).ok_or(Error::Cancelled)?;
+        sliceline::search(&table, &features, &errors, &params, &never).map_err(|e| match e {
+            sliceline::SearchError::Cancelled => Error::Cancelled,
+            too_large => Error::Usage(format!("{}: {too_large}", args.file.display())),
+        })?;
     let elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
     let text = match args.format {
         Format::Json => {

@@ -10,7 +10,14 @@
 //! cheap, it is exact by construction (no pruning to get wrong), and it scores every
 //! slice, which the Benjamini-Hochberg q-values need (the family is every slice of
 //! size >= min_support with at least one error, at levels 1..max_level). Memory is
-//! bounded by one feature combination's slices per thread, never rows × slices.
+//! bounded by one feature combination's slices per thread, never rows × slices, and
+//! the search refuses (with a message) more than [`MAX_COMBINATIONS`] combinations.
+//!
+//! Distinct findings (the default): a feature one of whose values covers every row
+//! takes no part (such a predicate selects nothing), and slices that select exactly
+//! the same rows (equal size and equal sum of per-row random 64-bit keys) are one
+//! entry under the shortest description, the others listed as equivalent; the top K
+//! counts distinct row sets. `keep_equivalent` gives SliceLine's raw list instead.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -32,6 +39,9 @@ pub struct Params {
     pub max_level: usize,
     /// None: max(32, 1% of the rows searched).
     pub min_support: Option<u64>,
+    /// List every slice, equivalents included (SliceLine's raw list).
+    #[serde(default)]
+    pub keep_equivalent: bool,
 }
 
 impl Default for Params {
@@ -41,6 +51,7 @@ impl Default for Params {
             top: 10,
             max_level: 3,
             min_support: None,
+            keep_equivalent: false,
         }
     }
 }
@@ -57,7 +68,30 @@ pub struct Slice {
     pub ci: Option<stats::Interval>,
     pub p_value: f64,
     pub q_value: f64,
+    /// Other descriptions of exactly these rows (empty with `keep_equivalent`).
+    pub equivalent: Vec<Vec<(usize, u32)>>,
+    /// Sum of the rows' random keys: equal row sets have equal sums.
+    pub row_key: u64,
 }
+
+/// Why a search gave no answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SearchError {
+    #[error("cancelled")]
+    Cancelled,
+    #[error(
+        "{features} features give {combinations} feature combinations up to level {level}, more than the {limit} the search counts; choose fewer features (--features) or a lower --max-level"
+    )]
+    TooLarge {
+        features: usize,
+        level: usize,
+        combinations: String,
+        limit: usize,
+    },
+}
+
+/// Most feature combinations one search counts.
+pub const MAX_COMBINATIONS: usize = 2_000_000;
 
 /// The search's answer.
 #[derive(Debug, Clone, Default)]
@@ -80,17 +114,40 @@ struct Cube {
     count: Vec<u64>,
     err: Vec<f64>,
     err_sq: Vec<f64>,
+    /// Wrapping sum of the rows' random keys.
+    rows_key: Vec<u64>,
+}
+
+/// A row's random 64-bit key (SplitMix64 of its index): a row set's wrapping sum
+/// identifies it with a collision chance of about 2^-64.
+#[inline]
+pub fn row_key(r: u32) -> u64 {
+    let mut z = (r as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// `sum over l = 1..=level of C(m, l)`, saturating.
+fn combination_count(m: usize, level: usize) -> u128 {
+    let mut total: u128 = 0;
+    let mut c: u128 = 1;
+    for l in 1..=level.min(m) {
+        c = c.saturating_mul((m - l + 1) as u128) / l as u128;
+        total = total.saturating_add(c);
+    }
+    total
 }
 
 /// Runs the search over `features` (indices into `table.features`) with per-row
-/// `errors` (NaN rows take no part). Returns None if cancelled.
+/// `errors` (NaN rows take no part).
 pub fn search(
     table: &EvalTable,
     features: &[usize],
     errors: &[f64],
     params: &Params,
     cancel: &AtomicBool,
-) -> Option<Found> {
+) -> Result<Found, SearchError> {
     let rows: Vec<u32> = (0..errors.len() as u32)
         .filter(|&r| !errors[r as usize].is_nan())
         .collect();
@@ -108,7 +165,7 @@ pub fn search(
         ..Default::default()
     };
     if n == 0 || total_err <= 0.0 {
-        return Some(found);
+        return Ok(found);
     }
     let binary = rows.iter().all(|&r| {
         let e = errors[r as usize];
@@ -116,8 +173,9 @@ pub fn search(
     });
     // A value seen in fewer than min_support rows can be in no listed or scored
     // slice: rows holding one are skipped in combinations, and a feature with no
-    // frequent value at all (an identifier, say) takes part in none.
-    let frequent: Vec<Vec<bool>> = features
+    // frequent value at all (an identifier, say) takes part in none. Unless the raw
+    // list is asked for, neither does one with a value on every row.
+    let counts: Vec<Vec<u64>> = features
         .par_iter()
         .map(|&f| {
             let feat = &table.features[f];
@@ -127,71 +185,94 @@ pub fn search(
                 let c = feat.codes.codes[r as usize];
                 count[if c == NULL_CODE { k - 1 } else { c as usize }] += 1;
             }
-            count.iter().map(|&c| c >= min_support).collect()
+            count
         })
+        .collect();
+    let frequent: Vec<Vec<bool>> = counts
+        .iter()
+        .map(|c| c.iter().map(|&c| c >= min_support).collect())
         .collect();
     let usable: Vec<usize> = (0..features.len())
         .filter(|&i| frequent[i].iter().any(|&f| f))
+        .filter(|&i| params.keep_equivalent || !counts[i].contains(&n))
         .collect();
-    let combos = combinations(usable.len(), params.max_level.max(1));
-    let cubes: Vec<(Vec<usize>, Cube)> = combos
-        .par_iter()
-        .map(|combo| {
-            let feats: Vec<usize> = combo.iter().map(|&i| features[usable[i]]).collect();
-            if cancel.load(AtomicOrdering::Relaxed) {
-                return (feats, Cube::default());
-            }
-            let keep: Vec<&[bool]> = combo
-                .iter()
-                .map(|&i| frequent[usable[i]].as_slice())
-                .collect();
-            let c = cube(table, &feats, &keep, &rows, errors);
-            (feats, c)
-        })
-        .collect();
-    if cancel.load(AtomicOrdering::Relaxed) {
-        return None;
+    let level = params.max_level.max(1);
+    let total = combination_count(usable.len(), level);
+    if total > MAX_COMBINATIONS as u128 {
+        return Err(SearchError::TooLarge {
+            features: usable.len(),
+            level,
+            combinations: if total == u128::MAX {
+                "more than 10^38".into()
+            } else {
+                total.to_string()
+            },
+            limit: MAX_COMBINATIONS,
+        });
     }
+    let combos = combinations(usable.len(), level);
     let avg = found.average_error;
     let alpha = params.alpha;
     let mut p_values: Vec<f64> = Vec::new();
     let mut candidates: Vec<Slice> = Vec::new();
-    for (feats, c) in &cubes {
-        let radices: Vec<u64> = feats
-            .iter()
-            .map(|&f| table.features[f].codes.levels.len() as u64 + 1)
-            .collect();
-        for i in 0..c.keys.len() {
-            let (size, err) = (c.count[i], c.err[i]);
-            if size < min_support || err <= 0.0 {
-                continue;
-            }
-            let p = p_value(binary, size, err, c.err_sq[i], n, total_err, total_sq);
-            p_values.push(p);
-            let rate = err / size as f64;
-            let score = alpha * (rate / avg - 1.0) - (1.0 - alpha) * (n as f64 / size as f64 - 1.0);
-            if score <= 0.0 {
-                continue;
-            }
-            let codes = decode_key(c.keys[i], &radices);
-            candidates.push(Slice {
-                predicates: feats.iter().copied().zip(codes).collect(),
-                size,
-                errors: err,
-                score,
-                error_rate: rate,
-                ci: if binary {
-                    stats::wilson(err.round() as u64, size)
-                } else {
-                    None
-                },
-                p_value: p,
-                q_value: f64::NAN,
-            });
+    // A few cubes per thread at a time: memory stays bounded by them.
+    let batch = 4 * rayon::current_num_threads().max(1);
+    for chunk in combos.chunks(batch) {
+        if cancel.load(AtomicOrdering::Relaxed) {
+            return Err(SearchError::Cancelled);
         }
+        let cubes: Vec<(Vec<usize>, Cube)> = chunk
+            .par_iter()
+            .map(|combo| {
+                let feats: Vec<usize> = combo.iter().map(|&i| features[usable[i]]).collect();
+                let keep: Vec<&[bool]> = combo
+                    .iter()
+                    .map(|&i| frequent[usable[i]].as_slice())
+                    .collect();
+                let c = cube(table, &feats, &keep, &rows, errors);
+                (feats, c)
+            })
+            .collect();
+        for (feats, c) in &cubes {
+            let radices: Vec<u64> = feats
+                .iter()
+                .map(|&f| table.features[f].codes.levels.len() as u64 + 1)
+                .collect();
+            for i in 0..c.keys.len() {
+                let (size, err) = (c.count[i], c.err[i]);
+                if size < min_support || err <= 0.0 {
+                    continue;
+                }
+                let p = p_value(binary, size, err, c.err_sq[i], n, total_err, total_sq);
+                p_values.push(p);
+                let rate = err / size as f64;
+                let score =
+                    alpha * (rate / avg - 1.0) - (1.0 - alpha) * (n as f64 / size as f64 - 1.0);
+                if score <= 0.0 {
+                    continue;
+                }
+                let codes = decode_key(c.keys[i], &radices);
+                candidates.push(Slice {
+                    predicates: feats.iter().copied().zip(codes).collect(),
+                    size,
+                    errors: err,
+                    score,
+                    error_rate: rate,
+                    ci: if binary {
+                        stats::wilson(err.round() as u64, size)
+                    } else {
+                        None
+                    },
+                    p_value: p,
+                    q_value: f64::NAN,
+                    equivalent: Vec::new(),
+                    row_key: c.rows_key[i],
+                });
+            }
+        }
+        candidates = top_slices(table, candidates, params.top, params.keep_equivalent, false);
     }
-    candidates.sort_by(|a, b| compare(table, a, b));
-    candidates.truncate(params.top);
+    let mut candidates = top_slices(table, candidates, params.top, params.keep_equivalent, true);
     // Benjamini-Hochberg over the whole family: q for a p of rank k among m.
     let m = p_values.len();
     let mut sorted = p_values;
@@ -209,7 +290,88 @@ pub fn search(
     }
     found.scored = m;
     found.slices = candidates;
-    Some(found)
+    Ok(found)
+}
+
+/// The best `top` slices in contract order. With `keep_equivalent` that is the
+/// raw list; else slices of the same rows count once, under their shortest
+/// description (then contract order), the others kept as its equivalents. Before
+/// the end (`last` false) every slice that could still make the top is kept.
+fn top_slices(
+    table: &EvalTable,
+    mut candidates: Vec<Slice>,
+    top: usize,
+    keep_equivalent: bool,
+    last: bool,
+) -> Vec<Slice> {
+    candidates.sort_by(|a, b| compare(table, a, b));
+    if keep_equivalent {
+        candidates.truncate(top);
+        return candidates;
+    }
+    // Row sets in rank order, until `top` distinct ones are seen; then every slice
+    // tied with the last of them in (score, size) may still belong to one of them.
+    let mut groups: Vec<(u64, u64)> = Vec::new();
+    let mut end = candidates.len();
+    for (i, s) in candidates.iter().enumerate() {
+        let key = (s.size, s.row_key);
+        if !groups.contains(&key) {
+            if groups.len() == top {
+                let last_kept = &candidates[i - 1];
+                end = candidates[i..]
+                    .iter()
+                    .position(|x| x.score != last_kept.score || x.size != last_kept.size)
+                    .map_or(candidates.len(), |p| i + p);
+                break;
+            }
+            groups.push(key);
+        }
+    }
+    candidates.truncate(end);
+    if !last {
+        return candidates;
+    }
+    let mut out: Vec<Slice> = Vec::new();
+    for s in candidates {
+        let same = out
+            .iter()
+            .position(|o| o.size == s.size && o.row_key == s.row_key);
+        match same {
+            Some(i) => {
+                let o = &mut out[i];
+                // The shorter description leads; ties keep the contract order.
+                if s.predicates.len() < o.predicates.len() {
+                    let mut lead = s;
+                    std::mem::swap(&mut lead.predicates, &mut o.predicates);
+                    o.equivalent.push(lead.predicates);
+                    o.equivalent.append(&mut lead.equivalent);
+                } else {
+                    o.equivalent.push(s.predicates);
+                }
+            }
+            None if out.len() < top => out.push(s),
+            None => {}
+        }
+    }
+    for o in &mut out {
+        o.equivalent.sort_by_key(|p| (p.len(), predicate_pairs_text(table, p)));
+    }
+    out
+}
+
+/// `col = value AND ...` of a list of predicates.
+pub fn predicate_pairs_text(table: &EvalTable, predicates: &[(usize, u32)]) -> String {
+    predicates
+        .iter()
+        .map(|&(f, code)| {
+            format!(
+                "{} = {}",
+                table.features[f].name,
+                table.features[f].level(code)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// Contract order: score descending, then size descending, then predicates in
@@ -223,17 +385,7 @@ pub fn compare(table: &EvalTable, a: &Slice, b: &Slice) -> Ordering {
 
 /// `col = value AND col = value`, in feature order.
 pub fn predicate_text(table: &EvalTable, s: &Slice) -> String {
-    s.predicates
-        .iter()
-        .map(|&(f, code)| {
-            format!(
-                "{} = {}",
-                table.features[f].name,
-                table.features[f].level(code)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    predicate_pairs_text(table, &s.predicates)
 }
 
 /// One-sided p-value that the slice's error exceeds the rest's: a pooled
@@ -356,8 +508,9 @@ fn cube(
             let mut count = vec![0u64; s];
             let mut err = vec![0.0f64; s];
             let mut err_sq = vec![0.0f64; s];
-            for &r in rows {
-                let r = r as usize;
+            let mut rows_key = vec![0u64; s];
+            for &r32 in rows {
+                let r = r32 as usize;
                 let k = key_of(r);
                 if k == u64::MAX {
                     continue;
@@ -367,12 +520,14 @@ fn cube(
                 count[k] += 1;
                 err[k] += e;
                 err_sq[k] += e * e;
+                rows_key[k] = rows_key[k].wrapping_add(row_key(r32));
             }
             let keys: Vec<u64> = (0..s as u64).filter(|&k| count[k as usize] > 0).collect();
             Cube {
                 count: keys.iter().map(|&k| count[k as usize]).collect(),
                 err: keys.iter().map(|&k| err[k as usize]).collect(),
                 err_sq: keys.iter().map(|&k| err_sq[k as usize]).collect(),
+                rows_key: keys.iter().map(|&k| rows_key[k as usize]).collect(),
                 keys,
             }
         }
@@ -385,8 +540,8 @@ fn cube(
             }
             let mut map: HashMap<u64, usize, RandomState> = HashMap::default();
             let mut c = Cube::default();
-            for &r in rows {
-                let r = r as usize;
+            for &r32 in rows {
+                let r = r32 as usize;
                 let k = key_of(r);
                 if k == u64::MAX {
                     continue;
@@ -397,11 +552,13 @@ fn cube(
                     c.count.push(0);
                     c.err.push(0.0);
                     c.err_sq.push(0.0);
+                    c.rows_key.push(0);
                     c.keys.len() - 1
                 });
                 c.count[i] += 1;
                 c.err[i] += e;
                 c.err_sq[i] += e * e;
+                c.rows_key[i] = c.rows_key[i].wrapping_add(row_key(r32));
             }
             c
         }
@@ -479,6 +636,8 @@ mod tests {
                         ci: None,
                         p_value: 0.0,
                         q_value: 0.0,
+                        equivalent: Vec::new(),
+                        row_key: 0,
                     };
                     out.push((predicate_text(table, &s), size, score, preds));
                 }
@@ -487,6 +646,76 @@ mod tests {
         out.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
         out.truncate(p.top);
         out.into_iter().map(|(t, s, sc, _)| (t, s, sc)).collect()
+    }
+
+    /// Brute force of the distinct list: every slice with its row set, grouped by
+    /// row set in rank order, features with a value on every row left out; each
+    /// group's shortest description and how many others it has.
+    fn brute_distinct(
+        table: &EvalTable,
+        feats: &[usize],
+        errors: &[f64],
+        p: &Params,
+    ) -> Vec<(String, usize)> {
+        let n = errors.iter().filter(|e| !e.is_nan()).count();
+        let feats: Vec<usize> = feats
+            .iter()
+            .copied()
+            .filter(|&f| {
+                let codes = &table.features[f].codes.codes;
+                let first = codes.iter().zip(errors).find(|(_, e)| !e.is_nan()).map(|x| *x.0);
+                codes
+                    .iter()
+                    .zip(errors)
+                    .filter(|(c, e)| !e.is_nan() && Some(**c) == first)
+                    .count()
+                    < n
+            })
+            .collect();
+        let all = brute(
+            table,
+            &feats,
+            errors,
+            &Params {
+                top: usize::MAX,
+                ..p.clone()
+            },
+        );
+        let rows_of = |text: &str| -> Vec<usize> {
+            let s = all.iter().find(|x| x.0 == text).map(|x| x.0.clone()).unwrap_or_default();
+            (0..errors.len())
+                .filter(|&r| !errors[r].is_nan())
+                .filter(|&r| {
+                    s.split(" AND ").all(|pred| {
+                        let (name, value) = pred.split_once(" = ").unwrap();
+                        let f = table.features.iter().position(|f| f.name == name).unwrap();
+                        table.features[f].level(table.features[f].codes.codes[r]) == value
+                    })
+                })
+                .collect()
+        };
+        let mut groups: Vec<(Vec<usize>, Vec<String>)> = Vec::new();
+        for (text, _, _) in &all {
+            let rows = rows_of(text);
+            match groups.iter_mut().find(|g| g.0 == rows) {
+                Some(g) => g.1.push(text.clone()),
+                None => groups.push((rows, vec![text.clone()])),
+            }
+        }
+        groups
+            .into_iter()
+            .take(p.top)
+            .map(|(_, mut texts)| {
+                let lead = texts
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(i, t)| (t.matches(" AND ").count(), *i))
+                    .map(|(i, _)| i)
+                    .unwrap_or(0);
+                let lead_text = texts.remove(lead);
+                (lead_text, texts.len())
+            })
+            .collect()
     }
 
     #[test]
@@ -534,11 +763,12 @@ mod tests {
             .unwrap();
             let errors = crate::discovery::row_errors(&t, 0, None, None);
             let feats: Vec<usize> = (0..t.features.len()).collect();
-            let params = Params {
+            let mut params = Params {
                 alpha: 0.9,
                 top: 8,
                 max_level: 3,
                 min_support: Some(4),
+                keep_equivalent: true,
             };
             let got = search(&t, &feats, &errors, &params, &AtomicBool::new(false)).unwrap();
             let want = brute(&t, &feats, &errors, &params);
@@ -548,6 +778,17 @@ mod tests {
                 assert_eq!(g.size, w.1);
                 assert!((g.score - w.2).abs() < 1e-9);
             }
+            // Distinct row sets: brute force's full list grouped by the rows each
+            // slice selects, led by the shortest description.
+            params.keep_equivalent = false;
+            let got = search(&t, &feats, &errors, &params, &AtomicBool::new(false)).unwrap();
+            let want = brute_distinct(&t, &feats, &errors, &params);
+            let got_text: Vec<(String, usize)> = got
+                .slices
+                .iter()
+                .map(|s| (predicate_text(&t, s), s.equivalent.len()))
+                .collect();
+            assert_eq!(got_text, want, "trial {trial}");
         }
     }
 }

@@ -1,6 +1,15 @@
-//! Multiclass classification: a confusion matrix per slot, F1 averages as sklearn
-//! defines them over the classes present in the slot, and a multinomial bootstrap
-//! of the matrix cells.
+//! Multiclass classification: per slot, the confusion matrix's nonzero cells
+//! (sparse, so that 40,000 classes cost memory by the rows, not by the square of the
+//! classes), F1 averages as sklearn defines them over the classes present in the
+//! slot, and a bootstrap of the cells.
+//!
+//! Intervals: a multinomial draw of the nonzero cells (the row bootstrap,
+//! summarised) while cells × resamples stays within [`EXACT_WORK`]; beyond it (tens
+//! of thousands of classes, mostly distinct errors) a Poisson bootstrap of each
+//! class's true positives, false positives and false negatives (Chamandy et al.
+//! 2012), which treats the classes' error counts as independent.
+
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -10,68 +19,231 @@ use crate::load::encode::NULL_CODE;
 use crate::load::table::{EvalTable, Prediction, Target};
 use crate::stats::{self, Bootstrap};
 
-/// F1 averages of a `k x (k + 1)` confusion matrix (last column: null predictions).
-/// Classes are those in `y_true` or `y_pred` of these rows, as sklearn's
-/// `unique_labels`; a null prediction is a miss for the true class and a
-/// prediction of no class.
-pub fn f1_scores(cm: &[u64], k: usize) -> (f64, f64, f64) {
-    let w = k + 1;
-    let mut macro_sum = 0.0;
-    let mut macro_n = 0usize;
-    let mut weighted = 0.0;
-    let mut support_total = 0u64;
-    let mut tp_total = 0u64;
-    let mut predicted_total = 0u64;
-    for c in 0..k {
-        let tp = cm[c * w + c];
-        let support: u64 = cm[c * w..c * w + w].iter().sum();
-        let predicted: u64 = (0..k).map(|t| cm[t * w + c]).sum();
-        tp_total += tp;
-        predicted_total += predicted;
-        support_total += support;
-        if support + predicted == 0 {
-            continue;
-        }
-        let f1 = 2.0 * tp as f64 / (support + predicted) as f64;
-        macro_sum += f1;
-        macro_n += 1;
-        weighted += f1 * support as f64;
-    }
-    let macro_f1 = if macro_n == 0 {
-        0.0
-    } else {
-        macro_sum / macro_n as f64
-    };
-    let weighted_f1 = if support_total == 0 {
-        0.0
-    } else {
-        weighted / support_total as f64
-    };
-    let micro_d = predicted_total + support_total;
-    let micro_f1 = if micro_d == 0 {
-        0.0
-    } else {
-        2.0 * tp_total as f64 / micro_d as f64
-    };
-    (macro_f1, weighted_f1, micro_f1)
+/// Most cells × resamples drawn exactly from the multinomial.
+pub const EXACT_WORK: usize = 50_000_000;
+
+/// Classes up to which per-slot matrices are counted densely (faster than hashing).
+const DENSE_CLASSES: usize = 256;
+
+/// One slot's confusion matrix as its nonzero cells `(true, predicted, count)`,
+/// sorted; the predicted class `k` is a null prediction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Confusion {
+    pub k: usize,
+    pub cells: Vec<(u32, u32, u64)>,
 }
 
-/// Confusion matrices per slot (groups, then overall), row-major `k x (k + 1)`.
-pub fn confusion(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Vec<u64>> {
+impl Confusion {
+    pub fn n(&self) -> u64 {
+        self.cells.iter().map(|c| c.2).sum()
+    }
+
+    /// The dense `k x (k + 1)` matrix, row-major (only for drawing few classes).
+    pub fn dense(&self) -> Vec<u64> {
+        let w = self.k + 1;
+        let mut m = vec![0u64; self.k * w];
+        for &(t, p, c) in &self.cells {
+            m[t as usize * w + p as usize] += c;
+        }
+        m
+    }
+
+    /// Per class: true positives, support (rows of the class) and predictions of it.
+    pub fn class_counts(&self) -> ClassCounts {
+        let mut cc = ClassCounts::new(self.k);
+        for &(t, p, c) in &self.cells {
+            cc.add(t, p, c);
+        }
+        cc
+    }
+}
+
+/// Per-class counts, all that the F1 averages need.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClassCounts {
+    pub tp: Vec<u64>,
+    pub support: Vec<u64>,
+    pub predicted: Vec<u64>,
+}
+
+impl ClassCounts {
+    pub fn new(k: usize) -> ClassCounts {
+        ClassCounts {
+            tp: vec![0; k],
+            support: vec![0; k],
+            predicted: vec![0; k],
+        }
+    }
+
+    /// Counts `c` rows of true class `t` predicted `p` (`p == k`: null).
+    #[inline]
+    pub fn add(&mut self, t: u32, p: u32, c: u64) {
+        self.support[t as usize] += c;
+        if (p as usize) < self.predicted.len() {
+            self.predicted[p as usize] += c;
+        }
+        if t == p {
+            self.tp[t as usize] += c;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.tp.iter_mut().for_each(|x| *x = 0);
+        self.support.iter_mut().for_each(|x| *x = 0);
+        self.predicted.iter_mut().for_each(|x| *x = 0);
+    }
+
+    /// `(macro, weighted, micro)` F1 over the classes present in `y_true` or
+    /// `y_pred` (sklearn's `unique_labels`); a null prediction is a miss for the
+    /// true class and a prediction of no class.
+    pub fn f1_scores(&self) -> (f64, f64, f64) {
+        let mut macro_sum = 0.0;
+        let mut macro_n = 0usize;
+        let mut weighted = 0.0;
+        let (mut support_total, mut tp_total, mut predicted_total) = (0u64, 0u64, 0u64);
+        for c in 0..self.tp.len() {
+            let (tp, support, predicted) = (self.tp[c], self.support[c], self.predicted[c]);
+            tp_total += tp;
+            predicted_total += predicted;
+            support_total += support;
+            if support + predicted == 0 {
+                continue;
+            }
+            let f1 = 2.0 * tp as f64 / (support + predicted) as f64;
+            macro_sum += f1;
+            macro_n += 1;
+            weighted += f1 * support as f64;
+        }
+        let macro_f1 = if macro_n == 0 {
+            0.0
+        } else {
+            macro_sum / macro_n as f64
+        };
+        let weighted_f1 = if support_total == 0 {
+            0.0
+        } else {
+            weighted / support_total as f64
+        };
+        let micro_d = predicted_total + support_total;
+        let micro_f1 = if micro_d == 0 {
+            0.0
+        } else {
+            2.0 * tp_total as f64 / micro_d as f64
+        };
+        (macro_f1, weighted_f1, micro_f1)
+    }
+}
+
+/// F1 averages of a dense `k x (k + 1)` confusion matrix (last column: null
+/// predictions).
+pub fn f1_scores(cm: &[u64], k: usize) -> (f64, f64, f64) {
+    let w = k + 1;
+    let mut cc = ClassCounts::new(k);
+    for t in 0..k {
+        for p in 0..w {
+            let c = cm[t * w + p];
+            if c > 0 {
+                cc.add(t as u32, p as u32, c);
+            }
+        }
+    }
+    cc.f1_scores()
+}
+
+/// Confusion matrices per slot (groups, then overall), sparse.
+pub fn confusion(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Confusion> {
     let (Target::Classes(y), Prediction::Classes(pred)) =
         (table.target.as_ref(), table.models[model].pred.as_ref())
     else {
         return Vec::new();
     };
     let k = table.classes.len();
-    let w = k + 1;
-    let mut cms = vec![vec![0u64; k * w]; grouping.len() + 1];
-    for_each_slot(grouping, |r, s| {
+    let slots = grouping.len() + 1;
+    let cell = |r: usize| -> (u32, u32) {
         let p = pred[r];
-        let col = if p == NULL_CODE { k } else { p as usize };
-        cms[s][y[r] as usize * w + col] += 1;
+        (y[r], if p == NULL_CODE { k as u32 } else { p })
+    };
+    if k <= DENSE_CLASSES {
+        let w = k + 1;
+        let mut cms = vec![vec![0u64; k * w]; slots];
+        for_each_slot(grouping, |r, s| {
+            let (t, p) = cell(r);
+            cms[s][t as usize * w + p as usize] += 1;
+        });
+        return cms
+            .into_iter()
+            .map(|m| Confusion {
+                k,
+                cells: m
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c > 0)
+                    .map(|(i, &c)| ((i / w) as u32, (i % w) as u32, c))
+                    .collect(),
+            })
+            .collect();
+    }
+    let mut maps: Vec<HashMap<(u32, u32), u64, foldhash::fast::RandomState>> =
+        (0..slots).map(|_| HashMap::default()).collect();
+    for_each_slot(grouping, |r, s| {
+        *maps[s].entry(cell(r)).or_insert(0) += 1;
     });
-    cms
+    maps.into_iter()
+        .map(|m| {
+            let mut cells: Vec<(u32, u32, u64)> = m.into_iter().map(|((t, p), c)| (t, p, c)).collect();
+            cells.sort_unstable();
+            Confusion { k, cells }
+        })
+        .collect()
+}
+
+/// Bootstrap replicates of the three F1 averages on one slot.
+fn f1_replicates(conf: &Confusion, resamples: usize, seed: u64, stream: u64) -> [Vec<f64>; 3] {
+    let mut reps = [
+        Vec::with_capacity(resamples),
+        Vec::with_capacity(resamples),
+        Vec::with_capacity(resamples),
+    ];
+    let mut cc = ClassCounts::new(conf.k);
+    let push = |cc: &ClassCounts, reps: &mut [Vec<f64>; 3]| {
+        let (a, b, c) = cc.f1_scores();
+        reps[0].push(a);
+        reps[1].push(b);
+        reps[2].push(c);
+    };
+    let mut rng = stats::rng(seed, stream);
+    if conf.cells.len().saturating_mul(resamples) <= EXACT_WORK {
+        let counts: Vec<u64> = conf.cells.iter().map(|c| c.2).collect();
+        let mut draw = vec![0u64; counts.len()];
+        for _ in 0..resamples {
+            stats::multinomial_resample(&mut rng, &counts, &mut draw);
+            cc.clear();
+            for (&(t, p, _), &d) in conf.cells.iter().zip(&draw) {
+                if d > 0 {
+                    cc.add(t, p, d);
+                }
+            }
+            push(&cc, &mut reps);
+        }
+    } else {
+        // Poisson bootstrap of each class's tp, fn (support - tp) and fp
+        // (predicted - tp); null predictions are misses of their true class.
+        let base = conf.class_counts();
+        let fn_: Vec<u64> = (0..conf.k).map(|c| base.support[c] - base.tp[c]).collect();
+        let fp: Vec<u64> = (0..conf.k).map(|c| base.predicted[c] - base.tp[c]).collect();
+        for _ in 0..resamples {
+            for c in 0..conf.k {
+                let tp = stats::poisson(&mut rng, base.tp[c]);
+                let f_n = stats::poisson(&mut rng, fn_[c]);
+                let f_p = stats::poisson(&mut rng, fp[c]);
+                cc.tp[c] = tp;
+                cc.support[c] = tp + f_n;
+                cc.predicted[c] = tp + f_p;
+            }
+            push(&cc, &mut reps);
+        }
+    }
+    reps
 }
 
 pub fn evaluate(
@@ -80,14 +252,15 @@ pub fn evaluate(
     grouping: &Grouping,
     boot: Bootstrap,
 ) -> Vec<MetricSet> {
-    let k = table.classes.len();
     let cms = confusion(table, model, grouping);
     cms.par_iter()
         .enumerate()
-        .map(|(slot, cm)| {
-            let n: u64 = cm.iter().sum();
-            let correct: u64 = (0..k).map(|c| cm[c * (k + 1) + c]).sum();
-            let nulls: u64 = (0..k).map(|c| cm[c * (k + 1) + k]).sum();
+        .map(|(slot, conf)| {
+            let cc = conf.class_counts();
+            let n: u64 = cc.support.iter().sum();
+            let correct: u64 = cc.tp.iter().sum();
+            let k = conf.k as u32;
+            let nulls: u64 = conf.cells.iter().filter(|c| c.1 == k).map(|c| c.2).sum();
             let mut set = MetricSet {
                 n,
                 null_predictions: nulls,
@@ -100,25 +273,11 @@ pub fn evaluate(
                 acc.map(|a| 1.0 - a),
                 stats::wilson(n - correct, n),
             );
-            let (ma, we, mi) = f1_scores(cm, k);
+            let (ma, we, mi) = cc.f1_scores();
             let cis = if n > 0 && boot.resamples > 0 {
-                let nz: Vec<usize> = (0..cm.len()).filter(|&i| cm[i] > 0).collect();
-                let cells: Vec<u64> = nz.iter().map(|&i| cm[i]).collect();
-                let mut draw = vec![0u64; cells.len()];
-                let mut full = vec![0u64; cm.len()];
-                let mut rng = stats::rng(boot.seed, stream_id(model, slot, grouping.len(), 2));
-                let mut reps = [Vec::new(), Vec::new(), Vec::new()];
-                for _ in 0..boot.resamples {
-                    stats::multinomial_resample(&mut rng, &cells, &mut draw);
-                    for (j, &i) in nz.iter().enumerate() {
-                        full[i] = draw[j];
-                    }
-                    let (a, b, c) = f1_scores(&full, k);
-                    reps[0].push(a);
-                    reps[1].push(b);
-                    reps[2].push(c);
-                }
-                reps.map(|mut r| stats::percentile_interval(&mut r))
+                let stream = stream_id(model, slot, grouping.len(), 2);
+                f1_replicates(conf, boot.resamples, boot.seed, stream)
+                    .map(|mut r| stats::percentile_interval(&mut r))
             } else {
                 [None, None, None]
             };

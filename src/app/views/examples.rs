@@ -9,7 +9,7 @@ use crate::app::workspace::Workspace;
 use crate::app::{Command, Request};
 use crate::brief::findings;
 use crate::cli::ViewName;
-use crate::examples::{ExampleQuery, cell_text, row_as_text};
+use crate::examples::{ExampleQuery, cell_preview, row_as_text};
 use crate::load::encode::NULL_CODE;
 use crate::load::table::{Prediction, Target};
 
@@ -25,7 +25,17 @@ pub struct ExamplesView {
     pub focus_search: bool,
     /// A flips-table cell chosen in the Compare view.
     pub flip: Option<(usize, usize, bool, bool)>,
+    /// Characters shown of each long field in the inspector, by column, for the
+    /// selected row (a huge cell is shown in parts, on demand).
+    shown: std::collections::HashMap<usize, usize>,
 }
+
+/// Characters of a field the inspector shows at first, and how many more each
+/// "Show more" adds.
+const FIELD_CHARS: usize = 20_000;
+const MORE_CHARS: usize = 100_000;
+/// Characters of each field a pinned example keeps.
+const PIN_CHARS: usize = 10_000;
 
 impl ExamplesView {
     pub fn query(&self) -> ExampleQuery {
@@ -55,7 +65,10 @@ impl View for ExamplesView {
         match command {
             Command::ClearSelection => self.selected = None,
             Command::FocusSearch => self.focus_search = true,
-            Command::SelectExample(r) => self.selected = Some(*r),
+            Command::SelectExample(r) => {
+                self.selected = Some(*r);
+                self.shown.clear();
+            }
             Command::ShowErrorsOf(m) => self.errors_of = Some(*m),
             Command::ShowFlip(b, c, ok_b, ok_c) => {
                 self.errors_of = None;
@@ -234,7 +247,7 @@ impl View for ExamplesView {
                             });
                             for (ci, _) in &columns {
                                 row.col(|ui| {
-                                    let text = cell_text(&frame, *ci, file_row);
+                                    let (text, _) = cell_preview(&frame, *ci, file_row, 300);
                                     let first_line = text.lines().next().unwrap_or("").to_string();
                                     ui.add(
                                         egui::Label::new(first_line).truncate().selectable(false),
@@ -249,6 +262,7 @@ impl View for ExamplesView {
             });
         if let Some(r) = clicked {
             self.selected = Some(r);
+            self.shown.clear();
         }
         if let Some(name) = sort_click {
             self.sort = match &self.sort {
@@ -351,7 +365,7 @@ impl ExamplesView {
         let key = file_row as u32 + 1;
         if ui.button("Pin example to brief").clicked() {
             let note = ws.notes.get(&key).cloned().unwrap_or_default();
-            let fields = crate::examples::row_fields(&ws.frame, file_row);
+            let fields = crate::examples::row_fields_capped(&ws.frame, file_row, PIN_CHARS);
             let f = findings::example(fields, file_row, &note, &cx.scope());
             cx.send(Command::Pin(Box::new(f)));
         }
@@ -392,8 +406,10 @@ impl ExamplesView {
         egui::ScrollArea::vertical()
             .id_salt("inspector-fields")
             .show(ui, |ui| {
-                for (name, value) in crate::examples::row_fields(&ws.frame, file_row) {
-                    ui.label(egui::RichText::new(name).strong());
+                for (ci, name) in ws.frame.get_column_names().iter().enumerate() {
+                    let limit = *self.shown.get(&ci).unwrap_or(&FIELD_CHARS);
+                    let (value, more) = cell_preview(&ws.frame, ci, file_row, limit);
+                    ui.label(egui::RichText::new(name.as_str()).strong());
                     ui.add(
                         egui::Label::new(if value.is_empty() {
                             "(missing)".to_string()
@@ -403,6 +419,22 @@ impl ExamplesView {
                         .wrap()
                         .selectable(true),
                     );
+                    if more {
+                        ui.horizontal(|ui| {
+                            ui.label(
+                                egui::RichText::new(format!("… first {limit} characters shown"))
+                                    .weak(),
+                            );
+                            if ui.button("Show more").clicked() {
+                                self.shown.insert(ci, limit + MORE_CHARS);
+                            }
+                            if ui.button("Copy the whole value").clicked() {
+                                cx.send(Command::Copy(crate::examples::cell_text(
+                                    &ws.frame, ci, file_row,
+                                )));
+                            }
+                        });
+                    }
                     ui.add_space(4.0);
                 }
             });

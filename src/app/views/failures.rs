@@ -184,9 +184,12 @@ impl View for FailuresView {
         let Some(result) = cx.results.clusters.value.clone() else {
             return;
         };
-        let Some(result) = result.as_ref() else {
-            ui.label("The search was cancelled.");
-            return;
+        let result = match result.as_ref() {
+            Ok(r) => r,
+            Err(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, format!("No search: {e}"));
+                return;
+            }
         };
         let f = &result.found;
         ui.label(format!(
