@@ -72,16 +72,6 @@ pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     r
 }
 
-/// A Poisson draw with mean `count` (0 for 0): one cell of a Poisson bootstrap.
-pub fn poisson(rng: &mut ChaCha8Rng, count: u64) -> u64 {
-    if count == 0 {
-        return 0;
-    }
-    rand_distr::Poisson::new(count as f64)
-        .map(|d| d.sample(rng) as u64)
-        .unwrap_or(count)
-}
-
 /// Draws cell counts from a multinomial with `n` trials and the given cell counts as
 /// probabilities: a bootstrap resample of rows summarised as a contingency table.
 pub fn multinomial_resample(rng: &mut ChaCha8Rng, cells: &[u64], out: &mut [u64]) {
@@ -133,6 +123,25 @@ pub fn percentile_interval(replicates: &mut [f64]) -> Option<Interval> {
     let lo = percentile(replicates, 0.025)?;
     let hi = percentile(replicates, 0.975)?;
     Some([lo, hi])
+}
+
+/// The percentile interval of bootstrap replicates of `estimate`, unless the
+/// replicates are so far off-centre (a biased ratio, such as macro F1 over many
+/// small classes) that it leaves the estimate out: then the estimate ± 1.96
+/// bootstrap standard errors (Efron's standard interval).
+pub fn centred_interval(estimate: f64, replicates: &mut [f64]) -> Option<Interval> {
+    let [lo, hi] = percentile_interval(replicates)?;
+    if (lo..=hi).contains(&estimate) {
+        return Some([lo, hi]);
+    }
+    let v: Vec<f64> = replicates.iter().copied().filter(|x| x.is_finite()).collect();
+    let n = v.len() as f64;
+    if n < 2.0 {
+        return None;
+    }
+    let mean = v.iter().sum::<f64>() / n;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    Some([estimate - Z_95 * sd, estimate + Z_95 * sd])
 }
 
 /// Default bootstrap settings (contract section 4: 1,000 resamples, seeded).

@@ -4,10 +4,12 @@
 //! slot, and a bootstrap of the cells.
 //!
 //! Intervals: a multinomial draw of the nonzero cells (the row bootstrap,
-//! summarised) while cells × resamples stays within [`EXACT_WORK`]; beyond it (tens
-//! of thousands of classes, mostly distinct errors) a Poisson bootstrap of each
-//! class's true positives, false positives and false negatives (Chamandy et al.
-//! 2012), which treats the classes' error counts as independent.
+//! summarised) while cells × resamples stays within [`EXACT_WORK`], as percentile
+//! intervals (or estimate ± 1.96 bootstrap standard errors where the resampled
+//! values are off-centre, see [`stats::centred_interval`]). Beyond that work
+//! (tens of thousands of classes, mostly distinct errors) the delta method on each
+//! class's true positives and errors taken as independent Poisson counts (the
+//! Poisson bootstrap's model, Chamandy et al. 2012), in O(classes).
 
 use std::collections::HashMap;
 
@@ -197,53 +199,91 @@ pub fn confusion(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Co
         .collect()
 }
 
-/// Bootstrap replicates of the three F1 averages on one slot.
-fn f1_replicates(conf: &Confusion, resamples: usize, seed: u64, stream: u64) -> [Vec<f64>; 3] {
+/// 95% intervals of the three F1 averages on one slot.
+fn f1_intervals(
+    conf: &Confusion,
+    cc: &ClassCounts,
+    estimates: [f64; 3],
+    resamples: usize,
+    seed: u64,
+    stream: u64,
+) -> [Option<stats::Interval>; 3] {
+    if conf.cells.len().saturating_mul(resamples) > EXACT_WORK {
+        return f1_delta_intervals(cc, estimates);
+    }
     let mut reps = [
         Vec::with_capacity(resamples),
         Vec::with_capacity(resamples),
         Vec::with_capacity(resamples),
     ];
-    let mut cc = ClassCounts::new(conf.k);
-    let push = |cc: &ClassCounts, reps: &mut [Vec<f64>; 3]| {
-        let (a, b, c) = cc.f1_scores();
+    let mut draw_cc = ClassCounts::new(conf.k);
+    let mut rng = stats::rng(seed, stream);
+    let counts: Vec<u64> = conf.cells.iter().map(|c| c.2).collect();
+    let mut draw = vec![0u64; counts.len()];
+    for _ in 0..resamples {
+        stats::multinomial_resample(&mut rng, &counts, &mut draw);
+        draw_cc.clear();
+        for (&(t, p, _), &d) in conf.cells.iter().zip(&draw) {
+            if d > 0 {
+                draw_cc.add(t, p, d);
+            }
+        }
+        let (a, b, c) = draw_cc.f1_scores();
         reps[0].push(a);
         reps[1].push(b);
         reps[2].push(c);
-    };
-    let mut rng = stats::rng(seed, stream);
-    if conf.cells.len().saturating_mul(resamples) <= EXACT_WORK {
-        let counts: Vec<u64> = conf.cells.iter().map(|c| c.2).collect();
-        let mut draw = vec![0u64; counts.len()];
-        for _ in 0..resamples {
-            stats::multinomial_resample(&mut rng, &counts, &mut draw);
-            cc.clear();
-            for (&(t, p, _), &d) in conf.cells.iter().zip(&draw) {
-                if d > 0 {
-                    cc.add(t, p, d);
-                }
-            }
-            push(&cc, &mut reps);
+    }
+    let [r0, r1, r2] = &mut reps;
+    [
+        stats::centred_interval(estimates[0], r0),
+        stats::centred_interval(estimates[1], r1),
+        stats::centred_interval(estimates[2], r2),
+    ]
+}
+
+/// Delta-method intervals: F1 = 2t / (2t + e) per class with t (true positives)
+/// and e (false positives + false negatives) independent Poisson counts, so
+/// var(F1) = 4te(t + e) / (2t + e)^4; macro averages the classes present, weighted
+/// weighs them by support (taken as fixed), micro uses the totals.
+fn f1_delta_intervals(cc: &ClassCounts, estimates: [f64; 3]) -> [Option<stats::Interval>; 3] {
+    let var = |t: f64, e: f64| -> f64 {
+        let d = 2.0 * t + e;
+        if d <= 0.0 {
+            0.0
+        } else {
+            4.0 * t * e * (t + e) / d.powi(4)
         }
-    } else {
-        // Poisson bootstrap of each class's tp, fn (support - tp) and fp
-        // (predicted - tp); null predictions are misses of their true class.
-        let base = conf.class_counts();
-        let fn_: Vec<u64> = (0..conf.k).map(|c| base.support[c] - base.tp[c]).collect();
-        let fp: Vec<u64> = (0..conf.k).map(|c| base.predicted[c] - base.tp[c]).collect();
-        for _ in 0..resamples {
-            for c in 0..conf.k {
-                let tp = stats::poisson(&mut rng, base.tp[c]);
-                let f_n = stats::poisson(&mut rng, fn_[c]);
-                let f_p = stats::poisson(&mut rng, fp[c]);
-                cc.tp[c] = tp;
-                cc.support[c] = tp + f_n;
-                cc.predicted[c] = tp + f_p;
-            }
-            push(&cc, &mut reps);
+    };
+    let (mut macro_var, mut present, mut weighted_var) = (0.0, 0usize, 0.0);
+    let support_total: u64 = cc.support.iter().sum();
+    let (mut t_all, mut e_all) = (0.0, 0.0);
+    for c in 0..cc.tp.len() {
+        let t = cc.tp[c] as f64;
+        let e = (cc.support[c] - cc.tp[c]) as f64 + (cc.predicted[c] - cc.tp[c]) as f64;
+        t_all += t;
+        e_all += e;
+        if cc.support[c] + cc.predicted[c] == 0 {
+            continue;
+        }
+        let v = var(t, e);
+        macro_var += v;
+        present += 1;
+        if support_total > 0 {
+            let w = cc.support[c] as f64 / support_total as f64;
+            weighted_var += w * w * v;
         }
     }
-    reps
+    let interval = |est: f64, v: f64| -> Option<stats::Interval> {
+        v.is_finite().then(|| {
+            let h = stats::Z_95 * v.sqrt();
+            [(est - h).max(0.0), (est + h).min(1.0)]
+        })
+    };
+    [
+        (present > 0).then(|| macro_var / (present * present) as f64).and_then(|v| interval(estimates[0], v)),
+        interval(estimates[1], weighted_var),
+        interval(estimates[2], var(t_all, e_all)),
+    ]
 }
 
 pub fn evaluate(
@@ -276,8 +316,7 @@ pub fn evaluate(
             let (ma, we, mi) = cc.f1_scores();
             let cis = if n > 0 && boot.resamples > 0 {
                 let stream = stream_id(model, slot, grouping.len(), 2);
-                f1_replicates(conf, boot.resamples, boot.seed, stream)
-                    .map(|mut r| stats::percentile_interval(&mut r))
+                f1_intervals(conf, &cc, [ma, we, mi], boot.resamples, boot.seed, stream)
             } else {
                 [None, None, None]
             };
