@@ -140,7 +140,12 @@ pub fn cell_text(frame: &DataFrame, column: usize, row: usize) -> String {
 
 /// At most `max_chars` characters of one cell, and whether the cell holds more:
 /// a cell of 50 MB of text is never copied whole to be drawn.
-pub fn cell_preview(frame: &DataFrame, column: usize, row: usize, max_chars: usize) -> (String, bool) {
+pub fn cell_preview(
+    frame: &DataFrame,
+    column: usize,
+    row: usize,
+    max_chars: usize,
+) -> (String, bool) {
     let Some(col) = frame.columns().get(column) else {
         return (String::new(), false);
     };

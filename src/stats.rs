@@ -134,7 +134,11 @@ pub fn centred_interval(estimate: f64, replicates: &mut [f64]) -> Option<Interva
     if (lo..=hi).contains(&estimate) {
         return Some([lo, hi]);
     }
-    let v: Vec<f64> = replicates.iter().copied().filter(|x| x.is_finite()).collect();
+    let v: Vec<f64> = replicates
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect();
     let n = v.len() as f64;
     if n < 2.0 {
         return None;

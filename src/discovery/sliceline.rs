@@ -354,7 +354,8 @@ fn top_slices(
         }
     }
     for o in &mut out {
-        o.equivalent.sort_by_key(|p| (p.len(), predicate_pairs_text(table, p)));
+        o.equivalent
+            .sort_by_key(|p| (p.len(), predicate_pairs_text(table, p)));
     }
     out
 }
@@ -663,7 +664,11 @@ mod tests {
             .copied()
             .filter(|&f| {
                 let codes = &table.features[f].codes.codes;
-                let first = codes.iter().zip(errors).find(|(_, e)| !e.is_nan()).map(|x| *x.0);
+                let first = codes
+                    .iter()
+                    .zip(errors)
+                    .find(|(_, e)| !e.is_nan())
+                    .map(|x| *x.0);
                 codes
                     .iter()
                     .zip(errors)
@@ -682,7 +687,11 @@ mod tests {
             },
         );
         let rows_of = |text: &str| -> Vec<usize> {
-            let s = all.iter().find(|x| x.0 == text).map(|x| x.0.clone()).unwrap_or_default();
+            let s = all
+                .iter()
+                .find(|x| x.0 == text)
+                .map(|x| x.0.clone())
+                .unwrap_or_default();
             (0..errors.len())
                 .filter(|&r| !errors[r].is_nan())
                 .filter(|&r| {

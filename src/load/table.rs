@@ -547,9 +547,7 @@ fn decode_with(
         .collect();
 
     let target = match task {
-        Task::Regression => {
-            Target::Values(numbers(path, label_col, "a regression label", &used)?)
-        }
+        Task::Regression => Target::Values(numbers(path, label_col, "a regression label", &used)?),
         _ => {
             let map = level_map(&label_enc.levels, &class_index);
             Target::Classes(

@@ -235,13 +235,16 @@ fn field_text(raw: &[u8]) -> String {
 
 /// Refuses duplicate column names, naming them and where they are.
 pub fn duplicates(path: &Path, format: &'static str, names: &[String]) -> Result<()> {
-    let mut seen: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut at: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
     for (i, n) in names.iter().enumerate() {
-        match seen.iter_mut().find(|(s, _)| *s == n.as_str()) {
-            Some((_, at)) => at.push(i + 1),
-            None => seen.push((n, vec![i + 1])),
-        }
+        at.entry(n.as_str()).or_default().push(i + 1);
     }
+    if at.len() == names.len() {
+        return Ok(());
+    }
+    // In the order the names first appear.
+    let mut seen: Vec<(&str, Vec<usize>)> = at.into_iter().collect();
+    seen.sort_by_key(|(_, at)| at[0]);
     let dups: Vec<String> = seen
         .iter()
         .filter(|(_, at)| at.len() > 1)

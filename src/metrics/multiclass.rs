@@ -192,7 +192,8 @@ pub fn confusion(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Co
     });
     maps.into_iter()
         .map(|m| {
-            let mut cells: Vec<(u32, u32, u64)> = m.into_iter().map(|((t, p), c)| (t, p, c)).collect();
+            let mut cells: Vec<(u32, u32, u64)> =
+                m.into_iter().map(|((t, p), c)| (t, p, c)).collect();
             cells.sort_unstable();
             Confusion { k, cells }
         })
@@ -280,7 +281,9 @@ fn f1_delta_intervals(cc: &ClassCounts, estimates: [f64; 3]) -> [Option<stats::I
         })
     };
     [
-        (present > 0).then(|| macro_var / (present * present) as f64).and_then(|v| interval(estimates[0], v)),
+        (present > 0)
+            .then(|| macro_var / (present * present) as f64)
+            .and_then(|v| interval(estimates[0], v)),
         interval(estimates[1], weighted_var),
         interval(estimates[2], var(t_all, e_all)),
     ]

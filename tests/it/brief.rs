@@ -197,3 +197,42 @@ fn brief_usage_errors() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains(".md, .html or .json"));
 }
+
+#[test]
+fn a_brief_from_joined_files_carries_every_files_sha256() {
+    let dir = scratch("brief-join-sha");
+    let (fb, fc) = (dir.join("old.csv"), dir.join("new.csv"));
+    let mut base = String::from("id,label,pred,segment\n");
+    let mut cand = String::from("id,label,pred\n");
+    for i in 0..80 {
+        base.push_str(&format!(
+            "{i},{},{},{}\n",
+            i % 2,
+            (i / 2) % 2,
+            ["a", "b"][i % 2]
+        ));
+        cand.push_str(&format!("{i},{},{}\n", i % 2, (i / 3) % 2));
+    }
+    fs::write(&fb, base).unwrap();
+    fs::write(&fc, cand).unwrap();
+    let out = dir.join("b.json");
+    brief(&[
+        "brief",
+        fb.to_str().unwrap(),
+        fc.to_str().unwrap(),
+        "--baseline",
+        "old",
+        "--candidate",
+        "new",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    let files = doc["provenance"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    for (f, path) in files.iter().zip([&fb, &fc]) {
+        let want = faultline::load::read::sha256_file(path).unwrap();
+        assert_eq!(f[1], want.as_str(), "{f}");
+        assert_eq!(f[2], 80);
+    }
+}

@@ -548,3 +548,23 @@ fn cohorts_are_saved_activated_and_bad_filters_say_why() {
     assert!(rows > 1000 && rows < 6000, "{rows}");
     h.get_by_label_contains("Cohort: seniors");
 }
+
+#[test]
+fn a_huge_cell_is_shown_in_parts() {
+    let dir = crate::scratch("gui-huge");
+    let f = dir.join("huge.csv");
+    let cell = "word ".repeat(2_000_000);
+    std::fs::write(&f, format!("label,pred_a,note\n1,1,{cell}\n0,0,short\n")).unwrap();
+    let mut h = harness(vec![f]);
+    settle(&mut h);
+    h.get_by_label("Examples").click();
+    settle(&mut h);
+    h.state_mut()
+        .command(faultline::app::Command::SelectExample(0));
+    let start = Instant::now();
+    settle(&mut h);
+    h.get_by_label("Show more");
+    h.get_by_label("Copy the whole value");
+    h.get_by_label_contains("first 20000 characters shown");
+    assert!(start.elapsed() < Duration::from_secs(20), "drawn in parts");
+}

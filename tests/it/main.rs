@@ -15,6 +15,7 @@ mod findings;
 mod formats;
 #[cfg(feature = "gui")]
 mod gui;
+mod hostile;
 mod layers;
 mod metrics_reference;
 #[cfg(feature = "gui")]
