@@ -183,6 +183,10 @@ mod tests {
         let back = Session::load(&path).unwrap();
         assert_eq!(back, s);
         assert!(back.changed_datasets().is_empty());
+        // A byte-order mark (an editor's) is read past.
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+        assert_eq!(Session::load(&path).unwrap(), s);
         std::fs::write(&data, "label,pred\n1,0\n").unwrap();
         assert_eq!(back.changed_datasets().len(), 1);
         assert!(Session::load(&data).is_err());

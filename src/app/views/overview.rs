@@ -249,6 +249,13 @@ fn plot_box(ui: &mut egui::Ui, title: &str, width: f32, add: impl FnOnce(&mut eg
 fn multiclass_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
     let classes = &ws.table.classes;
     let k = classes.len();
+    if k > crate::analysis::MAX_DRAWN_CLASSES {
+        ui.label(format!(
+            "{k} classes: confusion matrices and per-class scores are drawn for up to {} classes; slice by a feature or narrow the cohort to see fewer.",
+            crate::analysis::MAX_DRAWN_CLASSES
+        ));
+        return;
+    }
     for (i, (model, cm)) in ws.table.models.iter().zip(&ov.confusion).enumerate() {
         if cm.len() != k * (k + 1) {
             continue;
