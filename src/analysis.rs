@@ -33,6 +33,10 @@ pub struct Overview {
     pub confusion: Vec<Vec<u64>>,
     pub curves: Vec<RankCurves>,
     pub calibration: Vec<Vec<CalibrationBin>>,
+    /// Binary: each model's score histogram by true class.
+    pub histograms: Vec<curves::ScoreHistogram>,
+    /// Binary: each model's confusion counts at thresholds 0, 0.01, ..., 1.
+    pub sweeps: Vec<Vec<curves::ThresholdPoint>>,
     /// Regression: `(actual, predicted)` samples per model.
     pub scatter: Vec<Vec<[f64; 2]>>,
 }
@@ -48,7 +52,13 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         m.row_log_loss(&table.target);
     }
     // Metrics and curves are independent walks: run them side by side.
-    let (eval, (curves, calibration)) = rayon::join(
+    type Shapes = (
+        Vec<RankCurves>,
+        Vec<Vec<CalibrationBin>>,
+        Vec<curves::ScoreHistogram>,
+        Vec<Vec<curves::ThresholdPoint>>,
+    );
+    let (eval, (curves, calibration, histograms, sweeps)): (_, Shapes) = rayon::join(
         || metrics::evaluate(table, &grouping, Bootstrap::default()),
         || {
             if table.task == Task::Binary {
@@ -63,9 +73,17 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                         .into_par_iter()
                         .map(|m| curves::calibration(table, m, mask, 10))
                         .collect(),
+                    (0..m)
+                        .into_par_iter()
+                        .map(|m| curves::score_histogram(table, m, mask, 20))
+                        .collect(),
+                    (0..m)
+                        .into_par_iter()
+                        .map(|m| curves::threshold_sweep(table, m, mask, 100))
+                        .collect(),
                 )
             } else {
-                (Vec::new(), Vec::new())
+                Default::default()
             }
         },
     );
@@ -104,6 +122,8 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         confusion,
         curves,
         calibration,
+        histograms,
+        sweeps,
         scatter,
     }
 }
@@ -147,8 +167,16 @@ pub fn slices(
 pub struct Clusters {
     pub found: crate::discovery::sliceline::Found,
     pub tree: Vec<crate::discovery::error_tree::Node>,
-    /// Each found slice's predicates as `(column, value)` text pairs.
+    /// The slices shown: those scoring above 0, or when there are none, the most
+    /// significant ones (`by_significance`).
+    pub listed: Vec<crate::discovery::sliceline::Slice>,
+    pub by_significance: bool,
+    /// Each listed slice's predicates as `(column, value)` text pairs.
     pub slice_labels: Vec<Vec<(String, String)>>,
+    /// Each listed slice's other descriptions of the same rows, as text.
+    pub equivalents: Vec<Vec<String>>,
+    /// How many features the search took.
+    pub searched_features: usize,
     /// Overall metrics of the searched cohort, per model.
     pub overall: Vec<MetricSet>,
     /// The settings the search ran with.
@@ -182,8 +210,22 @@ pub fn clusters(
     let errors = row_errors(table, req.model, req.against, mask);
     let found = sliceline::search(table, &req.features, &errors, &req.params, cancel)?;
     let tree = error_tree::fit(table, &req.features, &errors, req.tree);
-    let slice_labels = found
-        .slices
+    let by_significance = found.slices.is_empty() && !found.by_significance.is_empty();
+    let listed = if by_significance {
+        found.by_significance.clone()
+    } else {
+        found.slices.clone()
+    };
+    let equivalents = listed
+        .iter()
+        .map(|s| {
+            s.equivalent
+                .iter()
+                .map(|p| sliceline::predicate_pairs_text(table, p))
+                .collect()
+        })
+        .collect();
+    let slice_labels = listed
         .iter()
         .map(|s| {
             s.predicates
@@ -202,7 +244,11 @@ pub fn clusters(
     Ok(Clusters {
         found,
         tree,
+        listed,
+        by_significance,
         slice_labels,
+        equivalents,
+        searched_features: req.features.len(),
         overall,
         params: req.params.clone(),
         elapsed_ms: start.elapsed().as_secs_f64() * 1e3,

@@ -99,6 +99,146 @@ pub fn calibration(
         .collect()
 }
 
+/// A model's scores in equal-width bins over [0, 1], counted separately for the
+/// rows whose true class is negative and positive.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoreHistogram {
+    pub bins: usize,
+    pub negative: Vec<u64>,
+    pub positive: Vec<u64>,
+}
+
+impl ScoreHistogram {
+    pub fn width(&self) -> f64 {
+        1.0 / self.bins.max(1) as f64
+    }
+}
+
+/// The score histogram of a binary model by true class; empty without a score.
+pub fn score_histogram(
+    table: &EvalTable,
+    model: usize,
+    mask: Option<&[bool]>,
+    bins: usize,
+) -> ScoreHistogram {
+    let (Some(score), Target::Classes(y)) =
+        (table.models[model].score.as_deref(), table.target.as_ref())
+    else {
+        return ScoreHistogram::default();
+    };
+    let bins = bins.max(1);
+    let mut h = ScoreHistogram {
+        bins,
+        negative: vec![0; bins],
+        positive: vec![0; bins],
+    };
+    for (r, &p) in score.iter().enumerate() {
+        if p.is_nan() || mask.is_some_and(|m| !m[r]) {
+            continue;
+        }
+        let b = ((p * bins as f64) as usize).min(bins - 1);
+        if y[r] == 1 {
+            h.positive[b] += 1;
+        } else {
+            h.negative[b] += 1;
+        }
+    }
+    h
+}
+
+/// The confusion counts at one threshold (predict positive when score >= t; a null
+/// score is wrong whatever the threshold, as in every metric).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ThresholdPoint {
+    pub threshold: f64,
+    pub tp: u64,
+    pub fp: u64,
+    pub fn_: u64,
+    pub tn: u64,
+}
+
+impl ThresholdPoint {
+    fn ratio(a: u64, b: u64) -> Option<f64> {
+        (b > 0).then(|| a as f64 / b as f64)
+    }
+    pub fn accuracy(&self) -> Option<f64> {
+        Self::ratio(self.tp + self.tn, self.tp + self.tn + self.fp + self.fn_)
+    }
+    pub fn precision(&self) -> Option<f64> {
+        Self::ratio(self.tp, self.tp + self.fp).or(Some(0.0))
+    }
+    pub fn recall(&self) -> Option<f64> {
+        Self::ratio(self.tp, self.tp + self.fn_)
+    }
+    pub fn f1(&self) -> Option<f64> {
+        let d = 2 * self.tp + self.fp + self.fn_;
+        Self::ratio(2 * self.tp, d).or(Some(0.0))
+    }
+}
+
+/// Confusion counts at `steps + 1` thresholds `0, 1/steps, ..., 1`, from one walk
+/// over the model's cached score order.
+pub fn threshold_sweep(
+    table: &EvalTable,
+    model: usize,
+    mask: Option<&[bool]>,
+    steps: usize,
+) -> Vec<ThresholdPoint> {
+    let (Some(score), Target::Classes(y)) =
+        (table.models[model].score.as_deref(), table.target.as_ref())
+    else {
+        return Vec::new();
+    };
+    let keep = |r: usize| mask.is_none_or(|m| m[r]);
+    // Null scores: a miss for a positive, a false alarm for a negative.
+    let (mut null_pos, mut null_neg) = (0u64, 0u64);
+    for (r, &p) in score.iter().enumerate() {
+        if p.is_nan() && keep(r) {
+            if y[r] == 1 {
+                null_pos += 1;
+            } else {
+                null_neg += 1;
+            }
+        }
+    }
+    let order = table.models[model].score_order(&table.target);
+    let (pos, neg) =
+        order
+            .iter()
+            .filter(|r| keep(r.row as usize))
+            .fold((0u64, 0u64), |(p, n), r| {
+                if r.positive { (p + 1, n) } else { (p, n + 1) }
+            });
+    let steps = steps.max(1);
+    let mut out = Vec::with_capacity(steps + 1);
+    let (mut tp, mut fp) = (0u64, 0u64);
+    let mut i = 0;
+    // Thresholds from high to low: a row counts as positive once score >= t.
+    for k in (0..=steps).rev() {
+        let t = k as f64 / steps as f64;
+        while i < order.len() && order[i].score >= t {
+            let r = order[i];
+            if keep(r.row as usize) {
+                if r.positive {
+                    tp += 1;
+                } else {
+                    fp += 1;
+                }
+            }
+            i += 1;
+        }
+        out.push(ThresholdPoint {
+            threshold: t,
+            tp,
+            fp: fp + null_neg,
+            fn_: pos - tp + null_pos,
+            tn: neg - fp,
+        });
+    }
+    out.reverse();
+    out
+}
+
 /// Up to `max` `(actual, predicted)` pairs of a regression model, evenly spaced
 /// over the kept rows so the same cohort always gives the same picture.
 pub fn regression_points(
@@ -145,5 +285,16 @@ mod tests {
         assert_eq!(cal[0].n, 2);
         assert!((cal[0].mean_score - 0.2).abs() < 1e-12);
         assert_eq!(cal[1].positive_rate, 0.5);
+        let h = score_histogram(&t, 0, None, 10);
+        assert_eq!(h.positive.iter().sum::<u64>(), 2);
+        assert_eq!(h.negative[8], 1);
+        assert_eq!(h.positive[9], 1);
+        let sweep = threshold_sweep(&t, 0, None, 10);
+        assert_eq!(sweep.len(), 11);
+        // At 0.5: scores 0.9 (pos) and 0.8 (neg) are positive.
+        let at = sweep[5];
+        assert_eq!((at.tp, at.fp, at.fn_, at.tn), (1, 1, 1, 1));
+        assert_eq!(sweep[0].tp + sweep[0].fp, 4);
+        assert_eq!(sweep[10].tp + sweep[10].fp, 0);
     }
 }

@@ -60,6 +60,31 @@ impl Table {
     }
 }
 
+/// A table as tab-separated text (tabs and newlines in cells become spaces).
+pub fn to_tsv(header: &[String], rows: &[Vec<String>]) -> String {
+    let clean = |c: &String| c.replace(['\t', '\n', '\r'], " ");
+    std::iter::once(header)
+        .chain(rows.iter().map(Vec::as_slice))
+        .map(|r| r.iter().map(clean).collect::<Vec<_>>().join("\t"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// A table as Markdown (pipes escaped, newlines as spaces).
+pub fn to_markdown_table(header: &[String], rows: &[Vec<String>]) -> String {
+    let cell = |c: &String| c.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let line = |r: &[String]| format!("| {} |", r.iter().map(cell).collect::<Vec<_>>().join(" | "));
+    let mut out = line(header);
+    out.push('\n');
+    out.push_str(&format!("|{}|\n", vec![" --- "; header.len()].join("|")));
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
+
 /// The columns a text takes in a terminal: CJK and most emoji take two, combining
 /// marks none.
 pub fn display_width(s: &str) -> usize {
@@ -131,6 +156,17 @@ mod tests {
         assert_eq!(fmt_p(3.21e-7), "3.2e-7");
         assert_eq!(fmt_p(0.04321), "0.0432");
         assert_eq!(fmt_delta(Some(-0.5)), "-0.5000");
+    }
+
+    #[test]
+    fn tables_copy_as_text() {
+        let h = vec!["a".to_string(), "b|c".to_string()];
+        let rows = vec![vec!["1\t2".to_string(), "x\ny".to_string()]];
+        assert_eq!(to_tsv(&h, &rows), "a\tb|c\n1 2\tx y\n");
+        assert_eq!(
+            to_markdown_table(&h, &rows),
+            "| a | b\\|c |\n| --- | --- |\n| 1\t2 | x y |\n"
+        );
     }
 
     #[test]

@@ -54,6 +54,14 @@ pub enum Command {
     EditBrief(BriefEdit),
     AddDefaultFindings,
     ExportBrief(PathBuf),
+    /// Ask where, then export the brief in this format.
+    ExportBriefAs(crate::brief::render::BriefFormat),
+    /// A chart (drawn in `rect`) to the clipboard or a file.
+    ExportChart {
+        chart: Box<crate::brief::Chart>,
+        rect: egui::Rect,
+        target: ChartTarget,
+    },
     EditTags(TagEdit),
     /// Tag (or untag) one example, by 1-based file row.
     SetExampleTag {
@@ -80,6 +88,14 @@ pub enum Command {
     RestoreRecovery,
     DiscardRecovery,
     Quit,
+}
+
+/// Where a chart goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartTarget {
+    Clipboard,
+    Png,
+    Svg,
 }
 
 /// An edit of the brief's text or findings.
@@ -197,7 +213,23 @@ impl FaultlineApp {
                 }
             }
             Command::AddDefaultFindings => self.start_default_findings(),
-            Command::ExportBrief(path) => self.start_export(path),
+            Command::ExportBrief(path) => self.start_export(path, None),
+            Command::ExportBriefAs(format) => {
+                if let Some(ws) = &self.workspace {
+                    let ext = match format {
+                        crate::brief::render::BriefFormat::Md => "md",
+                        crate::brief::render::BriefFormat::Html => "html",
+                        crate::brief::render::BriefFormat::Json => "json",
+                    };
+                    let default = ws.path.with_extension(format!("brief.{ext}"));
+                    self.save_to(super::exports::SaveKind::Brief(format), default);
+                }
+            }
+            Command::ExportChart {
+                chart,
+                rect,
+                target,
+            } => self.export_chart(*chart, rect, target, ctx),
             Command::EditTags(edit) => {
                 if let Some(ws) = &mut self.workspace {
                     edit_tags(ws, edit);
@@ -288,13 +320,17 @@ impl FaultlineApp {
         );
     }
 
-    fn start_export(&mut self, path: PathBuf) {
+    pub(super) fn start_export(
+        &mut self,
+        path: PathBuf,
+        format: Option<crate::brief::render::BriefFormat>,
+    ) {
         let Some(ws) = &self.workspace else { return };
         let brief = brief_for_export(ws);
         self.tasks.start(
             TaskKind::Export,
             format!("Exporting {}", path.display()),
-            move |_| Done::Export(crate::brief::render::export(&brief, &path, None)),
+            move |_| Done::Export(crate::brief::render::export(&brief, &path, format)),
         );
     }
 

@@ -12,6 +12,7 @@
 pub mod actions;
 pub mod commands;
 pub mod dialog;
+pub mod exports;
 pub mod launch;
 pub mod menus;
 pub mod notices;
@@ -45,8 +46,8 @@ use workspace::Workspace;
 #[derive(Default)]
 pub struct Dialogs {
     pub open_path: Option<String>,
-    pub save_as: Option<String>,
     pub open_session: Option<String>,
+    pub save: Option<exports::SaveBox>,
 }
 
 pub struct FaultlineApp {
@@ -63,6 +64,8 @@ pub struct FaultlineApp {
     requests: Vec<Request>,
     dialog: Box<dyn FileDialog>,
     screenshot: Option<screenshot::Screenshot>,
+    /// Charts waiting for their pixels (copy as image, save as PNG).
+    shots: Vec<exports::PendingShot>,
     theme_applied: Option<bool>,
     /// How files are read (format and encoding from the command line).
     read: crate::load::read::ReadOptions,
@@ -92,6 +95,7 @@ impl FaultlineApp {
             requests: Vec::new(),
             dialog: options.dialog,
             screenshot: options.screenshot.map(screenshot::Screenshot::new),
+            shots: Vec::new(),
             theme_applied: None,
             read: options.read,
         };
@@ -365,6 +369,7 @@ impl eframe::App for FaultlineApp {
         for done in self.tasks.poll() {
             self.finished(done);
         }
+        self.poll_shots(ctx);
         if self.is_busy() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
@@ -381,6 +386,7 @@ impl eframe::App for FaultlineApp {
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         self.open_path_ui(&ctx);
         self.session_dialogs_ui(&ctx);
+        self.save_box_ui(&ctx);
         self.notices.notices_ui(&ctx);
         // End of the frame: commands change the workspace, requests start jobs.
         for c in std::mem::take(&mut self.commands) {

@@ -1,7 +1,7 @@
 //! `--screenshot OUT.png`: once the data is loaded and every view's numbers are in,
 //! capture the real window, write the PNG (in the background, as a task) and close.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
@@ -70,7 +70,7 @@ impl FaultlineApp {
                 shot.rx = None;
                 self.tasks
                     .start(TaskKind::Screenshot, "Writing the screenshot", move |_| {
-                        let r = write_png(&path, &img).map_err(|e| e.to_string());
+                        let r = super::exports::write_png(&path, &img).map_err(|e| e.to_string());
                         Done::Screenshot(path, r)
                     });
             }
@@ -93,14 +93,4 @@ impl FaultlineApp {
             shot.rx = Some(rx);
         }
     }
-}
-
-fn write_png(path: &Path, img: &egui::ColorImage) -> anyhow::Result<()> {
-    let [w, h] = img.size;
-    let mut rgba = Vec::with_capacity(w * h * 4);
-    for p in &img.pixels {
-        rgba.extend_from_slice(&p.to_array());
-    }
-    image::save_buffer(path, &rgba, w as u32, h as u32, image::ColorType::Rgba8)?;
-    Ok(())
 }

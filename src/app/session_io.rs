@@ -142,11 +142,18 @@ impl FaultlineApp {
         if self.workspace.is_none() {
             return;
         }
-        self.dialogs.save_as = Some(self.default_session_path());
+        let default = PathBuf::from(self.default_session_path());
+        self.save_to(super::exports::SaveKind::Session, default);
     }
 
     pub(super) fn open_session_dialog(&mut self) {
-        self.dialogs.open_session = Some(String::new());
+        if self.dialog.available() {
+            if let Some(p) = self.dialog.pick_session() {
+                self.open_session_file(p);
+            }
+        } else {
+            self.dialogs.open_session = Some(String::new());
+        }
     }
 
     /// Reads the session and hashes its datasets in the background (a large file
@@ -218,18 +225,9 @@ impl FaultlineApp {
         }
     }
 
-    /// The typed-path boxes for saving and opening sessions, and the two modals:
+    /// The typed-path box for opening a session (no portal), and the two modals:
     /// a changed dataset, and unsaved work to restore.
     pub(super) fn session_dialogs_ui(&mut self, ctx: &egui::Context) {
-        if let Some(p) = path_box_ui(
-            ctx,
-            "Save session",
-            "Session file:",
-            "Save",
-            &mut self.dialogs.save_as,
-        ) {
-            self.commands.push(super::Command::SaveSessionTo(p));
-        }
         if let Some(p) = path_box_ui(
             ctx,
             "Open session",

@@ -128,9 +128,9 @@ pub fn default_brief(
             None
         }
     };
-    let significant = clusters.as_ref().map_or(0, |c| {
-        c.found.slices.iter().filter(|s| s.q_value < 0.05).count()
-    });
+    let significant = clusters
+        .as_ref()
+        .map_or(0, |c| c.listed.iter().filter(|s| s.q_value < 0.05).count());
     if let Some(c) = &clusters {
         findings.push(findings::failure_clusters(
             table,

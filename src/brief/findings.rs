@@ -142,6 +142,7 @@ pub fn failure_clusters(
     scope: &Scope,
 ) -> Finding {
     let found = &clusters.found;
+    let listed = &clusters.listed;
     let what = match against {
         Some(a) => format!(
             "where {} is wrong and {} right",
@@ -149,23 +150,24 @@ pub fn failure_clusters(
         ),
         None => format!("errors of {}", table.models[model].name),
     };
-    let significant = found.slices.iter().filter(|s| s.q_value < 0.05).count();
-    let rate = if found.slices.iter().any(|s| s.ci.is_some()) || found.slices.is_empty() {
+    let significant = listed.iter().filter(|s| s.q_value < 0.05).count();
+    let rate = if listed.iter().any(|s| s.ci.is_some()) || listed.is_empty() {
         "error rate [95% CI]"
     } else {
         "mean error"
     };
-    let rows = found
-        .slices
+    let rows = listed
         .iter()
         .zip(&clusters.slice_labels)
-        .map(|(s, l)| {
+        .zip(&clusters.equivalents)
+        .map(|((s, l), eq)| {
             let ci = fmt_ci(s.ci);
+            let mut name = super::chart::slice_name(l);
+            if !eq.is_empty() {
+                name.push_str(&format!(" (same rows: {})", eq.join("; ")));
+            }
             vec![
-                l.iter()
-                    .map(|(c, v)| format!("{c} = {v}"))
-                    .collect::<Vec<_>>()
-                    .join(" AND "),
+                name,
                 s.size.to_string(),
                 if ci.is_empty() {
                     format!("{:.4}", s.error_rate)
@@ -180,13 +182,18 @@ pub fn failure_clusters(
     Finding {
         title: format!("Failure clusters: {what}"),
         note: format!(
-            "SliceLine (alpha {}, max level {}, min support {}), {} rows searched, average rate {:.4}; {significant} of the {} listed clusters are significant (q < 0.05).",
+            "SliceLine (alpha {}, max level {}, min support {}), {} rows searched, average rate {:.4}; {significant} of the {} listed clusters are significant (q < 0.05).{}",
             clusters.params.alpha,
             clusters.params.max_level,
             found.min_support,
             fmt_int(found.rows),
             found.average_error,
-            found.slices.len()
+            listed.len(),
+            if clusters.by_significance {
+                " No slice scores above 0: listed are the most significant excesses of errors."
+            } else {
+                ""
+            }
         ),
         severity: if significant > 0 {
             Severity::High
@@ -335,22 +342,28 @@ pub fn roc_curves(
     curves: &[&crate::curves::RankCurves],
     scope: &Scope,
 ) -> Finding {
+    let series = models
+        .iter()
+        .zip(curves)
+        .map(|(&m, c)| (table.models[m].name.clone(), c.roc.clone()))
+        .collect();
     Finding {
         title: "ROC curves".into(),
         note: String::new(),
         severity: Severity::Info,
         source: scope.source(""),
-        content: Content::Chart(Chart {
-            title: "ROC".into(),
-            x_label: "false positive rate".into(),
-            y_label: "true positive rate".into(),
-            series: models
-                .iter()
-                .zip(curves)
-                .map(|(&m, c)| (table.models[m].name.clone(), c.roc.clone()))
-                .collect(),
-            diagonal: true,
-        }),
+        content: Content::Chart(super::chart::roc(series)),
+    }
+}
+
+/// Any chart of the window, as it is drawn.
+pub fn chart(chart: Chart, scope: &Scope) -> Finding {
+    Finding {
+        title: chart.title.clone(),
+        note: String::new(),
+        severity: Severity::Info,
+        source: scope.source(""),
+        content: Content::Chart(chart),
     }
 }
 

@@ -3,6 +3,7 @@
 //! a recommendation and open risks, ending with provenance. Findings hold their
 //! data, so the same session always renders the same brief (apart from the time).
 
+pub mod chart;
 pub mod default;
 pub mod escape;
 pub mod findings;
@@ -10,6 +11,8 @@ pub mod render;
 pub mod svg;
 
 use serde::{Deserialize, Serialize};
+
+pub use chart::Chart;
 
 /// How much a finding matters to the release decision.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -70,19 +73,6 @@ impl Recommendation {
             Recommendation::DoNotShip => "do not ship",
         }
     }
-}
-
-/// A chart kept as data (drawn as SVG when exported).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Chart {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
-    /// `(name, points)` per series, drawn as lines.
-    pub series: Vec<(String, Vec<[f64; 2]>)>,
-    /// Draw the y = x diagonal (ROC, calibration).
-    pub diagonal: bool,
 }
 
 /// What a finding shows.

@@ -100,6 +100,10 @@ pub struct Found {
     pub average_error: f64,
     pub min_support: u64,
     pub slices: Vec<Slice>,
+    /// When no slice scores above 0: the most significant slices whose error rate
+    /// is above average (smallest p first), so that the search still says where
+    /// the errors gather. Empty otherwise.
+    pub by_significance: Vec<Slice>,
     /// How many slices were scored (the Benjamini-Hochberg family).
     pub scored: usize,
 }
@@ -215,6 +219,7 @@ pub fn search(
     let alpha = params.alpha;
     let mut p_values: Vec<f64> = Vec::new();
     let mut candidates: Vec<Slice> = Vec::new();
+    let mut significant: Vec<Slice> = Vec::new();
     // A few cubes per thread at a time: memory stays bounded by them.
     let batch = 4 * rayon::current_num_threads().max(1);
     for chunk in combos.chunks(batch) {
@@ -248,11 +253,16 @@ pub fn search(
                 let rate = err / size as f64;
                 let score =
                     alpha * (rate / avg - 1.0) - (1.0 - alpha) * (n as f64 / size as f64 - 1.0);
-                if score <= 0.0 {
+                if score <= 0.0 && (rate <= avg || !candidates.is_empty()) {
                     continue;
                 }
                 let codes = decode_key(c.keys[i], &radices);
-                candidates.push(Slice {
+                let list = if score > 0.0 {
+                    &mut candidates
+                } else {
+                    &mut significant
+                };
+                list.push(Slice {
                     predicates: feats.iter().copied().zip(codes).collect(),
                     size,
                     errors: err,
@@ -271,8 +281,32 @@ pub fn search(
             }
         }
         candidates = top_slices(table, candidates, params.top, params.keep_equivalent, false);
+        if candidates.is_empty() {
+            significant = top_slices_by(
+                table,
+                significant,
+                params.top,
+                params.keep_equivalent,
+                false,
+                by_p,
+            );
+        } else {
+            significant.clear();
+        }
     }
     let mut candidates = top_slices(table, candidates, params.top, params.keep_equivalent, true);
+    let mut significant = if candidates.is_empty() {
+        top_slices_by(
+            table,
+            significant,
+            params.top,
+            params.keep_equivalent,
+            true,
+            by_p,
+        )
+    } else {
+        Vec::new()
+    };
     // Benjamini-Hochberg over the whole family: q for a p of rank k among m.
     let m = p_values.len();
     let mut sorted = p_values;
@@ -283,13 +317,14 @@ pub fn search(
         running = running.min(sorted[k] * m as f64 / (k + 1) as f64);
         q_by_rank[k] = running.min(1.0);
     }
-    for s in &mut candidates {
+    for s in candidates.iter_mut().chain(significant.iter_mut()) {
         // The largest rank holding this p (ties share the smaller q anyway).
         let k = sorted.partition_point(|&p| p <= s.p_value);
         s.q_value = if k == 0 { 1.0 } else { q_by_rank[k - 1] };
     }
     found.scored = m;
     found.slices = candidates;
+    found.by_significance = significant;
     Ok(found)
 }
 
@@ -299,12 +334,32 @@ pub fn search(
 /// the end (`last` false) every slice that could still make the top is kept.
 fn top_slices(
     table: &EvalTable,
-    mut candidates: Vec<Slice>,
+    candidates: Vec<Slice>,
     top: usize,
     keep_equivalent: bool,
     last: bool,
 ) -> Vec<Slice> {
-    candidates.sort_by(|a, b| compare(table, a, b));
+    top_slices_by(table, candidates, top, keep_equivalent, last, compare)
+}
+
+/// Significance order: smallest p first, then larger size, then predicate text.
+fn by_p(table: &EvalTable, a: &Slice, b: &Slice) -> Ordering {
+    a.p_value
+        .total_cmp(&b.p_value)
+        .then(b.size.cmp(&a.size))
+        .then_with(|| predicate_text(table, a).cmp(&predicate_text(table, b)))
+}
+
+/// [`top_slices`] in the order `order` (score order, or significance order).
+fn top_slices_by(
+    table: &EvalTable,
+    mut candidates: Vec<Slice>,
+    top: usize,
+    keep_equivalent: bool,
+    last: bool,
+    order: fn(&EvalTable, &Slice, &Slice) -> Ordering,
+) -> Vec<Slice> {
+    candidates.sort_by(|a, b| order(table, a, b));
     if keep_equivalent {
         candidates.truncate(top);
         return candidates;
@@ -320,7 +375,11 @@ fn top_slices(
                 let last_kept = &candidates[i - 1];
                 end = candidates[i..]
                     .iter()
-                    .position(|x| x.score != last_kept.score || x.size != last_kept.size)
+                    .position(|x| {
+                        x.score != last_kept.score
+                            || x.size != last_kept.size
+                            || x.p_value != last_kept.p_value
+                    })
                     .map_or(candidates.len(), |p| i + p);
                 break;
             }

@@ -174,11 +174,4 @@ pub fn compare_text(
     out
 }
 
-/// A p- or q-value: four decimals, or scientific notation when tiny.
-fn fmt_p(p: f64) -> String {
-    if p < 1e-4 {
-        format!("{p:.1e}")
-    } else {
-        format!("{p:.4}")
-    }
-}
+use crate::format::fmt_p;

@@ -116,11 +116,7 @@ pub fn slices_text(
             format!("{}", (s.errors * 1e4).round() / 1e4),
             format!("{:.4}", s.error_rate),
             s.ci.map_or(String::new(), |[lo, hi]| format!("[{lo:.4}, {hi:.4}]")),
-            if s.q_value < 1e-4 {
-                format!("{:.1e}", s.q_value)
-            } else {
-                format!("{:.4}", s.q_value)
-            },
+            crate::format::fmt_p(s.q_value),
             if s.q_value < SIGNIFICANCE {
                 String::new()
             } else {

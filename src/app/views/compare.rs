@@ -5,13 +5,12 @@
 //! both models' ROC, precision-recall and calibration curves overlaid.
 
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{Legend, Line, Plot, Points};
 
 use super::{View, ViewCtx, fmt, fmt_ci, model_color};
 use crate::analysis::{ComparisonView, Overview};
 use crate::app::workspace::Workspace;
 use crate::app::{Command, Request};
-use crate::brief::findings;
+use crate::brief::{chart, findings};
 use crate::cli::ViewName;
 use crate::cohort::Cohort;
 use crate::compare::{SliceComparison, Verdict};
@@ -65,7 +64,6 @@ impl View for CompareView {
         cx.request(Request::Overview);
         let ov = cx.results.overview.value.clone();
         let n_models = table.models.len();
-        let mut out = Vec::new();
         egui::ScrollArea::vertical().id_salt("compare").auto_shrink(false).show(ui, |ui| {
             if let Some(j) = &ws.join {
                 let clean = j.only_in_some == 0 && j.label_disagreements == 0 && j.sources.iter().all(|s| s.2 == 0);
@@ -73,7 +71,7 @@ impl View for CompareView {
                 ui.colored_label(color, j.summary());
                 ui.separator();
             }
-            leaderboard_ui(ui, ws, ov.as_deref());
+            leaderboard_ui(ui, ws, ov.as_deref(), cx);
             if n_models < 2 {
                 ui.label("One model in this file: open a file with two or more models to compare them.");
                 return;
@@ -96,7 +94,7 @@ impl View for CompareView {
                 });
             });
             if (nb, nc) != (b, c) {
-                out.push(Command::SetPair(nb, nc));
+                cx.send(Command::SetPair(nb, nc));
             }
             if b == c {
                 ui.label("Pick two different models.");
@@ -132,39 +130,61 @@ impl View for CompareView {
                 return;
             };
             ui.horizontal(|ui| {
+                let paired = findings::paired_comparison(&table, &cv.overall, b, c, &cx.scope());
                 if ui.button("Pin comparison to brief").clicked() {
-                    let f = findings::paired_comparison(&table, &cv.overall, b, c, &cx.scope());
-                    out.push(Command::Pin(Box::new(f)));
+                    cx.send(Command::Pin(Box::new(paired.clone())));
                 }
-                if !cv.slices.is_empty() && ui.button("Pin per-slice verdicts to brief").clicked() {
-                    let f = findings::slice_verdicts(&table, &cv, b, c, &cx.scope());
-                    out.push(Command::Pin(Box::new(f)));
+                if let crate::brief::Content::Table { header, rows } = &paired.content {
+                    super::charts::copy_table_ui(ui, header, rows, cx);
+                }
+                if !cv.slices.is_empty() {
+                    let verdicts = findings::slice_verdicts(&table, &cv, b, c, &cx.scope());
+                    if ui.button("Pin per-slice verdicts to brief").clicked() {
+                        cx.send(Command::Pin(Box::new(verdicts.clone())));
+                    }
+                    if let crate::brief::Content::Table { header, rows } = &verdicts.content {
+                        ui.menu_button("Copy per-slice table", |ui| {
+                            if ui.button("as tab-separated text").clicked() {
+                                cx.send(Command::Copy(crate::format::to_tsv(header, rows)));
+                                ui.close();
+                            }
+                            if ui.button("as Markdown").clicked() {
+                                cx.send(Command::Copy(crate::format::to_markdown_table(header, rows)));
+                                ui.close();
+                            }
+                        });
+                    }
                 }
             });
-            deltas_ui(ui, ws, &cv, b, c, &mut out);
+            deltas_ui(ui, ws, &cv, b, c, cx);
             ui.add_space(8.0);
             if !cv.slices.is_empty() {
-                self.slices_ui(ui, ws, &cv, b, c, &mut out);
+                self.slices_ui(ui, ws, &cv, b, c, cx);
             }
             ui.add_space(8.0);
-            curves_ui(ui, ws, ov.as_deref(), b, c);
+            curves_ui(ui, ws, ov.as_deref(), b, c, cx);
         });
-        for c in out {
-            cx.send(c);
-        }
     }
 }
 
 impl CompareView {}
 
-fn leaderboard_ui(ui: &mut egui::Ui, ws: &Workspace, ov: Option<&Overview>) {
-    ui.heading(
-        "Leaderboard (95% intervals; best only where its interval clears every other model's)",
-    );
+fn leaderboard_ui(ui: &mut egui::Ui, ws: &Workspace, ov: Option<&Overview>, cx: &mut ViewCtx<'_>) {
     let Some(ov) = ov else {
+        ui.heading("Leaderboard");
         ui.spinner();
         return;
     };
+    ui.horizontal(|ui| {
+        ui.heading(
+            "Leaderboard (95% intervals; best only where its interval clears every other model's)",
+        );
+        if let crate::brief::Content::Table { header, rows } =
+            findings::metrics_table(&ws.table, &ov.metrics, &cx.scope()).content
+        {
+            super::charts::copy_table_ui(ui, &header, &rows, cx);
+        }
+    });
     let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
     let names = metric_names(ws.table.task, has_scores);
     // Metrics down, models across: any number of models fits.
@@ -210,7 +230,7 @@ impl CompareView {
         cv: &ComparisonView,
         b: usize,
         c: usize,
-        out: &mut Vec<Command>,
+        cx: &mut ViewCtx<'_>,
     ) {
         let mut rows: Vec<&SliceComparison> = cv.slices.iter().collect();
         let headline = cv.overall.headline().map_or("accuracy", |d| d.name);
@@ -243,7 +263,11 @@ impl CompareView {
         ui.vertical(|ui| {
             ui.style_mut().interaction.selectable_labels = false;
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-            let mut builder = TableBuilder::new(ui).id_salt("cmp-slices").striped(true).sense(egui::Sense::click()).max_scroll_height(360.0);
+            let mut builder = TableBuilder::new(ui)
+                .id_salt("cmp-slices")
+                .striped(true)
+                .sense(egui::Sense::click())
+                .max_scroll_height(360.0);
             for _ in &names {
                 builder = builder.column(Column::auto().at_least(60.0));
             }
@@ -252,7 +276,15 @@ impl CompareView {
             }
             builder
                 .header(20.0, |mut h| {
-                    for t in names.iter().map(String::as_str).chain(["n", &ws.table.models[b].name, &ws.table.models[c].name, "delta [95% CI]", "McNemar p", "q", "verdict"]) {
+                    for t in names.iter().map(String::as_str).chain([
+                        "n",
+                        &ws.table.models[b].name,
+                        &ws.table.models[c].name,
+                        "delta [95% CI]",
+                        "McNemar p",
+                        "q",
+                        "verdict",
+                    ]) {
                         h.col(|ui| {
                             ui.strong(t);
                         });
@@ -277,20 +309,28 @@ impl CompareView {
                             ui.monospace(fmt(d.and_then(|d| d.candidate)));
                         });
                         row.col(|ui| {
-                            ui.monospace(format!("{} {}", d.and_then(|d| d.delta).map_or("-".into(), |x| format!("{x:+.4}")), fmt_ci(d.and_then(|d| d.ci))));
+                            ui.monospace(format!(
+                                "{} {}",
+                                d.and_then(|d| d.delta)
+                                    .map_or("-".into(), |x| format!("{x:+.4}")),
+                                fmt_ci(d.and_then(|d| d.ci))
+                            ));
                         });
                         row.col(|ui| {
-                            ui.monospace(format!("{:.2e}", s.comparison.mcnemar_p));
+                            ui.monospace(crate::format::fmt_p(s.comparison.mcnemar_p));
                         });
                         row.col(|ui| {
-                            ui.monospace(format!("{:.2e}", s.q_value));
+                            ui.monospace(crate::format::fmt_p(s.q_value));
                         });
                         row.col(|ui| match s.verdict {
                             Verdict::Regression => {
                                 ui.colored_label(ui.visuals().error_fg_color, "regression");
                             }
                             Verdict::Improvement => {
-                                ui.colored_label(egui::Color32::from_rgb(52, 180, 120), "improvement");
+                                ui.colored_label(
+                                    egui::Color32::from_rgb(52, 180, 120),
+                                    "improvement",
+                                );
                             }
                             Verdict::NoChange => {
                                 ui.label("no change");
@@ -301,27 +341,28 @@ impl CompareView {
                         }
                     });
                 });
-            // Dumbbell: each slice's accuracy for both models.
+            // Forest plot: each slice's delta with its interval, in the table's order.
             ui.add_space(6.0);
-            ui.strong(format!("{headline} per slice, baseline to candidate (rows in the table's order, red: regression)"));
-            Plot::new("dumbbell").height((rows.len() as f32 * 22.0).clamp(120.0, 360.0)).width(ui.available_width().min(760.0)).legend(Legend::default()).x_axis_label(headline).show(ui, |p| {
-                for (k, s) in rows.iter().enumerate() {
-                    let d = s.comparison.headline();
-                    if let (Some(x0), Some(x1)) = (d.and_then(|d| d.baseline), d.and_then(|d| d.candidate)) {
-                        let y = k as f64;
-                        let color = if s.verdict == Verdict::Regression { egui::Color32::RED } else { egui::Color32::GRAY };
-                        p.line(Line::new(format!("slice {k}"), vec![[x0, y], [x1, y]]).color(color));
-                    }
-                }
-                let pts = |m: fn(&crate::compare::Delta) -> Option<f64>| -> Vec<[f64; 2]> {
-                    rows.iter().enumerate().filter_map(|(k, s)| s.comparison.headline().and_then(m).map(|x| [x, k as f64])).collect()
-                };
-                p.points(Points::new(ws.table.models[b].name.clone(), pts(|d| d.baseline)).radius(4.0).color(model_color(b)));
-                p.points(Points::new(ws.table.models[c].name.clone(), pts(|d| d.candidate)).radius(4.0).color(model_color(c)));
-            });
+            let order: Vec<usize> = rows
+                .iter()
+                .filter_map(|s| cv.slices.iter().position(|x| x.group == s.group))
+                .collect();
+            let forest = chart::forest_of_deltas(
+                cv,
+                &order,
+                &ws.table.models[b].name,
+                &ws.table.models[c].name,
+            );
+            let w = ui.available_width().min(900.0);
+            let hit = super::charts::chart_ui(ui, "cmp-forest", &forest, w, 300.0, cx);
+            if let Some(k) = hit.category
+                && let Some(&i) = order.get(k)
+            {
+                clicked = Some(cv.slices[i].group);
+            }
         });
         if let Some(g) = clicked {
-            out.push(Command::SetCohort(Cohort::slice_of(
+            cx.send(Command::SetCohort(Cohort::slice_of(
                 &ws.active.cohort.filter,
                 &cv.labels[g],
             )));
@@ -335,7 +376,7 @@ fn deltas_ui(
     cv: &ComparisonView,
     b: usize,
     c: usize,
-    out: &mut Vec<Command>,
+    cx: &mut ViewCtx<'_>,
 ) {
     let (bn, cn) = (&ws.table.models[b].name, &ws.table.models[c].name);
     let f = cv.overall.flips;
@@ -366,17 +407,16 @@ fn deltas_ui(
         ui.add_space(24.0);
         ui.vertical(|ui| {
             ui.strong("Flips (click a cell for its rows)");
-            let cell =
-                |ui: &mut egui::Ui, n: u64, ok_b: bool, ok_c: bool, out: &mut Vec<Command>| {
-                    if ui
-                        .button(crate::format::fmt_int(n))
-                        .on_hover_text("Open these rows in Examples")
-                        .clicked()
-                    {
-                        out.push(Command::ShowFlip(b, c, ok_b, ok_c));
-                        out.push(Command::SetView(ViewName::Examples));
-                    }
-                };
+            let cell = |ui: &mut egui::Ui, n: u64, ok_b: bool, ok_c: bool, cx: &mut ViewCtx<'_>| {
+                if ui
+                    .button(crate::format::fmt_int(n))
+                    .on_hover_text("Open these rows in Examples")
+                    .clicked()
+                {
+                    cx.send(Command::ShowFlip(b, c, ok_b, ok_c));
+                    cx.send(Command::SetView(ViewName::Examples));
+                }
+            };
             egui::Grid::new("flips")
                 .spacing([14.0, 6.0])
                 .show(ui, |ui| {
@@ -385,20 +425,26 @@ fn deltas_ui(
                     ui.strong(format!("{cn} wrong"));
                     ui.end_row();
                     ui.strong(format!("{bn} right"));
-                    cell(ui, f.both_correct, true, true, out);
-                    cell(ui, f.baseline_only, true, false, out);
+                    cell(ui, f.both_correct, true, true, cx);
+                    cell(ui, f.baseline_only, true, false, cx);
                     ui.end_row();
                     ui.strong(format!("{bn} wrong"));
-                    cell(ui, f.candidate_only, false, true, out);
-                    cell(ui, f.both_wrong, false, false, out);
+                    cell(ui, f.candidate_only, false, true, cx);
+                    cell(ui, f.both_wrong, false, false, cx);
                     ui.end_row();
                 });
             let d = cv.overall.improvement().unwrap_or(0.0);
             let p = cv.overall.mcnemar_p;
             let verdict = if p < 0.05 && d > 0.0 {
-                format!("{cn} is significantly better (McNemar exact p = {p:.2e})")
+                format!(
+                    "{cn} is significantly better (McNemar exact p = {})",
+                    crate::format::fmt_p(p)
+                )
             } else if p < 0.05 && d < 0.0 {
-                format!("{cn} is significantly worse (McNemar exact p = {p:.2e})")
+                format!(
+                    "{cn} is significantly worse (McNemar exact p = {})",
+                    crate::format::fmt_p(p)
+                )
             } else {
                 format!("No significant difference (McNemar exact p = {p:.3})")
             };
@@ -407,7 +453,14 @@ fn deltas_ui(
     });
 }
 
-fn curves_ui(ui: &mut egui::Ui, ws: &Workspace, ov: Option<&Overview>, b: usize, c: usize) {
+fn curves_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    ov: Option<&Overview>,
+    b: usize,
+    c: usize,
+    cx: &mut ViewCtx<'_>,
+) {
     let Some(ov) = ov else {
         return;
     };
@@ -415,29 +468,22 @@ fn curves_ui(ui: &mut egui::Ui, ws: &Workspace, ov: Option<&Overview>, b: usize,
         return;
     }
     let width = ((ui.available_width() - 24.0) / 3.0).max(220.0);
+    let name = |m: usize| ws.table.models[m].name.clone();
+    let roc = chart::roc(vec![
+        (name(b), ov.curves[b].roc.clone()),
+        (name(c), ov.curves[c].roc.clone()),
+    ]);
+    let pr = chart::precision_recall(vec![
+        (name(b), ov.curves[b].pr.clone()),
+        (name(c), ov.curves[c].pr.clone()),
+    ]);
+    let cal = chart::reliability(vec![
+        (name(b), ov.calibration[b].clone()),
+        (name(c), ov.calibration[c].clone()),
+    ]);
     ui.horizontal_top(|ui| {
-        for (title, id) in [
-            ("ROC", "cmp-roc"),
-            ("Precision-recall", "cmp-pr"),
-            ("Calibration", "cmp-cal"),
-        ] {
-            ui.vertical(|ui| {
-                ui.strong(title);
-                super::unit_square_plot(id, width, "", "").show(ui, |p| {
-                    for m in [b, c] {
-                        let name = ws.table.models[m].name.clone();
-                        let pts: Vec<[f64; 2]> = match id {
-                            "cmp-roc" => ov.curves[m].roc.clone(),
-                            "cmp-pr" => ov.curves[m].pr.clone(),
-                            _ => ov.calibration[m]
-                                .iter()
-                                .map(|k| [k.mean_score, k.positive_rate])
-                                .collect(),
-                        };
-                        p.line(Line::new(name, pts).color(model_color(m)));
-                    }
-                });
-            });
-        }
+        super::charts::chart_ui(ui, "cmp-roc", &roc, width, width * 0.8, cx);
+        super::charts::chart_ui(ui, "cmp-pr", &pr, width, width * 0.8, cx);
+        super::charts::chart_ui(ui, "cmp-cal", &cal, width, width * 0.8, cx);
     });
 }

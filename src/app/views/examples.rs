@@ -11,7 +11,7 @@ use crate::brief::findings;
 use crate::cli::ViewName;
 use crate::examples::{ExampleQuery, cell_preview, row_as_text};
 use crate::load::encode::NULL_CODE;
-use crate::load::table::{Prediction, Target};
+use crate::load::table::{EvalTable, Prediction, Target};
 
 #[derive(Default)]
 pub struct ExamplesView {
@@ -29,6 +29,83 @@ pub struct ExamplesView {
     /// selected row (a huge cell is shown in parts, on demand).
     shown: std::collections::HashMap<usize, usize>,
 }
+
+/// A column of the examples table.
+enum Col {
+    /// A column of the file: index and name.
+    Frame(usize, String),
+    /// A model's prediction at the current threshold, coloured by its verdict.
+    Pred(usize),
+    /// A model's right/wrong mark.
+    Mark(usize),
+}
+
+impl Col {
+    fn title(&self, table: &EvalTable) -> String {
+        match self {
+            Col::Frame(_, n) => n.clone(),
+            Col::Pred(m) => table
+                .models
+                .get(*m)
+                .map_or(String::new(), |x| x.name.clone()),
+            Col::Mark(m) => table
+                .models
+                .get(*m)
+                .map_or(String::new(), |x| format!("{}?", x.name)),
+        }
+    }
+
+    /// The file column a click on the header sorts by.
+    fn sort_name(&self, table: &EvalTable) -> Option<String> {
+        match self {
+            Col::Frame(_, n) => Some(n.clone()),
+            Col::Pred(m) => table
+                .models
+                .get(*m)
+                .and_then(|x| x.columns.pred.clone().or_else(|| x.columns.score.clone())),
+            Col::Mark(_) => None,
+        }
+    }
+}
+
+/// A model's prediction for decoded row `r` at `threshold` (scored binary models
+/// are re-thresholded), and whether it is right (None for regression).
+pub fn prediction(table: &EvalTable, m: usize, r: usize, threshold: f64) -> (String, Option<bool>) {
+    let Some(model) = table.models.get(m) else {
+        return (String::new(), None);
+    };
+    let rethreshold = table.task == crate::load::Task::Binary && threshold != table.threshold;
+    match (model.pred.as_ref(), table.target.as_ref()) {
+        (Prediction::Classes(p), Target::Classes(y)) => {
+            let c = match (&model.score, rethreshold) {
+                (Some(s), true) if s[r].is_nan() => NULL_CODE,
+                (Some(s), true) => u32::from(s[r] >= threshold),
+                _ => p[r],
+            };
+            let text = if c == NULL_CODE {
+                "(null)".to_string()
+            } else {
+                table.classes.get(c as usize).cloned().unwrap_or_default()
+            };
+            (text, Some(c == y[r]))
+        }
+        (Prediction::Values(p), Target::Values(y)) => {
+            (format!("{} ({:+.3})", p[r], p[r] - y[r]), None)
+        }
+        _ => (String::new(), None),
+    }
+}
+
+fn verdict_color(ui: &egui::Ui, ok: Option<bool>) -> egui::Color32 {
+    match ok {
+        Some(true) => egui::Color32::from_rgb(22, 163, 74),
+        Some(false) => ui.visuals().error_fg_color,
+        None => ui.visuals().text_color(),
+    }
+}
+
+/// Rows a copy of the examples table holds at most.
+const COPY_ROWS: usize = 10_000;
 
 /// Characters of a field the inspector shows at first, and how many more each
 /// "Show more" adds.
@@ -179,15 +256,66 @@ impl View for ExamplesView {
                     self.inspector_ui(ui, cx, sel);
                 });
         }
-        let columns: Vec<(usize, String)> = frame
-            .get_column_names()
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (i, c.to_string()))
-            .filter(|(_, c)| !self.hidden.contains(c))
-            .collect();
+        // The label and each model's prediction, score and a right/wrong mark come
+        // first, then the other columns.
+        let name_index = |n: &str| frame.get_column_index(n);
+        let mut lead: Vec<Col> = Vec::new();
+        let mut taken: Vec<String> = vec![table.label_column.clone()];
+        if let Some(i) = name_index(&table.label_column) {
+            lead.push(Col::Frame(i, table.label_column.clone()));
+        }
+        for (m, model) in table.models.iter().enumerate() {
+            lead.push(Col::Pred(m));
+            taken.extend(model.columns.columns().map(str::to_string));
+            if let Some(sc) = model.columns.score.as_deref()
+                && let Some(i) = name_index(sc)
+            {
+                lead.push(Col::Frame(i, sc.to_string()));
+            }
+            if table.task != crate::load::Task::Regression {
+                lead.push(Col::Mark(m));
+            }
+        }
+        let mut columns: Vec<Col> = lead;
+        columns.extend(
+            frame
+                .get_column_names()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.to_string()))
+                .filter(|(_, c)| !taken.contains(c))
+                .map(|(i, c)| Col::Frame(i, c)),
+        );
+        columns.retain(|c| !self.hidden.contains(&c.title(&table)));
         let mut clicked = None;
         let mut sort_click = None;
+        let threshold = ws.threshold;
+        ui.horizontal(|ui| {
+            super::charts::copy_table_with(ui, cx, || {
+                let mut header = vec!["row".to_string()];
+                header.extend(columns.iter().map(|c| c.title(&table)));
+                let body = rows
+                    .iter()
+                    .take(COPY_ROWS)
+                    .map(|&r| {
+                        let file_row = table.row_index[r as usize] as usize;
+                        let mut out = vec![(file_row + 1).to_string()];
+                        out.extend(columns.iter().map(|c| match c {
+                            Col::Frame(ci, _) => cell_preview(&frame, *ci, file_row, 10_000).0,
+                            Col::Pred(m) => prediction(&table, *m, r as usize, threshold).0,
+                            Col::Mark(m) => match prediction(&table, *m, r as usize, threshold).1 {
+                                Some(true) => "right".into(),
+                                Some(false) => "wrong".into(),
+                                None => String::new(),
+                            },
+                        }));
+                        out
+                    })
+                    .collect();
+                (header, body)
+            });
+            ui.label(egui::RichText::new(format!("(copies up to {COPY_ROWS} rows)")).weak());
+        });
         egui::ScrollArea::horizontal()
             .id_salt("examples-h")
             .show(ui, |ui| {
@@ -198,14 +326,20 @@ impl View for ExamplesView {
                     .striped(true)
                     .sense(egui::Sense::click())
                     .column(Column::auto().at_least(50.0));
-                for (_, name) in &columns {
-                    let text = table.features.iter().any(|f| {
-                        &f.name == name && f.kind == crate::load::table::FeatureKind::Text
-                    });
-                    let width = if text { 260.0 } else { 120.0 };
+                for c in &columns {
+                    let width = match c {
+                        Col::Mark(_) => 48.0,
+                        Col::Pred(_) => 110.0,
+                        Col::Frame(_, name) => {
+                            let text = table.features.iter().any(|f| {
+                                &f.name == name && f.kind == crate::load::table::FeatureKind::Text
+                            });
+                            if text { 260.0 } else { 110.0 }
+                        }
+                    };
                     builder = builder.column(
                         Column::initial(width)
-                            .at_least(40.0)
+                            .at_least(24.0)
                             .clip(true)
                             .resizable(true),
                     );
@@ -215,10 +349,15 @@ impl View for ExamplesView {
                         h.col(|ui| {
                             ui.strong("row");
                         });
-                        for (_, name) in &columns {
+                        for c in &columns {
                             h.col(|ui| {
+                                let title = c.title(&table);
+                                let Some(sort_name) = c.sort_name(&table) else {
+                                    ui.strong(title);
+                                    return;
+                                };
                                 let arrow = match &self.sort {
-                                    Some((c, desc)) if c == name => {
+                                    Some((s, desc)) if *s == sort_name => {
                                         if *desc {
                                             " (desc)"
                                         } else {
@@ -228,11 +367,11 @@ impl View for ExamplesView {
                                     _ => "",
                                 };
                                 if ui
-                                    .button(format!("{name}{arrow}"))
+                                    .button(format!("{title}{arrow}"))
                                     .on_hover_text("Sort by this column")
                                     .clicked()
                                 {
-                                    sort_click = Some(name.clone());
+                                    sort_click = Some(sort_name);
                                 }
                             });
                         }
@@ -245,13 +384,41 @@ impl View for ExamplesView {
                             row.col(|ui| {
                                 ui.label((file_row + 1).to_string());
                             });
-                            for (ci, _) in &columns {
-                                row.col(|ui| {
-                                    let (text, _) = cell_preview(&frame, *ci, file_row, 300);
-                                    let first_line = text.lines().next().unwrap_or("").to_string();
-                                    ui.add(
-                                        egui::Label::new(first_line).truncate().selectable(false),
-                                    );
+                            for c in &columns {
+                                row.col(|ui| match c {
+                                    Col::Frame(ci, _) => {
+                                        let (text, _) = cell_preview(&frame, *ci, file_row, 300);
+                                        let first_line =
+                                            text.lines().next().unwrap_or("").to_string();
+                                        ui.add(
+                                            egui::Label::new(first_line)
+                                                .truncate()
+                                                .selectable(false),
+                                        );
+                                    }
+                                    Col::Pred(m) => {
+                                        let (text, ok) =
+                                            prediction(&table, *m, r as usize, threshold);
+                                        let color = verdict_color(ui, ok);
+                                        ui.add(
+                                            egui::Label::new(
+                                                egui::RichText::new(text).color(color),
+                                            )
+                                            .truncate()
+                                            .selectable(false),
+                                        );
+                                    }
+                                    Col::Mark(m) => {
+                                        let (_, ok) = prediction(&table, *m, r as usize, threshold);
+                                        let mark = match ok {
+                                            Some(true) => "right",
+                                            Some(false) => "wrong",
+                                            None => "",
+                                        };
+                                        ui.label(
+                                            egui::RichText::new(mark).color(verdict_color(ui, ok)),
+                                        );
+                                    }
                                 });
                             }
                             if row.response().clicked() {
@@ -303,7 +470,6 @@ impl ExamplesView {
         ui.separator();
         // Only this row's predictions are re-thresholded: nothing here grows with the data.
         let t = table;
-        let rethreshold = t.task == crate::load::Task::Binary && ws.threshold != t.threshold;
         let label = match t.target.as_ref() {
             Target::Classes(y) => t
                 .classes
@@ -320,42 +486,17 @@ impl ExamplesView {
                 ui.strong(&label);
                 ui.label("");
                 ui.end_row();
-                for m in t.models.iter() {
-                    let (pred, ok) = match (m.pred.as_ref(), t.target.as_ref()) {
-                        (Prediction::Classes(p), Target::Classes(y)) => {
-                            let c = match (&m.score, rethreshold) {
-                                (Some(s), true) if s[r as usize].is_nan() => NULL_CODE,
-                                (Some(s), true) => u32::from(s[r as usize] >= ws.threshold),
-                                _ => p[r as usize],
-                            };
-                            let text = if c == NULL_CODE {
-                                "(null)".to_string()
-                            } else {
-                                t.classes.get(c as usize).cloned().unwrap_or_default()
-                            };
-                            (text, Some(c == y[r as usize]))
-                        }
-                        (Prediction::Values(p), Target::Values(y)) => (
-                            format!(
-                                "{} (error {:+.3})",
-                                p[r as usize],
-                                p[r as usize] - y[r as usize]
-                            ),
-                            None,
-                        ),
-                        _ => (String::new(), None),
-                    };
-                    ui.label(&m.name);
+                for (m, model) in t.models.iter().enumerate() {
+                    let (pred, ok) = prediction(t, m, r as usize, ws.threshold);
+                    ui.label(&model.name);
                     let mut text = pred;
-                    if let Some(s) = &m.score {
+                    if let Some(s) = &model.score {
                         text.push_str(&format!("   score {:.4}", s[r as usize]));
                     }
                     ui.label(text);
                     match ok {
-                        Some(true) => {
-                            ui.colored_label(egui::Color32::from_rgb(52, 211, 153), "correct")
-                        }
-                        Some(false) => ui.colored_label(ui.visuals().error_fg_color, "wrong"),
+                        Some(true) => ui.colored_label(verdict_color(ui, ok), "right"),
+                        Some(false) => ui.colored_label(verdict_color(ui, ok), "wrong"),
                         None => ui.label(""),
                     };
                     ui.end_row();

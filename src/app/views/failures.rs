@@ -60,6 +60,15 @@ impl View for FailuresView {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
         let ws = cx.ws;
         let table = ws.table.clone();
+        // The first search: with two models, where the candidate got worse than
+        // the baseline (the compared pair); with one, all its errors.
+        if self.model.is_none() {
+            let (b, c) = ws.pair;
+            self.model = Some(c);
+            if table.models.len() > 1 && b != c {
+                self.against = Some(b);
+            }
+        }
         let model = *self
             .model
             .get_or_insert(table.models.len().saturating_sub(1));
@@ -132,6 +141,8 @@ impl View for FailuresView {
             ui.add(egui::DragValue::new(&mut self.params.top).range(1..=100));
             ui.label("max level");
             ui.add(egui::DragValue::new(&mut self.params.max_level).range(1..=4));
+            ui.checkbox(&mut self.params.keep_equivalent, "keep equivalent slices")
+                .on_hover_text("List every slice SliceLine finds, also those that select exactly the same rows as one above (SliceLine's raw list)");
             ui.label("tree depth");
             ui.add(egui::DragValue::new(&mut self.tree.max_depth).range(1..=6));
             ui.label("min leaf");
@@ -192,24 +203,47 @@ impl View for FailuresView {
             }
         };
         let f = &result.found;
+        let what = match self.against {
+            Some(a) if a < table.models.len() => format!(
+                "rows where {} is wrong and {} right",
+                table.models[model].name, table.models[a].name
+            ),
+            _ => format!("errors of {}", table.models[model].name),
+        };
         ui.label(format!(
-            "{} rows searched · average error {:.4} · min support {} · {} slices scored · {:.0} ms",
+            "Searched: {what} · {} features · {} rows ({}) · min support {} · max level {} · alpha {} · {} slices scored · {:.0} ms",
+            result.searched_features,
             crate::format::fmt_int(f.rows),
-            f.average_error,
+            ws.active.cohort.filter.describe(),
             f.min_support,
+            result.params.max_level,
+            result.params.alpha,
             crate::format::fmt_int(f.scored as u64),
             result.elapsed_ms
         ));
-        if ui.button("Pin these failure clusters to brief").clicked() {
-            let f = findings::failure_clusters(&table, result, model, self.against, &cx.scope());
-            cx.send(Command::Pin(Box::new(f)));
-        }
+        let finding = findings::failure_clusters(&table, result, model, self.against, &cx.scope());
+        ui.horizontal(|ui| {
+            if ui.button("Pin these failure clusters to brief").clicked() {
+                cx.send(Command::Pin(Box::new(finding.clone())));
+            }
+            if let crate::brief::Content::Table { header, rows } = &finding.content {
+                super::charts::copy_table_ui(ui, header, rows, cx);
+            }
+        });
         let mut picked: Option<(String, FilterGroup)> = None;
         ui.columns(2, |cols| {
             cols[0].strong("Top slices (SliceLine)");
-            if result.found.slices.is_empty() {
+            if result.found.slices.is_empty() && !result.found.by_significance.is_empty() {
+                cols[0].colored_label(
+                    cols[0].visuals().warn_fg_color,
+                    format!(
+                        "No slice scores above 0 at alpha {:.3} (none fails clearly more than average for its size). Listed instead: the slices with the most significant excess of errors, smallest q first.",
+                        self.params.alpha
+                    ),
+                );
+            } else if result.found.slices.is_empty() {
                 cols[0].label(format!(
-                    "No slice scores above 0 at alpha {:.3}: none fails clearly more than average for its size. Raise alpha to favour smaller slices, or search where this model got worse than another.",
+                    "No slice scores above 0 at alpha {:.3}, and none has more errors than average: nothing to list.",
                     self.params.alpha
                 ));
             }
@@ -334,9 +368,12 @@ fn slices_table_ui(
     selected: Option<&str>,
 ) -> Option<(String, FilterGroup)> {
     let f = &result.found;
+    let listed = &result.listed;
     let total_errors = f.average_error * f.rows as f64;
     let mut picked = None;
     ui.style_mut().interaction.selectable_labels = false;
+    // Numbers and intervals never wrap mid-number: columns grow to fit them.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     TableBuilder::new(ui)
         .id_salt("fail-slices")
         .striped(true)
@@ -354,9 +391,7 @@ fn slices_table_ui(
                 "#",
                 "score",
                 "size",
-                if result.found.slices.iter().any(|s| s.ci.is_some())
-                    || result.found.slices.is_empty()
-                {
+                if listed.iter().any(|s| s.ci.is_some()) || listed.is_empty() {
                     "error rate [95% CI]"
                 } else {
                     "mean error"
@@ -371,9 +406,9 @@ fn slices_table_ui(
             }
         })
         .body(|body| {
-            body.rows(20.0, f.slices.len(), |mut row| {
+            body.rows(20.0, listed.len(), |mut row| {
                 let i = row.index();
-                let s = &f.slices[i];
+                let s = &listed[i];
                 let text = result.slice_labels[i]
                     .iter()
                     .map(|(c, v)| format!("{c} = {v}"))
@@ -393,11 +428,7 @@ fn slices_table_ui(
                     ui.monospace(format!("{:.4} {}", s.error_rate, fmt_ci(s.ci)));
                 });
                 row.col(|ui| {
-                    let q = if s.q_value < 1e-4 {
-                        format!("{:.1e}", s.q_value)
-                    } else {
-                        format!("{:.4}", s.q_value)
-                    };
+                    let q = crate::format::fmt_p(s.q_value);
                     if s.q_value >= 0.05 {
                         ui.label(format!("{q} (n.s.)"))
                             .on_hover_text("Not significant: q >= 0.05");
@@ -414,7 +445,13 @@ fn slices_table_ui(
                     ui.monospace(format!("{:.1}%", cov * 100.0));
                 });
                 row.col(|ui| {
-                    ui.label(&text);
+                    let eq = &result.equivalents[i];
+                    if eq.is_empty() {
+                        ui.label(&text);
+                    } else {
+                        ui.label(format!("{text}  (+{} equivalent)", eq.len()))
+                            .on_hover_text(format!("The same rows as:\n{}", eq.join("\n")));
+                    }
                 });
                 if row.response().clicked() {
                     picked = Some((

@@ -4,6 +4,7 @@
 //! itself: it sends [`Command`]s and [`Request`]s.
 
 pub mod brief;
+pub mod charts;
 pub mod cohorts;
 pub mod compare;
 pub mod examples;

@@ -3,12 +3,11 @@
 //! curves; for multiclass the confusion matrix and per-class scores; for regression
 //! predicted-against-actual and residual plots.
 
-use egui_plot::{Legend, Line, Plot, Points};
-
-use super::{View, ViewCtx, fmt, fmt_ci, model_color};
+use super::{View, ViewCtx, charts, fmt, fmt_ci, model_color};
 use crate::analysis::Overview;
 use crate::app::workspace::Workspace;
 use crate::app::{Command, Request};
+use crate::brief::chart;
 use crate::brief::findings;
 use crate::cli::ViewName;
 use crate::load::Task;
@@ -76,24 +75,31 @@ impl View for OverviewView {
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
-                cards_ui(ui, ws, &ov);
+                cards_ui(ui, ws, &ov, cx);
                 ui.add_space(8.0);
                 match task {
-                    Task::Binary => binary_ui(ui, ws, &ov),
+                    Task::Binary => binary_ui(ui, ws, &ov, cx),
                     Task::Multiclass => multiclass_ui(ui, ws, &ov),
-                    Task::Regression => regression_ui(ui, ws, &ov),
+                    Task::Regression => regression_ui(ui, ws, &ov, cx),
                 }
             });
     }
 }
 
-fn cards_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
+fn cards_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
     let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
     let names = metric_names(ws.table.task, has_scores);
-    ui.heading(format!(
-        "Metrics on {} rows (95% intervals)",
-        crate::format::fmt_int(ov.rows as u64)
-    ));
+    ui.horizontal(|ui| {
+        ui.heading(format!(
+            "Metrics on {} rows (95% intervals)",
+            crate::format::fmt_int(ov.rows as u64)
+        ));
+        if let crate::brief::Content::Table { header, rows } =
+            findings::metrics_table(&ws.table, &ov.metrics, &cx.scope()).content
+        {
+            super::charts::copy_table_ui(ui, &header, &rows, cx);
+        }
+    });
     top_wrapped(ui, |ui| {
         for (i, (model, set)) in ws.table.models.iter().zip(&ov.metrics).enumerate() {
             egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -145,7 +151,7 @@ fn top_wrapped(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
     );
 }
 
-fn binary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
+fn binary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
     let classes = &ws.table.classes;
     ui.heading(format!(
         "Confusion matrices at threshold {:.2}",
@@ -189,61 +195,48 @@ fn binary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
         return;
     }
     ui.add_space(6.0);
+    let scored: Vec<usize> = (0..ws.table.models.len())
+        .filter(|&m| ws.table.models[m].score.is_some())
+        .collect();
+    let name = |m: usize| ws.table.models[m].name.clone();
     let width = ((ui.available_width() - 24.0) / 3.0).max(220.0);
+    let roc = chart::roc(
+        scored
+            .iter()
+            .map(|&m| (name(m), ov.curves[m].roc.clone()))
+            .collect(),
+    );
+    let pr = chart::precision_recall(
+        scored
+            .iter()
+            .map(|&m| (name(m), ov.curves[m].pr.clone()))
+            .collect(),
+    );
+    let cal = chart::reliability(
+        scored
+            .iter()
+            .map(|&m| (name(m), ov.calibration[m].clone()))
+            .collect(),
+    );
     top_wrapped(ui, |ui| {
-        plot_box(ui, "ROC curve", width, |ui| {
-            super::unit_square_plot("roc", width, "false positive rate", "true positive rate")
-                .show(ui, |p| {
-                    p.line(
-                        Line::new("chance", vec![[0.0, 0.0], [1.0, 1.0]])
-                            .color(egui::Color32::GRAY),
-                    );
-                    for (i, (m, c)) in ws.table.models.iter().zip(&ov.curves).enumerate() {
-                        p.line(Line::new(m.name.clone(), c.roc.clone()).color(model_color(i)));
-                    }
-                });
-        });
-        plot_box(ui, "Precision-recall curve", width, |ui| {
-            super::unit_square_plot("pr", width, "recall", "precision").show(ui, |p| {
-                for (i, (m, c)) in ws.table.models.iter().zip(&ov.curves).enumerate() {
-                    p.line(Line::new(m.name.clone(), c.pr.clone()).color(model_color(i)));
-                }
-            });
-        });
-        plot_box(ui, "Calibration (reliability)", width, |ui| {
-            super::unit_square_plot(
-                "calibration",
-                width,
-                "mean predicted probability",
-                "observed positive rate",
-            )
-            .show(ui, |p| {
-                p.line(
-                    Line::new("perfect", vec![[0.0, 0.0], [1.0, 1.0]]).color(egui::Color32::GRAY),
-                );
-                for (i, (m, bins)) in ws.table.models.iter().zip(&ov.calibration).enumerate() {
-                    let pts: Vec<[f64; 2]> = bins
-                        .iter()
-                        .map(|b| [b.mean_score, b.positive_rate])
-                        .collect();
-                    p.line(Line::new(m.name.clone(), pts.clone()).color(model_color(i)));
-                    p.points(
-                        Points::new(m.name.clone(), pts)
-                            .radius(3.0)
-                            .color(model_color(i)),
-                    );
-                }
-            });
-        });
+        charts::chart_ui(ui, "roc", &roc, width, width * 0.8, cx);
+        charts::chart_ui(ui, "pr", &pr, width, width * 0.8, cx);
+        charts::chart_ui(ui, "calibration", &cal, width, width * 0.8, cx);
     });
-}
-
-fn plot_box(ui: &mut egui::Ui, title: &str, width: f32, add: impl FnOnce(&mut egui::Ui)) {
-    ui.vertical(|ui| {
-        ui.set_width(width);
-        ui.strong(title);
-        add(ui);
-    });
+    ui.add_space(6.0);
+    ui.heading("Scores and the threshold");
+    let half = ((ui.available_width() - 16.0) / 2.0).max(260.0);
+    for &m in &scored {
+        let (Some(h), Some(sweep)) = (ov.histograms.get(m), ov.sweeps.get(m)) else {
+            continue;
+        };
+        let hist = chart::score_histogram(&name(m), &ws.table.classes, h);
+        let thr = chart::threshold_metrics(&name(m), sweep, ws.threshold);
+        top_wrapped(ui, |ui| {
+            charts::chart_ui(ui, &format!("hist-{m}"), &hist, half, half * 0.5, cx);
+            charts::chart_ui(ui, &format!("thr-{m}"), &thr, half, half * 0.5, cx);
+        });
+    }
 }
 
 fn multiclass_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
@@ -332,61 +325,18 @@ fn multiclass_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
     }
 }
 
-fn regression_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
+fn regression_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
     let width = ((ui.available_width() - 16.0) / 2.0).max(240.0);
-    ui.horizontal(|ui| {
-        plot_box(ui, "Predicted against actual", width, |ui| {
-            Plot::new("pva")
-                .width(width)
-                .height(width * 0.7)
-                .legend(Legend::default())
-                .data_aspect(1.0)
-                .x_axis_label("actual")
-                .y_axis_label("predicted")
-                .show(ui, |p| {
-                    let (lo, hi) = ov
-                        .scatter
-                        .iter()
-                        .flatten()
-                        .fold((f64::MAX, f64::MIN), |(a, b), q| (a.min(q[0]), b.max(q[0])));
-                    if lo < hi {
-                        p.line(
-                            Line::new("y = x", vec![[lo, lo], [hi, hi]]).color(egui::Color32::GRAY),
-                        );
-                    }
-                    for (i, (m, pts)) in ws.table.models.iter().zip(&ov.scatter).enumerate() {
-                        p.points(
-                            Points::new(m.name.clone(), pts.clone())
-                                .radius(1.5)
-                                .color(model_color(i)),
-                        );
-                    }
-                });
-        });
-        plot_box(
-            ui,
-            "Residuals (predicted − actual) against predicted",
-            width,
-            |ui| {
-                Plot::new("resid")
-                    .width(width)
-                    .height(width * 0.7)
-                    .legend(Legend::default())
-                    .x_axis_label("predicted")
-                    .y_axis_label("residual")
-                    .show(ui, |p| {
-                        for (i, (m, pts)) in ws.table.models.iter().zip(&ov.scatter).enumerate() {
-                            let r: Vec<[f64; 2]> =
-                                pts.iter().map(|q| [q[1], q[1] - q[0]]).collect();
-                            p.points(
-                                Points::new(m.name.clone(), r)
-                                    .radius(1.5)
-                                    .color(model_color(i)),
-                            );
-                        }
-                        p.hline(egui_plot::HLine::new("zero", 0.0).color(egui::Color32::GRAY));
-                    });
-            },
-        );
+    let series: Vec<(String, Vec<[f64; 2]>)> = ws
+        .table
+        .models
+        .iter()
+        .zip(&ov.scatter)
+        .map(|(m, pts)| (m.name.clone(), pts.clone()))
+        .collect();
+    let (fit, resid) = chart::regression_scatter(&series);
+    top_wrapped(ui, |ui| {
+        charts::chart_ui(ui, "pva", &fit, width, width * 0.7, cx);
+        charts::chart_ui(ui, "resid", &resid, width, width * 0.7, cx);
     });
 }

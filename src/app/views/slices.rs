@@ -8,6 +8,7 @@ use egui_extras::{Column, TableBuilder};
 use super::{View, ViewCtx, fmt, fmt_ci};
 use crate::analysis::SliceTable;
 use crate::app::{Command, Request};
+use crate::brief::chart;
 use crate::brief::findings;
 use crate::cli::ViewName;
 use crate::cohort::Cohort;
@@ -142,15 +143,17 @@ impl View for SlicesView {
             .filter(|_| cx.results.overview.is_current(&ws.base_key()))
             .and_then(|o| o.metrics.get(self.model).and_then(|s| s.value(&metric)));
         let flagged = st.rows.iter().filter(|r| r.worse).count();
+        let cohort_value = overall.or_else(|| {
+            st.eval
+                .overall
+                .get(self.model)
+                .and_then(|s| s.value(&metric))
+        });
         ui.label(format!(
             "{} slices · cohort {} = {} · {} significantly worse (Benjamini-Hochberg q < 0.05){}",
             st.rows.len(),
             metric,
-            fmt(overall.or_else(|| st
-                .eval
-                .overall
-                .get(self.model)
-                .and_then(|s| s.value(&metric)))),
+            fmt(cohort_value),
             flagged,
             if lower_is_better(&metric) {
                 " · lower is better"
@@ -158,24 +161,50 @@ impl View for SlicesView {
                 ""
             }
         ));
-        if ui.button("Pin this slice table to brief").clicked() {
-            let rows = self.sorted(&st.rows, &metric);
-            let f = findings::slice_table(&table, &st, &rows, self.model, &metric, &cx.scope());
-            cx.send(Command::Pin(Box::new(f)));
-        }
-        let clicked = if st.grouping.features.len() == 2 {
-            let mut c = None;
-            ui.columns(2, |cols| {
-                c = self.table_ui(&mut cols[0], &st, &metric).or(heatmap_ui(
-                    &mut cols[1],
-                    &st,
-                    &metric,
-                ));
+        let sorted = self.sorted(&st.rows, &metric);
+        let finding = findings::slice_table(&table, &st, &sorted, self.model, &metric, &cx.scope());
+        ui.horizontal(|ui| {
+            if let crate::brief::Content::Table { header, rows } = &finding.content {
+                super::charts::copy_table_ui(ui, header, rows, cx);
+            }
+            if ui.button("Pin this slice table to brief").clicked() {
+                cx.send(Command::Pin(Box::new(finding.clone())));
+            }
+        });
+        let model_name = table.models[self.model].name.clone();
+        let bars = chart::slice_bars(&st, &sorted, &model_name, &metric, cohort_value);
+        let heat = cohort_value.and_then(|c| chart::slice_heatmap(&st, &metric, c));
+        let mut clicked = None;
+        egui::ScrollArea::vertical()
+            .id_salt("slices-scroll")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                if let Some(heat) = &heat {
+                    ui.columns(2, |cols| {
+                        clicked = self.table_ui(&mut cols[0], &st, &metric);
+                        let w = cols[1].available_width();
+                        let c =
+                            super::charts::chart_ui(&mut cols[1], "slice-heat", heat, w, 300.0, cx);
+                        if let (Some((i, j)), Some(h)) = (c.cell, &heat.heat) {
+                            clicked = clicked.or_else(|| {
+                                st.labels
+                                    .iter()
+                                    .position(|l| l[0].1 == h.rows[i] && l[1].1 == h.cols[j])
+                            });
+                        }
+                    });
+                } else {
+                    clicked = self.table_ui(ui, &st, &metric);
+                }
+                ui.add_space(8.0);
+                let w = ui.available_width().min(900.0);
+                let c = super::charts::chart_ui(ui, "slice-bars", &bars, w, 300.0, cx);
+                if let Some(k) = c.category {
+                    let name = &bars.categories[k];
+                    clicked = clicked
+                        .or_else(|| st.labels.iter().position(|l| chart::slice_name(l) == *name));
+                }
             });
-            c
-        } else {
-            self.table_ui(ui, &st, &metric)
-        };
         if let Some(g) = clicked {
             self.selected = Some(g);
             cx.send(Command::SetCohort(Cohort::slice_of(
@@ -275,13 +304,7 @@ impl SlicesView {
                         ui.monospace(r.diff.map_or("-".into(), |d| format!("{d:+.4}")));
                     });
                     row.col(|ui| {
-                        ui.monospace(r.q_value.map_or("-".into(), |q| {
-                            if q < 1e-4 {
-                                format!("{q:.1e}")
-                            } else {
-                                format!("{q:.4}")
-                            }
-                        }));
+                        ui.monospace(r.q_value.map_or("-".into(), crate::format::fmt_p));
                     });
                     row.col(|ui| {
                         if r.worse {
@@ -303,90 +326,4 @@ impl SlicesView {
         }
         clicked
     }
-}
-
-/// Heatmap of two features: colour is the metric (red is worse), hover shows n and
-/// the interval; clicking a cell returns its group.
-fn heatmap_ui(ui: &mut egui::Ui, st: &SliceTable, metric: &str) -> Option<usize> {
-    let mut rows_l: Vec<String> = Vec::new();
-    let mut cols_l: Vec<String> = Vec::new();
-    for l in &st.labels {
-        if !rows_l.contains(&l[0].1) {
-            rows_l.push(l[0].1.clone());
-        }
-        if !cols_l.contains(&l[1].1) {
-            cols_l.push(l[1].1.clone());
-        }
-    }
-    let values: Vec<f64> = st.rows.iter().filter_map(|r| r.value).collect();
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
-    let mut clicked = None;
-    ui.strong(format!(
-        "{metric}: {} × {}",
-        st.labels[0][0].0, st.labels[0][1].0
-    ));
-    egui::ScrollArea::both().id_salt("heatmap").show(ui, |ui| {
-        egui::Grid::new("heatmap-grid")
-            .spacing([2.0, 2.0])
-            .show(ui, |ui| {
-                ui.label("");
-                for c in &cols_l {
-                    ui.label(c);
-                }
-                ui.end_row();
-                for r in &rows_l {
-                    ui.label(r);
-                    for c in &cols_l {
-                        let g = st.labels.iter().position(|l| &l[0].1 == r && &l[1].1 == c);
-                        match g.map(|g| &st.rows[g]) {
-                            Some(row) => {
-                                let v = row.value.unwrap_or(f64::NAN);
-                                let mut t = if hi > lo {
-                                    ((v - lo) / (hi - lo)) as f32
-                                } else {
-                                    0.5
-                                };
-                                if !lower_is_better(metric) {
-                                    t = 1.0 - t;
-                                }
-                                let fill = egui::Color32::from_rgb(
-                                    (60.0 + 190.0 * t) as u8,
-                                    (170.0 - 110.0 * t) as u8,
-                                    90,
-                                );
-                                let text = egui::RichText::new(fmt(row.value))
-                                    .color(egui::Color32::BLACK)
-                                    .monospace();
-                                let b = ui
-                                    .add_sized(
-                                        [72.0, 26.0],
-                                        egui::Button::new(text).fill(fill).stroke(if row.worse {
-                                            egui::Stroke::new(2.0, egui::Color32::RED)
-                                        } else {
-                                            egui::Stroke::NONE
-                                        }),
-                                    )
-                                    .on_hover_text(format!(
-                                        "{r} × {c}\nn = {}\n{metric} {} {}\nq = {}",
-                                        row.n,
-                                        fmt(row.value),
-                                        fmt_ci(row.ci),
-                                        row.q_value.map_or("-".into(), |q| format!("{q:.4}"))
-                                    ));
-                                if b.clicked() {
-                                    clicked = Some(row.group);
-                                }
-                            }
-                            None => {
-                                ui.label("");
-                            }
-                        }
-                    }
-                    ui.end_row();
-                }
-            });
-    });
-    clicked
 }
