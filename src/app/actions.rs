@@ -39,6 +39,14 @@ pub const ACTIONS: &[Action] = &[
         command: || Command::OpenDialog,
     },
     Action {
+        label: "Open with mapping…",
+        shortcut: None,
+        hint: "Choose the label, the models and the features before the file opens",
+        menu: Menu::File,
+        separated: false,
+        command: || Command::OpenWithMappingDialog,
+    },
+    Action {
         label: "Open baseline + candidate files…",
         shortcut: None,
         hint: "Several files joined on their id column",

@@ -23,6 +23,10 @@ pub enum Command {
     ShowOpenPath,
     /// One file, or several joined on their id column.
     OpenPaths(Vec<PathBuf>),
+    /// Pick a file, then choose its mapping in the form before it opens.
+    OpenWithMappingDialog,
+    /// Files with the mapping chosen in the form.
+    OpenMapped(Vec<PathBuf>, Mapping),
     OpenSample,
     /// Stop a background job (loading included).
     Cancel(TaskKind),
@@ -129,12 +133,24 @@ impl FaultlineApp {
             v.on_command(&command);
         }
         match command {
-            Command::OpenDialog => self.open_dialog(false),
-            Command::OpenJoinDialog => self.open_dialog(true),
-            Command::ShowOpenPath => self.dialogs.open_path = Some(String::new()),
+            Command::OpenDialog => self.open_dialog(false, false),
+            Command::OpenJoinDialog => self.open_dialog(true, false),
+            Command::OpenWithMappingDialog => self.open_dialog(false, true),
+            Command::ShowOpenPath => {
+                self.dialogs.open_path = Some(String::new());
+                self.dialogs.open_with_mapping = false;
+            }
             Command::OpenPaths(paths) => {
                 self.dialogs.open_path = None;
-                self.start_load(paths, None, None);
+                if std::mem::take(&mut self.dialogs.open_with_mapping) {
+                    self.start_preview(paths, Mapping::default(), None);
+                } else {
+                    self.start_load(paths, None, None);
+                }
+            }
+            Command::OpenMapped(paths, mapping) => {
+                self.open_form = None;
+                self.start_load(paths, None, Some(mapping));
             }
             Command::OpenSample => match super::launch::bundled_sample() {
                 Ok(p) => self.start_load(vec![p], Some(super::launch::SAMPLE_NAME.into()), None),

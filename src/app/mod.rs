@@ -16,6 +16,7 @@ pub mod exports;
 pub mod launch;
 pub mod menus;
 pub mod notices;
+pub mod open_form;
 pub mod results;
 pub mod screenshot;
 pub mod session_io;
@@ -46,6 +47,8 @@ use workspace::Workspace;
 #[derive(Default)]
 pub struct Dialogs {
     pub open_path: Option<String>,
+    /// The typed path opens the mapping form first.
+    pub open_with_mapping: bool,
     pub open_session: Option<String>,
     pub save: Option<exports::SaveBox>,
 }
@@ -60,6 +63,8 @@ pub struct FaultlineApp {
     pub views: Views,
     pub session: SessionState,
     pub dialogs: Dialogs,
+    /// A file waiting for its mapping (shown instead of the views).
+    pub open_form: Option<open_form::OpenForm>,
     commands: Vec<Command>,
     requests: Vec<Request>,
     dialog: Box<dyn FileDialog>,
@@ -91,6 +96,7 @@ impl FaultlineApp {
             views: Views::new(),
             session: SessionState::new(options.recovery.clone(), options.autosave_every),
             dialogs: Dialogs::default(),
+            open_form: None,
             commands: Vec::new(),
             requests: Vec::new(),
             dialog: options.dialog,
@@ -219,21 +225,40 @@ impl FaultlineApp {
             }
             // A failed load never replaces the open data.
             Err(crate::Error::Cancelled) => {}
+            // The file reads but its roles do not follow from its names: ask.
+            Err(
+                e @ (crate::Error::MissingColumn { .. }
+                | crate::Error::BadColumn { .. }
+                | crate::Error::BadValue { .. }
+                | crate::Error::UnknownModel { .. }),
+            ) if l.paths.len() == 1 && !crate::load::read::is_stdin(&first) => {
+                self.start_preview(l.paths, l.mapping, Some(e.to_string()));
+            }
             Err(e) => self
                 .notices
                 .error(format!("Could not open {}: {e}", first.display())),
         }
     }
 
-    fn open_dialog(&mut self, several: bool) {
+    fn open_dialog(&mut self, several: bool, with_mapping: bool) {
         let picked = if several {
             self.dialog.pick_files()
         } else {
             self.dialog.pick_file().map(|p| vec![p])
         };
         match picked {
+            Some(paths) if with_mapping => {
+                let mapping = paths
+                    .first()
+                    .and_then(|p| self.settings.mappings.get(&Settings::key(p)).cloned())
+                    .unwrap_or_default();
+                self.start_preview(paths, mapping, None);
+            }
             Some(paths) => self.start_load(paths, None, None),
-            None if !self.dialog.available() => self.dialogs.open_path = Some(String::new()),
+            None if !self.dialog.available() => {
+                self.dialogs.open_path = Some(String::new());
+                self.dialogs.open_with_mapping = with_mapping;
+            }
             None => {}
         }
     }
@@ -245,6 +270,10 @@ impl FaultlineApp {
         };
         match done {
             Done::Load(l) => self.load_done(*l),
+            Done::Preview(p) => {
+                let (paths, mapping, reason, head) = *p;
+                self.preview_done(paths, mapping, reason, head);
+            }
             Done::Session(r) => self.session_done(r),
             Done::Cohort(c, r) => {
                 if let Some(msg) = self.workspace.as_mut().and_then(|ws| ws.cohort_done(c, r)) {
@@ -303,6 +332,10 @@ impl FaultlineApp {
     }
 
     fn central_ui(&mut self, ui: &mut egui::Ui) {
+        if self.open_form.is_some() {
+            self.open_form_ui(ui);
+            return;
+        }
         let Some(ws) = &self.workspace else {
             ui.centered_and_justified(|ui| {
                 ui.label(if self.is_loading() {

@@ -38,8 +38,9 @@ impl FaultlineApp {
     /// Called at the end of every frame while a screenshot is wanted.
     pub(super) fn screenshot_step(&mut self, ctx: &egui::Context) {
         let loading = self.is_loading() || self.tasks.is_running(TaskKind::Session);
-        let ready = self.workspace.is_some() && !self.is_busy();
-        let failed = self.workspace.is_none() && !loading && self.commands.is_empty();
+        let shown = self.workspace.is_some() || self.open_form.is_some();
+        let ready = shown && !self.is_busy();
+        let failed = !shown && !loading && self.commands.is_empty();
         // A screenshot of the Examples view shows the inspector on the first row.
         let first_row = (self.view == ViewName::Examples)
             .then(|| self.results.examples.value.as_ref()?.first().copied())

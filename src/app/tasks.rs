@@ -75,9 +75,21 @@ pub struct SessionCheck {
     pub changed: Vec<(PathBuf, String, String)>,
 }
 
+/// The first rows of a file for the mapping form: paths, the mapping to start
+/// from, why the form opens, the rows.
+pub type PreviewDone = (
+    Vec<PathBuf>,
+    Mapping,
+    Option<String>,
+    crate::Result<polars::prelude::DataFrame>,
+);
+
 /// The result of a finished job.
 pub enum Done {
     Load(Box<LoadDone>),
+    /// The first rows of a file for the mapping form: paths, the mapping to start
+    /// from, why the form opens, the rows.
+    Preview(Box<PreviewDone>),
     Session(crate::Result<Box<SessionCheck>>),
     Cohort(Cohort, Result<Vec<bool>, CohortError>),
     Remap(Mapping, Box<crate::Result<EvalTable>>),

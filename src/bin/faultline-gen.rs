@@ -8,6 +8,7 @@
 //! faultline-gen llm      --rows 1500    --out sample_data/llm_eval.jsonl
 //! faultline-gen churn    --rows 1000000 --out /tmp/churn_1m.parquet   # benchmark input
 //! faultline-gen classes  --rows 1000000 --classes 10000 --out /tmp/classes.parquet
+//! faultline-gen bank     --rows 4000    --out sample_data/bank_marketing_like.csv
 //! ```
 
 use std::fs::File;
@@ -46,7 +47,10 @@ fn main() -> Result<()> {
         "delivery" => delivery(&mut rng, args.rows)?,
         "llm" => llm(&mut rng, args.rows)?,
         "classes" => many_classes(&mut rng, args.rows, args.classes)?,
-        other => bail!("unknown dataset {other:?}: use churn, intent, delivery, llm or classes"),
+        "bank" => bank(&mut rng, args.rows)?,
+        other => {
+            bail!("unknown dataset {other:?}: use churn, intent, delivery, llm, classes or bank")
+        }
     };
     write(&mut df, &args.out)?;
     eprintln!("wrote {} rows to {}", df.height(), args.out.display());
@@ -66,6 +70,144 @@ fn write(df: &mut DataFrame, path: &PathBuf) -> Result<()> {
         _ => bail!("use a .csv, .parquet or .jsonl output"),
     }
     Ok(())
+}
+
+/// Shaped like UCI Bank Marketing (Moro et al. 2014): the same column names, its
+/// label called `term deposit` (which no label name rule finds), and two models'
+/// predictions and scores. Synthetic: no record comes from the real data.
+fn bank(rng: &mut ChaCha8Rng, rows: usize) -> Result<DataFrame> {
+    let mut cols: Vec<(&str, Vec<String>)> = [
+        "age",
+        "job",
+        "marital",
+        "education",
+        "default",
+        "balance",
+        "housing",
+        "loan",
+        "contact",
+        "month",
+        "duration",
+        "campaign",
+        "poutcome",
+        "term deposit",
+        "pred_gbm",
+        "score_gbm",
+        "pred_logreg",
+        "score_logreg",
+    ]
+    .iter()
+    .map(|n| (*n, Vec::with_capacity(rows)))
+    .collect();
+    for _ in 0..rows {
+        let age = 18 + (rng.random::<f64>() * 60.0) as i64;
+        let job = pick(
+            rng,
+            &[
+                ("admin.", 0.2),
+                ("blue-collar", 0.22),
+                ("technician", 0.17),
+                ("management", 0.2),
+                ("retired", 0.06),
+                ("student", 0.04),
+                ("services", 0.11),
+            ],
+        );
+        let marital = pick(
+            rng,
+            &[("married", 0.6), ("single", 0.28), ("divorced", 0.12)],
+        );
+        let education = pick(
+            rng,
+            &[
+                ("primary", 0.15),
+                ("secondary", 0.51),
+                ("tertiary", 0.3),
+                ("unknown", 0.04),
+            ],
+        );
+        let contact = pick(
+            rng,
+            &[("cellular", 0.65), ("telephone", 0.07), ("unknown", 0.28)],
+        );
+        let month = pick(
+            rng,
+            &[
+                ("may", 0.3),
+                ("jun", 0.12),
+                ("jul", 0.15),
+                ("aug", 0.14),
+                ("nov", 0.09),
+                ("apr", 0.07),
+                ("feb", 0.06),
+                ("oct", 0.07),
+            ],
+        );
+        let poutcome = pick(
+            rng,
+            &[
+                ("unknown", 0.82),
+                ("failure", 0.11),
+                ("success", 0.03),
+                ("other", 0.04),
+            ],
+        );
+        let duration = (-250.0 * (1.0 - rng.random::<f64>()).ln()) as i64;
+        let campaign = 1 + (-1.5 * (1.0 - rng.random::<f64>()).ln()) as i64;
+        let balance = (-1500.0 * (1.0 - rng.random::<f64>()).ln()) as i64 - 200;
+        let z = -2.6
+            + duration as f64 / 250.0
+            + if poutcome == "success" { 2.2 } else { 0.0 }
+            + if job == "student" || job == "retired" {
+                0.8
+            } else {
+                0.0
+            }
+            - 0.15 * campaign as f64;
+        let p = 1.0 / (1.0 + (-z).exp());
+        let y = rng.random::<f64>() < p;
+        let model = |rng: &mut ChaCha8Rng, noise: f64, weak: bool| {
+            // The logistic model misses the students and the retired.
+            let zz = z + noise * (rng.random::<f64>() - 0.5)
+                - if weak && (job == "student" || job == "retired") {
+                    1.5
+                } else {
+                    0.0
+                };
+            let s = 1.0 / (1.0 + (-zz).exp());
+            (if s >= 0.5 { "yes" } else { "no" }, (s * 1e4).round() / 1e4)
+        };
+        let (pg, sg) = model(rng, 1.5, false);
+        let (pl, sl) = model(rng, 2.5, true);
+        let values = [
+            age.to_string(),
+            job.to_string(),
+            marital.to_string(),
+            education.to_string(),
+            pick(rng, &[("no", 0.98), ("yes", 0.02)]).to_string(),
+            balance.to_string(),
+            pick(rng, &[("yes", 0.55), ("no", 0.45)]).to_string(),
+            pick(rng, &[("no", 0.84), ("yes", 0.16)]).to_string(),
+            contact.to_string(),
+            month.to_string(),
+            duration.to_string(),
+            campaign.to_string(),
+            poutcome.to_string(),
+            if y { "yes" } else { "no" }.to_string(),
+            pg.to_string(),
+            sg.to_string(),
+            pl.to_string(),
+            sl.to_string(),
+        ];
+        for (c, v) in cols.iter_mut().zip(values) {
+            c.1.push(v);
+        }
+    }
+    let columns = cols
+        .into_iter()
+        .map(|(n, v)| Column::new(n.into(), v))
+        .collect();
+    Ok(DataFrame::new(rows, columns)?)
 }
 
 /// Many classes (a product catalogue, say): two models right 60% and 50% of the

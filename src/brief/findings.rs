@@ -352,7 +352,7 @@ pub fn roc_curves(
         note: String::new(),
         severity: Severity::Info,
         source: scope.source(""),
-        content: Content::Chart(super::chart::roc(series)),
+        content: Content::Chart(Box::new(super::chart::roc(series))),
     }
 }
 
@@ -363,7 +363,7 @@ pub fn chart(chart: Chart, scope: &Scope) -> Finding {
         note: String::new(),
         severity: Severity::Info,
         source: scope.source(""),
-        content: Content::Chart(chart),
+        content: Content::Chart(Box::new(chart)),
     }
 }
 

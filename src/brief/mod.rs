@@ -84,7 +84,7 @@ pub enum Content {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
     },
-    Chart(Chart),
+    Chart(Box<Chart>),
     /// One example: its fields as `(column, value)`.
     Example {
         fields: Vec<(String, String)>,

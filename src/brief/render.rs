@@ -372,11 +372,11 @@ mod tests {
                     note: String::new(),
                     severity: Severity::Low,
                     source: String::new(),
-                    content: Content::Chart(Chart {
+                    content: Content::Chart(Box::new(Chart {
                         title: evil.into(),
                         series: vec![(evil.into(), vec![[0.0, 0.0], [1.0, 1.0]])],
                         ..Default::default()
-                    }),
+                    })),
                 },
             ],
             ..Default::default()

@@ -2,8 +2,6 @@
 //! every coordinate finite. Lines (with histogram bars and markers), bars and
 //! forest plots with interval whiskers by category, and heatmaps with a legend.
 
-use std::fmt::Write as _;
-
 use super::chart::{Bar, Chart, Heat, Tone, diverging_rgb};
 use super::escape::escape_html;
 
@@ -87,19 +85,17 @@ fn tick(v: f64) -> String {
 fn legend(s: &mut String, names: &[(String, &str)], x: f64, y: f64) {
     for (i, (name, color)) in names.iter().enumerate() {
         let yy = y + 18.0 * i as f64;
-        let _ = write!(
-            s,
+        s.push_str(&format!(
             "<rect x=\"{x:.1}\" y=\"{yy:.1}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             x + 18.0,
             yy + 10.0,
             escape_html(name)
-        );
+        ));
     }
 }
 
 fn axis_labels(s: &mut String, chart: &Chart, w: f64, h: f64) {
-    let _ = write!(
-        s,
+    s.push_str(&format!(
         "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text><text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{}</text>",
         w / 2.0,
         h - 8.0,
@@ -107,7 +103,7 @@ fn axis_labels(s: &mut String, chart: &Chart, w: f64, h: f64) {
         h / 2.0,
         h / 2.0,
         escape_html(&chart.y_label)
-    );
+    ));
 }
 
 fn lines_svg(chart: &Chart) -> String {
@@ -155,17 +151,15 @@ fn lines_svg(chart: &Chart) -> String {
     let sx = Scale::new(x0, x1, PAD, W - PAD);
     let sy = Scale::new(y0, y1, H - PAD, PAD);
     let mut s = open(W, H, &chart.title);
-    let _ = write!(
-        s,
+    s.push_str(&format!(
         "<line x1=\"{PAD}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/><line x1=\"{PAD}\" y1=\"{PAD}\" x2=\"{PAD}\" y2=\"{}\" stroke=\"#333\"/>",
         H - PAD,
         W - PAD,
         H - PAD,
         H - PAD
-    );
+    ));
     for (fx, fy) in sx.ticks().into_iter().zip(sy.ticks()) {
-        let _ = write!(
-            s,
+        s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">{}</text><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text><line x1=\"{PAD}\" y1=\"{:.1}\" x2=\"{}\" y2=\"{:.1}\" stroke=\"#eee\"/>",
             sx.at(fx),
             H - PAD + 16.0,
@@ -176,19 +170,18 @@ fn lines_svg(chart: &Chart) -> String {
             sy.at(fy),
             W - PAD,
             sy.at(fy)
-        );
+        ));
     }
     axis_labels(&mut s, chart, W, H);
     if chart.diagonal {
         let (a, b) = (x0.max(y0), x1.min(y1));
-        let _ = write!(
-            s,
+        s.push_str(&format!(
             "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>",
             sx.at(a),
             sy.at(a),
             sx.at(b),
             sy.at(b)
-        );
+        ));
     }
     let mut names = Vec::new();
     for (i, (name, points)) in series.iter().enumerate() {
@@ -198,60 +191,55 @@ fn lines_svg(chart: &Chart) -> String {
             for p in points {
                 let (a, b) = (sx.at(p[0] - w / 2.0), sx.at(p[0] + w / 2.0));
                 let (top, base) = (sy.at(p[1]), sy.at(0.0));
-                let _ = write!(
-                    s,
+                s.push_str(&format!(
                     "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\" fill-opacity=\"0.45\"/>",
                     a.min(b),
                     top.min(base),
                     (b - a).abs(),
                     (base - top).abs()
-                );
+                ));
             }
         } else if chart.points {
             for p in points {
-                let _ = write!(
-                    s,
+                s.push_str(&format!(
                     "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"1.6\" fill=\"{color}\" fill-opacity=\"0.6\"/>",
                     sx.at(p[0]),
                     sy.at(p[1])
-                );
+                ));
             }
         } else {
             let path: Vec<String> = points
                 .iter()
                 .map(|p| format!("{:.1},{:.1}", sx.at(p[0]), sy.at(p[1])))
                 .collect();
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
                 path.join(" ")
-            );
+            ));
         }
     }
     if let Some((label, r)) = &chart.reference
         && let Some(r) = clean(*r)
     {
         let y = sy.at(r);
-        let _ = write!(
-            s,
+        s.push_str(&format!(
             "<line x1=\"{PAD}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#999\" stroke-dasharray=\"4 4\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
             W - PAD,
             W - PAD,
             y - 4.0,
             escape_html(label)
-        );
+        ));
     }
     for (label, m) in &chart.markers {
         let Some(m) = clean(*m) else { continue };
         let x = sx.at(m);
-        let _ = write!(
-            s,
+        s.push_str(&format!(
             "<line x1=\"{x:.1}\" y1=\"{PAD}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#111\" stroke-dasharray=\"5 3\"/><text x=\"{:.1}\" y=\"{}\" fill=\"#111\">{}</text>",
             H - PAD,
             x + 4.0,
             PAD + 12.0,
             escape_html(label)
-        );
+        ));
     }
     legend(&mut s, &names, W - PAD - 150.0, PAD + 4.0);
     s.push_str("</svg>");
@@ -315,77 +303,70 @@ fn bars_svg(chart: &Chart) -> String {
         let sx = Scale::new(lo - pad_v, hi + pad_v, left, w - PAD);
         let band = (h - 2.0 * PAD) / n as f64;
         for t in sx.ticks() {
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<line x1=\"{x:.1}\" y1=\"{PAD}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#eee\"/><text x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
                 h - PAD,
                 h - PAD + 16.0,
                 tick(t),
                 x = sx.at(t)
-            );
+            ));
         }
         for (i, c) in chart.categories.iter().enumerate() {
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
                 left - 8.0,
                 PAD + band * (i as f64 + 0.5) + 4.0,
                 escape_html(&shorten(c, 48))
-            );
+            ));
         }
         if let Some((label, r)) = &chart.reference
             && let Some(r) = clean(*r)
         {
             let x = sx.at(r);
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<line x1=\"{x:.1}\" y1=\"{PAD}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#111\" stroke-dasharray=\"5 3\"/><text x=\"{:.1}\" y=\"{}\" fill=\"#111\">{}</text>",
                 h - PAD,
                 x + 4.0,
                 PAD - 6.0,
                 escape_html(label)
-            );
+            ));
         }
         for b in &chart.bars {
             let Some(v) = clean(b.value) else { continue };
             let color = tone_color(b, COLORS[b.series % COLORS.len()]);
             let y = PAD + band * (b.category as f64 + (b.series as f64 + 0.5) / groups);
             if let (Some(l), Some(u)) = (b.lo.and_then(clean), b.hi.and_then(clean)) {
-                let _ = write!(
-                    s,
+                s.push_str(&format!(
                     "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{color}\" stroke-width=\"2\"/>",
                     sx.at(l),
                     sx.at(u)
-                );
+                ));
             }
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{color}\"/>",
                 sx.at(v)
-            );
+            ));
         }
     } else {
         let sy = Scale::new(lo, hi + pad_v, h - PAD - 90.0, PAD);
         let band = (w - left - PAD) / n as f64;
         for t in sy.ticks() {
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#eee\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
                 w - PAD,
                 left - 6.0,
                 sy.at(t) + 4.0,
                 tick(t),
                 y = sy.at(t)
-            );
+            ));
         }
         for (i, c) in chart.categories.iter().enumerate() {
             let x = left + band * (i as f64 + 0.5);
             let y = h - PAD - 84.0;
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\" transform=\"rotate(-40 {x:.1} {y:.1})\">{}</text>",
                 escape_html(&shorten(c, 28))
-            );
+            ));
         }
         let base = sy.at(0.0_f64.max(lo));
         for b in &chart.bars {
@@ -394,34 +375,31 @@ fn bars_svg(chart: &Chart) -> String {
             let bw = band * 0.8 / groups;
             let x = left + band * (b.category as f64 + 0.1) + bw * b.series as f64;
             let top = sy.at(v);
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" fill=\"{color}\" fill-opacity=\"0.7\"/>",
                 top.min(base),
                 (base - top).abs()
-            );
+            ));
             if let (Some(l), Some(u)) = (b.lo.and_then(clean), b.hi.and_then(clean)) {
                 let cx = x + bw / 2.0;
-                let _ = write!(
-                    s,
+                s.push_str(&format!(
                     "<line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"#111\" stroke-width=\"1.5\"/>",
                     sy.at(l),
                     sy.at(u)
-                );
+                ));
             }
         }
         if let Some((label, r)) = &chart.reference
             && let Some(r) = clean(*r)
         {
             let y = sy.at(r);
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#111\" stroke-dasharray=\"5 3\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#111\">{}</text>",
                 w - PAD,
                 w - PAD,
                 y - 4.0,
                 escape_html(label)
-            );
+            ));
         }
     }
     axis_labels(&mut s, chart, w, h);
@@ -466,23 +444,21 @@ fn heat_svg(chart: &Chart, h: &Heat) -> String {
     let hh = top + ch * h.rows.len() as f64 + 90.0;
     let mut s = open(w, hh, &chart.title);
     for (j, c) in h.cols.iter().enumerate() {
-        let _ = write!(
-            s,
+        s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             left + cw * (j as f64 + 0.5),
             top - 8.0,
             escape_html(&shorten(c, 10))
-        );
+        ));
     }
     for (i, r) in h.rows.iter().enumerate() {
         let y = top + ch * i as f64;
-        let _ = write!(
-            s,
+        s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             left - 6.0,
             y + ch / 2.0 + 4.0,
             escape_html(&shorten(r, 30))
-        );
+        ));
         for j in 0..h.cols.len() {
             let x = left + cw * j as f64;
             match h
@@ -494,19 +470,17 @@ fn heat_svg(chart: &Chart, h: &Heat) -> String {
             {
                 Some(v) => {
                     let [r8, g8, b8] = diverging_rgb(h.position(v));
-                    let _ = write!(
-                        s,
+                    s.push_str(&format!(
                         "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cw}\" height=\"{ch}\" fill=\"rgb({r8},{g8},{b8})\" stroke=\"#fff\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\">{:.3}</text>",
                         x + cw / 2.0,
                         y + ch / 2.0 + 4.0,
                         v
-                    );
+                    ));
                 }
                 None => {
-                    let _ = write!(
-                        s,
+                    s.push_str(&format!(
                         "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cw}\" height=\"{ch}\" fill=\"#f3f4f6\" stroke=\"#fff\"/>"
-                    );
+                    ));
                 }
             }
         }
@@ -517,12 +491,11 @@ fn heat_svg(chart: &Chart, h: &Heat) -> String {
     for k in 0..48 {
         let t = -1.0 + 2.0 * (k as f64 + 0.5) / 48.0;
         let [r8, g8, b8] = diverging_rgb(t);
-        let _ = write!(
-            s,
+        s.push_str(&format!(
             "<rect x=\"{:.1}\" y=\"{ly:.1}\" width=\"{:.2}\" height=\"12\" fill=\"rgb({r8},{g8},{b8})\"/>",
             left + lw * k as f64 / 48.0,
             lw / 48.0 + 0.5
-        );
+        ));
     }
     let spread = h.spread();
     let (worst, best) = if h.lower_is_better {
@@ -530,8 +503,7 @@ fn heat_svg(chart: &Chart, h: &Heat) -> String {
     } else {
         (h.center - spread, h.center + spread)
     };
-    let _ = write!(
-        s,
+    s.push_str(&format!(
         "<text x=\"{left:.1}\" y=\"{:.1}\" fill=\"#555\">{} worse</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{} cohort</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">better {}</text>",
         ly + 28.0,
         tick(clean(worst).unwrap_or(0.0)),
@@ -541,7 +513,7 @@ fn heat_svg(chart: &Chart, h: &Heat) -> String {
         left + lw,
         ly + 28.0,
         tick(clean(best).unwrap_or(0.0))
-    );
+    ));
     s.push_str("</svg>");
     s
 }

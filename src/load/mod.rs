@@ -1,6 +1,7 @@
 //! From a file on disk to the decoded [`table::EvalTable`].
 
 pub mod encode;
+pub mod preview;
 pub mod read;
 pub mod roles;
 pub mod scores;

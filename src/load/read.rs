@@ -492,6 +492,71 @@ fn read_ipc<R: MmapBytesReader>(mut reader: R, select: Option<Selector>) -> Resu
     }
 }
 
+/// Bytes of a text file read for a preview of its first rows.
+const HEAD_BYTES: usize = 4 << 20;
+
+/// The first `rows` rows of an input, for a preview before it is opened (the
+/// mapping form): a text file's first megabytes, a Parquet file's first row group.
+pub fn read_head(path: &Path, options: &ReadOptions, rows: usize) -> Result<DataFrame> {
+    let format = options.format_of(path)?;
+    let unreadable = |e: PolarsError| Error::Unreadable {
+        path: path.to_path_buf(),
+        format: format.name(),
+        detail: polars_message(&e),
+    };
+    let size = regular_file(path, format)?;
+    let open = || {
+        File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let df = match format {
+        Format::Parquet => ParquetReader::new(open()?)
+            .with_slice(Some((0, rows)))
+            .finish()
+            .map_err(unreadable)?,
+        Format::Ipc => read_ipc(open()?, None)?.head(Some(rows)),
+        Format::Json => read_frame(path, options)?.head(Some(rows)),
+        Format::Csv | Format::Tsv | Format::JsonLines => {
+            let mut bytes = Vec::new();
+            open()?
+                .take(HEAD_BYTES as u64)
+                .read_to_end(&mut bytes)
+                .map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            if (bytes.len() as u64) < size {
+                // Whole lines only.
+                let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+                bytes.truncate(end);
+            }
+            let bytes = text::to_utf8(path, format.name(), bytes, options.encoding)?;
+            if format == Format::JsonLines {
+                JsonReader::new(Cursor::new(bytes.as_slice()))
+                    .with_json_format(JsonFormat::JsonLines)
+                    .finish()
+                    .map_err(unreadable)?
+                    .head(Some(rows))
+            } else {
+                let sep = if format == Format::Tsv { b'\t' } else { b',' };
+                csv_options(sep, true, Some(CSV_INFER_ROWS), None)
+                    .with_n_rows(Some(rows))
+                    .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
+                    .finish()
+                    .map_err(unreadable)?
+            }
+        }
+    };
+    if df.height() == 0 {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(df)
+}
+
 /// The column names of a Parquet file, from its metadata.
 pub fn parquet_column_names(path: &Path) -> Result<Vec<String>> {
     let file = File::open(path).map_err(|source| Error::Io {

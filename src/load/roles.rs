@@ -314,7 +314,7 @@ pub fn model_columns(
 }
 
 /// True for a column whose name marks it as some model's output.
-fn is_model_like(name: &str) -> bool {
+pub fn is_model_like(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     UNNAMED_PRED.contains(&lower.as_str())
         || UNNAMED_SCORE.contains(&lower.as_str())

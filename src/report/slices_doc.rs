@@ -23,15 +23,19 @@ pub fn slices_json(
         .slices
         .iter()
         .map(|s| {
-            let mut preds = Map::new();
-            for &(f, code) in &s.predicates {
-                preds.insert(
-                    table.features[f].name.clone(),
-                    json!(table.features[f].level(code)),
-                );
-            }
+            let preds_of = |predicates: &[(usize, u32)]| {
+                let mut preds = Map::new();
+                for &(f, code) in predicates {
+                    preds.insert(
+                        table.features[f].name.clone(),
+                        json!(table.features[f].level(code)),
+                    );
+                }
+                Value::Object(preds)
+            };
             json!({
-                "predicates": preds,
+                "predicates": preds_of(&s.predicates),
+                "equivalent": s.equivalent.iter().map(|p| preds_of(p)).collect::<Vec<_>>(),
                 "score": s.score,
                 "size": s.size,
                 "errors": s.errors,
@@ -55,6 +59,7 @@ pub fn slices_json(
             "max_level": params.max_level,
             "min_support": found.min_support,
             "features": features.iter().map(|&f| &table.features[f].name).collect::<Vec<_>>(),
+            "keep_equivalent": params.keep_equivalent,
         },
         "slices": slices,
         "scored": found.scored,
@@ -122,7 +127,15 @@ pub fn slices_text(
             } else {
                 "not significant".into()
             },
-            predicate_text(table, s),
+            if s.equivalent.is_empty() {
+                predicate_text(table, s)
+            } else {
+                format!(
+                    "{} (+{} equivalent)",
+                    predicate_text(table, s),
+                    s.equivalent.len()
+                )
+            },
         ]);
     }
     out.push_str(&t.render());

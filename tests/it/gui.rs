@@ -566,3 +566,175 @@ fn a_huge_cell_is_shown_in_parts() {
     h.get_by_label_contains("first 20000 characters shown");
     assert!(start.elapsed() < Duration::from_secs(20), "drawn in parts");
 }
+
+#[test]
+fn a_file_with_no_inferable_label_opens_through_the_mapping_form() {
+    let mut h = harness(vec![crate::repo("sample_data/bank_marketing_like.csv")]);
+    settle(&mut h);
+    // The load fails on names alone; the form shows the first rows and its guess.
+    assert!(h.state().workspace.is_none());
+    assert!(h.state().open_form.is_some(), "the mapping form is open");
+    h.get_by_label_contains("which column is what?");
+    h.get_by_label_contains("no column \"label\"");
+    assert!(
+        h.get_all_by_value("term deposit").count() >= 1,
+        "the label is guessed"
+    );
+    h.get_by_label("Ready");
+    h.get_by_label_contains("binary task · label \"term deposit\"");
+    // One click opens it with that mapping, remembered for the file.
+    h.get_by_label("Open").click();
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().expect("opened");
+    assert_eq!(ws.table.label_column, "term deposit");
+    assert_eq!(ws.table.models.len(), 2);
+    assert!(h.state().open_form.is_none());
+    let key = faultline::app::settings::Settings::key(&crate::repo(
+        "sample_data/bank_marketing_like.csv",
+    ));
+    assert_eq!(
+        h.state()
+            .settings
+            .mappings
+            .get(&key)
+            .and_then(|m| m.label.clone())
+            .as_deref(),
+        Some("term deposit")
+    );
+}
+
+#[test]
+fn the_mapping_form_says_what_is_missing() {
+    let dir = crate::scratch("gui-form");
+    let f = dir.join("odd.csv");
+    std::fs::write(&f, "outcome,a,guess\nyes,1,yes\nno,3,yes\nyes,5,no\n").unwrap();
+    let mut h = harness(vec![f]);
+    settle(&mut h);
+    assert!(h.state().open_form.is_some());
+    // The label is guessed, but no column says it is a model.
+    h.get_by_label("Missing");
+    h.get_by_label_contains("no model columns");
+    h.get_by_label("Add model").click();
+    h.run_steps(3);
+    // The new model has no column yet: still missing, and says so.
+    h.get_by_label("Missing");
+    h.get_by_label_contains("no model columns");
+    {
+        let form = h.state_mut().open_form.as_mut().unwrap();
+        form.draft.models[0].pred = Some("guess".into());
+    }
+    h.run_steps(3);
+    h.get_by_label("Ready");
+    h.get_by_label("Open").click();
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().expect("opened");
+    assert_eq!(ws.table.label_column, "outcome");
+    assert_eq!(ws.table.models[0].name, "model1");
+}
+
+#[test]
+fn several_dropped_files_are_joined() {
+    let dir = crate::scratch("gui-drop2");
+    let (fb, fc) = (dir.join("base.csv"), dir.join("cand.csv"));
+    let mut base = String::from("id,label,pred\n");
+    let mut cand = String::from("id,label,pred\n");
+    for i in 0..40 {
+        base.push_str(&format!("{i},{},{}\n", i % 2, (i / 2) % 2));
+        cand.push_str(&format!("{i},{},{}\n", i % 2, i % 2));
+    }
+    std::fs::write(&fb, base).unwrap();
+    std::fs::write(&fc, cand).unwrap();
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(fb)));
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(fc)));
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().expect("joined");
+    let names: Vec<String> = ws.table.models.iter().map(|m| m.name.clone()).collect();
+    assert_eq!(names, ["base", "cand"]);
+    assert!(ws.join.is_some(), "the integrity report is kept");
+    assert_eq!(ws.table.len(), 40);
+}
+
+#[test]
+fn cancel_stops_a_load_itself() {
+    let dir = crate::scratch("gui-cancel");
+    let f = dir.join("big.csv");
+    {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&f).unwrap());
+        writeln!(w, "id,label,pred_a,score_a,region,note").unwrap();
+        for i in 0..3_000_000u32 {
+            writeln!(
+                w,
+                "{i},{},{},{:.3},{},row number {i} of a long file",
+                i % 2,
+                (i / 3) % 2,
+                (i % 1000) as f64 / 1000.0,
+                ["north", "south", "east"][(i % 3) as usize]
+            )
+            .unwrap();
+        }
+    }
+    let mut h = harness(vec![f]);
+    // Wait for the load to be under way, then press Cancel in the status bar.
+    let start = Instant::now();
+    while !h.state().is_loading() {
+        h.step();
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+    h.step();
+    h.get_by_label("Cancel").click();
+    let clicked = Instant::now();
+    while h.state().is_loading() {
+        h.step();
+        assert!(
+            clicked.elapsed() < Duration::from_secs(2),
+            "the wait is over"
+        );
+    }
+    let stopped = Instant::now();
+    while h.state().tasks.live_threads() > 0 {
+        assert!(
+            stopped.elapsed() < Duration::from_secs(1),
+            "the loading thread still runs after a second"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(h.state().workspace.is_none());
+}
+
+#[test]
+fn the_new_charts_are_drawn() {
+    let mut h = harness(Vec::new());
+    settle(&mut h);
+    // Overview: score histograms by class and metrics against the threshold.
+    h.get_by_label("candidate: scores by true class");
+    h.get_by_label("candidate: metrics against the threshold");
+    h.get_by_label("Calibration (reliability)");
+    // Slices: the heatmap with its legend, and bars with intervals.
+    h.get_by_label("Slices").click();
+    settle(&mut h);
+    h.get_by_label_contains("accuracy of candidate per slice (95% CI)");
+    h.get_all_by_label_contains(": region × device")
+        .next()
+        .expect("the heatmap");
+    // Compare: the forest plot of deltas, slices named on its axis.
+    h.get_by_label("Compare").click();
+    settle(&mut h);
+    h.get_by_label_contains("candidate minus baseline per slice (95% CI)");
+    // Every chart in a brief is an SVG with no NaN.
+    let ws = h.state().workspace.as_ref().unwrap();
+    let ov = h.state().results.overview.value.clone().unwrap();
+    for chart in [
+        faultline::brief::chart::score_histogram("m", &ws.table.classes, &ov.histograms[1]),
+        faultline::brief::chart::threshold_metrics("m", &ov.sweeps[1], 0.5),
+    ] {
+        let svg = faultline::brief::svg::chart_svg(&chart);
+        assert!(svg.starts_with("<svg") && !svg.contains("NaN"));
+    }
+}

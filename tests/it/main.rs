@@ -18,6 +18,7 @@ mod gui;
 mod hostile;
 mod layers;
 mod metrics_reference;
+mod slices;
 #[cfg(feature = "gui")]
 mod views;
 

@@ -1,33 +1,72 @@
-//! Mapping: what faultline inferred (task, label, positive class, models and their
-//! columns, features) and the controls to change each. A change re-decodes in the
-//! background; one that does not decode says why here and changes nothing else.
+//! Mapping: which column is the label, the id, each model's prediction and score,
+//! and which are features; the task and the positive class. The same form serves
+//! the Mapping view (a loaded file: a change re-decodes in the background, and one
+//! that does not decode says why and changes nothing else) and the form shown
+//! before a file is opened (`app/open_form.rs`).
 
 use super::{View, ViewCtx};
 use crate::app::Command;
 use crate::cli::ViewName;
 use crate::load::roles::ModelColumns;
-use crate::load::table::FeatureKind;
+use crate::load::table::{EvalTable, FeatureKind};
 use crate::load::{Mapping, Task};
 
-#[derive(Clone, PartialEq)]
-struct Draft {
-    task: Option<Task>,
-    label: String,
-    positive: Option<String>,
-    threshold: f64,
-    models: Vec<ModelColumns>,
-    models_edited: bool,
-    ignored: Vec<String>,
-}
-
-#[derive(Default)]
-pub struct MappingView {
-    draft: Option<Draft>,
-    version: u64,
+/// A mapping being edited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub task: Option<Task>,
+    pub label: Option<String>,
+    pub positive: Option<String>,
+    pub threshold: f64,
+    pub id: Option<String>,
+    pub models: Vec<ModelColumns>,
+    /// The models were edited: use exactly these, infer no others.
+    pub models_edited: bool,
+    pub ignored: Vec<String>,
 }
 
 impl Draft {
-    fn mapping(&self, id: Option<String>) -> Mapping {
+    /// A draft of `mapping`, filled in with what `table` inferred where it decoded.
+    pub fn new(mapping: &Mapping, table: Option<&EvalTable>) -> Draft {
+        Draft {
+            task: mapping.task,
+            label: table
+                .map(|t| t.label_column.clone())
+                .or_else(|| mapping.label.clone()),
+            positive: mapping.positive.clone(),
+            threshold: table.map_or(mapping.threshold(), |t| t.threshold),
+            id: table
+                .and_then(|t| t.id_column.clone())
+                .or_else(|| mapping.id.clone()),
+            models: table
+                .map(|t| t.models.iter().map(|m| m.columns.clone()).collect())
+                .unwrap_or_else(|| {
+                    let mut models: Vec<ModelColumns> = Vec::new();
+                    for (name, col) in &mapping.preds {
+                        models.push(ModelColumns {
+                            name: name.clone(),
+                            pred: Some(col.clone()),
+                            ..Default::default()
+                        });
+                    }
+                    for (name, col) in &mapping.scores {
+                        match models.iter_mut().find(|m| m.name == *name) {
+                            Some(m) => m.score = Some(col.clone()),
+                            None => models.push(ModelColumns {
+                                name: name.clone(),
+                                score: Some(col.clone()),
+                                ..Default::default()
+                            }),
+                        }
+                    }
+                    models
+                }),
+            models_edited: mapping.explicit_models,
+            ignored: mapping.ignored.clone(),
+        }
+    }
+
+    pub fn mapping(&self) -> Mapping {
         let (preds, scores) = if self.models_edited {
             (
                 self.models
@@ -44,8 +83,8 @@ impl Draft {
         };
         Mapping {
             task: self.task,
-            label: Some(self.label.clone()),
-            id,
+            label: self.label.clone(),
+            id: self.id.clone(),
             preds,
             scores,
             positive: self.positive.clone(),
@@ -54,6 +93,226 @@ impl Draft {
             ignored: self.ignored.clone(),
         }
     }
+}
+
+/// What the form knows about the file's columns.
+pub struct Columns<'a> {
+    pub names: &'a [String],
+    /// The label's values (for the positive class).
+    pub label_values: Vec<String>,
+    /// The task the file decodes to now (shown as "inferred (...)").
+    pub inferred_task: Option<Task>,
+    /// How each feature is used, by column name.
+    pub kind: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// The form's fields; true when anything changed.
+pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'_>) -> bool {
+    let before = draft.clone();
+    egui::Grid::new((id, "grid"))
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let name = ui.label("Task").id;
+            let text = draft.task.map_or_else(
+                || {
+                    cols.inferred_task.map_or("inferred".to_string(), |t| {
+                        format!("inferred ({})", t.as_str())
+                    })
+                },
+                |t| t.as_str().to_string(),
+            );
+            egui::ComboBox::from_id_salt((id, "task"))
+                .selected_text(text)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut draft.task, None, "inferred");
+                    for t in [Task::Binary, Task::Multiclass, Task::Regression] {
+                        ui.selectable_value(&mut draft.task, Some(t), t.as_str());
+                    }
+                })
+                .response
+                .labelled_by(name);
+            ui.end_row();
+            let name = ui.label("Label column").id;
+            egui::ComboBox::from_id_salt((id, "label"))
+                .selected_text(draft.label.clone().unwrap_or_else(|| "(choose)".into()))
+                .show_ui(ui, |ui| {
+                    for c in cols.names {
+                        ui.selectable_value(&mut draft.label, Some(c.clone()), c);
+                    }
+                })
+                .response
+                .labelled_by(name);
+            ui.end_row();
+            let binary = draft.task == Some(Task::Binary)
+                || (draft.task.is_none() && cols.inferred_task == Some(Task::Binary));
+            if binary {
+                let name = ui.label("Positive class").id;
+                let text = draft
+                    .positive
+                    .clone()
+                    .unwrap_or_else(|| "inferred".to_string());
+                egui::ComboBox::from_id_salt((id, "positive"))
+                    .selected_text(text)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut draft.positive, None, "inferred");
+                        for c in &cols.label_values {
+                            ui.selectable_value(&mut draft.positive, Some(c.clone()), c);
+                        }
+                    })
+                    .response
+                    .labelled_by(name);
+                ui.end_row();
+                let name = ui.label("Threshold").id;
+                ui.add(
+                    egui::DragValue::new(&mut draft.threshold)
+                        .range(0.0..=1.0)
+                        .speed(0.01),
+                )
+                .labelled_by(name);
+                ui.end_row();
+            }
+            let name = ui.label("Id column").id;
+            egui::ComboBox::from_id_salt((id, "id"))
+                .selected_text(draft.id.clone().unwrap_or_else(|| "(none)".into()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut draft.id, None, "(none)");
+                    for c in cols.names {
+                        ui.selectable_value(&mut draft.id, Some(c.clone()), c);
+                    }
+                })
+                .response
+                .labelled_by(name);
+            ui.end_row();
+        });
+    ui.separator();
+    ui.strong("Models");
+    let mut remove = None;
+    let mut edited = false;
+    egui::Grid::new((id, "models"))
+        .striped(true)
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            ui.label("name");
+            ui.label("prediction column");
+            ui.label("score column");
+            ui.label("");
+            ui.end_row();
+            for (i, m) in draft.models.iter_mut().enumerate() {
+                let r = ui.add_sized([140.0, 20.0], egui::TextEdit::singleline(&mut m.name));
+                edited |= r.changed();
+                let name = m.name.clone();
+                edited |= column_choice(
+                    ui,
+                    (id, "pred", i),
+                    &mut m.pred,
+                    cols.names,
+                    &format!("prediction column of {name}"),
+                );
+                edited |= column_choice(
+                    ui,
+                    (id, "score", i),
+                    &mut m.score,
+                    cols.names,
+                    &format!("score column of {name}"),
+                );
+                if ui
+                    .button("Remove")
+                    .on_hover_text("Remove this model")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+                ui.end_row();
+            }
+        });
+    if let Some(i) = remove {
+        draft.models.remove(i);
+        edited = true;
+    }
+    if ui.button("Add model").clicked() {
+        draft.models.push(ModelColumns {
+            name: format!("model{}", draft.models.len() + 1),
+            ..Default::default()
+        });
+        edited = true;
+    }
+    if edited {
+        draft.models_edited = true;
+    }
+    ui.separator();
+    ui.strong("Features");
+    let roles: Vec<&str> = draft
+        .label
+        .as_deref()
+        .into_iter()
+        .chain(draft.id.as_deref())
+        .chain(draft.models.iter().flat_map(|m| m.columns()))
+        .collect();
+    egui::Grid::new((id, "features"))
+        .striped(true)
+        .spacing([10.0, 2.0])
+        .show(ui, |ui| {
+            for c in cols.names.iter().filter(|c| !roles.contains(&c.as_str())) {
+                let mut used = !draft.ignored.contains(c);
+                if ui.checkbox(&mut used, c).changed() {
+                    if used {
+                        draft.ignored.retain(|x| x != c);
+                    } else {
+                        draft.ignored.push(c.clone());
+                    }
+                }
+                ui.label((cols.kind)(c).unwrap_or_default());
+                ui.end_row();
+            }
+        });
+    *draft != before
+}
+
+fn column_choice(
+    ui: &mut egui::Ui,
+    id: (&str, &str, usize),
+    value: &mut Option<String>,
+    columns: &[String],
+    what: &str,
+) -> bool {
+    let mut changed = false;
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(value.clone().unwrap_or_else(|| "(none)".into()))
+        .show_ui(ui, |ui| {
+            changed |= ui.selectable_value(value, None, "(none)").changed();
+            for c in columns {
+                changed |= ui.selectable_value(value, Some(c.clone()), c).changed();
+            }
+        })
+        .response
+        .on_hover_text(what.to_string());
+    changed
+}
+
+/// How a decoded feature is used, in words.
+pub fn feature_kind(table: &EvalTable, name: &str) -> Option<String> {
+    table
+        .features
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| match &f.kind {
+            FeatureKind::Categorical => format!("categorical, {} values", f.codes.levels.len()),
+            FeatureKind::Numeric => match f.codes.levels.len() {
+                1 => "numeric, 1 bin (one value dominates)".to_string(),
+                n if f.codes.levels.first().is_some_and(|l| !l.starts_with('[')) => {
+                    format!("numeric, {n} values")
+                }
+                n => format!("numeric, {n} quantile bins"),
+            },
+            FeatureKind::Text => "free text (searchable, not sliced)".to_string(),
+        })
+}
+
+#[derive(Default)]
+pub struct MappingView {
+    draft: Option<Draft>,
+    version: u64,
 }
 
 impl View for MappingView {
@@ -73,25 +332,24 @@ impl View for MappingView {
         let ws = cx.ws;
         let table = ws.table.clone();
         if self.draft.is_none() || self.version != ws.table_version {
-            self.draft = Some(Draft {
-                task: ws.mapping.task,
-                label: table.label_column.clone(),
-                positive: ws.mapping.positive.clone(),
-                threshold: table.threshold,
-                models: table.models.iter().map(|m| m.columns.clone()).collect(),
-                models_edited: ws.mapping.explicit_models,
-                ignored: ws.mapping.ignored.clone(),
-            });
+            self.draft = Some(Draft::new(&ws.mapping, Some(&table)));
             self.version = ws.table_version;
         }
         let Some(draft) = &mut self.draft else { return };
-        let before = draft.clone();
         let columns: Vec<String> = ws
             .frame
             .get_column_names()
             .iter()
             .map(|c| c.to_string())
             .collect();
+        let kind = |c: &str| Some(feature_kind(&table, c).unwrap_or_else(|| "not used".into()));
+        let cols = Columns {
+            names: &columns,
+            label_values: table.classes.clone(),
+            inferred_task: Some(table.task),
+            kind: &kind,
+        };
+        let mut changed = false;
         egui::ScrollArea::vertical().id_salt("mapping").show(ui, |ui| {
             ui.heading("Mapping");
             ui.label(format!(
@@ -111,120 +369,10 @@ impl View for MappingView {
                 });
             }
             ui.separator();
-            egui::Grid::new("mapping-grid").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-                ui.label("Task");
-                let text = draft.task.map_or(format!("inferred ({})", table.task.as_str()), |t| t.as_str().to_string());
-                egui::ComboBox::from_id_salt("map-task").selected_text(text).show_ui(ui, |ui| {
-                    ui.selectable_value(&mut draft.task, None, "inferred");
-                    for t in [Task::Binary, Task::Multiclass, Task::Regression] {
-                        ui.selectable_value(&mut draft.task, Some(t), t.as_str());
-                    }
-                });
-                ui.end_row();
-                ui.label("Label column");
-                egui::ComboBox::from_id_salt("map-label").selected_text(&draft.label).show_ui(ui, |ui| {
-                    for c in &columns {
-                        ui.selectable_value(&mut draft.label, c.clone(), c);
-                    }
-                });
-                ui.end_row();
-                if table.task == Task::Binary {
-                    ui.label("Positive class");
-                    let text = draft.positive.clone().unwrap_or_else(|| format!("inferred ({})", table.classes[1]));
-                    egui::ComboBox::from_id_salt("map-positive").selected_text(text).show_ui(ui, |ui| {
-                        ui.selectable_value(&mut draft.positive, None, "inferred");
-                        for c in &table.classes {
-                            ui.selectable_value(&mut draft.positive, Some(c.clone()), c);
-                        }
-                    });
-                    ui.end_row();
-                    ui.label("Threshold");
-                    ui.add(egui::DragValue::new(&mut draft.threshold).range(0.0..=1.0).speed(0.01));
-                    ui.end_row();
-                }
-            });
-            ui.separator();
-            ui.strong("Models");
-            let mut remove = None;
-            let mut edited = false;
-            egui::Grid::new("mapping-models").striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-                ui.label("name");
-                ui.label("prediction column");
-                ui.label("score column");
-                ui.label("");
-                ui.end_row();
-                for (i, m) in draft.models.iter_mut().enumerate() {
-                    edited |= ui.add_sized([140.0, 20.0], egui::TextEdit::singleline(&mut m.name)).changed();
-                    edited |= column_choice(ui, ("pred", i), &mut m.pred, &columns);
-                    edited |= column_choice(ui, ("score", i), &mut m.score, &columns);
-                    if ui.button("Remove").on_hover_text("Remove this model").clicked() {
-                        remove = Some(i);
-                    }
-                    ui.end_row();
-                }
-            });
-            if let Some(i) = remove {
-                draft.models.remove(i);
-                edited = true;
-            }
-            if ui.button("Add model").clicked() {
-                draft.models.push(ModelColumns { name: format!("model{}", draft.models.len() + 1), ..Default::default() });
-                edited = true;
-            }
-            if edited {
-                draft.models_edited = true;
-            }
-            ui.separator();
-            ui.strong("Features");
-            egui::Grid::new("mapping-features").striped(true).spacing([10.0, 2.0]).show(ui, |ui| {
-                let roles: Vec<&str> = std::iter::once(table.label_column.as_str())
-                    .chain(table.id_column.as_deref())
-                    .chain(table.models.iter().flat_map(|m| m.columns.columns()))
-                    .collect();
-                for c in columns.iter().filter(|c| !roles.contains(&c.as_str())) {
-                    let mut used = !draft.ignored.contains(c);
-                    if ui.checkbox(&mut used, c).changed() {
-                        if used {
-                            draft.ignored.retain(|x| x != c);
-                        } else {
-                            draft.ignored.push(c.clone());
-                        }
-                    }
-                    let kind = table.features.iter().find(|f| &f.name == c).map(|f| match &f.kind {
-                        FeatureKind::Categorical => format!("categorical, {} values", f.codes.levels.len()),
-                        FeatureKind::Numeric => match f.codes.levels.len() {
-                            1 => "numeric, 1 bin (one value dominates)".to_string(),
-                            n => format!("numeric, {n} quantile bins"),
-                        },
-                        FeatureKind::Text => "free text (searchable, not sliced)".to_string(),
-                    });
-                    ui.label(kind.unwrap_or_else(|| "not used".into()));
-                    ui.end_row();
-                }
-            });
+            changed = draft_ui(ui, "map", draft, &cols);
         });
-        if *draft != before {
-            cx.send(Command::ApplyMapping(
-                draft.mapping(table.id_column.clone()),
-            ));
+        if changed {
+            cx.send(Command::ApplyMapping(draft.mapping()));
         }
     }
-}
-
-fn column_choice(
-    ui: &mut egui::Ui,
-    id: (&str, usize),
-    value: &mut Option<String>,
-    columns: &[String],
-) -> bool {
-    let mut changed = false;
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(value.clone().unwrap_or_else(|| "(none)".into()))
-        .show_ui(ui, |ui| {
-            changed |= ui.selectable_value(value, None, "(none)").changed();
-            for c in columns {
-                changed |= ui.selectable_value(value, Some(c.clone()), c).changed();
-            }
-        });
-    changed
 }
