@@ -43,6 +43,7 @@ fn window(cli: &Cli) -> ExitCode {
         read: cli.input.read_options(),
         view: cli.view,
         screenshot: cli.screenshot.clone(),
+        window_size: cli.window_size,
         // Screenshots never touch the user's recovery file.
         recovery: cli
             .screenshot

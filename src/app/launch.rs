@@ -21,6 +21,8 @@ pub struct LaunchOptions {
     pub read: crate::load::read::ReadOptions,
     pub view: Option<ViewName>,
     pub screenshot: Option<PathBuf>,
+    /// The window's size in points (None: the default).
+    pub window_size: Option<[f32; 2]>,
     /// Open the bundled sample when no file is given.
     pub open_sample: bool,
     pub dialog: Box<dyn FileDialog>,
@@ -38,6 +40,7 @@ impl Default for LaunchOptions {
             read: Default::default(),
             view: None,
             screenshot: None,
+            window_size: None,
             open_sample: true,
             dialog: Box::new(dialog::NativeDialog),
             recovery: None,
@@ -74,11 +77,13 @@ pub fn icon() -> Option<egui::IconData> {
 
 /// Opens the window; returns when it closes.
 pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
-    let size = if options.screenshot.is_some() {
-        [1400.0, 900.0]
-    } else {
-        [1280.0, 820.0]
-    };
+    let size = options
+        .window_size
+        .unwrap_or(if options.screenshot.is_some() {
+            [1400.0, 900.0]
+        } else {
+            [1280.0, 820.0]
+        });
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("faultline")
         .with_app_id("faultline")

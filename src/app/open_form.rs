@@ -23,8 +23,14 @@ pub struct OpenForm {
     pub draft: Draft,
     /// Why the form opened (the load's error), if it did not open on request.
     pub reason: Option<String>,
-    /// The last check: the draft it was made for and what it said.
-    checked: Option<(Draft, Result<String, String>, Vec<String>)>,
+    /// The last check: the draft it was made for, what it said, the label's
+    /// values and the task it found.
+    checked: Option<(
+        Draft,
+        Result<String, String>,
+        Vec<String>,
+        Option<crate::load::Task>,
+    )>,
 }
 
 impl FaultlineApp {
@@ -67,7 +73,17 @@ impl FaultlineApp {
                 // Start from what the names say; guess the label if they say nothing.
                 match preview::check(&path, &head, &mapping) {
                     Ok((t, _)) => draft = Draft::new(&mapping, Some(&t)),
-                    Err(_) if draft.label.is_none() => draft.label = preview::suggest_label(&head),
+                    Err(_) if draft.label.is_none() => {
+                        draft.label = preview::suggest_label(&head);
+                        // With the guessed label, the names may say the rest.
+                        let guessed = Mapping {
+                            label: draft.label.clone(),
+                            ..mapping.clone()
+                        };
+                        if let Ok((t, _)) = preview::check(&path, &head, &guessed) {
+                            draft = Draft::new(&guessed, Some(&t));
+                        }
+                    }
                     Err(_) => {}
                 }
                 self.open_form = Some(OpenForm {
@@ -103,20 +119,21 @@ impl FaultlineApp {
         // Check the draft against the first rows whenever it changed.
         if form.checked.as_ref().is_none_or(|c| c.0 != form.draft) {
             let result = preview::check(&path, &form.head, &form.draft.mapping());
-            let label_values = match &result {
-                Ok((t, _)) => t.classes.clone(),
-                Err(_) => Vec::new(),
+            let (label_values, task) = match &result {
+                Ok((t, _)) => (t.classes.clone(), Some(t.task)),
+                Err(_) => (Vec::new(), None),
             };
             form.checked = Some((
                 form.draft.clone(),
                 result.map(|r| r.1).map_err(|e| e.to_string()),
                 label_values,
+                task,
             ));
         }
-        let (ok, note, label_values) = match &form.checked {
-            Some((_, Ok(s), v)) => (true, s.clone(), v.clone()),
-            Some((_, Err(e), v)) => (false, e.clone(), v.clone()),
-            None => (false, String::new(), Vec::new()),
+        let (ok, note, label_values, task) = match &form.checked {
+            Some((_, Ok(s), v, t)) => (true, s.clone(), v.clone(), *t),
+            Some((_, Err(e), v, t)) => (false, e.clone(), v.clone(), *t),
+            None => (false, String::new(), Vec::new(), None),
         };
         let mut go = None;
         let mut cancel = false;
@@ -145,7 +162,7 @@ impl FaultlineApp {
                 let cols = Columns {
                     names: &names,
                     label_values,
-                    inferred_task: None,
+                    inferred_task: task,
                     kind: &|_| None,
                 };
                 ui.columns(2, |c| {

@@ -46,6 +46,23 @@ pub struct Cli {
     /// Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`.
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,
+    /// The window's size in points, e.g. `--window-size 1400x1600` (a tall screenshot).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub window_size: Option<[f32; 2]>,
+}
+
+fn parse_size(s: &str) -> std::result::Result<[f32; 2], String> {
+    let (w, h) = s
+        .split_once('x')
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, got {s:?}"))?;
+    let n = |v: &str| -> std::result::Result<f32, String> {
+        v.trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|x| (200.0..=10_000.0).contains(x))
+            .ok_or_else(|| format!("expected a size between 200 and 10000, got {v:?}"))
+    };
+    Ok([n(w)?, n(h)?])
 }
 
 /// The workbench's views, by the names `--view` takes. The window maps each to its

@@ -193,7 +193,17 @@ fn bars_ui(ui: &mut egui::Ui, id: &str, chart: &Chart, width: f32) -> (egui::Res
     let groups = chart.names.len().max(1) as f64;
     ui.vertical(|ui| {
         ui.strong(&chart.title);
-        let mut plot = base_plot(id, chart, width, height)
+        let mut plot = base_plot(id, chart, width, height);
+        if chart.names.len() <= 1 {
+            // One series: its name is the title's; no legend over the bars.
+            plot = Plot::new(id)
+                .width(width)
+                .height(height)
+                .x_axis_label(chart.x_label.clone())
+                .y_axis_label(chart.y_label.clone())
+                .allow_scroll(false);
+        }
+        let mut plot = plot
             .y_axis_min_width(label_width)
             .show_grid([true, false])
             .y_grid_spacer(move |_| {
@@ -266,7 +276,7 @@ fn bars_ui(ui: &mut egui::Ui, id: &str, chart: &Chart, width: f32) -> (egui::Res
                         if let (Some(lo), Some(hi)) = (b.lo, b.hi) {
                             let y = offset(b);
                             p.line(
-                                Line::new(format!("{name} 95% CI"), vec![[lo, y], [hi, y]])
+                                Line::new(name.clone(), vec![[lo, y], [hi, y]])
                                     .color(ui_text_color())
                                     .width(1.5),
                             );
