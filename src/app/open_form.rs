@@ -16,6 +16,15 @@ use super::views::mapping::{Columns, Draft, draft_ui};
 use crate::load::Mapping;
 use crate::load::preview;
 
+/// A check of a draft: the draft, what it gives (or what is missing), the label's
+/// values and the task it decodes to.
+type Check = (
+    Draft,
+    Result<String, String>,
+    Vec<String>,
+    Option<crate::load::Task>,
+);
+
 /// A file waiting for its mapping.
 pub struct OpenForm {
     pub paths: Vec<PathBuf>,
@@ -25,12 +34,7 @@ pub struct OpenForm {
     pub reason: Option<String>,
     /// The last check: the draft it was made for, what it said, the label's
     /// values and the task it found.
-    checked: Option<(
-        Draft,
-        Result<String, String>,
-        Vec<String>,
-        Option<crate::load::Task>,
-    )>,
+    checked: Option<Check>,
 }
 
 impl FaultlineApp {
