@@ -107,7 +107,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                     .unwrap_or_default()
             })
             .collect(),
-        Task::Regression => Vec::new(),
+        Task::Regression | Task::Graded => Vec::new(),
     };
     let scatter = if table.task == Task::Regression {
         models

@@ -29,6 +29,9 @@ pub struct JoinReport {
     /// Joined ids whose label differs between inputs (the first input's label is used).
     pub label_disagreements: usize,
     pub id_column: String,
+    /// Graded logs stacked per model: an id in only some files is graded only by
+    /// their models (pairs need both), and there is no label to disagree on.
+    pub graded: bool,
 }
 
 impl JoinReport {
@@ -44,6 +47,16 @@ impl JoinReport {
     }
 
     pub fn summary(&self) -> String {
+        if self.graded {
+            return format!(
+                "Graded logs joined on {:?}: {} files, {} ids in all, {} in every file (compared in pairs), {} in only some files (graded only by their models)",
+                self.id_column,
+                self.sources.len(),
+                self.ids_total,
+                self.joined,
+                self.only_in_some
+            );
+        }
         let dups: usize = self.sources.iter().map(|s| s.2).sum();
         format!(
             "Join on {:?}: {} ids in all, {} in every input and compared, {} in only some inputs (left out), {} duplicate ids (first row kept), {} label disagreements (first input's label used)",
@@ -76,10 +89,13 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
                 .iter()
                 .map(|c| c.to_string())
                 .collect();
-            if let Some(model_col) = roles::find_column(&names, "model").map(str::to_string) {
+            if let Some(model_col) = roles::find_column(&names, "model").map(str::to_string)
+                && !crate::load::graded::is_graded(one, &frame, mapping)
+            {
                 return load_long(one, frame, sha, &model_col, mapping, options);
             }
-            let table = table::decode(one, &frame, sha, mapping, options)?;
+            let (table, frame) =
+                crate::load::open::decode_frame(one, frame, sha, mapping, options)?;
             Ok(Joined {
                 table,
                 frame,
@@ -102,6 +118,12 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
                     frame,
                     model_name: stem,
                 });
+            }
+            if inputs
+                .iter()
+                .all(|i| crate::load::graded::is_graded(&i.path, &i.frame, mapping))
+            {
+                return stack_graded(inputs, mapping, options);
             }
             join_inputs(&many[0], inputs, mapping, options, false)
         }
@@ -402,4 +424,220 @@ fn join_inputs(
         frame,
         report: Some(report),
     })
+}
+
+/// Graded logs of several files (each model's run of the same task, as evaluation
+/// tools write them) stacked into one long frame: rows keep their file's model
+/// (a file without a model column is the model named after the file), a model
+/// name that two files share is told apart by the file's name, and the graded
+/// loader then pairs the models' rows on the id. The report counts ids that only
+/// some files hold (those examples have no grade from the others).
+fn stack_graded(inputs: Vec<Input>, mapping: &Mapping, options: &LoadOptions) -> Result<Joined> {
+    let first = inputs[0].path.clone();
+    let err = |path: &Path, column: &str, e: PolarsError| Error::BadColumn {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        detail: read::polars_message(&e),
+    };
+    let mut frames: Vec<DataFrame> = Vec::new();
+    let mut report = JoinReport::default();
+    let mut models_seen: Vec<String> = Vec::new();
+    let mut id_sets: Vec<std::collections::HashSet<String, RandomState>> = Vec::new();
+    let mut shas = Vec::new();
+    for input in inputs {
+        let names: Vec<String> = input
+            .frame
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let mut frame = input.frame;
+        let model_col = match roles::find_column(&names, "model") {
+            Some(m) => m.to_string(),
+            None => {
+                if !names.iter().any(|n| {
+                    ["pass", "correct", "score"].contains(&n.to_ascii_lowercase().as_str())
+                }) {
+                    return Err(Error::Usage(format!(
+                        "{}: joining graded files needs each in the long layout (a model column, or one model's pass/score columns); this one names its models in its columns, so open it on its own",
+                        input.path.display()
+                    )));
+                }
+                let c = Column::new(
+                    "model".into(),
+                    vec![input.model_name.clone(); frame.height()],
+                );
+                frame
+                    .with_column(c)
+                    .map_err(|e| err(&input.path, "model", e))?;
+                "model".to_string()
+            }
+        };
+        // Model names: a clash with an earlier file is told apart by this file's name.
+        let values: Vec<Option<String>> = frame
+            .column(&model_col)
+            .and_then(|c| c.as_materialized_series().cast(&DataType::String))
+            .map_err(|e| err(&input.path, &model_col, e))?
+            .str()
+            .map_err(|e| err(&input.path, &model_col, e))?
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect();
+        let mut mine: Vec<String> = Vec::new();
+        for v in values.iter().flatten() {
+            if !mine.contains(v) {
+                mine.push(v.clone());
+            }
+        }
+        let renamed: Vec<Option<String>> = values
+            .into_iter()
+            .map(|v| {
+                v.map(|m| {
+                    if models_seen.contains(&m) {
+                        format!("{m} ({})", input.model_name)
+                    } else {
+                        m
+                    }
+                })
+            })
+            .collect();
+        for m in renamed.iter().flatten() {
+            if !mine.contains(m) {
+                mine.push(m.clone());
+            }
+        }
+        models_seen.extend(mine);
+        frame
+            .replace(&model_col, Column::new(model_col.as_str().into(), renamed))
+            .map_err(|e| err(&input.path, &model_col, e))?;
+        if model_col != "model" {
+            frame
+                .rename(&model_col, "model".into())
+                .map_err(|e| err(&input.path, &model_col, e))?;
+        }
+        // Ids, for the report.
+        let names: Vec<String> = frame
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let id = roles::id_column(&input.path, &names, mapping)?.ok_or_else(|| {
+            Error::MissingColumn {
+                path: input.path.clone(),
+                column: "id".into(),
+                hint: "joining graded files needs an id column in each (id, doc_id, sample_id)"
+                    .into(),
+            }
+        })?;
+        if id != "id" && names.iter().any(|n| n == "id") {
+            return Err(Error::Usage(format!(
+                "{}: both {id:?} and \"id\" look like the id column; pass --id",
+                input.path.display()
+            )));
+        }
+        frame
+            .rename(&id, "id".into())
+            .map_err(|e| err(&input.path, &id, e))?;
+        report.id_column = "id".into();
+        report.graded = true;
+        let ids = frame
+            .column("id")
+            .and_then(|c| c.as_materialized_series().cast(&DataType::String))
+            .map_err(|e| err(&input.path, "id", e))?;
+        let set: std::collections::HashSet<String, RandomState> = ids
+            .str()
+            .map_err(|e| err(&input.path, "id", e))?
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect();
+        report.sources.push((input.name.clone(), frame.height(), 0));
+        id_sets.push(set);
+        shas.push(input.sha);
+        frames.push(frame);
+    }
+    let all: std::collections::HashSet<&String, RandomState> = id_sets.iter().flatten().collect();
+    report.ids_total = all.len();
+    report.joined = all
+        .iter()
+        .filter(|id| id_sets.iter().all(|s| s.contains(**id)))
+        .count();
+    report.only_in_some = report.ids_total - report.joined;
+    let stacked = stack_frames(&first, frames)?;
+    // The table's fingerprint covers every file.
+    let sha = if shas.len() == 1 {
+        shas.remove(0)
+    } else {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for s in &shas {
+            h.update(s.as_bytes());
+        }
+        format!("{:x}", h.finalize())
+    };
+    let (table, frame) = crate::load::open::decode_frame(&first, stacked, sha, mapping, options)?;
+    Ok(Joined {
+        table,
+        frame,
+        report: Some(report),
+    })
+}
+
+/// Frames stacked by column name: a column missing from a frame is null there, and
+/// a column whose types differ between frames is read as numbers when every
+/// type is numeric, else as text.
+fn stack_frames(path: &Path, frames: Vec<DataFrame>) -> Result<DataFrame> {
+    let err = |column: &str, e: PolarsError| Error::BadColumn {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        detail: read::polars_message(&e),
+    };
+    let mut names: Vec<String> = Vec::new();
+    for f in &frames {
+        for n in f.get_column_names() {
+            if !names.iter().any(|x| x == n.as_str()) {
+                names.push(n.to_string());
+            }
+        }
+    }
+    let dtype_of = |name: &str| -> DataType {
+        let types: Vec<&DataType> = frames
+            .iter()
+            .filter_map(|f| f.column(name).ok().map(|c| c.dtype()))
+            .filter(|t| **t != DataType::Null)
+            .collect();
+        match types.first() {
+            None => DataType::String,
+            Some(t) if types.iter().all(|x| x == t) => (*t).clone(),
+            _ if types
+                .iter()
+                .all(|t| t.is_primitive_numeric() || t.is_bool()) =>
+            {
+                DataType::Float64
+            }
+            _ => DataType::String,
+        }
+    };
+    let targets: Vec<(String, DataType)> = names.iter().map(|n| (n.clone(), dtype_of(n))).collect();
+    let mut out: Option<DataFrame> = None;
+    for f in frames {
+        let h = f.height();
+        let mut cols = Vec::with_capacity(targets.len());
+        for (name, dt) in &targets {
+            let c = match f.column(name) {
+                Ok(c) => c.cast(dt).map_err(|e| err(name, e))?,
+                Err(_) => Column::full_null(name.as_str().into(), h, dt),
+            };
+            cols.push(c);
+        }
+        let df = DataFrame::new(h, cols).map_err(|e| err("(stack)", e))?;
+        out = Some(match out {
+            None => df,
+            Some(mut acc) => {
+                acc.vstack_mut(&df).map_err(|e| err("(stack)", e))?;
+                acc
+            }
+        });
+    }
+    out.ok_or_else(|| Error::Usage("no file given".into()))
 }

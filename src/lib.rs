@@ -2,6 +2,7 @@
 //! Nothing here depends on the GUI, so the command line, the window and the tests
 //! all drive the same code.
 
+pub mod agreement;
 pub mod analysis;
 pub mod annotations;
 #[cfg(feature = "gui")]

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use faultline::cli::{
-    Cli, Command, run_brief, run_compare, run_completions, run_man, run_metrics, run_slices,
+    Cli, Command, run_agreement, run_brief, run_compare, run_completions, run_man, run_metrics,
+    run_slices,
 };
 
 fn main() -> ExitCode {
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
         Some(Command::Metrics(args)) => run_metrics(args, &mut std::io::stdout().lock()),
         Some(Command::Slices(args)) => run_slices(args, &mut std::io::stdout().lock()),
         Some(Command::Brief(args)) => run_brief(args, &mut std::io::stdout().lock()),
+        Some(Command::Agreement(args)) => run_agreement(args, &mut std::io::stdout().lock()),
         Some(Command::Compare(args)) => match run_compare(args, &mut std::io::stdout().lock()) {
             Ok(o) if o.gate_failed => return ExitCode::from(3),
             Ok(_) => Ok(()),

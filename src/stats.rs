@@ -31,6 +31,46 @@ pub fn wilson(count: u64, nobs: u64) -> Option<Interval> {
     Some([center - dist, center + dist])
 }
 
+/// Wilson score interval for a fractional count (the mean of per-example pass
+/// rates times n), as statsmodels `proportion_confint` computes it for a float count.
+pub fn wilson_fraction(count: f64, nobs: u64) -> Option<Interval> {
+    if nobs == 0 || !count.is_finite() {
+        return None;
+    }
+    let n = nobs as f64;
+    let q = count / n;
+    let crit2 = Z_95 * Z_95;
+    let denom = 1.0 + crit2 / n;
+    let center = (q + crit2 / (2.0 * n)) / denom;
+    let dist = Z_95 * ((q * (1.0 - q)).max(0.0) / n + crit2 / (4.0 * n * n)).sqrt() / denom;
+    Some([center - dist, center + dist])
+}
+
+/// The normal quantile for 80% power, `scipy.stats.norm.ppf(0.8)`.
+pub const Z_POWER_80: f64 = 0.841_621_233_572_914_3;
+
+/// The clustered standard error of a mean (Miller 2024, eq. 4; statsmodels OLS on
+/// an intercept with `cov_type="cluster"`, `use_correction=False`):
+/// `sqrt(sum over clusters of (sum of residuals in the cluster)^2) / n`, from each
+/// cluster's `(sum, count)` of the values and the mean over all of them.
+pub fn clustered_se(cluster_sums: impl Iterator<Item = (f64, u64)>, mean: f64, n: u64) -> f64 {
+    if n == 0 {
+        return f64::NAN;
+    }
+    let ss: f64 = cluster_sums
+        .map(|(sum, count)| {
+            let r = sum - count as f64 * mean;
+            r * r
+        })
+        .sum();
+    ss.sqrt() / n as f64
+}
+
+/// `estimate ± 1.959964 × se`.
+pub fn normal_interval(estimate: f64, se: f64) -> Option<Interval> {
+    (estimate.is_finite() && se.is_finite()).then(|| [estimate - Z_95 * se, estimate + Z_95 * se])
+}
+
 /// Student t interval for a mean from its sample standard deviation (ddof = 1).
 pub fn t_interval(mean: f64, sd: f64, n: u64) -> Option<Interval> {
     if n < 2 || !sd.is_finite() || !mean.is_finite() {

@@ -16,6 +16,9 @@ _faultline() {
             ",$1")
                 cmd="faultline"
                 ;;
+            faultline,agreement)
+                cmd="faultline__subcmd__agreement"
+                ;;
             faultline,brief)
                 cmd="faultline__subcmd__brief"
                 ;;
@@ -36,6 +39,9 @@ _faultline() {
                 ;;
             faultline,slices)
                 cmd="faultline__subcmd__slices"
+                ;;
+            faultline__subcmd__help,agreement)
+                cmd="faultline__subcmd__help__subcmd__agreement"
                 ;;
             faultline__subcmd__help,brief)
                 cmd="faultline__subcmd__help__subcmd__brief"
@@ -65,14 +71,14 @@ _faultline() {
 
     case "${cmd}" in
         faultline)
-            opts="-h -V --task --label --id --pred --score --positive --threshold --input-format --encoding --view --screenshot --help --version metrics slices compare brief completions man help"
+            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --input-format --encoding --view --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -96,6 +102,22 @@ _faultline() {
                     return 0
                     ;;
                 --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grade)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --describe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -115,6 +137,60 @@ _faultline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --window-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        faultline__subcmd__agreement)
+            opts="-h --input-format --encoding --raters --weights --by --bins --format --seed --resamples --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "csv tsv parquet json jsonl arrow" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf8 latin1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --raters)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weights)
+                    COMPREPLY=($(compgen -W "none linear quadratic" -- "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bins)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resamples)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -123,14 +199,14 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__brief)
-            opts="-h --task --label --id --pred --score --positive --threshold --input-format --encoding --baseline --candidate --out --format --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --k --input-format --encoding --baseline --candidate --out --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -154,6 +230,26 @@ _faultline() {
                     return 0
                     ;;
                 --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grade)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --describe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --k)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -189,14 +285,14 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__compare)
-            opts="-h --task --label --id --pred --score --positive --threshold --input-format --encoding --baseline --candidate --by --bins --fail-on-regression --format --seed --resamples --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --k --input-format --encoding --baseline --candidate --by --bins --fail-on-regression --format --seed --resamples --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -220,6 +316,26 @@ _faultline() {
                     return 0
                     ;;
                 --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grade)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --describe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --k)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -281,8 +397,22 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__help)
-            opts="metrics slices compare brief completions man help"
+            opts="metrics slices compare brief agreement completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        faultline__subcmd__help__subcmd__agreement)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -407,14 +537,14 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__metrics)
-            opts="-h --task --label --id --pred --score --positive --threshold --input-format --encoding --by --bins --format --seed --resamples --timings --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --k --input-format --encoding --by --bins --format --seed --resamples --timings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -438,6 +568,26 @@ _faultline() {
                     return 0
                     ;;
                 --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grade)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --describe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --k)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -477,14 +627,14 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__slices)
-            opts="-h --task --label --id --pred --score --positive --threshold --input-format --encoding --model --against --features --top --max-level --alpha --min-support --keep-equivalent --bins --format --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --input-format --encoding --model --against --features --top --max-level --alpha --min-support --keep-equivalent --bins --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -508,6 +658,22 @@ _faultline() {
                     return 0
                     ;;
                 --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grade)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --describe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_faultline_global_optspecs
-    string join \n task= label= id= pred= score= positive= threshold= input-format= encoding= view= screenshot= h/help V/version
+    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= input-format= encoding= view= screenshot= window-size= h/help V/version
 end
 
 function __fish_faultline_needs_command
@@ -26,13 +26,18 @@ end
 
 complete -c faultline -n "__fish_faultline_needs_command" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
-regression\t''"
+regression\t''
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
 complete -c faultline -n "__fish_faultline_needs_command" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l score -d 'Positive-class probability column of model NAME (binary), repeatable, e.g. `--score new=p_new`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l positive -d 'Positive class of a binary label, e.g. `--positive churned`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l threshold -d 'Threshold in [0, 1] that turns a score into a predicted label (score >= T), e.g. `--threshold 0.3`. Default 0.5' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l pass -d 'Pass/fail grade column of graded model NAME (booleans, 0/1, pass/fail), repeatable, e.g. `--pass gpt=correct_gpt`' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -51,24 +56,32 @@ failures\t''
 compare\t''
 brief\t''"
 complete -c faultline -n "__fish_faultline_needs_command" -l screenshot -d 'Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`' -r -F
+complete -c faultline -n "__fish_faultline_needs_command" -l window-size -d 'The window\'s size in points, e.g. `--window-size 1400x1600` (a tall screenshot)' -r
 complete -c faultline -n "__fish_faultline_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_needs_command" -s V -l version -d 'Print version'
 complete -c faultline -n "__fish_faultline_needs_command" -a "metrics" -d 'Metrics per model, overall and per slice, with 95% intervals'
 complete -c faultline -n "__fish_faultline_needs_command" -a "slices" -d 'Failure slices (SliceLine): where a model\'s error is far above average, with significance'
 complete -c faultline -n "__fish_faultline_needs_command" -a "compare" -d 'Compare a candidate with a baseline on the same rows: paired deltas, flips, McNemar, per-slice verdicts'
 complete -c faultline -n "__fish_faultline_needs_command" -a "brief" -d 'Write an error-analysis brief (Markdown, HTML or JSON) from a session or straight from data'
+complete -c faultline -n "__fish_faultline_needs_command" -a "agreement" -d 'Agreement of two raters of the same items (a judge against a human): raw agreement and Cohen\'s kappa with bootstrap intervals'
 complete -c faultline -n "__fish_faultline_needs_command" -a "completions" -d 'Print a shell completion script, e.g. `faultline completions bash > /etc/bash_completion.d/faultline`'
 complete -c faultline -n "__fish_faultline_needs_command" -a "man" -d 'Print the manual page (roff), e.g. `faultline man > faultline.1`'
 complete -c faultline -n "__fish_faultline_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
-regression\t''"
+regression\t''
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l score -d 'Positive-class probability column of model NAME (binary), repeatable, e.g. `--score new=p_new`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l positive -d 'Positive class of a binary label, e.g. `--positive churned`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l threshold -d 'Threshold in [0, 1] that turns a score into a predicted label (score >= T), e.g. `--threshold 0.3`. Default 0.5' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l pass -d 'Pass/fail grade column of graded model NAME (booleans, 0/1, pass/fail), repeatable, e.g. `--pass gpt=correct_gpt`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l k -d 'Graded: report pass@K (Chen et al. 2021) over each example\'s repeated runs, e.g. `--k 3`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -88,13 +101,18 @@ complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l timings 
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
-regression\t''"
+regression\t''
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l score -d 'Positive-class probability column of model NAME (binary), repeatable, e.g. `--score new=p_new`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l positive -d 'Positive class of a binary label, e.g. `--positive churned`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l threshold -d 'Threshold in [0, 1] that turns a score into a predicted label (score >= T), e.g. `--threshold 0.3`. Default 0.5' -r
+complete -c faultline -n "__fish_faultline_using_subcommand slices" -l pass -d 'Pass/fail grade column of graded model NAME (booleans, 0/1, pass/fail), repeatable, e.g. `--pass gpt=correct_gpt`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand slices" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand slices" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand slices" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -118,13 +136,19 @@ complete -c faultline -n "__fish_faultline_using_subcommand slices" -l keep-equi
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
-regression\t''"
+regression\t''
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l score -d 'Positive-class probability column of model NAME (binary), repeatable, e.g. `--score new=p_new`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l positive -d 'Positive class of a binary label, e.g. `--positive churned`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l threshold -d 'Threshold in [0, 1] that turns a score into a predicted label (score >= T), e.g. `--threshold 0.3`. Default 0.5' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l pass -d 'Pass/fail grade column of graded model NAME (booleans, 0/1, pass/fail), repeatable, e.g. `--pass gpt=correct_gpt`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l k -d 'Graded: report pass@K (Chen et al. 2021) over each example\'s repeated runs, e.g. `--k 3`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -146,13 +170,19 @@ complete -c faultline -n "__fish_faultline_using_subcommand compare" -l fail-on-
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
-regression\t''"
+regression\t''
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l score -d 'Positive-class probability column of model NAME (binary), repeatable, e.g. `--score new=p_new`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l positive -d 'Positive class of a binary label, e.g. `--positive churned`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l threshold -d 'Threshold in [0, 1] that turns a score into a predicted label (score >= T), e.g. `--threshold 0.3`. Default 0.5' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l pass -d 'Pass/fail grade column of graded model NAME (booleans, 0/1, pass/fail), repeatable, e.g. `--pass gpt=correct_gpt`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l k -d 'Graded: report pass@K (Chen et al. 2021) over each example\'s repeated runs, e.g. `--k 3`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -169,12 +199,33 @@ complete -c faultline -n "__fish_faultline_using_subcommand brief" -l format -d 
 html\t'One self-contained HTML file'
 json\t''"
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t'One JSON array of objects'
+jsonl\t'One JSON object per line'
+arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)'"
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
+latin1\t'ISO-8859-1: every byte is the code point of the same number'
+windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l raters -d 'The two rater columns, e.g. `--raters judge_verdict,human_verdict`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l weights -d 'Weigh disagreements by distance (ordinal ratings such as 1-5 scores), e.g. `--weights quadratic`' -r -f -a "none\t'Every disagreement counts the same (plain Cohen\'s kappa)'
+linear\t'By how many categories apart the ratings are'
+quadratic\t'By the square of that'"
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l by -d 'Agreement per value of this column too, e.g. `--by genre`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l bins -d 'Quantile bins for a numeric `--by` column, e.g. `--bins 4`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l format -d 'Output format, e.g. `--format json`' -r -f -a "table\t'An aligned table for people'
+json\t'Exactly one JSON document (contract section 3)'"
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l seed -d 'Seed of the bootstrap intervals; the same seed gives the same intervals, e.g. `--seed 7`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l resamples -d 'Bootstrap resamples for intervals without a closed form, 100 to 100000, e.g. `--resamples 2000`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c faultline -n "__fish_faultline_using_subcommand man" -s h -l help -d 'Print help'
-complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief completions man help" -f -a "metrics" -d 'Metrics per model, overall and per slice, with 95% intervals'
-complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief completions man help" -f -a "slices" -d 'Failure slices (SliceLine): where a model\'s error is far above average, with significance'
-complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief completions man help" -f -a "compare" -d 'Compare a candidate with a baseline on the same rows: paired deltas, flips, McNemar, per-slice verdicts'
-complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief completions man help" -f -a "brief" -d 'Write an error-analysis brief (Markdown, HTML or JSON) from a session or straight from data'
-complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief completions man help" -f -a "completions" -d 'Print a shell completion script, e.g. `faultline completions bash > /etc/bash_completion.d/faultline`'
-complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief completions man help" -f -a "man" -d 'Print the manual page (roff), e.g. `faultline man > faultline.1`'
-complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief agreement completions man help" -f -a "metrics" -d 'Metrics per model, overall and per slice, with 95% intervals'
+complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief agreement completions man help" -f -a "slices" -d 'Failure slices (SliceLine): where a model\'s error is far above average, with significance'
+complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief agreement completions man help" -f -a "compare" -d 'Compare a candidate with a baseline on the same rows: paired deltas, flips, McNemar, per-slice verdicts'
+complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief agreement completions man help" -f -a "brief" -d 'Write an error-analysis brief (Markdown, HTML or JSON) from a session or straight from data'
+complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief agreement completions man help" -f -a "agreement" -d 'Agreement of two raters of the same items (a judge against a human): raw agreement and Cohen\'s kappa with bootstrap intervals'
+complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief agreement completions man help" -f -a "completions" -d 'Print a shell completion script, e.g. `faultline completions bash > /etc/bash_completion.d/faultline`'
+complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief agreement completions man help" -f -a "man" -d 'Print the manual page (roff), e.g. `faultline man > faultline.1`'
+complete -c faultline -n "__fish_faultline_using_subcommand help; and not __fish_seen_subcommand_from metrics slices compare brief agreement completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -13,8 +13,8 @@ use super::results::BaseKey;
 use super::tasks::{Done, TaskKind, Tasks};
 use crate::cohort::{self, Cohort, CohortError, FilterGroup};
 use crate::join::JoinReport;
+use crate::load::Mapping;
 use crate::load::table::{EvalTable, LoadOptions, Loaded};
-use crate::load::{Mapping, table};
 use crate::session::{DatasetRef, Session, Tag};
 
 /// The active cohort and its row mask (None: every row).
@@ -241,7 +241,7 @@ impl Workspace {
         let sha = self.table.dataset.sha256.clone();
         let m = mapping.clone();
         tasks.start(TaskKind::Remap, "Applying the mapping", move |_| {
-            let table = table::decode(&path, &frame, sha, &m, &LoadOptions::default());
+            let table = crate::load::open::decode(&path, &frame, sha, &m, &LoadOptions::default());
             Done::Remap(m, Box::new(table))
         });
         self.pending_mapping = Some(mapping);

@@ -54,10 +54,9 @@ fn value_ci(m: Option<&crate::metrics::Metric>) -> String {
 
 /// Every model's metrics with their 95% intervals, metrics down, models across.
 pub fn metrics_table(table: &EvalTable, metrics: &[MetricSet], scope: &Scope) -> Finding {
-    let has_scores = table.models.iter().any(|m| m.score.is_some());
     let mut header = vec!["metric".to_string()];
     header.extend(table.models.iter().map(|m| m.name.clone()));
-    let mut rows: Vec<Vec<String>> = metric_names(table.task, has_scores)
+    let mut rows: Vec<Vec<String>> = metric_names(&table)
         .into_iter()
         .map(|name| {
             let mut r = vec![name.to_string()];

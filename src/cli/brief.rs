@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{InputArgs, MapArgs, emit};
+use super::{InputArgs, MapArgs, ParamArgs, emit};
 use crate::brief::render::BriefFormat;
 use crate::error::{Error, Result};
 
@@ -18,6 +18,8 @@ pub struct BriefArgs {
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub map: MapArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
     #[command(flatten)]
     pub input: InputArgs,
     /// The model compared against (with data files), e.g. `--baseline baseline`.
@@ -73,7 +75,8 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
                 &session.mapping,
                 &args.input.load_options(5, None, true),
             )?;
-            let table = joined.table;
+            let mut table = joined.table;
+            table.params = args.params.params();
             let (Some(b), Some(c)) = (
                 session
                     .baseline
@@ -117,7 +120,8 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
             &mapping,
             &args.input.load_options(5, None, true),
         )?;
-        let table = joined.table;
+        let mut table = joined.table;
+        table.params = args.params.params();
         let (bi, ci) = (table.model_index(b)?, table.model_index(c)?);
         if bi == ci {
             return Err(Error::Usage(

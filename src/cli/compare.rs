@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{BootArgs, Format, InputArgs, MapArgs, emit, json_text};
+use super::{BootArgs, Format, InputArgs, MapArgs, ParamArgs, emit, json_text};
 use crate::error::{Error, Result};
 use crate::grouping::group_by;
 
@@ -17,6 +17,8 @@ pub struct CompareArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub map: MapArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
     #[command(flatten)]
     pub input: InputArgs,
     /// The model compared against, e.g. `--baseline baseline`.
@@ -53,7 +55,8 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
         .input
         .load_options(args.bins, Some(args.by.clone()), true);
     let joined = crate::join::load_joined(&args.files, &mapping, &options)?;
-    let (table, join) = (joined.table, joined.report);
+    let (mut table, join) = (joined.table, joined.report);
+    table.params = args.params.params();
     drop(joined.frame);
     let baseline = table.model_index(&args.baseline)?;
     let candidate = table.model_index(&args.candidate)?;

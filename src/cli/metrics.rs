@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{BootArgs, Format, InputArgs, MapArgs, emit, json_text};
+use super::{BootArgs, Format, InputArgs, MapArgs, ParamArgs, emit, json_text};
 use crate::error::Result;
 use crate::grouping::group_by;
 use crate::load;
@@ -19,6 +19,8 @@ pub struct MetricsArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub map: MapArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
     #[command(flatten)]
     pub input: InputArgs,
     /// Slice by these columns (every combination that occurs), e.g. `--by region,device`.
@@ -46,7 +48,8 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
         .input
         .load_options(args.bins, Some(args.by.clone()), true);
     let loaded = load::load(&args.file, &mapping, &options)?;
-    let table = loaded.table;
+    let mut table = loaded.table;
+    table.params = args.params.params();
     let frame_bytes = loaded.frame.estimated_size();
     drop(loaded.frame);
     let compute_start = std::time::Instant::now();

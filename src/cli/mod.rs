@@ -3,6 +3,7 @@
 //! errors to exit codes. The arguments shared by every subcommand (the MAP flags,
 //! how the input is read, the bootstrap) are defined once below.
 
+mod agreement;
 mod brief;
 mod compare;
 mod metrics;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+pub use agreement::{AgreementArgs, run_agreement};
 pub use brief::{BriefArgs, is_session_file, run_brief};
 pub use compare::{CompareArgs, CompareOutcome, run_compare};
 pub use metrics::{MetricsArgs, run_metrics};
@@ -114,6 +116,11 @@ pub enum Command {
         after_help = "Examples:\n  faultline brief release.faultline --out brief.html\n  faultline brief sample_data/churn.parquet --baseline baseline --candidate candidate --out brief.md\n  faultline brief old.csv new.csv --id example_id --baseline old --candidate new --out brief.json\n  faultline brief eval.parquet --baseline a --candidate b --out - --format md | less"
     )]
     Brief(BriefArgs),
+    /// Agreement of two raters of the same items (a judge against a human): raw agreement and Cohen's kappa with bootstrap intervals.
+    #[command(
+        after_help = "Examples:\n  faultline agreement sample_data/llm_eval.jsonl --raters pass_candidate,human_pass_candidate\n  faultline agreement ratings.csv --raters judge,human --weights quadratic --by genre --format json"
+    )]
+    Agreement(AgreementArgs),
     /// Print a shell completion script, e.g. `faultline completions bash > /etc/bash_completion.d/faultline`.
     Completions {
         #[arg(value_enum)]
@@ -157,6 +164,18 @@ pub struct MapArgs {
     /// Threshold in [0, 1] that turns a score into a predicted label (score >= T), e.g. `--threshold 0.3`. Default 0.5.
     #[arg(long, value_name = "T", value_parser = parse_threshold, allow_negative_numbers = true)]
     pub threshold: Option<f64>,
+    /// Pass/fail grade column of graded model NAME (booleans, 0/1, pass/fail), repeatable, e.g. `--pass gpt=correct_gpt`.
+    #[arg(long = "pass", value_name = "NAME=COL", value_parser = parse_pair)]
+    pub passes: Vec<(String, String)>,
+    /// Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`.
+    #[arg(long = "grade", value_name = "NAME=COL", value_parser = parse_pair)]
+    pub grades: Vec<(String, String)>,
+    /// Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`.
+    #[arg(long, value_name = "COL")]
+    pub cluster: Option<String>,
+    /// A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`.
+    #[arg(long, value_name = "NAME=COL~REGEX", value_parser = parse_descriptor)]
+    pub describe: Vec<(String, String, String)>,
 }
 
 impl MapArgs {
@@ -169,6 +188,10 @@ impl MapArgs {
             scores: self.score.clone(),
             positive: self.positive.clone(),
             threshold: self.threshold,
+            passes: self.passes.clone(),
+            grades: self.grades.clone(),
+            cluster: self.cluster.clone(),
+            describe: self.describe.clone(),
             ..Mapping::default()
         }
     }
@@ -254,6 +277,32 @@ fn parse_pair(s: &str) -> std::result::Result<(String, String), String> {
             Ok((name.to_string(), col.to_string()))
         }
         _ => Err(format!("expected NAME=COL, got {s:?}")),
+    }
+}
+
+fn parse_descriptor(s: &str) -> std::result::Result<(String, String, String), String> {
+    let bad = || format!("expected NAME=COL~REGEX, got {s:?}");
+    let (name, rest) = s.split_once('=').ok_or_else(bad)?;
+    let (col, re) = rest.split_once('~').ok_or_else(bad)?;
+    if name.is_empty() || col.is_empty() || re.is_empty() {
+        return Err(bad());
+    }
+    crate::load::text_features::compile(re)
+        .map_err(|e| format!("{re:?} is not a regular expression: {e}"))?;
+    Ok((name.to_string(), col.to_string(), re.to_string()))
+}
+
+/// Parameters of the metrics themselves.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ParamArgs {
+    /// Graded: report pass@K (Chen et al. 2021) over each example's repeated runs, e.g. `--k 3`.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub k: Option<u32>,
+}
+
+impl ParamArgs {
+    pub fn params(&self) -> crate::load::table::MetricParams {
+        crate::load::table::MetricParams { k: self.k }
     }
 }
 

@@ -1,12 +1,17 @@
 //! From a file on disk to the decoded [`table::EvalTable`].
 
 pub mod encode;
+pub mod graded;
+pub mod harness;
+pub mod open;
 pub mod preview;
 pub mod read;
 pub mod roles;
 pub mod scores;
 pub mod table;
 pub mod text;
+pub mod text_features;
 
+pub use open::load;
 pub use roles::{Mapping, Task};
-pub use table::{EvalTable, LoadOptions, Loaded, load};
+pub use table::{EvalTable, LoadOptions, Loaded};

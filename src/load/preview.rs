@@ -7,7 +7,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::roles::{self, Mapping};
-use super::table::{self, EvalTable, LoadOptions};
+use super::table::{EvalTable, LoadOptions};
 use crate::error::Result;
 
 /// Rows read for the preview.
@@ -51,7 +51,7 @@ pub fn suggest_label(frame: &DataFrame) -> Option<String> {
 
 /// What a mapping gives on the preview rows, in a line; or what is wrong.
 pub fn check(path: &Path, frame: &DataFrame, mapping: &Mapping) -> Result<(EvalTable, String)> {
-    let t = table::decode(path, frame, String::new(), mapping, &LoadOptions::default())?;
+    let t = super::open::decode(path, frame, String::new(), mapping, &LoadOptions::default())?;
     let classes = match t.task {
         super::Task::Binary => format!(
             " ({} / {}: positive {})",
@@ -60,7 +60,7 @@ pub fn check(path: &Path, frame: &DataFrame, mapping: &Mapping) -> Result<(EvalT
             t.classes.get(1).map_or("", String::as_str)
         ),
         super::Task::Multiclass => format!(" ({} classes)", t.classes.len()),
-        super::Task::Regression => String::new(),
+        super::Task::Regression | super::Task::Graded => String::new(),
     };
     let models: Vec<String> = t
         .models

@@ -34,6 +34,9 @@ pub enum Format {
     /// Arrow IPC, file or stream format (told apart by the file's magic bytes).
     #[value(name = "arrow", alias = "ipc", alias = "feather")]
     Ipc,
+    /// An inspect_ai `.eval` log (a zip archive); read from a file only.
+    #[value(skip)]
+    InspectEval,
 }
 
 /// The path that means standard input.
@@ -59,6 +62,7 @@ impl Format {
             "json" => Format::Json,
             "jsonl" | "ndjson" => Format::JsonLines,
             "arrow" | "ipc" | "feather" => Format::Ipc,
+            "eval" => Format::InspectEval,
             _ if is_stdin(path) => {
                 return Err(Error::Usage(
                     "reading standard input (-) needs --input-format csv|tsv|json|jsonl|parquet|arrow"
@@ -82,6 +86,7 @@ impl Format {
             Format::Json => "JSON",
             Format::JsonLines => "JSON Lines",
             Format::Ipc => "Arrow IPC",
+            Format::InspectEval => "inspect_ai log",
         }
     }
 
@@ -139,6 +144,10 @@ pub fn read_frame_projected(
     let control = &options.control;
     control.check()?;
     let format = options.format_of(path)?;
+    if let Some(df) = harness_frame(path, format, options)? {
+        let sha = sha256_file_with(path, control)?;
+        return finish(path, format, df, sha, control);
+    }
     let unreadable = |e: PolarsError| Error::Unreadable {
         path: path.to_path_buf(),
         format: format.name(),
@@ -225,9 +234,56 @@ pub fn read_frame_projected(
             read_parquet(|| Ok(Cursor::new(bytes.as_slice())), select, control).map_err(located)?
         }
         Format::Ipc => read_ipc(Cursor::new(bytes.as_slice()), select).map_err(located)?,
+        Format::InspectEval => {
+            return Err(Error::Usage(
+                "an inspect_ai .eval log is a zip archive: open it as a file, not from standard input".into(),
+            ));
+        }
     };
     finish(path, format, df, sha, control)
 }
+
+/// An evaluation tool's log (lm-evaluation-harness, inspect_ai, promptfoo, OpenAI
+/// evals, per-model nested JSON Lines), told from its first bytes and read into the
+/// long graded layout; None for any other file.
+fn harness_frame(path: &Path, format: Format, options: &ReadOptions) -> Result<Option<DataFrame>> {
+    if is_stdin(path)
+        || !matches!(
+            format,
+            Format::Json | Format::JsonLines | Format::InspectEval
+        )
+    {
+        return Ok(None);
+    }
+    if format == Format::InspectEval {
+        regular_file(path, format)?;
+        options.control.stage("reading the inspect_ai log", 0);
+        return super::harness::read(path, super::harness::Harness::Inspect).map(Some);
+    }
+    if options.encoding != Encoding::Utf8 {
+        return Ok(None);
+    }
+    regular_file(path, format)?;
+    let mut head = Vec::with_capacity(HARNESS_HEAD);
+    File::open(path)
+        .and_then(|f| f.take(HARNESS_HEAD as u64).read_to_end(&mut head))
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    match super::harness::detect(path, &head) {
+        Some(h) => {
+            options
+                .control
+                .stage(&format!("reading the {} log", h.name()), 0);
+            super::harness::read(path, h).map(Some)
+        }
+        None => Ok(None),
+    }
+}
+
+/// Bytes read to tell an evaluation tool's log from a plain file.
+const HARNESS_HEAD: usize = 64 * 1024;
 
 /// The last checks of a read frame: rows, unique column names.
 fn finish(
@@ -499,6 +555,9 @@ const HEAD_BYTES: usize = 4 << 20;
 /// mapping form): a text file's first megabytes, a Parquet file's first row group.
 pub fn read_head(path: &Path, options: &ReadOptions, rows: usize) -> Result<DataFrame> {
     let format = options.format_of(path)?;
+    if let Some(df) = harness_frame(path, format, options)? {
+        return Ok(df.head(Some(rows)));
+    }
     let unreadable = |e: PolarsError| Error::Unreadable {
         path: path.to_path_buf(),
         format: format.name(),
@@ -517,6 +576,7 @@ pub fn read_head(path: &Path, options: &ReadOptions, rows: usize) -> Result<Data
             .finish()
             .map_err(unreadable)?,
         Format::Ipc => read_ipc(open()?, None)?.head(Some(rows)),
+        Format::InspectEval => read_frame(path, options)?.head(Some(rows)),
         Format::Json => read_frame(path, options)?.head(Some(rows)),
         Format::Csv | Format::Tsv | Format::JsonLines => {
             let mut bytes = Vec::new();

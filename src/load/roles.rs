@@ -15,6 +15,9 @@ pub enum Task {
     Binary,
     Multiclass,
     Regression,
+    /// Graded evaluations (LLM outputs): per model a pass/fail grade and/or a
+    /// numeric score per example, often over repeated runs; no label.
+    Graded,
 }
 
 impl Task {
@@ -23,6 +26,7 @@ impl Task {
             Task::Binary => "binary",
             Task::Multiclass => "multiclass",
             Task::Regression => "regression",
+            Task::Graded => "graded",
         }
     }
 }
@@ -34,8 +38,9 @@ impl std::str::FromStr for Task {
             "binary" => Ok(Task::Binary),
             "multiclass" => Ok(Task::Multiclass),
             "regression" => Ok(Task::Regression),
+            "graded" => Ok(Task::Graded),
             other => Err(format!(
-                "unknown task {other:?} (use binary, multiclass or regression)"
+                "unknown task {other:?} (use binary, multiclass, regression or graded)"
             )),
         }
     }
@@ -60,6 +65,16 @@ pub struct Mapping {
     pub explicit_models: bool,
     /// Features to leave out (the GUI's mapping editor); they stay visible as rows.
     pub ignored: Vec<String>,
+    /// Graded: `(model, column)` pass/fail grades from `--pass NAME=COL`.
+    pub passes: Vec<(String, String)>,
+    /// Graded: `(model, column)` numeric grades from `--grade NAME=COL`.
+    pub grades: Vec<(String, String)>,
+    /// The column that groups examples into clusters (a passage, a conversation,
+    /// a template): intervals then use the clustered standard error.
+    pub cluster: Option<String>,
+    /// Text descriptors `(name, column, regular expression)`: a feature that says
+    /// whether the column matches (`--describe NAME=COL~REGEX`).
+    pub describe: Vec<(String, String, String)>,
 }
 
 impl Mapping {
@@ -78,6 +93,10 @@ pub struct ModelColumns {
     pub score: Option<String>,
     /// `(class, column)` per-class probabilities (multiclass).
     pub probs: Vec<(String, String)>,
+    /// Graded: the model's response, the grader's rationale and a human's verdict
+    /// (`pred` then names the pass/fail column and `score` the numeric grade).
+    #[serde(default)]
+    pub texts: Vec<String>,
 }
 
 impl ModelColumns {
@@ -88,6 +107,7 @@ impl ModelColumns {
             .chain(self.score.iter())
             .map(String::as_str)
             .chain(self.probs.iter().map(|(_, c)| c.as_str()))
+            .chain(self.texts.iter().map(String::as_str))
     }
 }
 
@@ -99,6 +119,222 @@ const PRED_PREFIXES: &[&str] = &["prediction_", "pred_"];
 const PRED_SUFFIXES: &[&str] = &["_pred"];
 const SCORE_PREFIXES: &[&str] = &["score_", "proba_", "prob_"];
 const SCORE_SUFFIXES: &[&str] = &["_score", "_prob"];
+
+/// The columns of one graded model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GradedColumns {
+    pub name: String,
+    /// Pass/fail per run (booleans, 0/1, pass/fail text; fractions after runs are
+    /// averaged).
+    pub pass: Option<String>,
+    /// A numeric grade (a judge's score on any scale).
+    pub grade: Option<String>,
+    pub response: Option<String>,
+    pub rationale: Option<String>,
+    /// A human's pass/fail verdict on this model's responses (for agreement).
+    pub human: Option<String>,
+}
+
+impl GradedColumns {
+    pub fn columns(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.pass,
+            &self.grade,
+            &self.response,
+            &self.rationale,
+            &self.human,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+    }
+}
+
+const PASS_AFFIXES: (&[&str], &[&str]) = (
+    &["pass_", "correct_", "is_correct_"],
+    &["_pass", "_correct"],
+);
+const GRADE_AFFIXES: (&[&str], &[&str]) = (
+    &["score_", "grade_", "judge_score_", "rating_"],
+    &["_score", "_grade"],
+);
+const RESPONSE_AFFIXES: (&[&str], &[&str]) = (
+    &["response_", "output_", "completion_", "answer_"],
+    &["_response", "_output"],
+);
+const RATIONALE_AFFIXES: (&[&str], &[&str]) = (
+    &["rationale_", "reason_", "explanation_"],
+    &["_rationale", "_reason"],
+);
+const HUMAN_AFFIXES: (&[&str], &[&str]) = (&["human_pass_", "human_"], &[]);
+/// Names of a column holding the run (epoch) of a repeated evaluation.
+pub const RUN_NAMES: &[&str] = &["run", "epoch", "trial", "attempt", "sample_index"];
+/// Names of a reference answer column.
+pub const REFERENCE_NAMES: &[&str] = &["reference", "expected", "gold_answer", "target_answer"];
+
+/// The name of a long file's per-model column once widened, other than the
+/// grades and texts (`metric_bleu @ model`): never read as a grade itself.
+pub fn model_extra_column(col: &str, model: &str) -> String {
+    format!("{col} @ {model}")
+}
+
+/// True for a column named by [`model_extra_column`].
+pub fn is_model_extra(name: &str) -> bool {
+    name.contains(" @ ")
+}
+
+/// True when a column's name would make it a graded model's column
+/// (`score_M`, `M_grade`, `response_M`, ...).
+pub fn has_graded_affix(col: &str) -> bool {
+    [
+        PASS_AFFIXES,
+        GRADE_AFFIXES,
+        RESPONSE_AFFIXES,
+        RATIONALE_AFFIXES,
+        HUMAN_AFFIXES,
+    ]
+    .iter()
+    .any(|(pre, suf)| strip_affix(col, pre, suf).is_some())
+}
+
+/// True when the columns name graded models (`pass_MODEL`, `correct_MODEL`) or the
+/// mapping gives grades: with no label column, the task is graded.
+pub fn looks_graded(columns: &[String], mapping: &Mapping) -> bool {
+    !mapping.passes.is_empty()
+        || !mapping.grades.is_empty()
+        || columns.iter().filter(|c| !is_model_extra(c)).any(|c| {
+            strip_affix(c, PASS_AFFIXES.0, PASS_AFFIXES.1).is_some()
+                || ["pass", "correct", "is_correct", "passed"]
+                    .contains(&c.to_ascii_lowercase().as_str())
+        })
+}
+
+/// Assigns graded models' columns: the `--pass`/`--grade` overrides, then by name
+/// (`pass_M`, `correct_M`; `score_M`, `grade_M`; `response_M`; `rationale_M`;
+/// `human_pass_M`). A single unnamed model reads `pass`/`score`/`response`.
+pub fn graded_columns(
+    path: &Path,
+    columns: &[String],
+    taken: &[&str],
+    mapping: &Mapping,
+    unnamed: &str,
+) -> Result<Vec<GradedColumns>> {
+    let mut models: Vec<GradedColumns> = Vec::new();
+    fn entry<'m>(models: &'m mut Vec<GradedColumns>, name: &str) -> &'m mut GradedColumns {
+        if let Some(i) = models.iter().position(|m| m.name == name) {
+            &mut models[i]
+        } else {
+            models.push(GradedColumns {
+                name: name.to_string(),
+                ..Default::default()
+            });
+            let last = models.len() - 1;
+            &mut models[last]
+        }
+    }
+    let mut used: Vec<String> = taken.iter().map(|s| s.to_string()).collect();
+    for (model, col) in &mapping.passes {
+        let c = require_column(
+            path,
+            columns,
+            col,
+            &format!("pass/fail grade of model {model} (--pass)"),
+        )?;
+        entry(&mut models, model).pass = Some(c.to_string());
+        used.push(c.to_string());
+    }
+    for (model, col) in &mapping.grades {
+        let c = require_column(
+            path,
+            columns,
+            col,
+            &format!("grade of model {model} (--grade)"),
+        )?;
+        entry(&mut models, model).grade = Some(c.to_string());
+        used.push(c.to_string());
+    }
+    let explicit: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
+    // Human verdicts first (`human_pass_M` is not model `human` passing), then the
+    // grades that make a model, then the texts of models already found.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Role {
+        Human,
+        Pass,
+        Grade,
+        Response,
+        Rationale,
+    }
+    let roles: [(Role, (&[&str], &[&str]), &[&str]); 5] = [
+        (Role::Human, HUMAN_AFFIXES, &[]),
+        (
+            Role::Pass,
+            PASS_AFFIXES,
+            &["pass", "correct", "is_correct", "passed"],
+        ),
+        (
+            Role::Grade,
+            GRADE_AFFIXES,
+            &["score", "grade", "judge_score"],
+        ),
+        (
+            Role::Response,
+            RESPONSE_AFFIXES,
+            &["response", "output", "completion"],
+        ),
+        (
+            Role::Rationale,
+            RATIONALE_AFFIXES,
+            &["rationale", "explanation", "reason"],
+        ),
+    ];
+    for (role, affixes, bare) in roles {
+        for col in columns {
+            if used.iter().any(|u| u == col) || is_model_extra(col) {
+                continue;
+            }
+            let lower = col.to_ascii_lowercase();
+            let model = if bare.contains(&lower.as_str()) {
+                Some(unnamed)
+            } else {
+                strip_affix(col, affixes.0, affixes.1)
+            };
+            let Some(model) = model else { continue };
+            let is_override = explicit.iter().any(|m| m == model);
+            if is_override && matches!(role, Role::Pass | Role::Grade) {
+                continue;
+            }
+            let known = models.iter().any(|m| m.name == model);
+            if !known && matches!(role, Role::Response | Role::Rationale) {
+                continue;
+            }
+            let m = entry(&mut models, model);
+            let slot = match role {
+                Role::Human => &mut m.human,
+                Role::Pass => &mut m.pass,
+                Role::Grade => &mut m.grade,
+                Role::Response => &mut m.response,
+                Role::Rationale => &mut m.rationale,
+            };
+            if slot.is_none() {
+                *slot = Some(col.clone());
+                used.push(col.clone());
+            }
+        }
+    }
+    // A model with only a human verdict is no model.
+    models.retain(|m| m.pass.is_some() || m.grade.is_some());
+    if models.is_empty() {
+        return Err(Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: "pass_MODEL".into(),
+            hint: format!(
+                "no graded model columns: name them pass_NAME / score_NAME (or pass --pass NAME=COL, --grade NAME=COL); columns are {}",
+                list(columns)
+            ),
+        });
+    }
+    Ok(models)
+}
 
 /// Finds a column by exact name, then case-insensitively.
 pub fn find_column<'a>(columns: &'a [String], name: &str) -> Option<&'a str> {

@@ -22,6 +22,8 @@ pub struct DatasetInfo {
     pub used_rows: usize,
     pub excluded_null_label: usize,
     pub sha256: String,
+    /// Graded evaluations: the examples the rows' runs were averaged into.
+    pub examples: Option<usize>,
 }
 
 /// The label, per used row.
@@ -55,6 +57,8 @@ pub struct ModelData {
     /// Per-row log loss, built on first use (a logarithm per row is the costliest
     /// part of a metrics pass, and it depends only on the label and the score).
     pub log_loss_cache: Arc<OnceLock<Vec<f64>>>,
+    /// Graded: the model's grades per example (runs averaged).
+    pub grades: Option<Arc<Grades>>,
 }
 
 impl ModelData {
@@ -75,6 +79,27 @@ impl ModelData {
                 _ => Vec::new(),
             })
     }
+}
+
+/// One graded model's grades per example (runs averaged).
+#[derive(Debug, Clone, Default)]
+pub struct Grades {
+    /// Mean pass over the example's runs (1 pass, 0 fail, 0.5 partial); NaN where
+    /// the example has no pass/fail grade.
+    pub pass: Option<Vec<f64>>,
+    /// Sum of pass values over the runs, and the runs graded (for pass@k).
+    pub passes: Vec<f64>,
+    pub pass_runs: Vec<u32>,
+    /// Within-example sample variance (ddof 1) of pass; NaN with fewer than 2 runs.
+    pub pass_var: Vec<f64>,
+    /// Mean numeric grade; NaN where none.
+    pub score: Option<Vec<f64>>,
+    pub score_runs: Vec<u32>,
+    pub score_var: Vec<f64>,
+    /// A human's pass/fail verdict (mean over runs), for agreement; NaN where none.
+    pub human: Option<Vec<f64>>,
+    /// The columns these came from (and the model's response and rationale).
+    pub columns: roles::GradedColumns,
 }
 
 /// How a feature column is used.
@@ -152,6 +177,19 @@ pub struct EvalTable {
     pub features: Arc<Vec<Feature>>,
     pub row_index: Arc<Vec<u32>>,
     pub threshold: f64,
+    /// The cluster of each used row (`--cluster`), for clustered standard errors.
+    pub clusters: Option<Arc<Vec<u32>>>,
+    pub cluster_column: Option<String>,
+    /// Parameters of the metrics that are not part of reading the file.
+    pub params: MetricParams,
+}
+
+/// Metric parameters chosen on the command line or in the window.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct MetricParams {
+    /// Graded: the k of pass@k (`--k`).
+    pub k: Option<u32>,
 }
 
 impl EvalTable {
@@ -262,34 +300,13 @@ pub struct Loaded {
     pub decode_time: std::time::Duration,
 }
 
-/// Reads, checks and decodes one evaluation file.
-pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loaded> {
-    if !options.keep_frame && read::Format::from_path(path)? == read::Format::Parquet {
-        return load_streaming(path, mapping, options);
-    }
-    let start = std::time::Instant::now();
-    let selector = options.features.as_ref().map(|features| {
-        move |names: &[String]| roles::needed_columns(path, names, mapping, features)
-    });
-    let (frame, sha) = read::read_frame_projected(
-        path,
-        selector.as_ref().map(|f| f as read::Selector),
-        &options.read,
-    )?;
-    let read_time = start.elapsed();
-    let start = std::time::Instant::now();
-    let table = decode(path, &frame, sha, mapping, options)?;
-    Ok(Loaded {
-        frame,
-        table,
-        read_time,
-        decode_time: start.elapsed(),
-    })
-}
-
 /// Parquet without keeping the frame: read the role columns, then each feature
 /// column on its own while decoding (the command line's path for large files).
-fn load_streaming(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loaded> {
+pub(crate) fn load_streaming(
+    path: &Path,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<Loaded> {
     let start = std::time::Instant::now();
     let names = read::parquet_column_names(path)?;
     // The id column only matters for joins; it is read when named explicitly.
@@ -513,7 +530,7 @@ fn decode_with(
 
     let threshold = mapping.threshold();
     let classes: Vec<String> = match task {
-        Task::Regression => Vec::new(),
+        Task::Regression | Task::Graded => Vec::new(),
         Task::Binary => {
             let mut values = label_enc.levels.clone();
             if values.len() < 2 {
@@ -647,6 +664,7 @@ fn decode_with(
             used_rows: used.len(),
             excluded_null_label: total_rows - used.len(),
             sha256,
+            examples: None,
         },
         task,
         label_column: label_name,
@@ -657,6 +675,9 @@ fn decode_with(
         features: Arc::new(features),
         row_index: Arc::new(used),
         threshold,
+        clusters: None,
+        cluster_column: None,
+        params: MetricParams::default(),
     })
 }
 
@@ -1002,6 +1023,7 @@ fn decode_model(
         null_predictions,
         score_order_cache: Arc::new(OnceLock::new()),
         log_loss_cache: Arc::new(OnceLock::new()),
+        grades: None,
     })
 }
 
@@ -1032,7 +1054,7 @@ const TEXT_MEAN_LEN: f64 = 40.0;
 /// Distinct values above which a long string column counts as free text.
 const TEXT_MIN_DISTINCT: usize = 50;
 
-fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsResult<Feature> {
+pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsResult<Feature> {
     let name = col.name().to_string();
     let dtype = col.dtype();
     let all_used = used.len() == col.len();

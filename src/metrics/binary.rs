@@ -215,6 +215,7 @@ pub fn evaluate(
                 n: c.n(),
                 null_predictions: c.nulls,
                 metrics: Vec::new(),
+                ..Default::default()
             };
             let n = c.n();
             let acc = if n == 0 {

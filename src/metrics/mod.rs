@@ -3,6 +3,7 @@
 //! pass over the rows fills every slice and the overall slot at once.
 
 pub mod binary;
+pub mod graded;
 pub mod multiclass;
 pub mod regression;
 
@@ -27,6 +28,9 @@ pub struct MetricSet {
     pub n: u64,
     pub null_predictions: u64,
     pub metrics: Vec<Metric>,
+    /// Facts that are not metrics but qualify them (graded: `k`, the examples
+    /// pass@k covers, the clusters), written as plain keys of the JSON object.
+    pub extras: Vec<(&'static str, f64)>,
 }
 
 impl MetricSet {
@@ -52,8 +56,40 @@ pub struct Evaluation {
     pub groups: Vec<Vec<MetricSet>>,
 }
 
-/// The metric names of a task, in display order.
-pub fn metric_names(task: Task, has_scores: bool) -> Vec<&'static str> {
+/// The metric names of a table, in display order.
+pub fn metric_names(table: &EvalTable) -> Vec<&'static str> {
+    if table.task == Task::Graded {
+        let has = |f: fn(&crate::load::table::Grades) -> bool| {
+            table
+                .models
+                .iter()
+                .any(|m| m.grades.as_deref().is_some_and(f))
+        };
+        let mut v = Vec::new();
+        if has(|g| g.pass.is_some()) {
+            v.push("pass_rate");
+        }
+        if has(|g| g.score.is_some()) {
+            v.push("mean_score");
+        }
+        if table.params.k.is_some() && has(|g| g.pass.is_some()) {
+            v.push("pass_at_k");
+        }
+        if has(|g| g.pass.is_some()) {
+            v.push("within_variance_pass");
+        }
+        if has(|g| g.score.is_some()) {
+            v.push("within_variance_score");
+        }
+        return v;
+    }
+    let has_scores = table.models.iter().any(|m| m.score.is_some());
+    task_metric_names(table.task, has_scores)
+}
+
+/// The metric names of a task, in display order (graded: those of a model with
+/// both grades and no pass@k).
+pub fn task_metric_names(task: Task, has_scores: bool) -> Vec<&'static str> {
     match task {
         Task::Binary => {
             let mut v = vec![
@@ -77,6 +113,12 @@ pub fn metric_names(task: Task, has_scores: bool) -> Vec<&'static str> {
             "micro_f1",
         ],
         Task::Regression => vec!["mae", "rmse", "r2", "mean_error"],
+        Task::Graded => vec![
+            "pass_rate",
+            "mean_score",
+            "within_variance_pass",
+            "within_variance_score",
+        ],
     }
 }
 
@@ -108,6 +150,7 @@ pub fn evaluate_model(
         Task::Binary => binary::evaluate(table, model, grouping, boot),
         Task::Multiclass => multiclass::evaluate(table, model, grouping, boot),
         Task::Regression => regression::evaluate(table, model, grouping, boot),
+        Task::Graded => graded::evaluate(table, model, grouping),
     }
 }
 

@@ -308,6 +308,7 @@ pub fn evaluate(
                 n,
                 null_predictions: nulls,
                 metrics: Vec::new(),
+                ..Default::default()
             };
             let acc = (n > 0).then(|| correct as f64 / n as f64);
             set.push("accuracy", acc, stats::wilson(correct, n));

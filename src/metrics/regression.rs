@@ -90,6 +90,7 @@ pub fn evaluate(
                 n: n + c.nulls,
                 null_predictions: c.nulls,
                 metrics: Vec::new(),
+                ..Default::default()
             };
             let sd = |centred: f64| {
                 if n < 2 {

@@ -11,15 +11,21 @@ use crate::load::table::EvalTable;
 fn comparison_json(c: &Comparison) -> Map<String, Value> {
     let mut metrics = Map::new();
     for d in &c.metrics {
-        metrics.insert(
-            d.name.into(),
-            json!({
-                "baseline": num(d.baseline),
-                "candidate": num(d.candidate),
-                "delta": num(d.delta),
-                "ci": d.ci.map_or(Value::Null, |[lo, hi]| json!([lo, hi])),
-            }),
-        );
+        let mut one = json!({
+            "baseline": num(d.baseline),
+            "candidate": num(d.candidate),
+            "delta": num(d.delta),
+            "ci": d.ci.map_or(Value::Null, |[lo, hi]| json!([lo, hi])),
+        });
+        if let Some(o) = one.as_object_mut() {
+            if let Some(se) = d.se {
+                o.insert("se".into(), num(Some(se)));
+            }
+            if let Some(mde) = d.mde {
+                o.insert("mde".into(), num(Some(mde)));
+            }
+        }
+        metrics.insert(d.name.into(), one);
     }
     let mut m = Map::new();
     m.insert("metrics".into(), Value::Object(metrics));
@@ -28,6 +34,9 @@ fn comparison_json(c: &Comparison) -> Map<String, Value> {
         serde_json::to_value(c.flips).unwrap_or(Value::Null),
     );
     m.insert("mcnemar_p".into(), json!(c.mcnemar_p));
+    if let Some(p) = c.paired_p {
+        m.insert("paired_p".into(), json!(p));
+    }
     m
 }
 
@@ -105,23 +114,44 @@ pub fn compare_text(
         fmt_int(f.both_wrong),
         fmt_p(overall.mcnemar_p)
     ));
-    let mut t = Table::new(vec![
+    let graded = overall.metrics.iter().any(|d| d.mde.is_some());
+    let mut header: Vec<String> = vec![
         "metric".into(),
         b.clone(),
         c.clone(),
         "delta".into(),
         "95% CI (paired)".into(),
-    ]);
+    ];
+    if graded {
+        header.push(
+            if table.clusters.is_some() {
+                "SE (clustered)"
+            } else {
+                "SE"
+            }
+            .into(),
+        );
+        header.push("MDE (80% power)".into());
+    }
+    let mut t = Table::new(header);
     for d in &overall.metrics {
-        t.row(vec![
+        let mut row = vec![
             d.name.into(),
             crate::format::fmt_value(d.baseline),
             crate::format::fmt_value(d.candidate),
             d.delta.map_or("-".into(), |x| format!("{x:+.4}")),
             crate::format::fmt_ci(d.ci),
-        ]);
+        ];
+        if graded {
+            row.push(crate::format::fmt_value(d.se));
+            row.push(crate::format::fmt_value(d.mde));
+        }
+        t.row(row);
     }
     out.push_str(&t.render());
+    if let Some(d) = overall.headline().filter(|d| d.mde.is_some()) {
+        out.push_str(&format!("\n{}\n", power_sentence(d, overall.n)));
+    }
     if grouping.features.is_empty() {
         return out;
     }
@@ -136,14 +166,17 @@ pub fn compare_text(
         overall.headline().map_or("accuracy", |d| d.name)
     ));
     let mut header: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    header.extend(["n", "baseline", "candidate", "delta", "95% CI"].map(String::from));
+    if graded {
+        header.push("MDE".into());
+    }
     header.extend(
         [
-            "n",
-            "baseline",
-            "candidate",
-            "delta",
-            "95% CI",
-            "McNemar p",
+            if overall.paired_p.is_some() {
+                "paired p"
+            } else {
+                "McNemar p"
+            },
             "q",
             "verdict",
         ]
@@ -165,7 +198,10 @@ pub fn compare_text(
                 .map_or("-".into(), |x| format!("{x:+.4}")),
         );
         row.push(crate::format::fmt_ci(d.and_then(|d| d.ci)));
-        row.push(fmt_p(s.comparison.mcnemar_p));
+        if graded {
+            row.push(crate::format::fmt_value(d.and_then(|d| d.mde)));
+        }
+        row.push(fmt_p(s.comparison.verdict_p()));
         row.push(fmt_p(s.q_value));
         row.push(s.verdict.as_str().into());
         t.row(row);
@@ -175,3 +211,24 @@ pub fn compare_text(
 }
 
 use crate::format::fmt_p;
+
+/// What a graded comparison could have seen: the verdict's metric, its interval,
+/// and the smallest difference the examples give 80% power to detect.
+pub fn power_sentence(d: &crate::compare::Delta, n: u64) -> String {
+    let name = d.name.replace('_', " ");
+    match (d.delta, d.mde) {
+        (Some(delta), Some(mde)) => {
+            let seen = d.ci.is_some_and(|[lo, hi]| lo > 0.0 || hi < 0.0);
+            let verdict = if seen {
+                "the difference is significant"
+            } else {
+                "no significant difference; a true difference smaller than that would usually go unseen with this many examples"
+            };
+            format!(
+                "{name}: delta {delta:+.4}; with {} examples the minimum detectable difference (80% power, alpha 0.05, paired) is {mde:.4}; {verdict}.",
+                fmt_int(n)
+            )
+        }
+        _ => format!("{name}: no paired difference (the models share no graded examples)."),
+    }
+}

@@ -33,6 +33,9 @@ pub fn metric_set_json(set: &MetricSet) -> Value {
             },
         );
     }
+    for (key, value) in &set.extras {
+        m.insert((*key).into(), num(Some(*value)));
+    }
     m.insert("ci".into(), Value::Object(ci));
     Value::Object(m)
 }
@@ -40,13 +43,20 @@ pub fn metric_set_json(set: &MetricSet) -> Value {
 /// The `dataset` object.
 pub fn dataset_json(table: &EvalTable) -> Value {
     let d = &table.dataset;
-    json!({
+    let mut v = json!({
         "path": d.path.to_string_lossy(),
         "rows": d.rows,
         "used_rows": d.used_rows,
         "excluded_null_label": d.excluded_null_label,
         "sha256": d.sha256,
-    })
+    });
+    if let (Some(e), Value::Object(m)) = (d.examples, &mut v) {
+        m.insert("examples".into(), json!(e));
+    }
+    if let (Some(c), Value::Object(m)) = (&table.cluster_column, &mut v) {
+        m.insert("cluster".into(), json!(c));
+    }
+    v
 }
 
 /// The whole `faultline metrics --format json` document.
@@ -118,6 +128,7 @@ fn slice_columns(task: Task, has_scores: bool) -> Vec<&'static str> {
         Task::Binary => vec!["accuracy", "precision", "recall", "f1"],
         Task::Multiclass => vec!["accuracy", "macro_f1", "weighted_f1"],
         Task::Regression => vec!["mae", "rmse", "r2", "mean_error"],
+        Task::Graded => vec!["pass_rate", "mean_score"],
     }
 }
 
@@ -129,13 +140,35 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
     let mut facts = vec![
         table.task.as_str().to_string(),
         format!("{} rows", fmt_int(d.rows as u64)),
-        format!("{} used", fmt_int(d.used_rows as u64)),
-        format!(
+    ];
+    if let Some(e) = d.examples {
+        facts.push(format!(
+            "{} examples (repeated runs averaged per example)",
+            fmt_int(e as u64)
+        ));
+        if let Some(c) = &table.cluster_column {
+            let clusters = eval.overall.iter().find_map(|s| {
+                s.extras
+                    .iter()
+                    .find(|(k, _)| *k == "clusters")
+                    .map(|(_, v)| *v)
+            });
+            facts.push(format!(
+                "clustered by {c:?}{} (clustered standard errors)",
+                clusters.map_or(String::new(), |k| format!(", {} clusters", k as u64))
+            ));
+        }
+        if let Some(k) = table.params.k {
+            facts.push(format!("pass@k with k = {k}"));
+        }
+    } else {
+        facts.push(format!("{} used", fmt_int(d.used_rows as u64)));
+        facts.push(format!(
             "{} excluded (null label)",
             fmt_int(d.excluded_null_label as u64)
-        ),
-        format!("label {:?}", table.label_column),
-    ];
+        ));
+        facts.push(format!("label {:?}", table.label_column));
+    }
     if table.task == Task::Binary {
         facts.push(format!("positive class {:?}", table.classes[1]));
         facts.push(format!("threshold {}", table.threshold));
@@ -161,7 +194,7 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
             .chain(eval.overall.iter().map(|s| fmt_int(s.null_predictions)))
             .collect(),
     );
-    for name in metric_names(table.task, has_scores) {
+    for name in metric_names(&table) {
         t.row(
             std::iter::once(name.to_string())
                 .chain(eval.overall.iter().map(|s| match s.get(name) {
@@ -180,7 +213,15 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
         .iter()
         .map(|&f| table.features[f].name.as_str())
         .collect();
-    let cols = slice_columns(table.task, has_scores);
+    let cols = if table.task == Task::Graded {
+        let names = metric_names(table);
+        names
+            .into_iter()
+            .filter(|n| ["pass_rate", "mean_score", "pass_at_k"].contains(n))
+            .collect()
+    } else {
+        slice_columns(table.task, has_scores)
+    };
     for (mi, model) in table.models.iter().enumerate() {
         out.push_str(&format!(
             "\nModel {} by {}\n",

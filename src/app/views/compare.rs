@@ -185,8 +185,7 @@ fn leaderboard_ui(ui: &mut egui::Ui, ws: &Workspace, ov: Option<&Overview>, cx: 
             super::charts::copy_table_ui(ui, &header, &rows, cx);
         }
     });
-    let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
-    let names = metric_names(ws.table.task, has_scores);
+    let names = metric_names(&ws.table);
     // Metrics down, models across: any number of models fits.
     let best: Vec<Option<usize>> = names.iter().map(|n| best_model(ov, n)).collect();
     egui::Grid::new("leaderboard")

@@ -317,7 +317,6 @@ impl FailuresView {
             .value
             .as_ref()
             .filter(|_| selection_active && cx.results.overview.is_current(&ws.base_key()));
-        let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
         egui::Grid::new("fail-compare")
             .striped(true)
             .spacing([12.0, 2.0])
@@ -326,7 +325,7 @@ impl FailuresView {
                 ui.strong("selected");
                 ui.strong("searched cohort");
                 ui.end_row();
-                for m in metric_names(ws.table.task, has_scores) {
+                for m in metric_names(&ws.table) {
                     let s = slice
                         .and_then(|o| o.metrics.get(model))
                         .and_then(|x| x.get(m));

@@ -23,6 +23,8 @@ pub struct Draft {
     /// The models were edited: use exactly these, infer no others.
     pub models_edited: bool,
     pub ignored: Vec<String>,
+    /// What the form does not edit (graded roles, cluster, descriptors), kept.
+    pub base: Mapping,
 }
 
 impl Draft {
@@ -63,6 +65,7 @@ impl Draft {
                 }),
             models_edited: mapping.explicit_models,
             ignored: mapping.ignored.clone(),
+            base: mapping.clone(),
         }
     }
 
@@ -91,6 +94,7 @@ impl Draft {
             threshold: Some(self.threshold),
             explicit_models: self.models_edited,
             ignored: self.ignored.clone(),
+            ..self.base.clone()
         }
     }
 }

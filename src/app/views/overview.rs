@@ -81,14 +81,14 @@ impl View for OverviewView {
                     Task::Binary => binary_ui(ui, ws, &ov, cx),
                     Task::Multiclass => multiclass_ui(ui, ws, &ov),
                     Task::Regression => regression_ui(ui, ws, &ov, cx),
+                    Task::Graded => graded_ui(ui, ws, &ov, cx),
                 }
             });
     }
 }
 
 fn cards_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
-    let has_scores = ws.table.models.iter().any(|m| m.score.is_some());
-    let names = metric_names(ws.table.task, has_scores);
+    let names = metric_names(&ws.table);
     ui.horizontal(|ui| {
         ui.heading(format!(
             "Metrics on {} rows (95% intervals)",
@@ -340,3 +340,5 @@ fn regression_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut View
         charts::chart_ui(ui, "resid", &resid, width, width * 0.7, cx);
     });
 }
+
+fn graded_ui(_ui: &mut egui::Ui, _ws: &Workspace, _ov: &Overview, _cx: &mut ViewCtx<'_>) {}

@@ -58,8 +58,7 @@ impl View for SlicesView {
             ui.label("This file has no feature columns to slice by.");
             return;
         }
-        let has_scores = table.models.iter().any(|m| m.score.is_some());
-        let metrics = metric_names(table.task, has_scores);
+        let metrics = metric_names(&table);
         if self.first.as_ref().is_none_or(|f| !features.contains(f)) {
             // Start with the first two categorical features and the last model (a
             // candidate usually follows its baseline): the view a reviewer wants first.

@@ -16,10 +16,12 @@ use crate::grouping::{Grouping, SKIP};
 use crate::load::encode::NULL_CODE;
 use crate::load::roles::Task;
 use crate::load::table::{EvalTable, Prediction, Target};
-use crate::metrics::{self, MetricSet, binary, metric_names, multiclass};
+use crate::metrics::{self, MetricSet, binary, multiclass, task_metric_names};
 use crate::stats::{self, Bootstrap, Interval, Z_95};
 
 pub use crate::stats::ROW_BOOTSTRAP_MAX;
+
+pub mod graded;
 
 /// Rows by which of the two models is correct.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -46,6 +48,10 @@ pub struct Delta {
     pub candidate: Option<f64>,
     pub delta: Option<f64>,
     pub ci: Option<Interval>,
+    /// Graded: the standard error of the paired difference (clustered with
+    /// `--cluster`) and the minimum detectable difference at 80% power.
+    pub se: Option<f64>,
+    pub mde: Option<f64>,
 }
 
 /// The comparison on one group of rows.
@@ -55,6 +61,9 @@ pub struct Comparison {
     pub metrics: Vec<Delta>,
     pub flips: Flips,
     pub mcnemar_p: f64,
+    /// Graded models with scores but no pass/fail: the two-sided p-value of the
+    /// paired mean-score difference, which then stands in for McNemar's.
+    pub paired_p: Option<f64>,
 }
 
 impl Comparison {
@@ -65,7 +74,16 @@ impl Comparison {
     /// The metric verdicts follow: accuracy for classification; MAE for regression,
     /// which has no accuracy.
     pub fn headline(&self) -> Option<&Delta> {
-        self.delta("accuracy").or_else(|| self.delta("mae"))
+        self.delta("accuracy")
+            .or_else(|| self.delta("mae"))
+            .or_else(|| self.delta("pass_rate").filter(|d| d.delta.is_some()))
+            .or_else(|| self.delta("mean_score"))
+    }
+
+    /// The p-value the verdicts read: McNemar's, or for score-only graded models
+    /// the paired test of the mean score.
+    pub fn verdict_p(&self) -> f64 {
+        self.paired_p.unwrap_or(self.mcnemar_p)
     }
 
     /// How much the candidate improved on the headline metric (positive: better).
@@ -124,6 +142,9 @@ pub fn compare(
     candidate: usize,
     boot: Bootstrap,
 ) -> Vec<Comparison> {
+    if table.task == Task::Graded {
+        return graded::compare(table, grouping, baseline, candidate);
+    }
     let (sets_b, sets_c) = rayon::join(
         || metrics::evaluate_model(table, baseline, grouping, boot),
         || metrics::evaluate_model(table, candidate, grouping, boot),
@@ -132,7 +153,7 @@ pub fn compare(
     let flips = flips(table, baseline, candidate, grouping);
     let has_scores =
         table.models[baseline].score.is_some() && table.models[candidate].score.is_some();
-    let names = metric_names(table.task, has_scores);
+    let names = task_metric_names(table.task, has_scores);
     let paired = PairedSums::compute(table, baseline, candidate, grouping);
     let auc = if table.task == Task::Binary && has_scores {
         Some(delong_paired(table, baseline, candidate, grouping))
@@ -185,6 +206,8 @@ pub fn compare(
                         candidate: c,
                         delta,
                         ci: delta.and(ci),
+                        se: None,
+                        mde: None,
                     }
                 })
                 .collect();
@@ -193,6 +216,7 @@ pub fn compare(
                 metrics,
                 flips: f,
                 mcnemar_p: mcnemar_exact(f.baseline_only, f.candidate_only),
+                paired_p: None,
             }
         })
         .collect()
@@ -207,7 +231,7 @@ fn value(set: &MetricSet, name: &str) -> Option<f64> {
 /// regression, on the MAE delta, a rise being the regression).
 pub fn slice_verdicts(comparisons: &[Comparison]) -> Vec<SliceComparison> {
     let groups = &comparisons[..comparisons.len().saturating_sub(1)];
-    let p: Vec<f64> = groups.iter().map(|c| c.mcnemar_p).collect();
+    let p: Vec<f64> = groups.iter().map(Comparison::verdict_p).collect();
     let q = stats::benjamini_hochberg(&p);
     groups
         .iter()
@@ -237,7 +261,7 @@ pub fn slice_verdicts(comparisons: &[Comparison]) -> Vec<SliceComparison> {
 /// with a negative accuracy delta).
 pub fn gate_fails(overall: &Comparison, slices: &[SliceComparison]) -> bool {
     let worse = overall.improvement().is_some_and(|d| d < 0.0);
-    slices.iter().any(|s| s.verdict == Verdict::Regression) || (overall.mcnemar_p < 0.05 && worse)
+    slices.iter().any(|s| s.verdict == Verdict::Regression) || (overall.verdict_p() < 0.05 && worse)
 }
 
 /// Correctness of a classification prediction (null is wrong); regression: NaN is

@@ -1,0 +1,103 @@
+//! Opening an evaluation: read the file, decode it by its task (a graded
+//! evaluation is made one row per example first), and add the derived text
+//! features. The window, the command line and the tests all open files here.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::roles::{self, Mapping};
+use super::table::{self, EvalTable, LoadOptions, Loaded};
+use super::{graded, read, text_features};
+use crate::error::Result;
+
+/// Reads, checks and decodes one evaluation file.
+pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loaded> {
+    if !options.keep_frame
+        && read::Format::from_path(path)? == read::Format::Parquet
+        && !graded::names_are_graded(path, &read::parquet_column_names(path)?, mapping)
+    {
+        return table::load_streaming(path, mapping, options);
+    }
+    let start = std::time::Instant::now();
+    // Derived text features (`len(prompt)`) need the text column they come from.
+    let wanted: Option<Vec<String>> = options.features.as_ref().map(|features| {
+        features
+            .iter()
+            .cloned()
+            .chain(
+                features
+                    .iter()
+                    .filter_map(|f| text_features::source_column(f, mapping)),
+            )
+            .collect()
+    });
+    let selector = wanted.as_ref().map(|features| {
+        move |names: &[String]| roles::needed_columns(path, names, mapping, features)
+    });
+    let (frame, sha) = read::read_frame_projected(
+        path,
+        selector.as_ref().map(|f| f as read::Selector),
+        &options.read,
+    )?;
+    let read_time = start.elapsed();
+    let start = std::time::Instant::now();
+    let (table, frame) = decode_frame(path, frame, sha, mapping, options)?;
+    Ok(Loaded {
+        frame,
+        table,
+        read_time,
+        decode_time: start.elapsed(),
+    })
+}
+
+/// Decodes a frame of any task. A graded evaluation is first made one row per
+/// example (runs averaged, a long file widened); the frame returned is the one
+/// the table's rows index.
+pub fn decode_frame(
+    path: &Path,
+    frame: DataFrame,
+    sha256: String,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<(EvalTable, DataFrame)> {
+    let (mut table, mut frame) = if graded::is_graded(path, &frame, mapping) {
+        let rows = frame.height();
+        let raw = !frame
+            .get_column_names()
+            .iter()
+            .any(|c| graded::is_companion(c));
+        let wide = graded::prepare(path, frame, mapping)?;
+        let mut table = graded::decode(path, &wide, sha256, mapping, options)?;
+        if raw {
+            // The file's own rows (runs, or one row per model in a long file).
+            table.dataset.rows = rows;
+            table.dataset.used_rows = rows;
+        }
+        (table, wide)
+    } else {
+        (
+            table::decode(path, &frame, sha256, mapping, options)?,
+            frame,
+        )
+    };
+    text_features::derive(
+        &mut table,
+        &mut frame,
+        mapping,
+        options.bins,
+        options.features.as_deref(),
+    )?;
+    Ok((table, frame))
+}
+
+/// Decodes a frame of any task into its table (the frame's rows as they are).
+pub fn decode(
+    path: &Path,
+    frame: &DataFrame,
+    sha256: String,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<EvalTable> {
+    decode_frame(path, frame.clone(), sha256, mapping, options).map(|(t, _)| t)
+}
