@@ -159,6 +159,20 @@ pub fn ratings(path: &std::path::Path, a: &Column, b: &Column) -> Result<Ratings
     })
 }
 
+/// Pass/fail verdicts of two raters per row (1 pass, 0 fail, fractions over runs
+/// counting as pass from one half up; NaN missing), on the rows `mask` keeps.
+pub fn from_verdicts(a: &[f64], b: &[f64], mask: Option<&[bool]>) -> Ratings {
+    let code = |x: f64| (!x.is_nan()).then(|| u32::from(x >= 0.5));
+    let keep = |r: usize| mask.is_none_or(|m| m[r]);
+    let rows = (0..a.len().min(b.len())).filter(|&r| keep(r));
+    let (ca, cb) = rows.map(|r| (code(a[r]), code(b[r]))).unzip();
+    Ratings {
+        a: ca,
+        b: cb,
+        categories: vec!["fail".into(), "pass".into()],
+    }
+}
+
 /// Distinct ratings accepted (a confusion matrix of this side is still cheap).
 pub const MAX_CATEGORIES: usize = 200;
 

@@ -39,6 +39,114 @@ pub struct Overview {
     pub sweeps: Vec<Vec<curves::ThresholdPoint>>,
     /// Regression: `(actual, predicted)` samples per model.
     pub scatter: Vec<Vec<[f64; 2]>>,
+    /// Graded: score histograms, a breakdown by category, judge-human agreement.
+    pub graded: Option<GradedOverview>,
+}
+
+/// What the Overview shows of a graded evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct GradedOverview {
+    /// Per model, the histogram of its per-example mean scores (None without scores),
+    /// all on the same bins.
+    pub histograms: Vec<Option<curves::Histogram>>,
+    /// Pass rate and mean score per model and value of a category-like feature.
+    pub breakdown: Option<Breakdown>,
+    /// Per model with a human verdict column: the judge's pass (the majority of
+    /// runs) against the human's.
+    pub agreement: Vec<Option<crate::agreement::Agreement>>,
+}
+
+/// Metrics per value of one feature.
+#[derive(Debug, Clone, Default)]
+pub struct Breakdown {
+    pub feature: String,
+    pub labels: Vec<String>,
+    pub eval: Evaluation,
+}
+
+/// The feature a graded overview breaks down by: one named like a category
+/// (category, task, subject, topic, type), else the first with 2 to 12 values.
+pub fn category_feature(table: &EvalTable) -> Option<usize> {
+    use crate::load::table::FeatureKind;
+    let usable = |i: usize| {
+        let f = &table.features[i];
+        let levels = f.codes.levels.len();
+        f.kind == FeatureKind::Categorical
+            && (2..=30).contains(&levels)
+            && !f.name.contains(" contains \"")
+            && !f.name.ends_with(')')
+    };
+    let named = [
+        "category", "task", "subject", "topic", "type", "domain", "skill",
+    ];
+    (0..table.features.len())
+        .find(|&i| {
+            usable(i) && named.contains(&table.features[i].name.to_ascii_lowercase().as_str())
+        })
+        .or_else(|| {
+            (0..table.features.len())
+                .find(|&i| usable(i) && table.features[i].codes.levels.len() <= 12)
+        })
+}
+
+fn graded_overview(table: &EvalTable, mask: Option<&[bool]>) -> GradedOverview {
+    let grades: Vec<_> = table.models.iter().map(|m| m.grades.as_deref()).collect();
+    let keep = |r: usize| mask.is_none_or(|m| m[r]);
+    let scores: Vec<Option<Vec<f64>>> = grades
+        .iter()
+        .map(|g| {
+            g.and_then(|g| g.score.as_ref()).map(|s| {
+                s.iter()
+                    .enumerate()
+                    .filter(|&(r, x)| keep(r) && !x.is_nan())
+                    .map(|(_, &x)| x)
+                    .collect()
+            })
+        })
+        .collect();
+    let all: Vec<f64> = scores.iter().flatten().flatten().copied().collect();
+    let histograms = scores
+        .iter()
+        .map(|s| s.as_ref().map(|s| curves::histogram(s, &all, 20)))
+        .collect();
+    let breakdown = category_feature(table).map(|f| {
+        let grouping = group_by(table, &[f], mask);
+        let labels = grouping
+            .labels(table)
+            .into_iter()
+            .map(|l| {
+                l.into_iter()
+                    .map(|(_, v)| v)
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            })
+            .collect();
+        Breakdown {
+            feature: table.features[f].name.clone(),
+            labels,
+            eval: metrics::evaluate(table, &grouping, Bootstrap::default()),
+        }
+    });
+    let agreement = grades
+        .iter()
+        .map(|g| {
+            let g = (*g)?;
+            let (pass, human) = (g.pass.as_ref()?, g.human.as_ref()?);
+            let ratings = crate::agreement::from_verdicts(pass, human, mask);
+            crate::agreement::agreement(
+                &ratings,
+                None,
+                crate::agreement::Weights::None,
+                Bootstrap::default(),
+            )
+            .pop()
+        })
+        .collect();
+    GradedOverview {
+        histograms,
+        breakdown,
+        agreement,
+    }
 }
 
 /// Computes the overview of every model on the rows `mask` keeps.
@@ -116,6 +224,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     } else {
         Vec::new()
     };
+    let graded = (table.task == Task::Graded).then(|| graded_overview(table, mask));
     Overview {
         rows,
         metrics: eval.overall,
@@ -125,6 +234,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         histograms,
         sweeps,
         scatter,
+        graded,
     }
 }
 

@@ -114,6 +114,43 @@ impl ScoreHistogram {
     }
 }
 
+/// Counts of values in equal-width bins from `lo`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Histogram {
+    pub lo: f64,
+    pub width: f64,
+    pub counts: Vec<u64>,
+}
+
+/// The histogram of `values` on `bins` equal-width bins spanning `range` (the
+/// values of every series drawn together, so their bins line up). Scores that
+/// take few distinct values (a 1-10 judge scale) get one bin per unit.
+pub fn histogram(values: &[f64], range: &[f64], bins: usize) -> Histogram {
+    let (lo, hi) = range
+        .iter()
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    if !lo.is_finite() {
+        return Histogram::default();
+    }
+    let integers = range.iter().all(|x| x.fract() == 0.0);
+    let (lo, width, bins) = if integers && hi - lo <= 40.0 {
+        (lo - 0.5, 1.0, (hi - lo) as usize + 1)
+    } else if hi > lo {
+        (lo, (hi - lo) / bins.max(1) as f64, bins.max(1))
+    } else {
+        (lo - 0.5, 1.0, 1)
+    };
+    let mut counts = vec![0u64; bins];
+    for &x in values.iter().filter(|x| x.is_finite()) {
+        let b = (((x - lo) / width).floor().max(0.0) as usize).min(bins - 1);
+        counts[b] += 1;
+    }
+    Histogram { lo, width, counts }
+}
+
 /// The score histogram of a binary model by true class; empty without a score.
 pub fn score_histogram(
     table: &EvalTable,

@@ -26,5 +26,6 @@ pub mod report;
 pub mod session;
 pub mod slice_report;
 pub mod stats;
+pub mod text_diff;
 
 pub use error::{Error, Result};

@@ -51,6 +51,8 @@ pub enum Command {
     DeleteCohort(String),
     SetThreshold(f64),
     ApplyMapping(Mapping),
+    /// Metric parameters (pass@k's k).
+    SetMetricParams(crate::load::table::MetricParams),
     /// The compared pair `(baseline, candidate)`.
     SetPair(usize, usize),
     // Annotations and the brief.
@@ -198,6 +200,11 @@ impl FaultlineApp {
             Command::SetThreshold(t) => {
                 if let Some(ws) = &mut self.workspace {
                     ws.threshold = t.clamp(0.0, 1.0);
+                }
+            }
+            Command::SetMetricParams(p) => {
+                if let Some(ws) = &mut self.workspace {
+                    ws.set_params(p);
                 }
             }
             Command::ApplyMapping(m) => {

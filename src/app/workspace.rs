@@ -233,6 +233,17 @@ impl Workspace {
         };
     }
 
+    /// New metric parameters: the same data, every result recomputed.
+    pub fn set_params(&mut self, params: crate::load::table::MetricParams) {
+        if self.table.params == params {
+            return;
+        }
+        let mut t = (*self.table).clone();
+        t.params = params;
+        self.table = Arc::new(t);
+        self.table_version += 1;
+    }
+
     /// Re-decodes the kept frame with a new mapping; the old table stays until the
     /// new one decodes, and a mapping that does not decode changes nothing.
     pub fn start_remap(&mut self, mapping: Mapping, tasks: &mut Tasks) {
@@ -259,7 +270,8 @@ impl Workspace {
         }
         self.pending_mapping = None;
         match result {
-            Ok(table) => {
+            Ok(mut table) => {
+                table.params = self.table.params.clone();
                 self.mapping_error = None;
                 self.threshold = table.threshold;
                 let n = table.models.len();

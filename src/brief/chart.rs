@@ -399,6 +399,58 @@ pub fn score_histogram(model: &str, classes: &[String], h: &ScoreHistogram) -> C
     }
 }
 
+/// Per-example mean scores of graded models, one series per model on shared bins.
+pub fn graded_score_histogram(series: &[(String, crate::curves::Histogram)]) -> Chart {
+    let width = series.first().map_or(1.0, |(_, h)| h.width);
+    Chart {
+        title: "Judge scores per example (mean over runs)".into(),
+        x_label: "score".into(),
+        y_label: "examples".into(),
+        series: series
+            .iter()
+            .map(|(name, h)| {
+                let pts = h
+                    .counts
+                    .iter()
+                    .enumerate()
+                    .map(|(b, &c)| [h.lo + (b as f64 + 0.5) * h.width, c as f64])
+                    .collect();
+                (name.clone(), pts)
+            })
+            .collect(),
+        bin_width: Some(width),
+        ..Default::default()
+    }
+}
+
+/// A metric per model and category, with intervals (grouped bars).
+pub fn grouped_bars(
+    title: String,
+    metric: &str,
+    categories: Vec<String>,
+    models: Vec<String>,
+    values: &[(usize, usize, f64, Option<[f64; 2]>)],
+) -> Chart {
+    Chart {
+        title,
+        y_label: metric.to_string(),
+        categories,
+        names: models,
+        bars: values
+            .iter()
+            .map(|&(category, series, value, ci)| Bar {
+                category,
+                series,
+                value,
+                lo: ci.map(|c| c[0]),
+                hi: ci.map(|c| c[1]),
+                tone: Tone::Neutral,
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 /// Accuracy, precision, recall and F1 against the threshold, the current
 /// threshold marked.
 pub fn threshold_metrics(model: &str, sweep: &[ThresholdPoint], current: f64) -> Chart {

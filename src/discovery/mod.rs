@@ -19,6 +19,28 @@ pub fn row_errors(
 ) -> Vec<f64> {
     let n = table.len();
     let keep = |r: usize| mask.is_none_or(|m| m[r]);
+    if let Some(fail) = table.models[model]
+        .grades
+        .as_deref()
+        .and_then(|g| g.failure())
+    {
+        // Graded: the failure is 1 - pass (a fraction over runs); against a
+        // baseline, how much more often this model fails than it.
+        let other =
+            against.and_then(|b| table.models[b].grades.as_deref().and_then(|g| g.failure()));
+        return (0..n)
+            .map(|r| {
+                if !keep(r) || fail[r].is_nan() {
+                    return f64::NAN;
+                }
+                match &other {
+                    Some(o) if !o[r].is_nan() => (fail[r] - o[r]).max(0.0),
+                    Some(_) => f64::NAN,
+                    None => fail[r],
+                }
+            })
+            .collect();
+    }
     match (table.target.as_ref(), table.models[model].pred.as_ref()) {
         (Target::Classes(y), Prediction::Classes(p)) => {
             let other = against.and_then(|b| match table.models[b].pred.as_ref() {

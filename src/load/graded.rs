@@ -286,11 +286,78 @@ fn widen(path: &Path, frame: &DataFrame) -> Result<DataFrame> {
     DataFrame::new(keys.len(), columns).map_err(|e| polars_err(path, &model_col, e))
 }
 
+/// The cluster column (`--cluster`) as read from the file: every row has a
+/// cluster, and the runs (and models' rows) of one example share it. Errors name
+/// the file's row.
+fn check_clusters(path: &Path, frame: &DataFrame, mapping: &Mapping) -> Result<()> {
+    let Some(wanted) = &mapping.cluster else {
+        return Ok(());
+    };
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .filter(|c| !is_companion(c))
+        .collect();
+    if names.len() < frame.width() {
+        // Already one row per example: checked when it was made.
+        return Ok(());
+    }
+    let cluster = roles::find_column(&names, wanted).ok_or_else(|| Error::MissingColumn {
+        path: path.to_path_buf(),
+        column: wanted.clone(),
+        hint: format!(
+            "given as the cluster (--cluster); columns are {}",
+            roles::list(&names)
+        ),
+    })?;
+    let values = texts(
+        frame
+            .column(cluster)
+            .map_err(|e| polars_err(path, cluster, e))?,
+    )
+    .map_err(|e| polars_err(path, cluster, e))?;
+    let id = roles::id_column(path, &names, &Mapping::default())
+        .ok()
+        .flatten()
+        .or_else(|| roles::find_column(&names, "doc_id").map(str::to_string))
+        .or_else(|| roles::find_column(&names, "sample_id").map(str::to_string));
+    let ids = match &id {
+        Some(c) => texts(frame.column(c).map_err(|e| polars_err(path, c, e))?)
+            .map_err(|e| polars_err(path, c, e))?,
+        None => vec![None; frame.height()],
+    };
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (r, v) in values.iter().enumerate() {
+        let bad = |detail: String| Error::BadValue {
+            path: path.to_path_buf(),
+            column: cluster.to_string(),
+            row: r + 1,
+            detail,
+        };
+        let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) else {
+            return Err(bad(
+                "the cluster is missing: every example needs one (--cluster)".into(),
+            ));
+        };
+        if let Some(e) = ids[r].as_deref()
+            && let Some(first) = seen.insert(e, v)
+            && first != v
+        {
+            return Err(bad(format!(
+                "example {e:?} is in cluster {first:?} in an earlier row and {v:?} here: the runs of an example must share its cluster"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// One row per example: the long layout widened, repeated runs averaged (with
 /// their counts and within-example variances in companion columns). A frame with
 /// one row per example and no run column comes back as it is, with companions
 /// of one run each.
 pub fn prepare(path: &Path, frame: DataFrame, mapping: &Mapping) -> Result<DataFrame> {
+    check_clusters(path, &frame, mapping)?;
     let names: Vec<String> = frame
         .get_column_names()
         .iter()
@@ -563,7 +630,13 @@ pub fn decode(
                 column: c.clone(),
                 hint: format!(
                     "given as the cluster (--cluster); columns are {}",
-                    roles::list(&names)
+                    roles::list(
+                        &names
+                            .iter()
+                            .filter(|n| !is_companion(n))
+                            .cloned()
+                            .collect::<Vec<_>>()
+                    )
                 ),
             })?;
             let enc =

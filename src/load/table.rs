@@ -102,6 +102,28 @@ pub struct Grades {
     pub columns: roles::GradedColumns,
 }
 
+impl Grades {
+    /// The failure per example in [0, 1]: 1 - pass, or for a model with only
+    /// scores, how far below its best score it is (as a share of its range).
+    /// Failure clusters search it and token features are chosen by it.
+    pub fn failure(&self) -> Option<Vec<f64>> {
+        if let Some(p) = &self.pass {
+            return Some(p.iter().map(|x| 1.0 - x).collect());
+        }
+        let s = self.score.as_ref()?;
+        let (lo, hi) = s
+            .iter()
+            .filter(|x| !x.is_nan())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        if hi <= lo {
+            return None;
+        }
+        Some(s.iter().map(|x| (hi - x) / (hi - lo)).collect())
+    }
+}
+
 /// How a feature column is used.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeatureKind {

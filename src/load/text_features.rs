@@ -120,20 +120,7 @@ fn failures(table: &EvalTable) -> Vec<Vec<f64>> {
         .iter()
         .filter_map(|m| {
             if let Some(g) = m.grades.as_deref() {
-                if let Some(p) = &g.pass {
-                    return Some(p.iter().map(|x| 1.0 - x).collect());
-                }
-                let s = g.score.as_ref()?;
-                let (lo, hi) = s
-                    .iter()
-                    .filter(|x| !x.is_nan())
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                        (a.min(x), b.max(x))
-                    });
-                if hi <= lo {
-                    return None;
-                }
-                return Some(s.iter().map(|x| (hi - x) / (hi - lo)).collect());
+                return g.failure();
             }
             match (table.target.as_ref(), m.pred.as_ref()) {
                 (Target::Classes(y), Prediction::Classes(p)) => Some(

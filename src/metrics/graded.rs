@@ -206,7 +206,10 @@ pub fn evaluate(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Met
             }
             if let (Some(k), Some(a)) = (k, &at_k) {
                 let m = a[s];
-                set.push("pass_at_k", m.value(), interval(&m, clustered, t_interval));
+                // A probability: its interval stays within [0, 1].
+                let ci =
+                    interval(&m, clustered, t_interval).map(|[lo, hi]| [lo.max(0.0), hi.min(1.0)]);
+                set.push("pass_at_k", m.value(), ci);
                 set.extras.push(("k", f64::from(k)));
                 set.extras.push(("pass_at_k_n", m.n as f64));
             }

@@ -13,6 +13,7 @@ mod compare;
 #[cfg(feature = "gui")]
 mod findings;
 mod formats;
+mod graded;
 #[cfg(feature = "gui")]
 mod gui;
 mod hostile;

@@ -47,6 +47,9 @@ impl View for OverviewView {
                 ui.label("(scored models predict positive when score ≥ threshold)");
             });
         }
+        if task == Task::Graded {
+            graded_controls_ui(ui, cx);
+        }
         let Some(ov) = cx.results.overview.value.clone() else {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -90,9 +93,19 @@ impl View for OverviewView {
 fn cards_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
     let names = metric_names(&ws.table);
     ui.horizontal(|ui| {
+        let unit = if ws.table.task == Task::Graded {
+            "examples"
+        } else {
+            "rows"
+        };
         ui.heading(format!(
-            "Metrics on {} rows (95% intervals)",
-            crate::format::fmt_int(ov.rows as u64)
+            "Metrics on {} {unit} (95% intervals{})",
+            crate::format::fmt_int(ov.rows as u64),
+            if ws.table.clusters.is_some() {
+                ", clustered"
+            } else {
+                ""
+            }
         ));
         if let crate::brief::Content::Table { header, rows } =
             findings::metrics_table(&ws.table, &ov.metrics, &cx.scope()).content
@@ -341,4 +354,132 @@ fn regression_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut View
     });
 }
 
-fn graded_ui(_ui: &mut egui::Ui, _ws: &Workspace, _ov: &Overview, _cx: &mut ViewCtx<'_>) {}
+/// The graded evaluation's settings: the cluster column behind the intervals and
+/// the k of pass@k.
+fn graded_controls_ui(ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+    let ws = cx.ws;
+    ui.horizontal(|ui| {
+        let label = ui.label("Cluster intervals by");
+        let current = ws.mapping.cluster.clone();
+        let mut chosen = current.clone();
+        egui::ComboBox::from_id_salt("cluster-by")
+            .selected_text(current.as_deref().unwrap_or("(none: examples independent)"))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, "(none: examples independent)");
+                for f in ws.table.features.iter().filter(|f| f.is_sliceable()) {
+                    ui.selectable_value(&mut chosen, Some(f.name.clone()), &f.name);
+                }
+                if let Some(c) = &current {
+                    ui.selectable_value(&mut chosen, Some(c.clone()), c);
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(
+                "Examples that share a passage, a conversation or a template are not independent: clustered standard errors (Miller 2024) widen the intervals honestly",
+            );
+        if chosen != current {
+            let mut m = ws.mapping.clone();
+            m.cluster = chosen;
+            cx.send(Command::ApplyMapping(m));
+        }
+        ui.separator();
+        let mut on = ws.table.params.k.is_some();
+        let mut k = ws.table.params.k.unwrap_or(2);
+        let toggled = ui
+            .checkbox(&mut on, "pass@k")
+            .on_hover_text("The chance that at least one of k runs passes (Chen et al. 2021), from each example's repeated runs")
+            .changed();
+        let moved = on
+            && ui
+                .add(egui::DragValue::new(&mut k).range(1..=100).prefix("k = "))
+                .changed();
+        if toggled || moved {
+            cx.send(Command::SetMetricParams(crate::load::table::MetricParams {
+                k: on.then_some(k),
+            }));
+        }
+    });
+}
+
+fn graded_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
+    let Some(g) = &ov.graded else { return };
+    let names: Vec<String> = ws.table.model_names();
+    let half = ((ui.available_width() - 16.0) / 2.0).max(280.0);
+    if let Some(b) = &g.breakdown {
+        ui.heading(format!("By {}", b.feature));
+        top_wrapped(ui, |ui| {
+            for metric in ["pass_rate", "mean_score"] {
+                let values: Vec<(usize, usize, f64, Option<[f64; 2]>)> = b
+                    .eval
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(c, sets)| {
+                        sets.iter().enumerate().filter_map(move |(m, set)| {
+                            let x = set.get(metric)?;
+                            Some((c, m, x.value?, x.ci))
+                        })
+                    })
+                    .collect();
+                if values.is_empty() {
+                    continue;
+                }
+                let chart = chart::grouped_bars(
+                    format!("{metric} by {} (95% CI)", b.feature),
+                    metric,
+                    b.labels.clone(),
+                    names.clone(),
+                    &values,
+                );
+                charts::chart_ui(ui, &format!("by-{metric}"), &chart, half, half * 0.7, cx);
+            }
+        });
+    }
+    let hists: Vec<(String, crate::curves::Histogram)> = names
+        .iter()
+        .zip(&g.histograms)
+        .filter_map(|(n, h)| Some((n.clone(), h.clone()?)))
+        .collect();
+    if !hists.is_empty() {
+        ui.add_space(6.0);
+        let chart = chart::graded_score_histogram(&hists);
+        charts::chart_ui(ui, "graded-scores", &chart, half * 2.0, 240.0, cx);
+    }
+    if g.agreement.iter().any(Option::is_some) {
+        ui.add_space(6.0);
+        ui.heading("Judge against human verdicts");
+        egui::Grid::new("agreement")
+            .striped(true)
+            .spacing([16.0, 2.0])
+            .show(ui, |ui| {
+                for h in [
+                    "model",
+                    "items rated by both",
+                    "agreement",
+                    "95% CI",
+                    "Cohen's kappa",
+                    "95% CI",
+                ] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for (i, a) in g.agreement.iter().enumerate() {
+                    let Some(a) = a else { continue };
+                    ui.label(egui::RichText::new(&names[i]).color(model_color(i)));
+                    ui.label(crate::format::fmt_int(a.n));
+                    ui.monospace(fmt(a.agreement));
+                    ui.monospace(fmt_ci(a.agreement_ci));
+                    ui.monospace(fmt(a.kappa));
+                    ui.monospace(fmt_ci(a.kappa_ci));
+                    ui.end_row();
+                }
+            });
+        ui.label(
+            egui::RichText::new(
+                "Per example: the judge's verdict (most runs pass) against the human's; intervals: percentile bootstrap. Per row of the file: faultline agreement FILE --raters pass_MODEL,human_pass_MODEL",
+            )
+            .weak(),
+        );
+    }
+}
