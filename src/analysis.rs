@@ -372,6 +372,44 @@ pub struct ComparisonView {
     pub slices: Vec<crate::compare::SliceComparison>,
     /// `(feature, value)` pairs per slice group.
     pub labels: Vec<Vec<(String, String)>>,
+    /// Graded: the examples where the baseline passes and the candidate fails, the
+    /// largest score drop first (the review queue).
+    pub review: Vec<ReviewItem>,
+}
+
+/// An example for review: its row in the table and how far the candidate's
+/// grade fell below the baseline's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReviewItem {
+    pub row: u32,
+    pub drop: f64,
+}
+
+/// Rows where the baseline passes (at least half its runs) and the candidate does
+/// not, by the candidate's score (else pass rate) minus the baseline's, lowest first.
+pub fn review_queue(
+    table: &EvalTable,
+    mask: Option<&[bool]>,
+    baseline: usize,
+    candidate: usize,
+) -> Vec<ReviewItem> {
+    let grades = |m: usize| table.models.get(m).and_then(|x| x.grades.as_deref());
+    let (Some(gb), Some(gc)) = (grades(baseline), grades(candidate)) else {
+        return Vec::new();
+    };
+    let (Some(pb), Some(pc)) = (&gb.pass, &gc.pass) else {
+        return Vec::new();
+    };
+    let drops = crate::compare::graded::drops(table, baseline, candidate).unwrap_or_default();
+    let mut items: Vec<ReviewItem> = (0..table.len())
+        .filter(|&r| mask.is_none_or(|m| m[r]) && pb[r] >= 0.5 && pc[r] < 0.5)
+        .map(|r| ReviewItem {
+            row: r as u32,
+            drop: drops.get(r).copied().unwrap_or(f64::NAN),
+        })
+        .collect();
+    items.sort_by(|a, b| a.drop.total_cmp(&b.drop).then(a.row.cmp(&b.row)));
+    items
 }
 
 /// The paired comparison of two models on the cohort, per slice of `features`.
@@ -391,9 +429,11 @@ pub fn comparison(
     let slices = crate::compare::slice_verdicts(&all);
     let overall = all.pop().unwrap_or_default();
     let labels = grouping.labels(table);
+    let review = review_queue(table, mask, baseline, candidate);
     ComparisonView {
         overall,
         slices,
         labels,
+        review,
     }
 }

@@ -44,6 +44,7 @@ fn window(cli: &Cli) -> ExitCode {
         mapping: cli.map.mapping(),
         read: cli.input.read_options(),
         view: cli.view,
+        select: cli.select.map(|n| n - 1),
         screenshot: cli.screenshot.clone(),
         window_size: cli.window_size,
         // Screenshots never touch the user's recovery file.

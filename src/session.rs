@@ -67,6 +67,10 @@ pub struct Session {
     pub brief: Brief,
     pub baseline: Option<String>,
     pub candidate: Option<String>,
+    /// Examples marked reviewed in the review queue, keyed like `example_tags`.
+    pub reviewed: std::collections::BTreeSet<u32>,
+    /// Metric parameters chosen in the window (pass@k's k).
+    pub params: crate::load::table::MetricParams,
 }
 
 impl Session {
@@ -89,6 +93,7 @@ impl Session {
             || !(self.tags.is_empty() || self.tags == Tag::defaults())
             || !self.example_tags.is_empty()
             || !self.notes.is_empty()
+            || !self.reviewed.is_empty()
             || !b.findings.is_empty()
             || !b.title.trim().is_empty()
             || !b.summary.trim().is_empty()

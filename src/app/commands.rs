@@ -76,6 +76,11 @@ pub enum Command {
         on: bool,
     },
     /// The note on one example (empty removes it).
+    /// Marks an example (1-based frame row) reviewed in the review queue, or not.
+    SetReviewed {
+        row: u32,
+        on: bool,
+    },
     SetNote {
         row: u32,
         text: String,
@@ -267,6 +272,15 @@ impl FaultlineApp {
                     }
                     if tags.is_empty() {
                         ws.example_tags.remove(&row);
+                    }
+                }
+            }
+            Command::SetReviewed { row, on } => {
+                if let Some(ws) = &mut self.workspace {
+                    if on {
+                        ws.reviewed.insert(row);
+                    } else {
+                        ws.reviewed.remove(&row);
                     }
                 }
             }

@@ -20,6 +20,8 @@ pub struct LaunchOptions {
     /// How files given at launch are read (format, encoding).
     pub read: crate::load::read::ReadOptions,
     pub view: Option<ViewName>,
+    /// Open the example inspector on this row of the table (0-based) once loaded.
+    pub select: Option<u32>,
     pub screenshot: Option<PathBuf>,
     /// The window's size in points (None: the default).
     pub window_size: Option<[f32; 2]>,
@@ -39,6 +41,7 @@ impl Default for LaunchOptions {
             mapping: Mapping::default(),
             read: Default::default(),
             view: None,
+            select: None,
             screenshot: None,
             window_size: None,
             open_sample: true,

@@ -74,6 +74,8 @@ pub struct FaultlineApp {
     theme_applied: Option<bool>,
     /// How files are read (format and encoding from the command line).
     read: crate::load::read::ReadOptions,
+    /// An example to select once the first file has loaded (`--select`).
+    select: Option<u32>,
 }
 
 impl FaultlineApp {
@@ -100,10 +102,13 @@ impl FaultlineApp {
             commands: Vec::new(),
             requests: Vec::new(),
             dialog: options.dialog,
-            screenshot: options.screenshot.map(screenshot::Screenshot::new),
+            screenshot: options
+                .screenshot
+                .map(|p| screenshot::Screenshot::new(p, options.select.is_none())),
             shots: Vec::new(),
             theme_applied: None,
             read: options.read,
+            select: options.select,
         };
         if !options.files.is_empty() {
             // Several files are joined on their id column.
@@ -222,6 +227,9 @@ impl FaultlineApp {
                         .insert(Settings::key(&ws.path), ws.saved_cohorts.clone());
                 }
                 self.workspace = Some(ws);
+                if let Some(r) = self.select.take() {
+                    self.commands.push(Command::SelectExample(r));
+                }
             }
             // A failed load never replaces the open data.
             Err(crate::Error::Cancelled) => {}

@@ -23,12 +23,13 @@ pub struct Screenshot {
 const SETTLE_FRAMES: u32 = 5;
 
 impl Screenshot {
-    pub fn new(path: PathBuf) -> Screenshot {
+    /// `select_first`: open the inspector on the first row (when no row was asked for).
+    pub fn new(path: PathBuf, select_first: bool) -> Screenshot {
         Screenshot {
             path,
             ready_frames: 0,
             rx: None,
-            selected_example: false,
+            selected_example: !select_first,
             written: false,
         }
     }

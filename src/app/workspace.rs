@@ -57,6 +57,8 @@ pub struct Workspace {
     pub tags: Vec<Tag>,
     pub example_tags: BTreeMap<u32, Vec<String>>,
     pub notes: BTreeMap<u32, String>,
+    /// Examples marked reviewed (review queue), keyed like `example_tags`.
+    pub reviewed: std::collections::BTreeSet<u32>,
 }
 
 impl Workspace {
@@ -97,6 +99,7 @@ impl Workspace {
             tags: default_tags(),
             example_tags: BTreeMap::new(),
             notes: BTreeMap::new(),
+            reviewed: Default::default(),
         }
     }
 
@@ -146,6 +149,8 @@ impl Workspace {
         s.tags = self.tags.clone();
         s.example_tags = self.example_tags.clone();
         s.notes = self.notes.clone();
+        s.reviewed = self.reviewed.clone();
+        s.params = self.table.params.clone();
         s.brief = self.brief.clone();
         s.baseline = name(self.pair.0);
         s.candidate = name(self.pair.1);
@@ -164,6 +169,8 @@ impl Workspace {
         };
         self.example_tags = s.example_tags.clone();
         self.notes = s.notes.clone();
+        self.reviewed = s.reviewed.clone();
+        self.set_params(s.params.clone());
         self.brief = s.brief.clone();
         self.saved_cohorts = s.cohorts.clone();
         let index =

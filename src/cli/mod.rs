@@ -45,6 +45,9 @@ pub struct Cli {
     /// The view to show first, e.g. `--view compare`.
     #[arg(long, value_name = "NAME", value_enum)]
     pub view: Option<ViewName>,
+    /// Open the example inspector on the Nth example of the table (1-based), e.g. `--view examples --select 12`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub select: Option<u32>,
     /// Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`.
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,

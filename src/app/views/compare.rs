@@ -102,7 +102,12 @@ impl View for CompareView {
             }
             let features: Vec<String> = table.features.iter().filter(|f| f.is_sliceable()).map(|f| f.name.clone()).collect();
             if self.first.is_none() {
-                self.first = table.features.iter().find(|f| f.kind == crate::load::table::FeatureKind::Categorical).map(|f| f.name.clone());
+                let graded = table.task == crate::load::Task::Graded;
+                self.first = if graded {
+                    crate::analysis::category_feature(&table).map(|f| table.features[f].name.clone())
+                } else {
+                    table.features.iter().find(|f| f.kind == crate::load::table::FeatureKind::Categorical).map(|f| f.name.clone())
+                };
             }
             ui.horizontal(|ui| {
                 ui.label("Slices by");
@@ -158,6 +163,10 @@ impl View for CompareView {
             });
             deltas_ui(ui, ws, &cv, b, c, cx);
             ui.add_space(8.0);
+            if table.task == crate::load::Task::Graded {
+                review_ui(ui, ws, &cv, b, c, cx);
+                ui.add_space(8.0);
+            }
             if !cv.slices.is_empty() {
                 self.slices_ui(ui, ws, &cv, b, c, cx);
             }
@@ -382,15 +391,22 @@ fn deltas_ui(
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.strong(format!(
-                "{cn} minus {bn} on {} rows (paired 95% intervals)",
-                crate::format::fmt_int(cv.overall.n)
+                "{cn} minus {bn} on {} {} (paired 95% intervals)",
+                crate::format::fmt_int(cv.overall.n),
+                if ws.table.task == crate::load::Task::Graded { "examples" } else { "rows" }
             ));
             egui::Grid::new("cmp-deltas")
                 .striped(true)
                 .spacing([14.0, 2.0])
                 .show(ui, |ui| {
+                    let graded = cv.overall.metrics.iter().any(|d| d.mde.is_some());
                     for h in ["metric", bn.as_str(), cn.as_str(), "delta", "95% CI"] {
                         ui.strong(h);
+                    }
+                    if graded {
+                        ui.strong(if ws.table.clusters.is_some() { "SE (clustered)" } else { "SE" });
+                        ui.strong("MDE (80% power)")
+                            .on_hover_text("The smallest true difference these examples would detect 4 times in 5 (paired, alpha 0.05)");
                     }
                     ui.end_row();
                     for d in &cv.overall.metrics {
@@ -399,9 +415,14 @@ fn deltas_ui(
                         ui.monospace(fmt(d.candidate));
                         ui.monospace(d.delta.map_or("-".into(), |x| format!("{x:+.4}")));
                         ui.monospace(fmt_ci(d.ci));
+                        if graded {
+                            ui.monospace(fmt(d.se));
+                            ui.monospace(fmt(d.mde));
+                        }
                         ui.end_row();
                     }
                 });
+
         });
         ui.add_space(24.0);
         ui.vertical(|ui| {
@@ -450,6 +471,11 @@ fn deltas_ui(
             ui.label(verdict);
         });
     });
+    if let Some(d) = cv.overall.headline().filter(|d| d.mde.is_some()) {
+        ui.add(
+            egui::Label::new(crate::report::compare_doc::power_sentence(d, cv.overall.n)).wrap(),
+        );
+    }
 }
 
 fn curves_ui(
@@ -485,4 +511,171 @@ fn curves_ui(
         super::charts::chart_ui(ui, "cmp-pr", &pr, width, width * 0.8, cx);
         super::charts::chart_ui(ui, "cmp-cal", &cal, width, width * 0.8, cx);
     });
+}
+
+/// Graded: the examples the baseline passes and the candidate fails, the largest
+/// score drop first; each can be opened, marked reviewed and tagged (saved in
+/// the session).
+fn review_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    cv: &ComparisonView,
+    b: usize,
+    c: usize,
+    cx: &mut ViewCtx<'_>,
+) {
+    let (bn, cn) = (&ws.table.models[b].name, &ws.table.models[c].name);
+    let key = |r: u32| ws.table.row_index.get(r as usize).map_or(0, |&f| f + 1);
+    let done = cv
+        .review
+        .iter()
+        .filter(|i| ws.reviewed.contains(&key(i.row)))
+        .count();
+    ui.heading(format!(
+        "Review queue: {} examples {bn} passes and {cn} fails, largest score drop first · {done} reviewed",
+        crate::format::fmt_int(cv.review.len() as u64)
+    ));
+    if cv.review.is_empty() {
+        ui.label("Nothing to review: the candidate fails no example the baseline passes.");
+        return;
+    }
+    let id_col = ws
+        .table
+        .id_column
+        .as_deref()
+        .and_then(|c| ws.frame.get_column_index(c));
+    let prompt_col = ["prompt", "question", "input", "instruction"]
+        .iter()
+        .find_map(|n| {
+            let names: Vec<String> = ws
+                .frame
+                .get_column_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            crate::load::roles::find_column(&names, n).and_then(|c| ws.frame.get_column_index(c))
+        });
+    let mut open = None;
+    ui.push_id("review", |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        TableBuilder::new(ui)
+            .id_salt("review-queue")
+            .striped(true)
+            .max_scroll_height(320.0)
+            .column(Column::auto().at_least(70.0))
+            .column(Column::auto().at_least(70.0))
+            .column(Column::auto().at_least(70.0))
+            .column(Column::initial(320.0).clip(true).resizable(true))
+            .column(Column::initial(150.0).clip(true))
+            .column(Column::initial(150.0).clip(true))
+            .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(160.0))
+            .header(20.0, |mut h| {
+                for t in [
+                    "reviewed",
+                    "example",
+                    "id",
+                    "prompt",
+                    bn.as_str(),
+                    cn.as_str(),
+                    "drop",
+                    "tags",
+                ] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(22.0, cv.review.len(), |mut row| {
+                    let item = cv.review[row.index()];
+                    let r = item.row as usize;
+                    let k = key(item.row);
+                    let file_row = k.saturating_sub(1) as usize;
+                    row.col(|ui| {
+                        let mut on = ws.reviewed.contains(&k);
+                        if ui
+                            .checkbox(&mut on, "")
+                            .on_hover_text("Mark reviewed")
+                            .changed()
+                        {
+                            cx.send(Command::SetReviewed { row: k, on });
+                        }
+                    });
+                    row.col(|ui| {
+                        if ui
+                            .link(format!("#{}", r + 1))
+                            .on_hover_text("Open in the example inspector")
+                            .clicked()
+                        {
+                            open = Some(item.row);
+                        }
+                    });
+                    row.col(|ui| {
+                        if let Some(ci) = id_col {
+                            ui.label(crate::examples::cell_preview(&ws.frame, ci, file_row, 40).0);
+                        }
+                    });
+                    row.col(|ui| {
+                        if let Some(ci) = prompt_col {
+                            let text =
+                                crate::examples::cell_preview(&ws.frame, ci, file_row, 200).0;
+                            ui.add(
+                                egui::Label::new(text.lines().next().unwrap_or("").to_string())
+                                    .truncate(),
+                            );
+                        }
+                    });
+                    for m in [b, c] {
+                        row.col(|ui| {
+                            let (text, ok) =
+                                super::examples::prediction(&ws.table, m, r, ws.threshold);
+                            let color = if ok == Some(true) {
+                                egui::Color32::from_rgb(22, 163, 74)
+                            } else {
+                                ui.visuals().error_fg_color
+                            };
+                            ui.colored_label(color, text);
+                        });
+                    }
+                    row.col(|ui| {
+                        ui.monospace(if item.drop.is_nan() {
+                            "-".into()
+                        } else {
+                            format!("{:+.2}", item.drop)
+                        });
+                    });
+                    row.col(|ui| {
+                        ui.menu_button(
+                            ws.example_tags.get(&k).map_or("tag…".to_string(), |t| {
+                                if t.is_empty() {
+                                    "tag…".into()
+                                } else {
+                                    t.join(", ")
+                                }
+                            }),
+                            |ui| {
+                                for t in &ws.tags {
+                                    let mut on = ws
+                                        .example_tags
+                                        .get(&k)
+                                        .is_some_and(|x| x.contains(&t.name));
+                                    if ui.checkbox(&mut on, &t.name).changed() {
+                                        cx.send(Command::SetExampleTag {
+                                            row: k,
+                                            tag: t.name.clone(),
+                                            on,
+                                        });
+                                    }
+                                }
+                            },
+                        );
+                    });
+                });
+            });
+    });
+    if let Some(r) = open {
+        cx.send(Command::SelectExample(r));
+        cx.send(Command::SetView(ViewName::Examples));
+    }
 }

@@ -28,6 +28,27 @@ pub struct ExamplesView {
     /// Characters shown of each long field in the inspector, by column, for the
     /// selected row (a huge cell is shown in parts, on demand).
     shown: std::collections::HashMap<usize, usize>,
+    /// Graded: how the inspector compares responses.
+    pub diff: DiffSettings,
+    diff_cache: Option<(DiffKey, std::sync::Arc<Vec<crate::text_diff::WordDiff>>)>,
+}
+
+/// What the response diff shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DiffSettings {
+    /// The two models compared (default: the Compare view's pair).
+    pub models: Option<(usize, usize)>,
+    /// Each response against the reference answer instead of against each other.
+    pub against_reference: bool,
+    pub ignore_whitespace: bool,
+}
+
+/// The inputs of a cached diff.
+#[derive(Debug, Clone, PartialEq)]
+struct DiffKey {
+    row: usize,
+    table_version: u64,
+    settings: (usize, usize, bool, bool),
 }
 
 /// A column of the examples table.
@@ -74,6 +95,9 @@ pub fn prediction(table: &EvalTable, m: usize, r: usize, threshold: f64) -> (Str
     let Some(model) = table.models.get(m) else {
         return (String::new(), None);
     };
+    if let Some(g) = model.grades.as_deref() {
+        return graded_verdict(g, r);
+    }
     let rethreshold = table.task == crate::load::Task::Binary && threshold != table.threshold;
     match (model.pred.as_ref(), table.target.as_ref()) {
         (Prediction::Classes(p), Target::Classes(y)) => {
@@ -94,6 +118,38 @@ pub fn prediction(table: &EvalTable, m: usize, r: usize, threshold: f64) -> (Str
         }
         _ => (String::new(), None),
     }
+}
+
+/// A graded model's verdict on example `r`: its pass rate over the runs and its
+/// mean score; right when at least half the runs pass.
+pub fn graded_verdict(g: &crate::load::table::Grades, r: usize) -> (String, Option<bool>) {
+    let mut parts = Vec::new();
+    let mut ok = None;
+    if let Some(p) = &g.pass
+        && !p[r].is_nan()
+    {
+        let runs = g.pass_runs[r];
+        parts.push(if runs > 1 {
+            format!("pass {}/{runs} runs", g.passes[r])
+        } else if p[r] >= 0.5 {
+            "pass".to_string()
+        } else {
+            "fail".to_string()
+        });
+        ok = Some(p[r] >= 0.5);
+    }
+    if let Some(s) = &g.score
+        && !s[r].is_nan()
+    {
+        parts.push(format!(
+            "score {}",
+            crate::load::encode::short_number(s[r], 3)
+        ));
+    }
+    if parts.is_empty() {
+        parts.push("(not graded)".into());
+    }
+    (parts.join(" · "), ok)
 }
 
 fn verdict_color(ui: &egui::Ui, ok: Option<bool>) -> egui::Color32 {
@@ -249,12 +305,18 @@ impl View for ExamplesView {
             }
         });
         if let Some(sel) = self.selected {
-            egui::Panel::right("inspector")
-                .resizable(true)
-                .default_size(380.0)
-                .show(ui, |ui| {
-                    self.inspector_ui(ui, cx, sel);
-                });
+            // Graded responses sit side by side: a wider inspector.
+            let graded = table.task == crate::load::Task::Graded;
+            egui::Panel::right(if graded {
+                "inspector-graded"
+            } else {
+                "inspector"
+            })
+            .resizable(true)
+            .default_size(if graded { 660.0 } else { 380.0 })
+            .show(ui, |ui| {
+                self.inspector_ui(ui, cx, sel);
+            });
         }
         // The label and each model's prediction, score and a right/wrong mark come
         // first, then the other columns.
@@ -482,10 +544,12 @@ impl ExamplesView {
             .striped(true)
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
-                ui.strong("label");
-                ui.strong(&label);
-                ui.label("");
-                ui.end_row();
+                if t.task != crate::load::Task::Graded {
+                    ui.strong("label");
+                    ui.strong(&label);
+                    ui.label("");
+                    ui.end_row();
+                }
                 for (m, model) in t.models.iter().enumerate() {
                     let (pred, ok) = prediction(t, m, r as usize, ws.threshold);
                     ui.label(&model.name);
@@ -503,6 +567,10 @@ impl ExamplesView {
                 }
             });
         ui.separator();
+        if t.task == crate::load::Task::Graded {
+            self.responses_ui(ui, cx, file_row, r as usize);
+            ui.separator();
+        }
         let key = file_row as u32 + 1;
         if ui.button("Pin example to brief").clicked() {
             let note = ws.notes.get(&key).cloned().unwrap_or_default();
@@ -579,5 +647,203 @@ impl ExamplesView {
                     ui.add_space(4.0);
                 }
             });
+    }
+}
+
+/// Text colours of a diff: removed words red and struck through, added words green.
+fn diff_job(
+    ui: &egui::Ui,
+    segments: &[crate::text_diff::Segment],
+    wrap_width: f32,
+) -> egui::text::LayoutJob {
+    use crate::text_diff::Change;
+    let mut job = egui::text::LayoutJob::default();
+    job.wrap.max_width = wrap_width;
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let base = ui.visuals().text_color();
+    let dark = ui.visuals().dark_mode;
+    let (red, green) = if dark {
+        (
+            egui::Color32::from_rgb(127, 29, 29),
+            egui::Color32::from_rgb(20, 83, 45),
+        )
+    } else {
+        (
+            egui::Color32::from_rgb(254, 202, 202),
+            egui::Color32::from_rgb(187, 247, 208),
+        )
+    };
+    for s in segments {
+        let mut format = egui::TextFormat {
+            font_id: font.clone(),
+            color: base,
+            ..Default::default()
+        };
+        match s.change {
+            Change::Same => {}
+            Change::Removed => {
+                format.background = red;
+                format.strikethrough = egui::Stroke::new(1.0, base);
+            }
+            Change::Added => format.background = green,
+        }
+        job.append(&s.text, 0.0, format);
+    }
+    job
+}
+
+impl ExamplesView {
+    /// Graded: two models' responses side by side with a word-level diff, or
+    /// each against the reference.
+    fn responses_ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>, file_row: usize, r: usize) {
+        let ws: &Workspace = cx.ws;
+        let table = &ws.table;
+        let n = table.models.len();
+        if n == 0 {
+            return;
+        }
+        let (mut a, mut b) = self.diff.models.unwrap_or(ws.pair);
+        a = a.min(n - 1);
+        b = b.min(n - 1);
+        let response_col = |m: usize| {
+            table.models[m]
+                .grades
+                .as_deref()
+                .and_then(|g| g.columns.response.clone())
+        };
+        let names: Vec<String> = ws
+            .frame
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let reference = crate::load::roles::REFERENCE_NAMES
+            .iter()
+            .find_map(|c| crate::load::roles::find_column(&names, c))
+            .map(str::to_string);
+        let mut settings = self.diff.clone();
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("Responses");
+            let label = ui.label("compare");
+            let pick = |ui: &mut egui::Ui, id: &str, m: &mut usize, label: egui::Id| {
+                egui::ComboBox::from_id_salt(id)
+                    .selected_text(table.models[*m].name.clone())
+                    .show_ui(ui, |ui| {
+                        for (i, model) in table.models.iter().enumerate() {
+                            ui.selectable_value(m, i, &model.name);
+                        }
+                    })
+                    .response
+                    .labelled_by(label);
+            };
+            pick(ui, "diff-a", &mut a, label.id);
+            let with = ui.label("with");
+            pick(ui, "diff-b", &mut b, with.id);
+            if reference.is_some() {
+                ui.checkbox(
+                    &mut settings.against_reference,
+                    "each against the reference",
+                );
+            }
+            ui.checkbox(&mut settings.ignore_whitespace, "ignore whitespace")
+                .on_hover_text(
+                    "Compare words only: spaces and line breaks that differ are not changes",
+                );
+        });
+        settings.models = Some((a, b));
+        if settings != self.diff {
+            self.diff = settings.clone();
+        }
+        let text = |col: &Option<String>| -> String {
+            col.as_deref()
+                .and_then(|c| ws.frame.get_column_index(c))
+                .map(|ci| crate::examples::cell_text(&ws.frame, ci, file_row))
+                .unwrap_or_default()
+        };
+        let (ta, tb) = (text(&response_col(a)), text(&response_col(b)));
+        let tr = text(&reference);
+        let key = DiffKey {
+            row: file_row,
+            table_version: ws.table_version,
+            settings: (a, b, settings.against_reference, settings.ignore_whitespace),
+        };
+        let diffs = match &self.diff_cache {
+            Some((k, d)) if *k == key => d.clone(),
+            _ => {
+                let ws_flag = settings.ignore_whitespace;
+                let d = if settings.against_reference {
+                    vec![
+                        crate::text_diff::word_diff(&tr, &ta, ws_flag),
+                        crate::text_diff::word_diff(&tr, &tb, ws_flag),
+                    ]
+                } else {
+                    vec![crate::text_diff::word_diff(&ta, &tb, ws_flag)]
+                };
+                let d = std::sync::Arc::new(d);
+                self.diff_cache = Some((key, d.clone()));
+                d
+            }
+        };
+        if settings.against_reference {
+            ui.label(egui::RichText::new("Reference").strong());
+            ui.add(egui::Label::new(&tr).wrap().selectable(true));
+        }
+        let width = ((ui.available_width() - 12.0) / 2.0).max(120.0);
+        ui.columns(2, |cols| {
+            for (side, (ui, m)) in cols.iter_mut().zip([a, b]).enumerate() {
+                let (verdict, ok) = prediction(table, m, r, ws.threshold);
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        egui::RichText::new(&table.models[m].name)
+                            .strong()
+                            .color(super::model_color(m)),
+                    );
+                    ui.colored_label(verdict_color(ui, ok), verdict);
+                });
+                let (segments, counts) = if settings.against_reference {
+                    let d = &diffs[side];
+                    (
+                        &d.unified,
+                        format!("+{} −{} words against the reference", d.added, d.removed),
+                    )
+                } else {
+                    let d = &diffs[0];
+                    if side == 0 {
+                        (&d.left, format!("{} words not in the other", d.removed))
+                    } else {
+                        (&d.right, format!("{} words not in the other", d.added))
+                    }
+                };
+                ui.label(egui::RichText::new(counts).weak());
+                let job = diff_job(ui, segments, width - 16.0);
+                egui::ScrollArea::vertical()
+                    .id_salt(("response", side))
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        ui.add(egui::Label::new(job).selectable(true));
+                    });
+                let rationale = table.models[m]
+                    .grades
+                    .as_deref()
+                    .and_then(|g| g.columns.rationale.clone());
+                if rationale.is_some() {
+                    let why = text(&rationale);
+                    if !why.is_empty() {
+                        ui.label(
+                            egui::RichText::new(format!("Judge: {why}"))
+                                .italics()
+                                .weak(),
+                        );
+                    }
+                }
+                if ui.small_button("Copy response").clicked() {
+                    cx.send(Command::Copy(if side == 0 {
+                        ta.clone()
+                    } else {
+                        tb.clone()
+                    }));
+                }
+            }
+        });
     }
 }
