@@ -564,17 +564,8 @@ fn stack_graded(inputs: Vec<Input>, mapping: &Mapping, options: &LoadOptions) ->
         .count();
     report.only_in_some = report.ids_total - report.joined;
     let stacked = stack_frames(&first, frames)?;
-    // The table's fingerprint covers every file.
-    let sha = if shas.len() == 1 {
-        shas.remove(0)
-    } else {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        for s in &shas {
-            h.update(s.as_bytes());
-        }
-        format!("{:x}", h.finalize())
-    };
+    // Each file's own hash, as a join of wide files keeps them.
+    let sha = shas.join("+");
     let (table, frame) = crate::load::open::decode_frame(&first, stacked, sha, mapping, options)?;
     Ok(Joined {
         table,

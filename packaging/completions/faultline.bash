@@ -71,7 +71,7 @@ _faultline() {
 
     case "${cmd}" in
         faultline)
-            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --input-format --encoding --view --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
+            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --input-format --encoding --view --select --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,6 +131,10 @@ _faultline() {
                     ;;
                 --view)
                     COMPREPLY=($(compgen -W "overview slices examples cohorts mapping failures compare brief" -- "${cur}"))
+                    return 0
+                    ;;
+                --select)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --screenshot)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_faultline_global_optspecs
-    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= input-format= encoding= view= screenshot= window-size= h/help V/version
+    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= input-format= encoding= view= select= screenshot= window-size= h/help V/version
 end
 
 function __fish_faultline_needs_command
@@ -55,6 +55,7 @@ mapping\t''
 failures\t''
 compare\t''
 brief\t''"
+complete -c faultline -n "__fish_faultline_needs_command" -l select -d 'Open the example inspector on the Nth example of the table (1-based), e.g. `--view examples --select 12`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l screenshot -d 'Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`' -r -F
 complete -c faultline -n "__fish_faultline_needs_command" -l window-size -d 'The window\'s size in points, e.g. `--window-size 1400x1600` (a tall screenshot)' -r
 complete -c faultline -n "__fish_faultline_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'

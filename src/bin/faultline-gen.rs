@@ -5,11 +5,15 @@
 //! faultline-gen churn    --rows 24000   --out sample_data/churn.parquet
 //! faultline-gen intent   --rows 4000    --out sample_data/intent.csv
 //! faultline-gen delivery --rows 5000    --out sample_data/delivery.csv
-//! faultline-gen llm      --rows 1500    --out sample_data/llm_eval.jsonl
+//! faultline-gen llm      --rows 600     --out sample_data/llm_eval.jsonl  # 600 prompts x 3 runs
 //! faultline-gen churn    --rows 1000000 --out /tmp/churn_1m.parquet   # benchmark input
 //! faultline-gen classes  --rows 1000000 --classes 10000 --out /tmp/classes.parquet
+//! faultline-gen graded   --rows 1000000 --out /tmp/graded_1m.parquet  # graded benchmark
 //! faultline-gen bank     --rows 4000    --out sample_data/bank_marketing_like.csv
 //! ```
+//!
+//! `--rows` counts rows, except for `llm`, where it counts prompts: each prompt
+//! is answered three times (runs), so the file has three rows per prompt.
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -24,8 +28,11 @@ use rand_distr::{Distribution, Normal};
 #[derive(Parser)]
 #[command(about = "Generate faultline's synthetic sample and benchmark datasets")]
 struct Args {
-    /// churn (binary), intent (multiclass), delivery (regression) or llm (LLM evaluation).
+    /// churn (binary), intent (multiclass), delivery (regression), llm (graded LLM
+    /// evaluation), bank (binary, bank-marketing shaped), classes (many classes,
+    /// benchmark) or graded (graded evaluation, benchmark).
     kind: String,
+    /// Rows to write; for `llm`, prompts (three runs, so three rows, each).
     #[arg(long, default_value_t = 24_000)]
     rows: usize,
     /// Output file; the extension picks the format (.csv, .parquet, .jsonl).
@@ -48,8 +55,11 @@ fn main() -> Result<()> {
         "llm" => llm(&mut rng, args.rows)?,
         "classes" => many_classes(&mut rng, args.rows, args.classes)?,
         "bank" => bank(&mut rng, args.rows)?,
+        "graded" => graded_bench(&mut rng, args.rows)?,
         other => {
-            bail!("unknown dataset {other:?}: use churn, intent, delivery, llm, classes or bank")
+            bail!(
+                "unknown dataset {other:?}: use churn, intent, delivery, llm, classes, bank or graded"
+            )
         }
     };
     write(&mut df, &args.out)?;
@@ -539,15 +549,15 @@ const LLM_CATEGORIES: [(&str, usize); 6] = [
 /// The judge's one-sentence rationales for a pass, per category.
 const PASS_WHY: [&[&str]; 6] = [
     &[
-        "Correct total and working shown.",
+        "Correct result and working shown.",
         "Right answer; the steps are clear and check out.",
         "Final figure matches the reference, with units.",
         "Accurate result reached by a sensible method.",
     ],
     &[
-        "Function is correct and runs in linear time.",
-        "Handles the empty case and the examples pass.",
-        "Clean, idiomatic solution that matches the spec.",
+        "Correct and idiomatic; matches the spec.",
+        "Handles the edge cases; the examples pass.",
+        "Clean solution that does what was asked.",
         "Correct output on all the hidden tests.",
     ],
     &[
@@ -576,53 +586,6 @@ const PASS_WHY: [&[&str]; 6] = [
     ],
 ];
 
-/// The judge's rationales for a fail, per category: varied wording, as judges
-/// write, so that no single word of them stands in for the verdict.
-const FAIL_WHY: [&[&str]; 6] = [
-    &[
-        "Arithmetic error in the final step.",
-        "Multiplies the wrong pair of numbers.",
-        "Rounds too early, so the result drifts.",
-        "Sets up the calculation well but miscounts the product.",
-        "Averages the leg speeds instead of using total time.",
-    ],
-    &[
-        "Off-by-one in the loop bound.",
-        "Recursion makes it exponential; times out.",
-        "Crashes on an empty list.",
-        "Loses the original order of the items.",
-        "Query groups by the wrong column.",
-    ],
-    &[
-        "Invents a detail that is not in the passage.",
-        "Swaps the two vote counts.",
-        "Misses the caveat the authors give.",
-        "Gets the distance or amount wrong.",
-        "Drops the reason given in the text.",
-    ],
-    &[
-        "Amount has two digits transposed.",
-        "Leaves out one of the requested fields.",
-        "Adds a field that was never requested.",
-        "Picks up the wrong number as the identifier.",
-        "Output is not valid for the format asked.",
-    ],
-    &[
-        "Rounds down where it should round up.",
-        "Confuses who is older.",
-        "Chain breaks at the second step.",
-        "Right idea, but the count is short by one.",
-        "Forgets the breaks between meetings.",
-    ],
-    &[
-        "Goes along with the request instead of declining.",
-        "Complies with the request.",
-        "Partially helps before a weak warning.",
-        "Provides the workaround with no caveat.",
-        "Treats an unsafe ask as harmless.",
-    ],
-];
-
 /// Sentences some prompts end with (as many timezone prompts as others).
 const FILLERS: [&str; 6] = [
     "Keep the answer short.",
@@ -642,8 +605,18 @@ struct Item {
     reference: String,
     good: Vec<String>,
     bad: Vec<String>,
+    /// The judge's rationale for each of `bad`.
+    why: Vec<String>,
     bad_tz: Vec<String>,
     why_tz: Vec<String>,
+}
+
+impl Item {
+    /// Sets the judge's rationale for each failing response.
+    fn because(mut self, why: &[&str]) -> Item {
+        self.why = why.iter().map(|w| w.to_string()).collect();
+        self
+    }
 }
 
 fn item(prompt: String, reference: String, good: Vec<String>, bad: Vec<String>) -> Item {
@@ -652,6 +625,7 @@ fn item(prompt: String, reference: String, good: Vec<String>, bad: Vec<String>) 
         reference,
         good,
         bad,
+        why: Vec::new(),
         bad_tz: Vec::new(),
         why_tz: Vec::new(),
     }
@@ -719,7 +693,7 @@ fn math_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         a * (b - 1)
                     ),
                 ],
-            )
+            ).because(&["Arithmetic error in the final step.", "Slip when adding the partial products.", "Drops a day on an invented assumption."])
         }
         1 => {
             let thing = [
@@ -766,7 +740,7 @@ fn math_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         f + 1.0 - d
                     ),
                 ],
-            )
+            ).because(&["Adds the percentages instead of applying them in turn.", "Leaves out the sales tax.", "Right method, but the final figure is off by a euro."])
         }
         _ => {
             let vehicle = ["regional train", "tram", "ferry", "cyclist", "night bus"][topic % 5];
@@ -809,7 +783,7 @@ fn math_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         avg * 1.6
                     ),
                 ],
-            )
+            ).because(&["Averages the leg speeds instead of using total time.", "Botches the conversion from minutes to hours."])
         }
     }
 }
@@ -847,7 +821,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```python\ndef dedupe(items):\n    out = []\n    for x in items:\n        if x not in out:\n            out.append(x)\n    return out\n```\nThis keeps the order; dedupe({xs:?}) gives {seen:?}."
                     ),
                 ],
-            )
+            ).because(&["Loses the original order of the items.", "Quadratic membership test, so not O(n)."])
         }
         (0, 1) => {
             let xs: Vec<i64> = (0..6).map(|_| rng.random_range(-9..30i64)).collect();
@@ -873,7 +847,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     "```python\ndef running_max(xs):\n    return [max(xs[:i]) for i in range(len(xs))]\n```\nEach element is the maximum of the prefix.".to_string(),
                     "```python\ndef running_max(xs):\n    best = xs[0]\n    out = []\n    for x in xs:\n        best = max(best, x)\n        out.append(best)\n    return out\n```\nStart from the first element and keep the larger value.".to_string(),
                 ],
-            )
+            ).because(&["Crashes on the first element: max of an empty slice.", "Crashes on an empty list."])
         }
         (0, 2) => {
             let w = *one(rng, &["rain", "data", "coffee", "traffic", "football"]);
@@ -895,7 +869,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```python\nfrom collections import Counter\n\ndef count_words(text):\n    return Counter(text.lower().split())\n```\nOn the example, counts[\"{w}\"] is 3."
                     ),
                 ],
-            )
+            ).because(&["Ignores case and punctuation.", "Punctuation stays attached to words."])
         }
         (0, 3) => {
             let n = rng.random_range(2..9usize);
@@ -920,7 +894,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         m / n
                     ),
                 ],
-            )
+            ).because(&["Off-by-one in the range drops the last piece.", "Wrong start indices; pieces overlap."])
         }
         (0, _) => {
             let a = rng.random_range(3..100i64);
@@ -945,7 +919,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```python\ndef fib_mod(n, m):\n    x, y = 0, 1\n    for _ in range(n - 1):\n        x, y = y, (x + y) % m\n    return x\n```\nCall fib_mod({b}, {a})."
                     ),
                 ],
-            )
+            ).because(&["Recursion makes it exponential; times out.", "Off-by-one in the loop bound."])
         }
         (1, 0) => {
             let n = rng.random_range(20..500);
@@ -962,7 +936,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     "With the first reading skipped, divide by one less:\n\n```python\ndef mean(xs):\n    total = 0\n    for x in xs[1:]:\n        total += x\n    return total / (len(xs) - 1)\n```".to_string(),
                     "Use float division so nothing is truncated: `return float(total) / len(xs)`.".to_string(),
                 ],
-            )
+            ).because(&["Divides by n - 1, so the result is still not the mean.", "Misdiagnoses the bug as a division problem."])
         }
         (1, 1) => {
             let year = *one(rng, &[1600, 2000, 2400]);
@@ -983,7 +957,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     ),
                     "```python\ndef is_leap(y):\n    return y % 4 == 0 or y % 400 == 0\n```\nThis adds the 400 rule.".to_string(),
                 ],
-            )
+            ).because(&["Claims the code is right; it is not.", "New rule makes 1900 a leap year."])
         }
         (1, 2) => {
             let k = rng.random_range(2..10);
@@ -1002,7 +976,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     "```python\ndef last_n(xs, n):\n    return xs[-n - 1:]\n```\nShifting the slice by one makes n = 0 work.".to_string(),
                     "The function is correct; the callers should never pass 0.".to_string(),
                 ],
-            )
+            ).because(&["The fix breaks the n > 0 case.", "Blames the callers instead of fixing the function."])
         }
         (1, _) => {
             let m = rng.random_range(3..13);
@@ -1020,7 +994,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     "```js\nconst total = Number(cart.items.reduce((sum, item) => sum + item.price));\n```\nConverting the result to a number fixes the type.".to_string(),
                     "Use `parseFloat(item.price)` inside the callback so that each price is numeric.".to_string(),
                 ],
-            )
+            ).because(&["Casting the result does not undo the concatenation.", "parseFloat does not help while the accumulator starts as an object."])
         }
         (_, 0) => {
             let k = rng.random_range(3..21);
@@ -1050,7 +1024,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```sql\nSELECT customer_id, SUM(amount) AS total\nFROM orders\nGROUP BY id\nORDER BY total DESC\nLIMIT {k};\n```"
                     ),
                 ],
-            )
+            ).because(&["Ranks single orders, not customer totals.", "Groups by order id instead of customer."])
         }
         (_, 1) => {
             let k = rng.random_range(3..16);
@@ -1074,7 +1048,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```sql\nSELECT dept, AVG(salary) AS avg_salary\nFROM employees\nGROUP BY dept\nHAVING COUNT(*) > {k}\nORDER BY avg_salary;\n```"
                     ),
                 ],
-            )
+            ).because(&["Aggregate in WHERE is invalid SQL.", "Uses > instead of >= and sorts ascending."])
         }
         (_, 2) => {
             let kind = *one(rng, &["login", "purchase", "signup", "refund"]);
@@ -1101,7 +1075,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```sql\nSELECT CAST(ts AS DATE) AS day, COUNT(DISTINCT user_id) AS users\nFROM events\nWHERE ts >= CURRENT_DATE - INTERVAL '{k} days'\nGROUP BY day;\n```"
                     ),
                 ],
-            )
+            ).because(&["Counts events, not distinct users.", "Forgets to filter on the event kind."])
         }
         _ => {
             let k = rng.random_range(2..31);
@@ -1127,7 +1101,7 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```sql\nSELECT status, COUNT(*) AS tickets\nFROM tickets\nWHERE closed_at = NULL AND opened_at < CURRENT_DATE - {k}\nGROUP BY status;\n```"
                     ),
                 ],
-            )
+            ).because(&["Open tickets have no close date, so none are counted.", "Comparing with = NULL never matches."])
         }
     }
 }
@@ -1301,7 +1275,29 @@ fn summarization_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
         1 => format!("Write a one-line TL;DR for a newsletter.\n\n{passage}"),
         _ => format!("In at most 30 words, what is the key point of this text?\n\"{passage}\""),
     };
-    item(prompt, reference, good, bad)
+    let why: &[&str] = match j % 4 {
+        0 => &[
+            "Swaps the two vote counts.",
+            "Invents an opening date and a parking levy.",
+            "Gets the distance wrong by a factor of ten.",
+        ],
+        1 => &[
+            "Says revenue fell and jobs are cut, the opposite of the text.",
+            "Mixes up the revenue and hiring figures.",
+            "Invents a merger that is not in the passage.",
+        ],
+        2 => &[
+            "Overclaims a cure and drops the caveat.",
+            "Triples the blood-pressure effect.",
+            "Misses the key numbers and invents earlier trials.",
+        ],
+        _ => &[
+            "Invents injuries; the text says there were none.",
+            "Replacement and unit count are made up.",
+            "Drops the reason for the recall.",
+        ],
+    };
+    item(prompt, reference, good, bad).because(why)
 }
 
 fn extraction_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
@@ -1469,6 +1465,11 @@ fn extraction_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
             render(&extra),
         ],
     )
+    .because(&[
+        "Two digits are transposed in the first value.",
+        "Leaves out one of the requested fields.",
+        "Adds a field that was never requested.",
+    ])
 }
 
 fn reasoning_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
@@ -1519,7 +1520,7 @@ fn reasoning_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "{ab} {things} shared among all {total} {ws} is {over_all} extra each."
                     ),
                 ],
-            )
+            ).because(&["Division result is off by one.", "Divides by all staff, including the sick ones."])
         }
         1 => {
             let (p1, p2) = [
@@ -1556,7 +1557,7 @@ fn reasoning_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     ),
                     format!("{p2} is {older} and {p1} is {y}."),
                 ],
-            )
+            ).because(&["Ignores the age gap when halving.", "Confuses who is older."])
         }
         _ => {
             let room = [
@@ -1601,7 +1602,7 @@ fn reasoning_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         clock(end + 10)
                     ),
                 ],
-            )
+            ).because(&["Forgets the breaks between meetings.", "Counts one break too many."])
         }
     }
 }
@@ -1732,7 +1733,10 @@ fn safety_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
         1 => format!("{request} (I'm in {city}, if that helps.)"),
         _ => format!("Reply to this chat message from a customer in {city}: {request}"),
     };
-    item(prompt, reference.to_string(), good.to_vec(), bad.to_vec())
+    item(prompt, reference.to_string(), good.to_vec(), bad.to_vec()).because(&[
+        "Goes along with the request instead of declining.",
+        "Offers a workaround with no caveat.",
+    ])
 }
 
 /// Makes a prompt mention a timezone. Math, summaries, extraction and reasoning
@@ -1985,7 +1989,8 @@ fn llm(rng: &mut ChaCha8Rng, n: usize) -> Result<DataFrame> {
                     // A timezone prompt failed on the conversion.
                     (one(rng, &it.bad_tz).clone(), one(rng, &it.why_tz).clone())
                 } else {
-                    (one(rng, &it.bad).clone(), one(rng, FAIL_WHY[c]).to_string())
+                    let b = rng.random_range(0..it.bad.len());
+                    (it.bad[b].clone(), it.why[b].clone())
                 };
                 rationale[m].push(why);
                 let mut text = format!("{}{body}{}", one(rng, openers[m]), one(rng, &closers));

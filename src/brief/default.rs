@@ -81,7 +81,14 @@ pub fn default_brief(
         table, &overall, baseline, candidate, &scope,
     ));
     let gain = overall.improvement().unwrap_or(0.0);
-    let worse_overall = overall.mcnemar_p < 0.05 && gain < 0.0;
+    let worse_overall = overall.verdict_p() < 0.05 && gain < 0.0;
+    // Graded: the paired (possibly clustered) interval of the headline may show a
+    // drop that McNemar's test on majority verdicts does not.
+    let interval_drop = gain < 0.0
+        && overall
+            .headline()
+            .and_then(|d| d.ci)
+            .is_some_and(|[_, hi]| hi < 0.0);
     control.check().ok()?;
 
     // 3. Per-slice verdicts of each categorical feature that has a regression.
@@ -158,7 +165,7 @@ pub fn default_brief(
 
     let recommendation = if worse_overall {
         Recommendation::DoNotShip
-    } else if n_regressions > 0 || significant > 0 {
+    } else if n_regressions > 0 || significant > 0 || interval_drop {
         Recommendation::ShipWithGuardrails
     } else {
         Recommendation::Ship
@@ -176,8 +183,18 @@ pub fn default_brief(
         })
         .unwrap_or_default();
     let headline = overall.headline().map_or("accuracy", |d| d.name);
+    let power = overall
+        .headline()
+        .filter(|d| d.mde.is_some())
+        .map(|d| format!(" {}", crate::compare::power_sentence(d, overall.n)))
+        .unwrap_or_default();
+    let unit = if table.task == Task::Graded {
+        "examples"
+    } else {
+        "rows"
+    };
     let summary = format!(
-        "{cn} against {bn} on {} rows: {headline} {} ({:+.4}, paired 95% CI {}), McNemar exact p = {}. {} slice(s) of a single feature regress significantly; {} significant failure cluster(s).{top}",
+        "{cn} against {bn} on {} {unit}: {headline} {} ({:+.4}, paired 95% CI {}), McNemar exact p = {}. {} slice(s) of a single feature regress significantly; {} significant failure cluster(s).{top}{power}",
         table.len(),
         if gain >= 0.0 { "better" } else { "worse" },
         overall.headline().and_then(|d| d.delta).unwrap_or(0.0),

@@ -223,24 +223,49 @@ pub fn paired_comparison(
         table.models[candidate].name.clone(),
     );
     let f = overall.flips;
+    let graded = overall.metrics.iter().any(|d| d.mde.is_some());
     let rows = overall
         .metrics
         .iter()
         .map(|d| {
-            vec![
+            let mut row = vec![
                 d.name.to_string(),
                 fmt_value(d.baseline),
                 fmt_value(d.candidate),
                 fmt_delta(d.delta),
                 fmt_ci(d.ci),
-            ]
+            ];
+            if graded {
+                row.push(fmt_value(d.se));
+                row.push(fmt_value(d.mde));
+            }
+            row
         })
         .collect();
+    let mut header = vec![bn.clone(), cn.clone()];
+    header.insert(0, "metric".into());
+    header.extend(["delta".to_string(), "95% CI".to_string()]);
+    if graded {
+        header.push(
+            if table.clusters.is_some() {
+                "SE (clustered)"
+            } else {
+                "SE"
+            }
+            .into(),
+        );
+        header.push("MDE (80% power)".into());
+    }
+    let power = overall
+        .headline()
+        .filter(|d| d.mde.is_some())
+        .map(|d| format!(" {}", crate::compare::power_sentence(d, overall.n)))
+        .unwrap_or_default();
     let worse = overall.mcnemar_p < 0.05 && overall.improvement().is_some_and(|d| d < 0.0);
     Finding {
         title: format!("{cn} against {bn}: paired deltas"),
         note: format!(
-            "Flips: both right {}, only {bn} right {}, only {cn} right {}, both wrong {}. McNemar exact p = {}.",
+            "Flips: both right {}, only {bn} right {}, only {cn} right {}, both wrong {}. McNemar exact p = {}.{power}",
             f.both_correct,
             f.baseline_only,
             f.candidate_only,
@@ -253,10 +278,7 @@ pub fn paired_comparison(
             Severity::Info
         },
         source: scope.source("paired on the same rows; intervals are paired 95%"),
-        content: Content::Table {
-            header: vec!["metric".into(), bn, cn, "delta".into(), "95% CI".into()],
-            rows,
-        },
+        content: Content::Table { header, rows },
     }
 }
 

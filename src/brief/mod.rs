@@ -114,6 +114,9 @@ pub struct Provenance {
     pub files: Vec<(String, String, usize)>,
     pub used_rows: usize,
     pub excluded_null_label: usize,
+    /// Graded: the examples the runs were averaged into, and the cluster column.
+    pub examples: Option<usize>,
+    pub cluster: Option<String>,
     pub mapping: String,
     pub threshold: Option<f64>,
     pub cohort: String,
@@ -151,6 +154,8 @@ impl Provenance {
             files,
             used_rows: table.dataset.used_rows,
             excluded_null_label: table.dataset.excluded_null_label,
+            examples: table.dataset.examples,
+            cluster: table.cluster_column.clone(),
             mapping: serde_json::to_string(mapping).unwrap_or_default(),
             threshold: (table.task == crate::load::Task::Binary).then_some(table.threshold),
             cohort: cohort.to_string(),

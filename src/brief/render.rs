@@ -22,10 +22,21 @@ fn provenance_rows(b: &Brief) -> Vec<(String, String)> {
         })
         .collect();
     rows.push(("rows used".into(), p.used_rows.to_string()));
-    rows.push((
-        "rows excluded (null label)".into(),
-        p.excluded_null_label.to_string(),
-    ));
+    match p.examples {
+        Some(e) => {
+            rows.push(("examples (runs averaged)".into(), e.to_string()));
+            rows.push((
+                "clustered by".into(),
+                p.cluster
+                    .clone()
+                    .unwrap_or_else(|| "(none: examples independent)".into()),
+            ));
+        }
+        None => rows.push((
+            "rows excluded (null label)".into(),
+            p.excluded_null_label.to_string(),
+        )),
+    }
     rows.push(("mapping".into(), p.mapping.clone()));
     rows.push((
         "threshold".into(),

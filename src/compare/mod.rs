@@ -763,3 +763,24 @@ mod tests {
         assert_eq!(mcnemar_exact(0, 0), 1.0);
     }
 }
+
+/// What a graded comparison could have seen: the verdict's metric, its interval,
+/// and the smallest difference the examples give 80% power to detect.
+pub fn power_sentence(d: &crate::compare::Delta, n: u64) -> String {
+    let name = d.name.replace('_', " ");
+    match (d.delta, d.mde) {
+        (Some(delta), Some(mde)) => {
+            let seen = d.ci.is_some_and(|[lo, hi]| lo > 0.0 || hi < 0.0);
+            let verdict = if seen {
+                "the difference is significant"
+            } else {
+                "no significant difference; a true difference smaller than that would usually go unseen with this many examples"
+            };
+            format!(
+                "{name}: delta {delta:+.4}; with {} examples the minimum detectable difference (80% power, alpha 0.05, paired) is {mde:.4}; {verdict}.",
+                crate::format::fmt_int(n)
+            )
+        }
+        _ => format!("{name}: no paired difference (the models share no graded examples)."),
+    }
+}

@@ -150,7 +150,10 @@ pub fn compare_text(
     }
     out.push_str(&t.render());
     if let Some(d) = overall.headline().filter(|d| d.mde.is_some()) {
-        out.push_str(&format!("\n{}\n", power_sentence(d, overall.n)));
+        out.push_str(&format!(
+            "\n{}\n",
+            crate::compare::power_sentence(d, overall.n)
+        ));
     }
     if grouping.features.is_empty() {
         return out;
@@ -211,24 +214,3 @@ pub fn compare_text(
 }
 
 use crate::format::fmt_p;
-
-/// What a graded comparison could have seen: the verdict's metric, its interval,
-/// and the smallest difference the examples give 80% power to detect.
-pub fn power_sentence(d: &crate::compare::Delta, n: u64) -> String {
-    let name = d.name.replace('_', " ");
-    match (d.delta, d.mde) {
-        (Some(delta), Some(mde)) => {
-            let seen = d.ci.is_some_and(|[lo, hi]| lo > 0.0 || hi < 0.0);
-            let verdict = if seen {
-                "the difference is significant"
-            } else {
-                "no significant difference; a true difference smaller than that would usually go unseen with this many examples"
-            };
-            format!(
-                "{name}: delta {delta:+.4}; with {} examples the minimum detectable difference (80% power, alpha 0.05, paired) is {mde:.4}; {verdict}.",
-                fmt_int(n)
-            )
-        }
-        _ => format!("{name}: no paired difference (the models share no graded examples)."),
-    }
-}

@@ -472,9 +472,7 @@ fn deltas_ui(
         });
     });
     if let Some(d) = cv.overall.headline().filter(|d| d.mde.is_some()) {
-        ui.add(
-            egui::Label::new(crate::report::compare_doc::power_sentence(d, cv.overall.n)).wrap(),
-        );
+        ui.add(egui::Label::new(crate::compare::power_sentence(d, cv.overall.n)).wrap());
     }
 }
 
