@@ -158,6 +158,8 @@ pub fn cell_preview(
     match col.get(row) {
         Ok(AnyValue::String(s)) => cut(s),
         Ok(AnyValue::StringOwned(s)) => cut(s.as_str()),
+        // Means over runs (2/3 = 0.6666...) read better rounded; copies keep every digit.
+        Ok(AnyValue::Float64(x)) => cut(&crate::load::encode::short_number(x, 6)),
         _ => cut(&cell_text(frame, column, row)),
     }
 }

@@ -8,7 +8,9 @@
 //!   (`--describe NAME=COL~REGEX`);
 //! - `COL contains "token"`: for the tokens whose presence most raises some
 //!   model's failure rate (a two-proportion z above [`TOKEN_MIN_Z`]), so the
-//!   failure-cluster search can name a word.
+//!   failure-cluster search can name a word. Only input texts (prompts,
+//!   references) get them: a judge's rationale or a response says *that* a model
+//!   failed, not where, and its words would crowd out the inputs'.
 
 use std::collections::HashMap;
 
@@ -21,7 +23,7 @@ use super::table::{EvalTable, FeatureKind, Prediction, Target};
 use crate::error::{Error, Result};
 
 /// Tokens offered per text column, at most.
-pub const TOKENS_PER_COLUMN: usize = 6;
+pub const TOKENS_PER_COLUMN: usize = 5;
 /// A token is offered when some model fails more often on rows that contain it
 /// than on the rest by at least this many standard errors.
 pub const TOKEN_MIN_Z: f64 = 3.0;
@@ -88,8 +90,8 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| !STOPWORDS.contains(&w.as_str()))
 }
 
-/// The text columns of a table: long free-text features, then models' responses
-/// and rationales.
+/// The text columns of a table: long free-text features (inputs), then models'
+/// responses and rationales (outputs).
 pub fn text_columns(table: &EvalTable) -> Vec<String> {
     let mut cols: Vec<String> = table
         .features
@@ -224,6 +226,12 @@ pub fn derive(
 ) -> Result<()> {
     let want = |name: &str| wanted.is_none_or(|w| w.iter().any(|x| x.eq_ignore_ascii_case(name)));
     let columns = text_columns(table);
+    let inputs: Vec<String> = table
+        .features
+        .iter()
+        .filter(|f| f.kind == FeatureKind::Text)
+        .map(|f| f.name.clone())
+        .collect();
     let rows: Vec<u32> = table.row_index.as_ref().clone();
     let fails = if table.task == Task::Regression {
         Vec::new()
@@ -252,7 +260,11 @@ pub fn derive(
             added.push(Column::new(words_name(col).into(), v));
         }
         let chosen = if wanted.is_none() {
-            failure_tokens(texts, &rows, &fails)
+            if inputs.contains(col) {
+                failure_tokens(texts, &rows, &fails)
+            } else {
+                Vec::new()
+            }
         } else {
             // Only the tokens asked for by name.
             wanted

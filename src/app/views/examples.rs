@@ -615,7 +615,26 @@ impl ExamplesView {
         egui::ScrollArea::vertical()
             .id_salt("inspector-fields")
             .show(ui, |ui| {
+                // Graded: responses, rationales and the reference are shown above,
+                // and the per-run companions say nothing a reader needs here.
+                let shown_above: Vec<&str> = table
+                    .models
+                    .iter()
+                    .filter_map(|m| m.grades.as_deref())
+                    .flat_map(|g| {
+                        [
+                            g.columns.response.as_deref(),
+                            g.columns.rationale.as_deref(),
+                        ]
+                    })
+                    .flatten()
+                    .collect();
                 for (ci, name) in ws.frame.get_column_names().iter().enumerate() {
+                    if shown_above.contains(&name.as_str())
+                        || crate::load::graded::is_companion(name)
+                    {
+                        continue;
+                    }
                     let limit = *self.shown.get(&ci).unwrap_or(&FIELD_CHARS);
                     let (value, more) = cell_preview(&ws.frame, ci, file_row, limit);
                     ui.label(egui::RichText::new(name.as_str()).strong());

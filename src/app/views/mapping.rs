@@ -25,6 +25,11 @@ pub struct Draft {
     pub ignored: Vec<String>,
     /// What the form does not edit (graded roles, cluster, descriptors), kept.
     pub base: Mapping,
+    /// Text descriptors being edited `(name, column, regex)`; they apply (into
+    /// `base.describe`) when the user says so, not on every keystroke.
+    pub describe_edit: Vec<(String, String, String)>,
+    /// The file decodes as a graded evaluation when the task is inferred.
+    pub inferred_graded: bool,
 }
 
 impl Draft {
@@ -63,13 +68,53 @@ impl Draft {
                     }
                     models
                 }),
-            models_edited: mapping.explicit_models,
+            models_edited: mapping.explicit_models
+                || !mapping.passes.is_empty()
+                || !mapping.grades.is_empty(),
             ignored: mapping.ignored.clone(),
             base: mapping.clone(),
+            describe_edit: mapping.describe.clone(),
+            inferred_graded: table.is_some_and(|t| t.task == Task::Graded),
         }
     }
 
+    /// True when the form edits a graded evaluation (models are graded by
+    /// pass/fail and score columns, there is no label).
+    pub fn is_graded(&self) -> bool {
+        self.task == Some(Task::Graded) || (self.task.is_none() && self.inferred_graded)
+    }
+
     pub fn mapping(&self) -> Mapping {
+        if self.is_graded() {
+            // Graded models: the prediction column is the pass/fail grade, the
+            // score column the judge's score.
+            let (passes, grades) = if self.models_edited {
+                (
+                    self.models
+                        .iter()
+                        .filter_map(|m| m.pred.clone().map(|c| (m.name.clone(), c)))
+                        .collect(),
+                    self.models
+                        .iter()
+                        .filter_map(|m| m.score.clone().map(|c| (m.name.clone(), c)))
+                        .collect(),
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            return Mapping {
+                task: self.task,
+                id: self.id.clone(),
+                passes,
+                grades,
+                ignored: self.ignored.clone(),
+                label: None,
+                preds: Vec::new(),
+                scores: Vec::new(),
+                explicit_models: false,
+                ..self.base.clone()
+            };
+        }
         let (preds, scores) = if self.models_edited {
             (
                 self.models
@@ -130,24 +175,46 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
                 .selected_text(text)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut draft.task, None, "inferred");
-                    for t in [Task::Binary, Task::Multiclass, Task::Regression] {
+                    for t in [Task::Binary, Task::Multiclass, Task::Regression, Task::Graded] {
                         ui.selectable_value(&mut draft.task, Some(t), t.as_str());
                     }
                 })
                 .response
                 .labelled_by(name);
             ui.end_row();
-            let name = ui.label("Label column").id;
-            egui::ComboBox::from_id_salt((id, "label"))
-                .selected_text(draft.label.clone().unwrap_or_else(|| "(choose)".into()))
-                .show_ui(ui, |ui| {
-                    for c in cols.names {
-                        ui.selectable_value(&mut draft.label, Some(c.clone()), c);
-                    }
-                })
-                .response
-                .labelled_by(name);
-            ui.end_row();
+            if !draft.is_graded() {
+                let name = ui.label("Label column").id;
+                egui::ComboBox::from_id_salt((id, "label"))
+                    .selected_text(draft.label.clone().unwrap_or_else(|| "(choose)".into()))
+                    .show_ui(ui, |ui| {
+                        for c in cols.names {
+                            ui.selectable_value(&mut draft.label, Some(c.clone()), c);
+                        }
+                    })
+                    .response
+                    .labelled_by(name);
+                ui.end_row();
+            } else {
+                let name = ui.label("Cluster column").id;
+                egui::ComboBox::from_id_salt((id, "cluster"))
+                    .selected_text(
+                        draft
+                            .base
+                            .cluster
+                            .clone()
+                            .unwrap_or_else(|| "(none: examples independent)".into()),
+                    )
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut draft.base.cluster, None, "(none)");
+                        for c in cols.names {
+                            ui.selectable_value(&mut draft.base.cluster, Some(c.clone()), c);
+                        }
+                    })
+                    .response
+                    .labelled_by(name)
+                    .on_hover_text("Examples that share a passage, conversation or template: intervals use the clustered standard error");
+                ui.end_row();
+            }
             let binary = draft.task == Some(Task::Binary)
                 || (draft.task.is_none() && cols.inferred_task == Some(Task::Binary));
             if binary {
@@ -198,8 +265,17 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
         .spacing([10.0, 4.0])
         .show(ui, |ui| {
             ui.label("name");
-            ui.label("prediction column");
-            ui.label("score column");
+            let graded = draft.is_graded();
+            ui.label(if graded {
+                "pass/fail column"
+            } else {
+                "prediction column"
+            });
+            ui.label(if graded {
+                "judge score column"
+            } else {
+                "score column"
+            });
             ui.label("");
             ui.end_row();
             for (i, m) in draft.models.iter_mut().enumerate() {
@@ -257,7 +333,11 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
         .striped(true)
         .spacing([10.0, 2.0])
         .show(ui, |ui| {
-            for c in cols.names.iter().filter(|c| !roles.contains(&c.as_str())) {
+            for c in cols
+                .names
+                .iter()
+                .filter(|c| !roles.contains(&c.as_str()) && !crate::load::graded::is_companion(c))
+            {
                 let mut used = !draft.ignored.contains(c);
                 if ui.checkbox(&mut used, c).changed() {
                     if used {
@@ -270,7 +350,88 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
                 ui.end_row();
             }
         });
+    descriptors_ui(ui, id, draft, cols.names);
     *draft != before
+}
+
+/// Text descriptors: a feature per regular expression over a text column
+/// (`--describe NAME=COL~REGEX`). Edits apply with the button, so typing a
+/// pattern does not re-decode the file on every keystroke.
+fn descriptors_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, columns: &[String]) {
+    ui.separator();
+    ui.strong("Text descriptors");
+    ui.label(
+        egui::RichText::new(
+            "A feature that says whether a text column matches a regular expression, e.g. refusal = response ~ (?i)i can(not|'t) help. Slices, cohorts and failure clusters use it.",
+        )
+        .weak(),
+    );
+    let mut remove = None;
+    let mut errors: Vec<String> = Vec::new();
+    egui::Grid::new((id, "describe"))
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            ui.label("name");
+            let column_label = ui.label("text column").id;
+            ui.label("regular expression");
+            ui.end_row();
+            for (i, (name, col, re)) in draft.describe_edit.iter_mut().enumerate() {
+                ui.add_sized([120.0, 20.0], egui::TextEdit::singleline(name))
+                    .on_hover_text("descriptor name");
+                egui::ComboBox::from_id_salt((id, "describe-col", i))
+                    .selected_text(if col.is_empty() {
+                        "(choose)".to_string()
+                    } else {
+                        col.clone()
+                    })
+                    .show_ui(ui, |ui| {
+                        for c in columns {
+                            ui.selectable_value(col, c.clone(), c);
+                        }
+                    })
+                    .response
+                    .labelled_by(column_label);
+                ui.add_sized([260.0, 20.0], egui::TextEdit::singleline(re).code_editor())
+                    .on_hover_text("regular expression (Rust regex syntax; (?i) ignores case)");
+                if ui.button("Remove").clicked() {
+                    remove = Some(i);
+                }
+                ui.end_row();
+                if let Err(e) = crate::load::text_features::compile(re) {
+                    errors.push(format!("{name}: {e}"));
+                } else if name.trim().is_empty() || col.is_empty() || re.is_empty() {
+                    errors.push(format!(
+                        "row {}: give a name, a column and a pattern",
+                        i + 1
+                    ));
+                }
+            }
+        });
+    if let Some(i) = remove {
+        draft.describe_edit.remove(i);
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Add descriptor").clicked() {
+            draft.describe_edit.push((
+                format!("descriptor{}", draft.describe_edit.len() + 1),
+                String::new(),
+                String::new(),
+            ));
+        }
+        let pending = draft.describe_edit != draft.base.describe;
+        if ui
+            .add_enabled(
+                pending && errors.is_empty(),
+                egui::Button::new("Apply descriptors"),
+            )
+            .clicked()
+        {
+            draft.base.describe = draft.describe_edit.clone();
+        }
+    });
+    for e in errors {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
 }
 
 fn column_choice(
@@ -356,10 +517,14 @@ impl View for MappingView {
         let mut changed = false;
         egui::ScrollArea::vertical().id_salt("mapping").show(ui, |ui| {
             ui.heading("Mapping");
+            let label = if table.task == Task::Graded {
+                "no label".to_string()
+            } else {
+                format!("label {:?}", table.label_column)
+            };
             ui.label(format!(
-                "Inferred: {} task, label {:?}, {} model(s), {} feature(s). Change anything below; the views follow.",
+                "Inferred: {} task, {label}, {} model(s), {} feature(s). Change anything below; the views follow.",
                 table.task.as_str(),
-                table.label_column,
                 table.models.len(),
                 table.features.len()
             ));
@@ -375,7 +540,8 @@ impl View for MappingView {
             ui.separator();
             changed = draft_ui(ui, "map", draft, &cols);
         });
-        if changed {
+        // Edits that leave the mapping as it is (a descriptor being typed) wait.
+        if changed && draft.mapping() != ws.mapping {
             cx.send(Command::ApplyMapping(draft.mapping()));
         }
     }
