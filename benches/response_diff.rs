@@ -35,15 +35,15 @@ fn text(seed: u64, chars: usize, edit_every: usize) -> String {
         x ^= x << 17;
         let w = WORDS[(x % WORDS.len() as u64) as usize];
         // Every `edit_every`-th word depends on the seed: the two texts differ there.
-        if edit_every > 0 && i % edit_every == 0 {
+        if edit_every > 0 && i.is_multiple_of(edit_every) {
             out.push_str(WORDS[((x >> 8).wrapping_add(seed) % WORDS.len() as u64) as usize]);
         } else {
             out.push_str(w);
         }
         i += 1;
-        out.push(if i % 14 == 0 { '.' } else { ' ' });
-        if i % 14 == 0 {
-            out.push(if i % 70 == 0 { '\n' } else { ' ' });
+        out.push(if i.is_multiple_of(14) { '.' } else { ' ' });
+        if i.is_multiple_of(14) {
+            out.push(if i.is_multiple_of(70) { '\n' } else { ' ' });
         }
     }
     out.truncate(chars);
@@ -126,7 +126,7 @@ fn main() {
             )
         });
     let start = Instant::now();
-    while !(h.state().workspace.is_some() && !h.state().is_busy()) {
+    while h.state().workspace.is_none() || h.state().is_busy() {
         h.step();
         std::thread::sleep(Duration::from_millis(5));
         assert!(start.elapsed() < Duration::from_secs(60), "did not load");

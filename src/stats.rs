@@ -68,7 +68,7 @@ pub fn clustered_se(cluster_sums: impl Iterator<Item = (f64, u64)>, mean: f64, n
 
 /// `estimate ± 1.959964 × se`.
 pub fn normal_interval(estimate: f64, se: f64) -> Option<Interval> {
-    (estimate.is_finite() && se.is_finite()).then(|| [estimate - Z_95 * se, estimate + Z_95 * se])
+    (estimate.is_finite() && se.is_finite()).then_some([estimate - Z_95 * se, estimate + Z_95 * se])
 }
 
 /// Student t interval for a mean from its sample standard deviation (ddof = 1).

@@ -32,7 +32,7 @@ struct Args {
     /// evaluation), bank (binary, bank-marketing shaped), classes (many classes,
     /// benchmark) or graded (graded evaluation, benchmark).
     kind: String,
-    /// Rows to write; for `llm`, prompts (three runs, so three rows, each).
+    /// Rows to write; for `llm`, prompts (each written as three rows, one per run).
     #[arg(long, default_value_t = 24_000)]
     rows: usize,
     /// Output file; the extension picks the format (.csv, .parquet, .jsonl).
@@ -657,7 +657,10 @@ fn math_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                 ("tree nursery", "pots", "pot", "seedlings"),
             ][topic % 5];
             let a = rng.random_range(12..480i64);
-            let b = rng.random_range(11..60i64);
+            let mut b = rng.random_range(11..60i64);
+            if b % 10 == 0 {
+                b += 1;
+            }
             let t = a * b;
             let (tens, ones) = (b - b % 10, b % 10);
             item(
@@ -696,7 +699,12 @@ fn math_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         a * (b - 1)
                     ),
                 ],
-            ).because(&["Arithmetic error in the final step.|The concluding multiplication is miscalculated.", "Slip when adding the partial products.|Partial products are right but their sum is not.", "Drops a day on an invented assumption.|Assumes a half shift the question never mentions."])
+            )
+            .because(&[
+                "Arithmetic error in the final step.|The concluding multiplication is miscalculated.",
+                "Slip when adding the partial products.|Partial products are right but their sum is not.",
+                "Drops a day on an invented assumption.|Assumes a half shift the question never mentions.",
+            ])
         }
         1 => {
             let thing = [
@@ -743,7 +751,12 @@ fn math_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         f + 1.0 - d
                     ),
                 ],
-            ).because(&["Combines the percentages rather than applying them in turn.|Nets discount and VAT into one rate.", "Omits the sales tax.|Ignores tax after the markdown.", "Correct approach, yet one euro over.|Method fine, total a euro too high."])
+            )
+            .because(&[
+                "Combines the percentages rather than applying them in turn.|Nets discount and VAT into one rate.",
+                "Omits the sales tax.|Ignores tax after the markdown.",
+                "Correct approach, yet one euro over.|Method fine, total a euro too high.",
+            ])
         }
         _ => {
             let vehicle = ["regional train", "tram", "ferry", "cyclist", "night bus"][topic % 5];
@@ -786,7 +799,11 @@ fn math_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         avg * 1.6
                     ),
                 ],
-            ).because(&["Averages the leg speeds rather than dividing by total time.|Mean of two speeds; the legs differ in duration.", "Botches the change from minutes to hours.|Speed figure inflated by a units slip."])
+            )
+            .because(&[
+                "Averages the leg speeds rather than dividing by total time.|Mean of two speeds; the legs differ in duration.",
+                "Botches the change from minutes to hours.|Speed figure inflated by a units slip.",
+            ])
         }
     }
 }
@@ -824,7 +841,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```python\ndef dedupe(items):\n    out = []\n    for x in items:\n        if x not in out:\n            out.append(x)\n    return out\n```\nThis keeps the order; dedupe({xs:?}) gives {seen:?}."
                     ),
                 ],
-            ).because(&["Loses the original order of the items.|set() scrambles the sequence the spec asks to keep.", "Quadratic membership test, so not O(n).|Checks membership in a list: O(n^2) overall."])
+            )
+            .because(&[
+                "Loses the original order of the items.|set() scrambles the sequence the spec asks to keep.",
+                "Quadratic membership test, so not O(n).|Checks membership in a list: O(n^2) overall.",
+            ])
         }
         (0, 1) => {
             let xs: Vec<i64> = (0..6).map(|_| rng.random_range(-9..30i64)).collect();
@@ -850,7 +871,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     "```python\ndef running_max(xs):\n    return [max(xs[:i]) for i in range(len(xs))]\n```\nEach element is the maximum of the prefix.".to_string(),
                     "```python\ndef running_max(xs):\n    best = xs[0]\n    out = []\n    for x in xs:\n        best = max(best, x)\n        out.append(best)\n    return out\n```\nStart from the first element and keep the larger value.".to_string(),
                 ],
-            ).because(&["Crashes at index zero: max of an empty slice.|xs[:0] is empty, so max() raises immediately.", "Crashes on an empty list.|xs[0] raises IndexError when the input is []."])
+            )
+            .because(&[
+                "Crashes at index zero: max of an empty slice.|xs[:0] is empty, so max() raises immediately.",
+                "Crashes on an empty list.|xs[0] raises IndexError when the input is [].",
+            ])
         }
         (0, 2) => {
             let w = *one(rng, &["rain", "data", "coffee", "traffic", "football"]);
@@ -872,7 +897,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```python\nfrom collections import Counter\n\ndef count_words(text):\n    return Counter(text.lower().split())\n```\nOn the example, counts[\"{w}\"] is 3."
                     ),
                 ],
-            ).because(&["Ignores case and punctuation.|Case-sensitive, and keeps commas in tokens.", "Punctuation stays attached to words.|split() leaves trailing colons on words."])
+            )
+            .because(&[
+                "Ignores case and punctuation.|Case-sensitive, and keeps commas in tokens.",
+                "Punctuation stays attached to words.|split() leaves trailing colons on words.",
+            ])
         }
         (0, 3) => {
             let n = rng.random_range(2..9usize);
@@ -897,7 +926,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         m / n
                     ),
                 ],
-            ).because(&["Range bound drops the remainder.|The short trailing chunk goes missing.", "Bad start indices; pieces overlap.|Steps by one rather than by n."])
+            )
+            .because(&[
+                "Range bound drops the remainder.|The short trailing chunk goes missing.",
+                "Bad start indices; pieces overlap.|Steps by one rather than by n.",
+            ])
         }
         (0, _) => {
             let a = rng.random_range(3..100i64);
@@ -922,7 +955,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```python\ndef fib_mod(n, m):\n    x, y = 0, 1\n    for _ in range(n - 1):\n        x, y = y, (x + y) % m\n    return x\n```\nCall fib_mod({b}, {a})."
                     ),
                 ],
-            ).because(&["Recursion makes it exponential; times out.|Naive recursion, far from O(n).", "Off-by-one in the loop bound.|Loop runs n - 1 times, returning the previous number."])
+            )
+            .because(&[
+                "Recursion makes it exponential; times out.|Naive recursion, far from O(n).",
+                "Off-by-one in the loop bound.|Loop runs n - 1 times, returning the previous number.",
+            ])
         }
         (1, 0) => {
             let n = rng.random_range(20..500);
@@ -939,7 +976,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     "With the first reading skipped, divide by one less:\n\n```python\ndef mean(xs):\n    total = 0\n    for x in xs[1:]:\n        total += x\n    return total / (len(xs) - 1)\n```".to_string(),
                     "Use float division so nothing is truncated: `return float(total) / len(xs)`.".to_string(),
                 ],
-            ).because(&["Divides by n - 1, so the result is still not the mean.|Still skips reading zero and adjusts the divisor.", "Misdiagnoses the bug as a division problem.|Float division is not the issue here."])
+            )
+            .because(&[
+                "Divides by n - 1, so the result is still not the mean.|Still skips reading zero and adjusts the divisor.",
+                "Misdiagnoses the bug as a division problem.|Float division is not the issue here.",
+            ])
         }
         (1, 1) => {
             let year = *one(rng, &[1600, 2000, 2400]);
@@ -960,7 +1001,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     ),
                     "```python\ndef is_leap(y):\n    return y % 4 == 0 or y % 400 == 0\n```\nThis adds the 400 rule.".to_string(),
                 ],
-            ).because(&["Claims the code is right; it is not.|Defends the buggy check.", "New rule makes 1900 a leap year.|The or-condition accepts century years like 1900."])
+            )
+            .because(&[
+                "Claims the code is right; it is not.|Defends the buggy check.",
+                "New rule makes 1900 a leap year.|The or-condition accepts century years like 1900.",
+            ])
         }
         (1, 2) => {
             let k = rng.random_range(2..10);
@@ -979,7 +1024,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     "```python\ndef last_n(xs, n):\n    return xs[-n - 1:]\n```\nShifting the slice by one makes n = 0 work.".to_string(),
                     "The function is correct; the callers should never pass 0.".to_string(),
                 ],
-            ).because(&["The fix breaks the n > 0 case.|Shifted slice returns n + 1 items.", "Blames the callers rather than fixing the function.|No fix offered, only advice to callers."])
+            )
+            .because(&[
+                "The fix breaks the n > 0 case.|Shifted slice returns n + 1 items.",
+                "Blames the callers rather than fixing the function.|No fix offered, only advice to callers.",
+            ])
         }
         (1, _) => {
             let m = rng.random_range(3..13);
@@ -997,7 +1046,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     "```js\nconst total = Number(cart.items.reduce((sum, item) => sum + item.price));\n```\nConverting the result to a number fixes the type.".to_string(),
                     "Use `parseFloat(item.price)` inside the callback so that each price is numeric.".to_string(),
                 ],
-            ).because(&["Casting the result does not undo the concatenation.|Number() on a concatenated string gives NaN.", "parseFloat does not help while the accumulator starts as an object.|Misses the absent initial value."])
+            )
+            .because(&[
+                "Casting the result does not undo the concatenation.|Number() on a concatenated string gives NaN.",
+                "parseFloat does not help while the accumulator starts as an object.|Misses the absent initial value.",
+            ])
         }
         (_, 0) => {
             let k = rng.random_range(3..21);
@@ -1027,7 +1080,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```sql\nSELECT customer_id, SUM(amount) AS total\nFROM orders\nGROUP BY id\nORDER BY total DESC\nLIMIT {k};\n```"
                     ),
                 ],
-            ).because(&["Ranks single orders, not customer totals.|No SUM or GROUP BY: largest orders, not customers.", "Groups by order id, not customer.|GROUP BY id yields per-order sums and drops the year filter."])
+            )
+            .because(&[
+                "Ranks single orders, not customer totals.|No SUM or GROUP BY: largest orders, not customers.",
+                "Groups by order id, not customer.|GROUP BY id yields per-order sums and drops the year filter.",
+            ])
         }
         (_, 1) => {
             let k = rng.random_range(3..16);
@@ -1051,7 +1108,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```sql\nSELECT dept, AVG(salary) AS avg_salary\nFROM employees\nGROUP BY dept\nHAVING COUNT(*) > {k}\nORDER BY avg_salary;\n```"
                     ),
                 ],
-            ).because(&["Aggregate in WHERE is invalid SQL.|COUNT(*) cannot appear in WHERE.", "Uses > where >= is needed, and sorts ascending.|Threshold excludes departments of exactly that size."])
+            )
+            .because(&[
+                "Aggregate in WHERE is invalid SQL.|COUNT(*) cannot appear in WHERE.",
+                "Uses > where >= is needed, and sorts ascending.|Threshold excludes departments of exactly that size.",
+            ])
         }
         (_, 2) => {
             let kind = *one(rng, &["login", "purchase", "signup", "refund"]);
@@ -1078,7 +1139,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```sql\nSELECT CAST(ts AS DATE) AS day, COUNT(DISTINCT user_id) AS users\nFROM events\nWHERE ts >= CURRENT_DATE - INTERVAL '{k} days'\nGROUP BY day;\n```"
                     ),
                 ],
-            ).because(&["Counts events, not distinct users.|Without DISTINCT, repeat users are double-counted.", "Forgets to filter on the event kind.|Counts every event type, not just the one asked."])
+            )
+            .because(&[
+                "Counts events, not distinct users.|Without DISTINCT, repeat users are double-counted.",
+                "Forgets to filter on the event kind.|Counts every event type, not just the one asked.",
+            ])
         }
         _ => {
             let k = rng.random_range(2..31);
@@ -1104,7 +1169,11 @@ fn coding_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "```sql\nSELECT status, COUNT(*) AS tickets\nFROM tickets\nWHERE closed_at = NULL AND opened_at < CURRENT_DATE - {k}\nGROUP BY status;\n```"
                     ),
                 ],
-            ).because(&["Open tickets have no close date, so none are counted.|closed_at - opened_at is NULL for open tickets.", "Comparing with = NULL never matches.|Needs IS NULL; this returns nothing."])
+            )
+            .because(&[
+                "Open tickets have no close date, so none are counted.|closed_at - opened_at is NULL for open tickets.",
+                "Comparing with = NULL never matches.|Needs IS NULL; this returns nothing.",
+            ])
         }
     }
 }
@@ -1532,7 +1601,11 @@ fn reasoning_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         "{ab} {things} shared among all {total} {ws} is {over_all} extra each."
                     ),
                 ],
-            ).because(&["Division result misses by one.|Rounding goes the other way.", "Divides by all staff, including the sick ones.|Spreads the work over everyone, absent staff too."])
+            )
+            .because(&[
+                "Division result misses by one.|Rounding goes the other way.",
+                "Divides by all staff, including the sick ones.|Spreads the work over everyone, absent staff too.",
+            ])
         }
         1 => {
             let (p1, p2) = [
@@ -1569,7 +1642,11 @@ fn reasoning_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                     ),
                     format!("{p2} is {older} and {p1} is {y}."),
                 ],
-            ).because(&["Ignores the age gap when halving.|Splits the total evenly before adding the gap.", "Confuses who is older.|Swaps the two ages."])
+            )
+            .because(&[
+                "Ignores the age gap when halving.|Splits the total evenly before adding the gap.",
+                "Confuses who is older.|Swaps the two ages.",
+            ])
         }
         _ => {
             let room = [
@@ -1614,7 +1691,11 @@ fn reasoning_item(rng: &mut ChaCha8Rng, j: usize, city: &str) -> Item {
                         clock(end + 10)
                     ),
                 ],
-            ).because(&["Forgets the breaks between meetings.|Leaves out the cleaning time.", "Counts one break too many.|Schedules a third pause after the meetings end."])
+            )
+            .because(&[
+                "Forgets the breaks between meetings.|Leaves out the cleaning time.",
+                "Counts one break too many.|Schedules a third pause after the meetings end.",
+            ])
         }
     }
 }
@@ -1814,7 +1895,7 @@ fn add_timezone(rng: &mut ChaCha8Rng, it: &mut Item, category: &str, city: &str,
     it.prompt.push_str(&clause);
     it.reference.push_str(&format!("\n{city}: {local:02}:00"));
     let say = |x: i64, k: usize| {
-        if k % 2 == 0 {
+        if k.is_multiple_of(2) {
             format!("In {city}, {at} is {x:02}:00.")
         } else {
             format!("{city}: {x:02}:00.")
@@ -1897,7 +1978,7 @@ fn long_tail(rng: &mut ChaCha8Rng, category: &str, city: &str) -> String {
 /// Prompts come from 70 templates (`template`, the cluster), whose random effect
 /// on difficulty correlates their prompts. The candidate is better overall, worse
 /// on hard reasoning prompts, and fails most prompts that mention a `timezone`
-/// (9% of prompts, any category or template): the planted failure.
+/// (9.5% of every category's prompts, any template): the planted failure.
 fn llm(rng: &mut ChaCha8Rng, n: usize) -> Result<DataFrame> {
     let mut templates: Vec<(usize, usize, f64)> = Vec::new();
     for (c, &(_, count)) in LLM_CATEGORIES.iter().enumerate() {
@@ -1958,7 +2039,7 @@ fn llm(rng: &mut ChaCha8Rng, n: usize) -> Result<DataFrame> {
     let mut score: [Vec<f64>; 2] = Default::default();
     let mut rationale: [Vec<String>; 2] = Default::default();
     let mut human_pass: [Vec<Option<bool>>; 2] = Default::default();
-    for i in 0..n {
+    for (i, &by_human) in human.iter().enumerate() {
         let k = rng.random_range(0..templates.len());
         let (c, j, effect) = templates[k];
         let cat = LLM_CATEGORIES[c].0;
@@ -2030,11 +2111,14 @@ fn llm(rng: &mut ChaCha8Rng, n: usize) -> Result<DataFrame> {
                     (it.bad[b].clone(), one(rng, &why).to_string())
                 };
                 rationale[m].push(why);
-                let mut text = format!("{}{body}{}", one(rng, openers[m]), one(rng, &closers));
-                if rng.random::<f64>() < 0.01 {
-                    text.push_str(&long_tail(rng, cat, city));
-                }
-                response[m].push(text);
+                let opener = *one(rng, openers[m]);
+                let closer = *one(rng, &closers);
+                let tail = if rng.random::<f64>() < 0.01 {
+                    long_tail(rng, cat, city)
+                } else {
+                    String::new()
+                };
+                response[m].push(format!("{opener}{body}{tail}{closer}"));
                 let s = if ok {
                     6.6 + 2.2 * p[m] + normal(rng, 1.0)
                 } else {
@@ -2042,7 +2126,7 @@ fn llm(rng: &mut ChaCha8Rng, n: usize) -> Result<DataFrame> {
                 };
                 score[m].push(round(s.clamp(1.0, 10.0), 1));
                 pass[m].push(ok);
-                human_pass[m].push(if human[i] && r == 1 {
+                human_pass[m].push(if by_human && r == 1 {
                     // Humans side with the judge 88% of the time.
                     Some(ok != (rng.random::<f64>() < 0.12))
                 } else {

@@ -56,7 +56,7 @@ fn value_ci(m: Option<&crate::metrics::Metric>) -> String {
 pub fn metrics_table(table: &EvalTable, metrics: &[MetricSet], scope: &Scope) -> Finding {
     let mut header = vec!["metric".to_string()];
     header.extend(table.models.iter().map(|m| m.name.clone()));
-    let mut rows: Vec<Vec<String>> = metric_names(&table)
+    let mut rows: Vec<Vec<String>> = metric_names(table)
         .into_iter()
         .map(|name| {
             let mut r = vec![name.to_string()];

@@ -749,21 +749,6 @@ fn row_bootstrap(
     stats::percentile_interval(&mut reps)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mcnemar_matches_statsmodels() {
-        // statsmodels.stats.contingency_tables.mcnemar([[50, 12], [3, 35]], exact=True).pvalue
-        // -> 0.03515625
-        assert!((mcnemar_exact(12, 3) - 0.03515625).abs() < 1e-12);
-        // mcnemar([[10, 5], [5, 10]], exact=True).pvalue -> 1.0
-        assert_eq!(mcnemar_exact(5, 5), 1.0);
-        assert_eq!(mcnemar_exact(0, 0), 1.0);
-    }
-}
-
 /// What a graded comparison could have seen: the verdict's metric, its interval,
 /// and the smallest difference the examples give 80% power to detect.
 pub fn power_sentence(d: &crate::compare::Delta, n: u64) -> String {
@@ -782,5 +767,20 @@ pub fn power_sentence(d: &crate::compare::Delta, n: u64) -> String {
             )
         }
         _ => format!("{name}: no paired difference (the models share no graded examples)."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mcnemar_matches_statsmodels() {
+        // statsmodels.stats.contingency_tables.mcnemar([[50, 12], [3, 35]], exact=True).pvalue
+        // -> 0.03515625
+        assert!((mcnemar_exact(12, 3) - 0.03515625).abs() < 1e-12);
+        // mcnemar([[10, 5], [5, 10]], exact=True).pvalue -> 1.0
+        assert_eq!(mcnemar_exact(5, 5), 1.0);
+        assert_eq!(mcnemar_exact(0, 0), 1.0);
     }
 }

@@ -192,9 +192,24 @@ pub fn search(
             count
         })
         .collect();
+    // A word feature (`prompt contains "x"`) is searched where the word is present
+    // only: "does not contain x" would trim a few rows off any slice and crowd the
+    // list with near copies.
     let frequent: Vec<Vec<bool>> = counts
         .iter()
-        .map(|c| c.iter().map(|&c| c >= min_support).collect())
+        .zip(features)
+        .map(|(c, &f)| {
+            let feat = &table.features[f];
+            let absent_only = crate::load::text_features::is_token_feature(&feat.name);
+            c.iter()
+                .enumerate()
+                .map(|(level, &c)| {
+                    c >= min_support
+                        && !(absent_only
+                            && feat.codes.levels.get(level).is_some_and(|l| l == "false"))
+                })
+                .collect()
+        })
         .collect();
     let usable: Vec<usize> = (0..features.len())
         .filter(|&i| frequent[i].iter().any(|&f| f))
@@ -271,7 +286,8 @@ pub fn search(
                     ci: if binary {
                         stats::wilson(err.round() as u64, size)
                     } else {
-                        None
+                        // Fractional errors (graded runs, squared errors): a t interval.
+                        stats::t_interval(rate, stats::sd_from_sums(size, err, c.err_sq[i]), size)
                     },
                     p_value: p,
                     q_value: f64::NAN,

@@ -264,7 +264,8 @@ pub fn graded_columns(
         Response,
         Rationale,
     }
-    let roles: [(Role, (&[&str], &[&str]), &[&str]); 5] = [
+    type Affixes = (&'static [&'static str], &'static [&'static str]);
+    let roles: [(Role, Affixes, &[&str]); 5] = [
         (Role::Human, HUMAN_AFFIXES, &[]),
         (
             Role::Pass,

@@ -1,5 +1,5 @@
 //! Text made sliceable. For every text column (long free-text features, and the
-//! responses and rationales of graded models) the loader adds derived columns to
+//! responses of graded models) the loader adds derived columns to
 //! the frame and decodes them as features, so slices, cohorts, failure clusters
 //! and the examples table treat them like any other column:
 //!
@@ -64,6 +64,11 @@ pub fn token_name(col: &str, token: &str) -> String {
     format!("{col} contains \"{token}\"")
 }
 
+/// True for a word feature (`COL contains "token"`), searched where present only.
+pub fn is_token_feature(name: &str) -> bool {
+    name.contains(" contains \"") && name.ends_with('"')
+}
+
 /// The text column a derived feature's name was made from, if it is one.
 pub fn source_column(name: &str, mapping: &Mapping) -> Option<String> {
     for prefix in ["len(", "words("] {
@@ -91,7 +96,7 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The text columns of a table: long free-text features (inputs), then models'
-/// responses and rationales (outputs).
+/// responses (outputs).
 pub fn text_columns(table: &EvalTable) -> Vec<String> {
     let mut cols: Vec<String> = table
         .features
@@ -101,13 +106,12 @@ pub fn text_columns(table: &EvalTable) -> Vec<String> {
         .collect();
     for m in &table.models {
         if let Some(g) = m.grades.as_deref() {
-            for c in [&g.columns.response, &g.columns.rationale]
-                .into_iter()
-                .flatten()
+            // A judge's rationale restates the verdict: its length would be a
+            // proxy of the outcome, not a place where the model fails.
+            if let Some(c) = &g.columns.response
+                && !cols.contains(c)
             {
-                if !cols.contains(c) {
-                    cols.push(c.clone());
-                }
+                cols.push(c.clone());
             }
         }
     }

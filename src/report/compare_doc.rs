@@ -95,8 +95,13 @@ pub fn compare_text(
     join_report: Option<&str>,
 ) -> String {
     let (b, c) = (&table.models[baseline].name, &table.models[candidate].name);
+    let unit = if table.task == crate::load::Task::Graded {
+        "examples"
+    } else {
+        "rows"
+    };
     let mut out = format!(
-        "{}\n{c} (candidate) against {b} (baseline), {} rows, {}\n",
+        "{}\n{c} (candidate) against {b} (baseline), {} {unit}, {}\n",
         table.dataset.path.display(),
         fmt_int(overall.n),
         table.task.as_str()

@@ -194,7 +194,7 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
             .chain(eval.overall.iter().map(|s| fmt_int(s.null_predictions)))
             .collect(),
     );
-    for name in metric_names(&table) {
+    for name in metric_names(table) {
         t.row(
             std::iter::once(name.to_string())
                 .chain(eval.overall.iter().map(|s| match s.get(name) {
