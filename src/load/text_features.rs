@@ -229,7 +229,18 @@ pub fn derive(
     wanted: Option<&[String]>,
 ) -> Result<()> {
     let want = |name: &str| wanted.is_none_or(|w| w.iter().any(|x| x.eq_ignore_ascii_case(name)));
-    let columns = text_columns(table);
+    let mut columns = text_columns(table);
+    // A derived feature asked for by name (`--by "words(prompt)"`) reads its text
+    // column even when that column is not decoded as a feature.
+    for name in wanted.unwrap_or_default() {
+        if let Some(src) = source_column(name, mapping)
+            && !columns.contains(&src)
+            && !mapping.describe.iter().any(|(n, _, _)| n == name)
+            && string_column(frame, &src).is_some()
+        {
+            columns.push(src);
+        }
+    }
     let inputs: Vec<String> = table
         .features
         .iter()

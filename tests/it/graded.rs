@@ -693,3 +693,84 @@ fn null_cluster_names_the_first_offending_file_row() {
         &["cluster.csv", "\"passage\"", "row 5", "missing"],
     );
 }
+
+#[test]
+fn runs_of_one_example_must_share_its_cluster() {
+    let dir = scratch("graded-split-cluster");
+    let f = dir.join("split.csv");
+    fs::write(
+        &f,
+        "id,run,passage,pass_m\ne1,1,pA,1\ne1,2,pB,0\ne2,1,pB,1\n",
+    )
+    .unwrap();
+    fails(
+        &["metrics", path_str(&f), "--cluster", "passage"],
+        true,
+        &["row 2", "\"pA\"", "\"pB\"", "must share"],
+    );
+}
+
+#[test]
+fn the_planted_word_failure_is_the_top_failure_cluster() {
+    // The bundled sample plants a candidate failure on prompts that mention
+    // "timezone"; the loader offers `prompt contains "token"` features and
+    // SliceLine must rank that one first, alone and against the baseline.
+    for extra in [&[][..], &["--against", "baseline"][..]] {
+        let mut args = vec![
+            "slices",
+            "sample_data/llm_eval.jsonl",
+            "--model",
+            "candidate",
+        ];
+        args.extend(extra);
+        let (code, doc) = json_run(&args);
+        assert_eq!(code, 0);
+        let top = &doc["slices"][0];
+        assert_eq!(
+            top["predicates"],
+            serde_json::json!({"prompt contains \"timezone\"": "true"}),
+            "{args:?}: {top}"
+        );
+        assert!(top["q_value"].as_f64().unwrap() < 1e-6, "{top}");
+    }
+}
+
+#[test]
+fn descriptors_and_text_lengths_slice_from_the_command_line() {
+    // `--describe NAME=COL~REGEX` is a feature; `len(COL)` and `words(COL)` too,
+    // reading only the columns they need.
+    let (code, doc) = json_run(&[
+        "metrics",
+        "sample_data/llm_eval.jsonl",
+        "--describe",
+        "tz=prompt~(?i)timezone",
+        "--by",
+        "tz",
+    ]);
+    assert_eq!(code, 0);
+    let yes = slice(&doc, "tz", "true");
+    let no = slice(&doc, "tz", "false");
+    assert_eq!(yes["n"].as_u64().unwrap() + no["n"].as_u64().unwrap(), 600);
+    let rate = |s: &Value| s["models"]["candidate"]["pass_rate"].as_f64().unwrap();
+    assert!(
+        rate(yes) < rate(no) - 0.3,
+        "the planted failure: {} vs {}",
+        rate(yes),
+        rate(no)
+    );
+    let (code, doc) = json_run(&[
+        "metrics",
+        "sample_data/llm_eval.jsonl",
+        "--by",
+        "words(prompt)",
+        "--bins",
+        "4",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        doc["slices"].as_array().unwrap().len(),
+        4,
+        "{}",
+        doc["slices"]
+    );
+}

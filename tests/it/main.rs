@@ -16,6 +16,8 @@ mod formats;
 mod graded;
 #[cfg(feature = "gui")]
 mod gui;
+#[cfg(feature = "gui")]
+mod gui_graded;
 mod hostile;
 mod layers;
 mod metrics_reference;

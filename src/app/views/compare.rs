@@ -570,7 +570,7 @@ fn review_ui(
             .column(Column::auto().at_least(160.0))
             .header(20.0, |mut h| {
                 for t in [
-                    "reviewed",
+                    "",
                     "example",
                     "id",
                     "prompt",
@@ -593,7 +593,7 @@ fn review_ui(
                     row.col(|ui| {
                         let mut on = ws.reviewed.contains(&k);
                         if ui
-                            .checkbox(&mut on, "")
+                            .checkbox(&mut on, "reviewed")
                             .on_hover_text("Mark reviewed")
                             .changed()
                         {
