@@ -167,8 +167,7 @@ fn long_responses_stay_searchable_and_descriptors_slice_text() {
         let tail: String = text.chars().skip(len - 60).collect();
         let word = tail
             .split_whitespace()
-            .filter(|w| w.chars().all(char::is_alphanumeric) && w.len() > 4)
-            .last()
+            .rfind(|w| w.chars().all(char::is_alphanumeric) && w.len() > 4)
             .unwrap_or("the")
             .to_string();
         (word, row)
