@@ -45,6 +45,7 @@ fn window(cli: &Cli) -> ExitCode {
         read: cli.input.read_options(),
         view: cli.view,
         select: cli.select.map(|n| n - 1),
+        params: cli.params.params(),
         screenshot: cli.screenshot.clone(),
         window_size: cli.window_size,
         // Screenshots never touch the user's recovery file.

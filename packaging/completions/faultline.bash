@@ -71,7 +71,7 @@ _faultline() {
 
     case "${cmd}" in
         faultline)
-            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --input-format --encoding --view --select --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
+            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --input-format --encoding --k --view --select --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -127,6 +127,10 @@ _faultline() {
                     ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "utf8 latin1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --k)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --view)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_faultline_global_optspecs
-    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= input-format= encoding= view= select= screenshot= window-size= h/help V/version
+    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= input-format= encoding= k= view= select= screenshot= window-size= h/help V/version
 end
 
 function __fish_faultline_needs_command
@@ -47,6 +47,7 @@ arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)
 complete -c faultline -n "__fish_faultline_needs_command" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
 latin1\t'ISO-8859-1: every byte is the code point of the same number'
 windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
+complete -c faultline -n "__fish_faultline_needs_command" -l k -d 'Graded: report pass@K (Chen et al. 2021) over each example\'s repeated runs, e.g. `--k 3`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l view -d 'The view to show first, e.g. `--view compare`' -r -f -a "overview\t''
 slices\t''
 examples\t''

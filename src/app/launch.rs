@@ -22,6 +22,8 @@ pub struct LaunchOptions {
     pub view: Option<ViewName>,
     /// Open the example inspector on this row of the table (0-based) once loaded.
     pub select: Option<u32>,
+    /// Metric parameters for the files given (`--k`).
+    pub params: crate::load::table::MetricParams,
     pub screenshot: Option<PathBuf>,
     /// The window's size in points (None: the default).
     pub window_size: Option<[f32; 2]>,
@@ -42,6 +44,7 @@ impl Default for LaunchOptions {
             read: Default::default(),
             view: None,
             select: None,
+            params: Default::default(),
             screenshot: None,
             window_size: None,
             open_sample: true,

@@ -76,6 +76,8 @@ pub struct FaultlineApp {
     read: crate::load::read::ReadOptions,
     /// An example to select once the first file has loaded (`--select`).
     select: Option<u32>,
+    /// Metric parameters for the first file loaded (`--k`).
+    params: Option<crate::load::table::MetricParams>,
 }
 
 impl FaultlineApp {
@@ -109,6 +111,7 @@ impl FaultlineApp {
             theme_applied: None,
             read: options.read,
             select: options.select,
+            params: Some(options.params),
         };
         if !options.files.is_empty() {
             // Several files are joined on their id column.
@@ -225,6 +228,10 @@ impl FaultlineApp {
                     self.settings
                         .cohorts
                         .insert(Settings::key(&ws.path), ws.saved_cohorts.clone());
+                }
+                // The command line's `--k` (a session's own parameters stand otherwise).
+                if let Some(p) = self.params.take().filter(|p| *p != Default::default()) {
+                    ws.set_params(p);
                 }
                 self.workspace = Some(ws);
                 if let Some(r) = self.select.take() {

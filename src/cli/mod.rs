@@ -42,6 +42,8 @@ pub struct Cli {
     pub map: MapArgs,
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
     /// The view to show first, e.g. `--view compare`.
     #[arg(long, value_name = "NAME", value_enum)]
     pub view: Option<ViewName>,

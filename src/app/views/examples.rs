@@ -741,8 +741,21 @@ impl ExamplesView {
             .find_map(|c| crate::load::roles::find_column(&names, c))
             .map(str::to_string);
         let mut settings = self.diff.clone();
+        let runs = table
+            .models
+            .iter()
+            .filter_map(|m| m.grades.as_deref())
+            .map(|g| g.pass_runs[r].max(g.score_runs[r]))
+            .max()
+            .unwrap_or(1);
         ui.horizontal_wrapped(|ui| {
             ui.strong("Responses");
+            if runs > 1 {
+                ui.label(egui::RichText::new(format!("(the first of {runs} runs)")).weak())
+                    .on_hover_text(
+                        "Grades are averaged over the runs; the text shown is the first run's",
+                    );
+            }
             let label = ui.label("compare");
             let pick = |ui: &mut egui::Ui, id: &str, m: &mut usize, label: egui::Id| {
                 egui::ComboBox::from_id_salt(id)
