@@ -279,20 +279,30 @@ impl CompareView {
             for _ in &names {
                 builder = builder.column(Column::auto().at_least(60.0));
             }
-            for w in [56.0, 64.0, 64.0, 190.0, 76.0, 76.0, 90.0] {
+            // Graded: each slice's minimum detectable difference beside its verdict.
+            let graded = cv.overall.metrics.iter().any(|d| d.mde.is_some());
+            let widths: &[f32] = if graded {
+                &[56.0, 64.0, 64.0, 190.0, 64.0, 76.0, 76.0, 90.0]
+            } else {
+                &[56.0, 64.0, 64.0, 190.0, 76.0, 76.0, 90.0]
+            };
+            for &w in widths {
                 builder = builder.column(Column::auto().at_least(w));
             }
+            let p_name = if cv.overall.paired_p.is_some() { "paired p" } else { "McNemar p" };
+            let mut heads: Vec<&str> = vec![
+                "n",
+                &ws.table.models[b].name,
+                &ws.table.models[c].name,
+                "delta [95% CI]",
+            ];
+            if graded {
+                heads.push("MDE");
+            }
+            heads.extend([p_name, "q", "verdict"]);
             builder
                 .header(20.0, |mut h| {
-                    for t in names.iter().map(String::as_str).chain([
-                        "n",
-                        &ws.table.models[b].name,
-                        &ws.table.models[c].name,
-                        "delta [95% CI]",
-                        "McNemar p",
-                        "q",
-                        "verdict",
-                    ]) {
+                    for t in names.iter().map(String::as_str).chain(heads.iter().copied()) {
                         h.col(|ui| {
                             ui.strong(t);
                         });
@@ -324,8 +334,14 @@ impl CompareView {
                                 fmt_ci(d.and_then(|d| d.ci))
                             ));
                         });
+                        if graded {
+                            row.col(|ui| {
+                                ui.monospace(fmt(d.and_then(|d| d.mde)))
+                                    .on_hover_text("minimum detectable difference at 80% power for this slice's examples");
+                            });
+                        }
                         row.col(|ui| {
-                            ui.monospace(crate::format::fmt_p(s.comparison.mcnemar_p));
+                            ui.monospace(crate::format::fmt_p(s.comparison.verdict_p()));
                         });
                         row.col(|ui| {
                             ui.monospace(crate::format::fmt_p(s.q_value));
