@@ -78,6 +78,13 @@ pub fn names_are_graded(path: &Path, names: &[String], mapping: &Mapping) -> boo
     (roles::looks_graded(names, mapping) || long) && !has_label
 }
 
+/// A column as text (borrow its values with `.str()?.iter()`: no copy per row).
+fn as_text(col: &Column) -> PolarsResult<Series> {
+    col.as_materialized_series().cast(&DataType::String)
+}
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// A column's values as text per row (None for null).
 fn texts(col: &Column) -> PolarsResult<Vec<Option<String>>> {
     let s = col.as_materialized_series().cast(&DataType::String)?;
@@ -311,23 +318,34 @@ fn check_clusters(path: &Path, frame: &DataFrame, mapping: &Mapping) -> Result<(
             roles::list(&names)
         ),
     })?;
-    let values = texts(
+    let values = as_text(
         frame
             .column(cluster)
             .map_err(|e| polars_err(path, cluster, e))?,
     )
     .map_err(|e| polars_err(path, cluster, e))?;
+    let values = values.str().map_err(|e| polars_err(path, cluster, e))?;
     let id = roles::id_column(path, &names, &Mapping::default())
         .ok()
         .flatten()
         .or_else(|| roles::find_column(&names, "doc_id").map(str::to_string))
         .or_else(|| roles::find_column(&names, "sample_id").map(str::to_string));
-    let ids = match &id {
-        Some(c) => texts(frame.column(c).map_err(|e| polars_err(path, c, e))?)
-            .map_err(|e| polars_err(path, c, e))?,
+    let id_text = match &id {
+        Some(c) => Some(
+            as_text(frame.column(c).map_err(|e| polars_err(path, c, e))?)
+                .map_err(|e| polars_err(path, c, e))?,
+        ),
+        None => None,
+    };
+    let ids: Vec<Option<&str>> = match &id_text {
+        Some(s) => s
+            .str()
+            .map_err(|e| polars_err(path, "id", e))?
+            .iter()
+            .collect(),
         None => vec![None; frame.height()],
     };
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut seen: FastMap<&str, &str> = FastMap::default();
     for (r, v) in values.iter().enumerate() {
         let bad = |detail: String| Error::BadValue {
             path: path.to_path_buf(),
@@ -335,12 +353,12 @@ fn check_clusters(path: &Path, frame: &DataFrame, mapping: &Mapping) -> Result<(
             row: r + 1,
             detail,
         };
-        let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) else {
+        let Some(v) = v.filter(|v| !v.trim().is_empty()) else {
             return Err(bad(
                 "the cluster is missing: every example needs one (--cluster)".into(),
             ));
         };
-        if let Some(e) = ids[r].as_deref()
+        if let Some(e) = ids[r]
             && let Some(first) = seen.insert(e, v)
             && first != v
         {
@@ -391,9 +409,11 @@ pub fn prepare(path: &Path, frame: DataFrame, mapping: &Mapping) -> Result<DataF
     let n = frame.height();
     let (example_of, first_rows): (Vec<u32>, Vec<u32>) = match &id {
         Some(id) => {
-            let ids = texts(frame.column(id).map_err(|e| polars_err(path, id, e))?)
+            let ids = as_text(frame.column(id).map_err(|e| polars_err(path, id, e))?)
                 .map_err(|e| polars_err(path, id, e))?;
-            let mut index: HashMap<&str, u32> = HashMap::with_capacity(n);
+            let ids = ids.str().map_err(|e| polars_err(path, id, e))?;
+            let mut index: FastMap<&str, u32> = FastMap::default();
+            index.reserve(n);
             let mut first = Vec::new();
             let mut of = Vec::with_capacity(n);
             for (r, v) in ids.iter().enumerate() {
@@ -405,7 +425,7 @@ pub fn prepare(path: &Path, frame: DataFrame, mapping: &Mapping) -> Result<DataF
                         detail: "the id is missing".into(),
                     });
                 };
-                let e = *index.entry(v.as_str()).or_insert_with(|| {
+                let e = *index.entry(v).or_insert_with(|| {
                     first.push(r as u32);
                     (first.len() - 1) as u32
                 });

@@ -166,6 +166,11 @@ const COPY_ROWS: usize = 10_000;
 /// Characters of a field the inspector shows at first, and how many more each
 /// "Show more" adds.
 const FIELD_CHARS: usize = 20_000;
+/// The same for graded files, whose long texts are read in the diff above the
+/// fields (laying out tens of thousands of characters twice would cost a frame).
+const GRADED_FIELD_CHARS: usize = 2_000;
+/// A reference longer than this starts folded in the diff panel.
+const OPEN_REFERENCE_CHARS: usize = 3_000;
 const MORE_CHARS: usize = 100_000;
 /// Characters of each field a pinned example keeps.
 const PIN_CHARS: usize = 10_000;
@@ -635,7 +640,12 @@ impl ExamplesView {
                     {
                         continue;
                     }
-                    let limit = *self.shown.get(&ci).unwrap_or(&FIELD_CHARS);
+                    let first = if table.task == crate::load::Task::Graded {
+                        GRADED_FIELD_CHARS
+                    } else {
+                        FIELD_CHARS
+                    };
+                    let limit = *self.shown.get(&ci).unwrap_or(&first);
                     let (value, more) = cell_preview(&ws.frame, ci, file_row, limit);
                     ui.label(egui::RichText::new(name.as_str()).strong());
                     ui.add(
@@ -817,8 +827,18 @@ impl ExamplesView {
             }
         };
         if settings.against_reference {
-            ui.label(egui::RichText::new("Reference").strong());
-            ui.add(egui::Label::new(&tr).wrap().selectable(true));
+            let chars = tr.chars().count();
+            egui::CollapsingHeader::new(egui::RichText::new("Reference").strong())
+                .id_salt(("reference", file_row))
+                .default_open(chars <= OPEN_REFERENCE_CHARS)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("reference-text")
+                        .max_height(200.0)
+                        .show(ui, |ui| {
+                            ui.add(egui::Label::new(&tr).wrap().selectable(true));
+                        });
+                });
         }
         let width = ((ui.available_width() - 12.0) / 2.0).max(120.0);
         ui.columns(2, |cols| {
