@@ -215,7 +215,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                     .unwrap_or_default()
             })
             .collect(),
-        Task::Regression | Task::Graded => Vec::new(),
+        Task::Regression | Task::Graded | Task::Ranking => Vec::new(),
     };
     let scatter = if table.task == Task::Regression {
         models

@@ -19,6 +19,7 @@ pub mod error;
 pub mod examples;
 pub mod format;
 pub mod grouping;
+pub mod intern;
 pub mod join;
 pub mod load;
 pub mod metrics;

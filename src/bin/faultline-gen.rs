@@ -10,10 +10,13 @@
 //! faultline-gen classes  --rows 1000000 --classes 10000 --out /tmp/classes.parquet
 //! faultline-gen graded   --rows 1000000 --out /tmp/graded_1m.parquet  # graded benchmark
 //! faultline-gen bank     --rows 4000    --out sample_data/bank_marketing_like.csv
+//! faultline-gen ranking  --rows 3000    --out sample_data/ranking.csv     # 3000 queries
+//! faultline-gen ranking-bench --rows 10000000 --out /tmp/ranking_10m.parquet
 //! ```
 //!
 //! `--rows` counts rows, except for `llm`, where it counts prompts: each prompt
-//! is answered three times (runs), so the file has three rows per prompt.
+//! is answered three times (runs), so the file has three rows per prompt; and
+//! for `ranking`, where it counts queries, each with 10 to 30 documents (rows).
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -30,9 +33,12 @@ use rand_distr::{Distribution, Normal};
 struct Args {
     /// churn (binary), intent (multiclass), delivery (regression), llm (graded LLM
     /// evaluation), bank (binary, bank-marketing shaped), classes (many classes,
-    /// benchmark) or graded (graded evaluation, benchmark).
+    /// benchmark), graded (graded evaluation, benchmark), ranking (search
+    /// ranking, one row per query and document) or ranking-bench (ranking,
+    /// benchmark).
     kind: String,
-    /// Rows to write; for `llm`, prompts (each written as three rows, one per run).
+    /// Rows to write; for `llm`, prompts (each written as three rows, one per
+    /// run); for `ranking`, queries (10 to 30 rows each).
     #[arg(long, default_value_t = 24_000)]
     rows: usize,
     /// Output file; the extension picks the format (.csv, .parquet, .jsonl).
@@ -56,9 +62,11 @@ fn main() -> Result<()> {
         "classes" => many_classes(&mut rng, args.rows, args.classes)?,
         "bank" => bank(&mut rng, args.rows)?,
         "graded" => graded_bench(&mut rng, args.rows)?,
+        "ranking" => ranking(&mut rng, args.rows)?,
+        "ranking-bench" => ranking_bench(&mut rng, args.rows)?,
         other => {
             bail!(
-                "unknown dataset {other:?}: use churn, intent, delivery, llm, classes, bank or graded"
+                "unknown dataset {other:?}: use churn, intent, delivery, llm, classes, bank, graded, ranking or ranking-bench"
             )
         }
     };
@@ -2214,5 +2222,199 @@ fn graded_bench(rng: &mut ChaCha8Rng, rows: usize) -> Result<DataFrame> {
     Ok(df!(
         "id" => id, "run" => run, "cluster" => cluster, "category" => category,
         "pass_a" => pass_a, "pass_b" => pass_b, "score_a" => score_a, "score_b" => score_b
+    )?)
+}
+
+/// Locales of the ranking sets, with their shares of queries.
+const RANKING_LOCALES: [(&str, f64); 5] = [
+    ("en-US", 0.44),
+    ("de-DE", 0.14),
+    ("ja-JP", 0.17),
+    ("fr-FR", 0.11),
+    ("pt-BR", 0.14),
+];
+
+const RANKING_DEVICES: [(&str, f64); 3] = [("mobile", 0.56), ("desktop", 0.34), ("tablet", 0.1)];
+
+/// A search ranking evaluation: `queries` queries with 10 to 30 candidate
+/// documents each, one row per (query, document), graded relevance 0-3 and two
+/// rankers' raw scores (`score_baseline`, `score_candidate`; not probabilities,
+/// on a per-query scale, rounded to 2 decimals so that a few tie). About 3% of
+/// queries have no relevant document. Query-level columns: `query_len` (words),
+/// `locale`, `device`, `query_type`. Both rankers see the relevance through
+/// noise and share a misleading document signal (popularity); the candidate is
+/// better overall but much noisier on long Japanese queries (`locale = ja-JP`
+/// and `query_len >= 6`), where it ranks worse than the baseline: the planted
+/// failure.
+fn ranking(rng: &mut ChaCha8Rng, queries: usize) -> Result<DataFrame> {
+    let rows = queries * 20;
+    let (mut query_id, mut doc_id, mut relevance) = (
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+    );
+    let (mut score_b, mut score_c) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    let (mut query_len, mut locale, mut device, mut query_type) = (
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+    );
+    let mut docs: Vec<u32> = Vec::with_capacity(30);
+    let mut rels: Vec<i64> = Vec::with_capacity(30);
+    for q in 0..queries {
+        let loc = pick(rng, &RANKING_LOCALES);
+        let dev = pick(rng, &RANKING_DEVICES);
+        let qt = pick(
+            rng,
+            &[
+                ("navigational", 0.24),
+                ("informational", 0.48),
+                ("transactional", 0.28),
+            ],
+        );
+        // Words per query: navigational queries are short, and the Japanese
+        // tokenizer splits more finely than whitespace does.
+        let typical = match qt {
+            "navigational" => 1.9,
+            "informational" => 4.2,
+            _ => 3.3,
+        } * if loc == "ja-JP" { 1.35 } else { 1.0 };
+        let len = (typical * normal(rng, 0.45).exp()).round().clamp(1.0, 12.0) as i64;
+        let n = rng.random_range(10..=30usize);
+        rels.clear();
+        rels.resize(n, 0);
+        if rng.random::<f64>() >= 0.03 {
+            match qt {
+                "navigational" => {
+                    // One target page, and now and then a near-duplicate of it.
+                    rels[rng.random_range(0..n)] = 3;
+                    for r in rels.iter_mut().filter(|r| **r == 0) {
+                        if rng.random::<f64>() < 0.06 {
+                            *r = 1;
+                        }
+                    }
+                }
+                _ => {
+                    // Share of relevant documents, and of those the shares
+                    // graded 1 and 2 (the rest are 3).
+                    let (lo, hi, g1, g2) = if qt == "informational" {
+                        (0.06, 0.32, 0.58, 0.3)
+                    } else {
+                        (0.04, 0.22, 0.5, 0.33)
+                    };
+                    let p = lo + (hi - lo) * rng.random::<f64>();
+                    for r in rels.iter_mut() {
+                        if rng.random::<f64>() < p {
+                            let u = rng.random::<f64>();
+                            *r = if u < g1 {
+                                1
+                            } else if u < g1 + g2 {
+                                2
+                            } else {
+                                3
+                            };
+                        }
+                    }
+                    if rels.iter().all(|r| *r == 0) {
+                        rels[rng.random_range(0..n)] = 1;
+                    }
+                }
+            }
+        }
+        docs.clear();
+        while docs.len() < n {
+            let d = rng.random_range(0..2_000_000u32);
+            if !docs.contains(&d) {
+                docs.push(d);
+            }
+        }
+        // Raw scores live on a per-query scale (an offset per query and ranker).
+        let (offset_b, offset_c) = (normal(rng, 1.0), normal(rng, 1.0));
+        // The candidate's query encoder degrades on long Japanese queries.
+        let planted = loc == "ja-JP" && len >= 6;
+        let (gain_c, noise_c) = if planted {
+            (0.95, 1.55 + 0.05 * (len - 6) as f64)
+        } else {
+            (1.2, 1.0)
+        };
+        let qname = format!("q{:06}", q + 1);
+        for (&rel, &d) in rels.iter().zip(&docs) {
+            let popularity = normal(rng, 0.8);
+            let r = rel as f64;
+            let b = 1.2 + offset_b + 1.1 * r + 0.75 * popularity + normal(rng, 1.05);
+            let c = 1.5 + offset_c + gain_c * r + 0.6 * popularity + normal(rng, noise_c);
+            query_id.push(qname.clone());
+            doc_id.push(format!("d{d:07}"));
+            relevance.push(rel);
+            // (Adding 0.0 turns a -0.0 into 0.0.)
+            score_b.push(round(b.clamp(-5.0, 10.0), 2) + 0.0);
+            score_c.push(round(c.clamp(-5.0, 10.0), 2) + 0.0);
+            query_len.push(len);
+            locale.push(loc);
+            device.push(dev);
+            query_type.push(qt);
+        }
+    }
+    Ok(df!(
+        "query_id" => query_id, "doc_id" => doc_id, "relevance" => relevance,
+        "score_baseline" => score_b, "score_candidate" => score_c,
+        "query_len" => query_len, "locale" => locale, "device" => device,
+        "query_type" => query_type
+    )?)
+}
+
+/// The ranking benchmark: exactly `rows` rows, 100 documents per query (the
+/// last query may have fewer), an integer `query_id`, graded `relevance` 0-3,
+/// two rankers' raw scores and two query-level categories. The candidate is
+/// better except on Japanese mobile queries. Vectors of `&str` and numbers, no
+/// string built per row, so that 10 million rows take seconds.
+fn ranking_bench(rng: &mut ChaCha8Rng, rows: usize) -> Result<DataFrame> {
+    const PER_QUERY: usize = 100;
+    let queries = rows.div_ceil(PER_QUERY);
+    let z = Normal::new(0.0, 1.0)?;
+    let (mut query_id, mut relevance) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    let (mut score_b, mut score_c) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    let (mut locale, mut device) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    for q in 0..queries {
+        let loc = pick(rng, &RANKING_LOCALES);
+        let dev = pick(rng, &RANKING_DEVICES);
+        let planted = loc == "ja-JP" && dev == "mobile";
+        let (gain_c, noise_c) = if planted { (0.95, 1.55) } else { (1.2, 1.0) };
+        // How many relevant documents the query has (none for about 3%).
+        let rate = if rng.random::<f64>() < 0.03 {
+            0.0
+        } else {
+            0.03 + 0.2 * rng.random::<f64>()
+        };
+        let (offset_b, offset_c) = (z.sample(rng), z.sample(rng));
+        let n = PER_QUERY.min(rows - q * PER_QUERY);
+        for _ in 0..n {
+            let u = rng.random::<f64>();
+            let rel: i64 = if u >= rate {
+                0
+            } else if u < 0.15 * rate {
+                3
+            } else if u < 0.45 * rate {
+                2
+            } else {
+                1
+            };
+            let r = rel as f64;
+            let popularity = 0.8 * z.sample(rng);
+            let b = 1.2 + offset_b + 1.1 * r + 0.75 * popularity + 1.05 * z.sample(rng);
+            let c = 1.5 + offset_c + gain_c * r + 0.6 * popularity + noise_c * z.sample(rng);
+            query_id.push(q as i64 + 1);
+            relevance.push(rel);
+            score_b.push(round(b, 2));
+            score_c.push(round(c, 2));
+            locale.push(loc);
+            device.push(dev);
+        }
+    }
+    Ok(df!(
+        "query_id" => query_id, "relevance" => relevance,
+        "score_baseline" => score_b, "score_candidate" => score_c,
+        "locale" => locale, "device" => device
     )?)
 }

@@ -186,13 +186,9 @@ pub fn default_brief(
     let power = overall
         .headline()
         .filter(|d| d.mde.is_some())
-        .map(|d| format!(" {}", crate::compare::power_sentence(d, overall.n)))
+        .map(|d| format!(" {}", crate::compare::power_sentence(d, overall.n, table.task.unit())))
         .unwrap_or_default();
-    let unit = if table.task == Task::Graded {
-        "examples"
-    } else {
-        "rows"
-    };
+    let unit = table.task.unit();
     let summary = format!(
         "{cn} against {bn} on {} {unit}: {headline} {} ({:+.4}, paired 95% CI {}), McNemar exact p = {}. {} slice(s) of a single feature regress significantly; {} significant failure cluster(s).{top}{power}",
         table.len(),

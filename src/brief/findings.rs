@@ -259,18 +259,19 @@ pub fn paired_comparison(
     let power = overall
         .headline()
         .filter(|d| d.mde.is_some())
-        .map(|d| format!(" {}", crate::compare::power_sentence(d, overall.n)))
+        .map(|d| {
+            format!(
+                " {}",
+                crate::compare::power_sentence(d, overall.n, table.task.unit())
+            )
+        })
         .unwrap_or_default();
-    let worse = overall.mcnemar_p < 0.05 && overall.improvement().is_some_and(|d| d < 0.0);
+    let worse = overall.verdict_p() < 0.05 && overall.improvement().is_some_and(|d| d < 0.0);
     Finding {
         title: format!("{cn} against {bn}: paired deltas"),
         note: format!(
-            "Flips: both right {}, only {bn} right {}, only {cn} right {}, both wrong {}. McNemar exact p = {}.{power}",
-            f.both_correct,
-            f.baseline_only,
-            f.candidate_only,
-            f.both_wrong,
-            fmt_p(overall.mcnemar_p)
+            "{}.{power}",
+            crate::compare::flips_sentence(table.task, &f, overall.mcnemar_p, &bn, &cn)
         ),
         severity: if worse {
             Severity::Critical

@@ -300,15 +300,46 @@ fn parse_descriptor(s: &str) -> std::result::Result<(String, String, String), St
 /// Parameters of the metrics themselves.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ParamArgs {
-    /// Graded: report pass@K (Chen et al. 2021) over each example's repeated runs, e.g. `--k 3`.
-    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub k: Option<u32>,
+    /// Graded: report pass@K over each example's repeated runs (`--k 3`). Ranking:
+    /// the cutoffs of NDCG@K, precision@K and recall@K (default 5,10).
+    #[arg(long, value_name = "K[,K...]", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub k: Vec<u32>,
+    /// Fairness (binary): per group of each COL, rates with intervals and the
+    /// disparities between groups (Fairlearn's definitions).
+    #[arg(long, value_name = "COL[,COL...]", value_delimiter = ',')]
+    pub sensitive: Vec<String>,
+    /// Calibration (binary with scores): bins of the expected calibration error (default 10).
+    #[arg(long, value_name = "B", value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub calibration_bins: Option<u32>,
+    /// Cost of a false positive: with --cost-fn, report the expected cost per
+    /// example and the threshold that minimizes it.
+    #[arg(long, value_name = "A", requires = "cost_fn", value_parser = parse_cost)]
+    pub cost_fp: Option<f64>,
+    /// Cost of a false negative (with --cost-fp).
+    #[arg(long, value_name = "B", requires = "cost_fp", value_parser = parse_cost)]
+    pub cost_fn: Option<f64>,
 }
 
 impl ParamArgs {
     pub fn params(&self) -> crate::load::table::MetricParams {
-        crate::load::table::MetricParams { k: self.k }
+        let mut ks = self.k.clone();
+        ks.dedup();
+        crate::load::table::MetricParams {
+            k: self.k.first().copied(),
+            ks,
+            calibration_bins: self.calibration_bins.map(|b| b as usize),
+            cost: self.cost_fp.zip(self.cost_fn),
+            sensitive: self.sensitive.clone(),
+        }
     }
+}
+
+fn parse_cost(s: &str) -> std::result::Result<f64, String> {
+    let c: f64 = s.parse().map_err(|_| format!("not a number: {s:?}"))?;
+    if !c.is_finite() || c < 0.0 {
+        return Err(format!("a cost must be a finite number of at least 0, not {s}"));
+    }
+    Ok(c)
 }
 
 fn parse_threshold(s: &str) -> std::result::Result<f64, String> {

@@ -22,6 +22,7 @@ use crate::stats::{self, Bootstrap, Interval, Z_95};
 pub use crate::stats::ROW_BOOTSTRAP_MAX;
 
 pub mod graded;
+pub mod ranking;
 
 /// Rows by which of the two models is correct.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -78,6 +79,8 @@ impl Comparison {
             .or_else(|| self.delta("mae"))
             .or_else(|| self.delta("pass_rate").filter(|d| d.delta.is_some()))
             .or_else(|| self.delta("mean_score"))
+            .or_else(|| self.delta("ndcg@10"))
+            .or_else(|| self.metrics.iter().find(|d| d.name.starts_with("ndcg@")))
     }
 
     /// The p-value the verdicts read: McNemar's, or for score-only graded models
@@ -144,6 +147,9 @@ pub fn compare(
 ) -> Vec<Comparison> {
     if table.task == Task::Graded {
         return graded::compare(table, grouping, baseline, candidate);
+    }
+    if table.task == Task::Ranking {
+        return ranking::compare(table, grouping, baseline, candidate, boot);
     }
     let (sets_b, sets_c) = rayon::join(
         || metrics::evaluate_model(table, baseline, grouping, boot),
@@ -749,9 +755,33 @@ fn row_bootstrap(
     stats::percentile_interval(&mut reps)
 }
 
+/// The paired counts in a sentence: rows (or examples) by which model was right,
+/// or for rankers, queries by which model ranked better; with the exact test.
+pub fn flips_sentence(task: Task, f: &Flips, mcnemar_p: f64, b: &str, c: &str) -> String {
+    use crate::format::{fmt_int, fmt_p};
+    if task == Task::Ranking {
+        format!(
+            "Queries: {c} ranks better on {}, {b} on {}, tied on {}; sign test p = {}",
+            fmt_int(f.candidate_only),
+            fmt_int(f.baseline_only),
+            fmt_int(f.both_correct),
+            fmt_p(mcnemar_p)
+        )
+    } else {
+        format!(
+            "Flips: both right {}, only {b} right {}, only {c} right {}, both wrong {}; McNemar exact p = {}",
+            fmt_int(f.both_correct),
+            fmt_int(f.baseline_only),
+            fmt_int(f.candidate_only),
+            fmt_int(f.both_wrong),
+            fmt_p(mcnemar_p)
+        )
+    }
+}
+
 /// What a graded comparison could have seen: the verdict's metric, its interval,
 /// and the smallest difference the examples give 80% power to detect.
-pub fn power_sentence(d: &crate::compare::Delta, n: u64) -> String {
+pub fn power_sentence(d: &crate::compare::Delta, n: u64, unit: &str) -> String {
     let name = d.name.replace('_', " ");
     match (d.delta, d.mde) {
         (Some(delta), Some(mde)) => {
@@ -759,14 +789,15 @@ pub fn power_sentence(d: &crate::compare::Delta, n: u64) -> String {
             let verdict = if seen {
                 "the difference is significant"
             } else {
-                "no significant difference; a true difference smaller than that would usually go unseen with this many examples"
+                "no significant difference; a true difference smaller than that would usually go unseen with this many"
             };
             format!(
-                "{name}: delta {delta:+.4}; with {} examples the minimum detectable difference (80% power, alpha 0.05, paired) is {mde:.4}; {verdict}.",
-                crate::format::fmt_int(n)
+                "{name}: delta {delta:+.4}; with {} {unit} the minimum detectable difference (80% power, alpha 0.05, paired) is {mde:.4}; {verdict}{}.",
+                crate::format::fmt_int(n),
+                if seen { String::new() } else { format!(" {unit}") }
             )
         }
-        _ => format!("{name}: no paired difference (the models share no graded examples)."),
+        _ => format!("{name}: no paired difference (the models share no {unit})."),
     }
 }
 

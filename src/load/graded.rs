@@ -733,6 +733,7 @@ pub fn decode(
         cluster_column: clusters.as_ref().map(|c| c.0.clone()),
         clusters: clusters.map(|c| Arc::new(c.1)),
         params: super::table::MetricParams::default(),
+        queries: None,
     })
 }
 

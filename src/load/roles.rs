@@ -18,15 +18,28 @@ pub enum Task {
     /// Graded evaluations (LLM outputs): per model a pass/fail grade and/or a
     /// numeric score per example, often over repeated runs; no label.
     Graded,
+    /// Ranking (search, feeds): one row per (query, item) with the item's graded
+    /// relevance as the label and each model's score; metrics are per query.
+    Ranking,
 }
 
 impl Task {
+    /// What one counted unit of a comparison or a metric's `n` is.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Task::Graded => "examples",
+            Task::Ranking => "queries",
+            _ => "rows",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Task::Binary => "binary",
             Task::Multiclass => "multiclass",
             Task::Regression => "regression",
             Task::Graded => "graded",
+            Task::Ranking => "ranking",
         }
     }
 }
@@ -39,8 +52,9 @@ impl std::str::FromStr for Task {
             "multiclass" => Ok(Task::Multiclass),
             "regression" => Ok(Task::Regression),
             "graded" => Ok(Task::Graded),
+            "ranking" => Ok(Task::Ranking),
             other => Err(format!(
-                "unknown task {other:?} (use binary, multiclass, regression or graded)"
+                "unknown task {other:?} (use binary, multiclass, regression, graded or ranking)"
             )),
         }
     }
@@ -75,6 +89,8 @@ pub struct Mapping {
     /// Text descriptors `(name, column, regular expression)`: a feature that says
     /// whether the column matches (`--describe NAME=COL~REGEX`).
     pub describe: Vec<(String, String, String)>,
+    /// Ranking: the column naming each row's query (`--query COL`).
+    pub query: Option<String>,
 }
 
 impl Mapping {
@@ -113,6 +129,9 @@ impl ModelColumns {
 
 const LABEL_NAMES: &[&str] = &["label", "target", "y", "y_true", "ground_truth", "gold"];
 const ID_NAMES: &[&str] = &["id", "example_id", "row_id", "uid"];
+const QUERY_NAMES: &[&str] = &["query_id", "qid"];
+/// Ranking labels, looked for after the usual label names.
+const RELEVANCE_NAMES: &[&str] = &["relevance", "rel"];
 const UNNAMED_PRED: &[&str] = &["pred", "prediction", "y_pred"];
 const UNNAMED_SCORE: &[&str] = &["score", "prob", "y_score"];
 const PRED_PREFIXES: &[&str] = &["prediction_", "pred_"];
@@ -376,6 +395,7 @@ pub fn label_column(path: &Path, columns: &[String], mapping: &Mapping) -> Resul
     }
     LABEL_NAMES
         .iter()
+        .chain(RELEVANCE_NAMES)
         .find_map(|n| find_column(columns, n))
         .map(str::to_string)
         .ok_or_else(|| Error::MissingColumn {
@@ -386,6 +406,18 @@ pub fn label_column(path: &Path, columns: &[String], mapping: &Mapping) -> Resul
                 list(columns)
             ),
         })
+}
+
+/// Resolves the query column of a ranking file: the override, else a column
+/// named `query_id` or `qid`.
+pub fn query_column(path: &Path, columns: &[String], mapping: &Mapping) -> Result<Option<String>> {
+    if let Some(name) = &mapping.query {
+        return require_column(path, columns, name, "query (--query)").map(|c| Some(c.to_string()));
+    }
+    Ok(QUERY_NAMES
+        .iter()
+        .find_map(|n| find_column(columns, n))
+        .map(str::to_string))
 }
 
 /// Resolves the id column, if any.
@@ -573,6 +605,8 @@ pub fn needed_columns(
         return names.to_vec();
     };
     let mut keep: Vec<&str> = vec![label.as_str()];
+    let query = query_column(path, names, mapping).ok().flatten();
+    keep.extend(query.as_deref());
     for (_, c) in mapping.preds.iter().chain(&mapping.scores) {
         keep.extend(find_column(names, c));
     }

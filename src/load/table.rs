@@ -204,6 +204,60 @@ pub struct EvalTable {
     pub cluster_column: Option<String>,
     /// Parameters of the metrics that are not part of reading the file.
     pub params: MetricParams,
+    /// Ranking: which query each row belongs to.
+    pub queries: Option<Arc<Queries>>,
+}
+
+/// The queries of a ranking table: the used rows grouped by query, so that every
+/// per-query metric walks one contiguous run of row indices.
+#[derive(Debug, Clone, Default)]
+pub struct Queries {
+    pub column: String,
+    /// The query's name (the column's value), per query.
+    pub names: Vec<String>,
+    /// Used-row indices, query by query (file order within a query).
+    pub order: Vec<u32>,
+    /// Query q's rows are `order[starts[q]..starts[q + 1]]`.
+    pub starts: Vec<u32>,
+}
+
+impl Queries {
+    /// Groups used rows by their query code (codes in `0..n_queries`).
+    pub fn from_codes(column: String, names: Vec<String>, codes: &[u32]) -> Queries {
+        let n = names.len();
+        let mut starts = vec![0u32; n + 1];
+        for &c in codes {
+            starts[c as usize + 1] += 1;
+        }
+        for q in 0..n {
+            starts[q + 1] += starts[q];
+        }
+        let mut next: Vec<u32> = starts[..n].to_vec();
+        let mut order = vec![0u32; codes.len()];
+        for (r, &c) in codes.iter().enumerate() {
+            order[next[c as usize] as usize] = r as u32;
+            next[c as usize] += 1;
+        }
+        Queries {
+            column,
+            names,
+            order,
+            starts,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The used-row indices of query `q`.
+    pub fn rows(&self, q: usize) -> &[u32] {
+        &self.order[self.starts[q] as usize..self.starts[q + 1] as usize]
+    }
 }
 
 /// Metric parameters chosen on the command line or in the window.
@@ -212,6 +266,30 @@ pub struct EvalTable {
 pub struct MetricParams {
     /// Graded: the k of pass@k (`--k`).
     pub k: Option<u32>,
+    /// Ranking: the cutoffs of NDCG@k, precision@k and recall@k (`--k 5,10`).
+    pub ks: Vec<u32>,
+    /// Calibration: equal-width (and equal-mass) bins (`--calibration-bins`).
+    pub calibration_bins: Option<usize>,
+    /// Cost of a threshold: `(false positive, false negative)` (`--cost-fp`, `--cost-fn`).
+    pub cost: Option<(f64, f64)>,
+    /// Fairness: the sensitive feature columns (`--sensitive`).
+    pub sensitive: Vec<String>,
+}
+
+impl MetricParams {
+    /// Ranking cutoffs in force (default 5 and 10).
+    pub fn ranking_ks(&self) -> Vec<u32> {
+        if self.ks.is_empty() {
+            vec![5, 10]
+        } else {
+            self.ks.clone()
+        }
+    }
+
+    /// Calibration bins in force (default 10).
+    pub fn bins(&self) -> usize {
+        self.calibration_bins.unwrap_or(10).max(1)
+    }
 }
 
 impl EvalTable {
@@ -428,6 +506,7 @@ fn decode_with(
     let label_name = roles::label_column(path, &columns, mapping)?;
     // By name over every column: the id is never a feature, read or not.
     let id_name = roles::id_column(path, all_columns, mapping)?;
+    let query_name = roles::query_column(path, all_columns, mapping)?;
     let polars_err = |column: &str, e: PolarsError| Error::BadColumn {
         path: path.to_path_buf(),
         column: column.to_string(),
@@ -452,6 +531,7 @@ fn decode_with(
     let label_numeric = label_col.dtype().is_primitive_numeric();
     let task = match mapping.task {
         Some(t) => t,
+        None if query_name.is_some() => Task::Ranking,
         // Rows that all carry one label value (an all-negative cohort, a one-row
         // file) are still binary when a model scores them with a probability.
         None if label_enc.levels.len() == 1 && {
@@ -483,16 +563,32 @@ fn decode_with(
 
     // The label must fit the task.
     match task {
-        Task::Regression if !label_numeric => {
+        Task::Regression | Task::Ranking if !label_numeric => {
             let row = used[0] as usize;
             return Err(bad_value(
                 &label_name,
                 row,
                 format!(
-                    "label {:?} is not a number, but the task is regression",
-                    label_enc.levels[label_enc.codes[row] as usize]
+                    "label {:?} is not a number, but the task is {}{}",
+                    label_enc.levels[label_enc.codes[row] as usize],
+                    task.as_str(),
+                    if task == Task::Ranking {
+                        " (a relevance must be a number: 0/1 or graded 0, 1, 2, ...)"
+                    } else {
+                        ""
+                    }
                 ),
             ));
+        }
+        Task::Ranking if query_name.is_none() => {
+            return Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: "query_id".into(),
+                hint: format!(
+                    "a ranking file needs a query column: name it query_id or qid, or pass --query COL; columns are {}",
+                    roles::list(&columns)
+                ),
+            });
         }
         Task::Binary if label_enc.levels.len() > 2 => {
             let row = first_row_with_code_at_least(&label_enc.codes, &used, 2);
@@ -529,6 +625,9 @@ fn decode_with(
     if let Some(id) = &id_name {
         taken.push(id);
     }
+    if let Some(q) = &query_name {
+        taken.push(q);
+    }
     let model_cols = roles::model_columns(
         path,
         &columns,
@@ -552,7 +651,7 @@ fn decode_with(
 
     let threshold = mapping.threshold();
     let classes: Vec<String> = match task {
-        Task::Regression | Task::Graded => Vec::new(),
+        Task::Regression | Task::Graded | Task::Ranking => Vec::new(),
         Task::Binary => {
             let mut values = label_enc.levels.clone();
             if values.len() < 2 {
@@ -587,6 +686,20 @@ fn decode_with(
 
     let target = match task {
         Task::Regression => Target::Values(numbers(path, label_col, "a regression label", &used)?),
+        Task::Ranking => {
+            let rel = numbers(path, label_col, "a relevance label", &used)?;
+            if let Some(i) = rel.iter().position(|&r| r < 0.0) {
+                return Err(bad_value(
+                    &label_name,
+                    used[i] as usize,
+                    format!(
+                        "relevance {} is negative; relevance grades are 0 (not relevant) or more",
+                        rel[i]
+                    ),
+                ));
+            }
+            Target::Values(rel)
+        }
         _ => {
             let map = level_map(&label_enc.levels, &class_index);
             Target::Classes(
@@ -614,6 +727,11 @@ fn decode_with(
             )
         })
         .collect::<Result<Vec<_>>>()?;
+
+    let queries = match (&query_name, task) {
+        (Some(q), Task::Ranking) => Some(Arc::new(decode_queries(path, column(q)?, &used)?)),
+        _ => None,
+    };
 
     // An owned frame holds only role columns: free it before the features come in.
     let total_rows = frame.height();
@@ -700,7 +818,42 @@ fn decode_with(
         clusters: None,
         cluster_column: None,
         params: MetricParams::default(),
+        queries,
     })
+}
+
+/// The query of each used row, grouped; a null query is refused with its row.
+fn decode_queries(path: &Path, col: &Column, used: &[u32]) -> Result<Queries> {
+    let enc = encode::encode_categorical(col).map_err(|e| Error::BadColumn {
+        path: path.to_path_buf(),
+        column: col.name().to_string(),
+        detail: e.to_string().lines().next().unwrap_or("").to_string(),
+    })?;
+    let mut codes = Vec::with_capacity(used.len());
+    for &r in used {
+        let c = enc.codes[r as usize];
+        if c == NULL_CODE {
+            return Err(Error::BadValue {
+                path: path.to_path_buf(),
+                column: col.name().to_string(),
+                row: r as usize + 1,
+                detail: "the query is null; every row of a ranking file needs its query".into(),
+            });
+        }
+        codes.push(c);
+    }
+    // Codes of queries whose rows were all left out (null relevance) are skipped.
+    let mut remap = vec![u32::MAX; enc.levels.len()];
+    let mut names = Vec::new();
+    for c in &mut codes {
+        let slot = &mut remap[*c as usize];
+        if *slot == u32::MAX {
+            *slot = names.len() as u32;
+            names.push(enc.levels[*c as usize].clone());
+        }
+        *c = *slot;
+    }
+    Ok(Queries::from_codes(col.name().to_string(), names, &codes))
 }
 
 /// A numeric column's values on the used rows, NaN for nulls. Text that reads as
@@ -948,6 +1101,7 @@ fn decode_model(
 
     let score = match (&cols.score, task) {
         (Some(c), Task::Binary) => Some(probability(c)?),
+        (Some(_), Task::Ranking) => None,
         (Some(c), _) => {
             return Err(Error::BadColumn {
                 path: path.to_path_buf(),
@@ -979,6 +1133,15 @@ fn decode_model(
         Task::Regression => {
             let c = cols.pred.as_deref().unwrap_or_default();
             Prediction::Values(numeric(c, "a regression prediction")?)
+        }
+        Task::Ranking => {
+            // A ranker's score: any real number; a null ranks its item last.
+            let c = cols
+                .score
+                .as_deref()
+                .or(cols.pred.as_deref())
+                .unwrap_or_default();
+            Prediction::Values(numeric(c, "a ranking score")?)
         }
         _ => {
             if let (Some(enc), Some(c)) = (&pred_enc, &cols.pred) {

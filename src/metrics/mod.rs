@@ -4,6 +4,7 @@
 
 pub mod binary;
 pub mod graded;
+pub mod ranking;
 pub mod multiclass;
 pub mod regression;
 
@@ -42,7 +43,7 @@ impl MetricSet {
         self.get(name).and_then(|m| m.value)
     }
 
-    fn push(&mut self, name: &'static str, value: Option<f64>, ci: Option<Interval>) {
+    pub(crate) fn push(&mut self, name: &'static str, value: Option<f64>, ci: Option<Interval>) {
         let value = value.filter(|v| v.is_finite());
         let ci = ci.filter(|c| value.is_some() && c[0].is_finite() && c[1].is_finite());
         self.metrics.push(Metric { name, value, ci });
@@ -83,6 +84,9 @@ pub fn metric_names(table: &EvalTable) -> Vec<&'static str> {
         }
         return v;
     }
+    if table.task == Task::Ranking {
+        return ranking::metric_names(&table.params.ranking_ks());
+    }
     let has_scores = table.models.iter().any(|m| m.score.is_some());
     task_metric_names(table.task, has_scores)
 }
@@ -113,6 +117,7 @@ pub fn task_metric_names(task: Task, has_scores: bool) -> Vec<&'static str> {
             "micro_f1",
         ],
         Task::Regression => vec!["mae", "rmse", "r2", "mean_error"],
+        Task::Ranking => ranking::metric_names(&[5, 10]),
         Task::Graded => vec![
             "pass_rate",
             "mean_score",
@@ -151,6 +156,7 @@ pub fn evaluate_model(
         Task::Multiclass => multiclass::evaluate(table, model, grouping, boot),
         Task::Regression => regression::evaluate(table, model, grouping, boot),
         Task::Graded => graded::evaluate(table, model, grouping),
+        Task::Ranking => ranking::evaluate(table, model, grouping, boot),
     }
 }
 

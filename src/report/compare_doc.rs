@@ -95,11 +95,7 @@ pub fn compare_text(
     join_report: Option<&str>,
 ) -> String {
     let (b, c) = (&table.models[baseline].name, &table.models[candidate].name);
-    let unit = if table.task == crate::load::Task::Graded {
-        "examples"
-    } else {
-        "rows"
-    };
+    let unit = table.task.unit();
     let mut out = format!(
         "{}\n{c} (candidate) against {b} (baseline), {} {unit}, {}\n",
         table.dataset.path.display(),
@@ -110,14 +106,9 @@ pub fn compare_text(
         out.push_str(j);
         out.push('\n');
     }
-    let f = overall.flips;
     out.push_str(&format!(
-        "\nFlips: both correct {}, only {b} correct {}, only {c} correct {}, both wrong {}; McNemar exact p = {}\n\n",
-        fmt_int(f.both_correct),
-        fmt_int(f.baseline_only),
-        fmt_int(f.candidate_only),
-        fmt_int(f.both_wrong),
-        fmt_p(overall.mcnemar_p)
+        "\n{}\n\n",
+        crate::compare::flips_sentence(table.task, &overall.flips, overall.mcnemar_p, b, c)
     ));
     let graded = overall.metrics.iter().any(|d| d.mde.is_some());
     let mut header: Vec<String> = vec![
@@ -157,7 +148,7 @@ pub fn compare_text(
     if let Some(d) = overall.headline().filter(|d| d.mde.is_some()) {
         out.push_str(&format!(
             "\n{}\n",
-            crate::compare::power_sentence(d, overall.n)
+            crate::compare::power_sentence(d, overall.n, unit)
         ));
     }
     if grouping.features.is_empty() {
@@ -169,9 +160,16 @@ pub fn compare_text(
         .map(|&f| table.features[f].name.as_str())
         .collect();
     out.push_str(&format!(
-        "\nBy {}: {}, McNemar and Benjamini-Hochberg q over the slices\n",
+        "\nBy {}: {}, {} and Benjamini-Hochberg q over the slices\n",
         names.join(" × "),
-        overall.headline().map_or("accuracy", |d| d.name)
+        overall.headline().map_or("accuracy", |d| d.name),
+        if table.task == crate::load::Task::Ranking {
+            "sign-flip permutation p"
+        } else if overall.paired_p.is_some() {
+            "paired p"
+        } else {
+            "McNemar p"
+        }
     ));
     let mut header: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     header.extend(["n", "baseline", "candidate", "delta", "95% CI"].map(String::from));
@@ -180,7 +178,9 @@ pub fn compare_text(
     }
     header.extend(
         [
-            if overall.paired_p.is_some() {
+            if table.task == crate::load::Task::Ranking {
+                "permutation p"
+            } else if overall.paired_p.is_some() {
                 "paired p"
             } else {
                 "McNemar p"

@@ -34,7 +34,13 @@ pub fn metric_set_json(set: &MetricSet) -> Value {
         );
     }
     for (key, value) in &set.extras {
-        m.insert((*key).into(), num(Some(*value)));
+        // Counts (k, clusters, excluded queries) are written as integers.
+        let v = if value.fract() == 0.0 && value.abs() < 9.0e15 {
+            json!(*value as i64)
+        } else {
+            num(Some(*value))
+        };
+        m.insert((*key).into(), v);
     }
     m.insert("ci".into(), Value::Object(ci));
     Value::Object(m)
@@ -121,6 +127,39 @@ pub fn metrics_json(
     doc
 }
 
+/// What a ranking report must say beside its means: the queries left out for
+/// having no relevant item, and where tied scores were met.
+pub fn ranking_facts(overall: &[MetricSet], models: &[String]) -> String {
+    let extra = |s: &MetricSet, k: &str| {
+        s.extras
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map_or(0, |(_, v)| *v as u64)
+    };
+    let mut out = String::new();
+    if let Some(first) = overall.first() {
+        let excluded = extra(first, "excluded_queries");
+        if excluded > 0 {
+            out.push_str(&format!(
+                "\n{} {} without any relevant item left out of every mean",
+                fmt_int(excluded),
+                if excluded == 1 { "query" } else { "queries" }
+            ));
+        }
+    }
+    for (set, name) in overall.iter().zip(models) {
+        let tied = extra(set, "tied_queries");
+        if tied > 0 {
+            out.push_str(&format!(
+                "\n{name}: tied scores in {} of {} queries (NDCG averages over ties; MRR, MAP and @k break them by file order)",
+                fmt_int(tied),
+                fmt_int(set.n)
+            ));
+        }
+    }
+    out
+}
+
 /// Metrics shown in the text tables of slices (all of them are in the JSON).
 fn slice_columns(task: Task, has_scores: bool) -> Vec<&'static str> {
     match task {
@@ -129,6 +168,7 @@ fn slice_columns(task: Task, has_scores: bool) -> Vec<&'static str> {
         Task::Multiclass => vec!["accuracy", "macro_f1", "weighted_f1"],
         Task::Regression => vec!["mae", "rmse", "r2", "mean_error"],
         Task::Graded => vec!["pass_rate", "mean_score"],
+        Task::Ranking => vec!["ndcg@10", "mrr", "map"],
     }
 }
 
@@ -176,7 +216,13 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
     if table.task == Task::Multiclass {
         facts.push(format!("{} classes", table.classes.len()));
     }
+    if let Some(q) = &table.queries {
+        facts.push(format!("{} queries in {:?}", fmt_int(q.len() as u64), q.column));
+    }
     out.push_str(&facts.join(" · "));
+    if table.task == Task::Ranking {
+        out.push_str(&ranking_facts(&eval.overall, &table.model_names()));
+    }
     out.push_str("\n\nOverall (95% intervals)\n");
     let has_scores = table.models.iter().any(|m| m.score.is_some());
     let mut t = Table::new(

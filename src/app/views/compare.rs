@@ -409,7 +409,7 @@ fn deltas_ui(
             ui.strong(format!(
                 "{cn} minus {bn} on {} {} (paired 95% intervals)",
                 crate::format::fmt_int(cv.overall.n),
-                if ws.table.task == crate::load::Task::Graded { "examples" } else { "rows" }
+                ws.table.task.unit()
             ));
             egui::Grid::new("cmp-deltas")
                 .striped(true)
@@ -488,7 +488,7 @@ fn deltas_ui(
         });
     });
     if let Some(d) = cv.overall.headline().filter(|d| d.mde.is_some()) {
-        ui.add(egui::Label::new(crate::compare::power_sentence(d, cv.overall.n)).wrap());
+        ui.add(egui::Label::new(crate::compare::power_sentence(d, cv.overall.n, ws.table.task.unit())).wrap());
     }
 }
 

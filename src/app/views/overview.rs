@@ -85,6 +85,7 @@ impl View for OverviewView {
                     Task::Multiclass => multiclass_ui(ui, ws, &ov),
                     Task::Regression => regression_ui(ui, ws, &ov, cx),
                     Task::Graded => graded_ui(ui, ws, &ov, cx),
+                    Task::Ranking => {}
                 }
             });
     }
@@ -397,6 +398,7 @@ fn graded_controls_ui(ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
         if toggled || moved {
             cx.send(Command::SetMetricParams(crate::load::table::MetricParams {
                 k: on.then_some(k),
+                ..ws.table.params.clone()
             }));
         }
     });
