@@ -564,7 +564,16 @@ fn decode_with(
     // The label must fit the task.
     match task {
         Task::Regression | Task::Ranking if !label_numeric => {
-            let row = used[0] as usize;
+            let row = used
+                .iter()
+                .map(|&r| r as usize)
+                .find(|&r| {
+                    label_enc.levels[label_enc.codes[r] as usize]
+                        .trim()
+                        .parse::<f64>()
+                        .is_err()
+                })
+                .unwrap_or(used[0] as usize);
             return Err(bad_value(
                 &label_name,
                 row,

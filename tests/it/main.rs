@@ -21,6 +21,7 @@ mod gui_graded;
 mod hostile;
 mod layers;
 mod metrics_reference;
+mod ranking;
 mod slices;
 #[cfg(feature = "gui")]
 mod views;

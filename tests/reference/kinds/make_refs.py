@@ -3,7 +3,7 @@
 #
 # Rerun (from the repository root):
 #   python3 -m venv /tmp/refvenv && /tmp/refvenv/bin/pip install fairlearn scikit-learn statsmodels numpy pandas
-#   /tmp/refvenv/bin/python tests/data/refs/make_refs.py
+#   /tmp/refvenv/bin/python tests/reference/kinds/make_refs.py
 #
 # Versions used to make the committed refs.json (Python 3.11.7):
 #   fairlearn==0.15.0 scikit-learn==1.9.1 statsmodels==0.15.0 numpy==2.4.6
@@ -670,7 +670,7 @@ def main():
     vers["python"] = platform.python_version()
     refs = {
         "_meta": {
-            "made_by": "/tmp/refvenv/bin/python tests/data/refs/make_refs.py",
+            "made_by": "/tmp/refvenv/bin/python tests/reference/kinds/make_refs.py",
             "versions": vers,
             "layout": "file -> model -> slice -> metric; null = undefined",
         },
