@@ -53,10 +53,11 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
     let mapping = args.map.mapping();
     let options = args
         .input
-        .load_options(args.bins, Some(args.by.clone()), true);
+        .load_options(args.bins, Some(args.params.with_sensitive(&args.by)), true);
     let joined = crate::join::load_joined(&args.files, &mapping, &options)?;
     let (mut table, join) = (joined.table, joined.report);
     table.params = args.params.params();
+    crate::metrics::check_params(&table)?;
     drop(joined.frame);
     let baseline = table.model_index(&args.baseline)?;
     let candidate = table.model_index(&args.candidate)?;

@@ -46,10 +46,11 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     // the cheapest here.
     let options = args
         .input
-        .load_options(args.bins, Some(args.by.clone()), true);
+        .load_options(args.bins, Some(args.params.with_sensitive(&args.by)), true);
     let loaded = load::load(&args.file, &mapping, &options)?;
     let mut table = loaded.table;
     table.params = args.params.params();
+    crate::metrics::check_params(&table)?;
     let frame_bytes = loaded.frame.estimated_size();
     drop(loaded.frame);
     let compute_start = std::time::Instant::now();

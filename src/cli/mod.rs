@@ -334,6 +334,19 @@ impl ParamArgs {
     }
 }
 
+impl ParamArgs {
+    /// The columns to decode: `by` and the sensitive features.
+    pub fn with_sensitive(&self, by: &[String]) -> Vec<String> {
+        let mut v = by.to_vec();
+        for s in &self.sensitive {
+            if !v.contains(s) {
+                v.push(s.clone());
+            }
+        }
+        v
+    }
+}
+
 fn parse_cost(s: &str) -> std::result::Result<f64, String> {
     let c: f64 = s.parse().map_err(|_| format!("not a number: {s:?}"))?;
     if !c.is_finite() || c < 0.0 {

@@ -7,6 +7,41 @@ pub mod sliceline;
 
 use crate::load::table::{EvalTable, Prediction, Target};
 
+/// Ranking: each query's loss `1 - NDCG@10` (the headline cutoff) on its first
+/// row and NaN on its other rows, so that a slice's size and error count queries,
+/// not items. Queries without a relevant item take no part.
+fn ranking_errors(
+    table: &EvalTable,
+    model: usize,
+    against: Option<usize>,
+    mask: Option<&[bool]>,
+) -> Vec<f64> {
+    use crate::metrics::ranking;
+    let mut out = vec![f64::NAN; table.len()];
+    let (Some(queries), Some(qm)) = (table.queries.as_deref(), ranking::per_query(table, model))
+    else {
+        return out;
+    };
+    let other = against.and_then(|b| ranking::per_query(table, b));
+    let Some(h) = qm.index(ranking::headline(&table.params.ranking_ks())) else {
+        return out;
+    };
+    for q in 0..queries.len() {
+        let Some(&first) = queries.rows(q).first() else {
+            continue;
+        };
+        if !qm.judged[q] || mask.is_some_and(|m| !m[first as usize]) {
+            continue;
+        }
+        let loss = 1.0 - qm.row(q)[h];
+        out[first as usize] = match &other {
+            Some(o) => (loss - (1.0 - o.row(q)[h])).max(0.0),
+            None => loss,
+        };
+    }
+    out
+}
+
 /// Per-row error of `model`: 1 where it is wrong (a null prediction is wrong), or
 /// with `against`, 1 where `model` is wrong and `against` is right (where did the
 /// model get worse?). Regression: the squared error. Rows outside `mask`, and
@@ -40,6 +75,9 @@ pub fn row_errors(
                 }
             })
             .collect();
+    }
+    if table.task == crate::load::Task::Ranking {
+        return ranking_errors(table, model, against, mask);
     }
     match (table.target.as_ref(), table.models[model].pred.as_ref()) {
         (Target::Classes(y), Prediction::Classes(p)) => {

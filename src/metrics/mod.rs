@@ -3,6 +3,9 @@
 //! pass over the rows fills every slice and the overall slot at once.
 
 pub mod binary;
+pub mod calibration;
+pub mod cost;
+pub mod fairness;
 pub mod graded;
 pub mod ranking;
 pub mod multiclass;
@@ -32,6 +35,11 @@ pub struct MetricSet {
     /// Facts that are not metrics but qualify them (graded: `k`, the examples
     /// pass@k covers, the clusters), written as plain keys of the JSON object.
     pub extras: Vec<(&'static str, f64)>,
+    /// Binary with `--sensitive`: fairness across each sensitive feature (on the
+    /// overall slot).
+    pub fairness: Vec<fairness::Fairness>,
+    /// Binary with scores and `--cost-fp/--cost-fn`: the cost-minimizing threshold.
+    pub cost: Option<cost::CostCurve>,
 }
 
 impl MetricSet {
@@ -88,7 +96,16 @@ pub fn metric_names(table: &EvalTable) -> Vec<&'static str> {
         return ranking::metric_names(&table.params.ranking_ks());
     }
     let has_scores = table.models.iter().any(|m| m.score.is_some());
-    task_metric_names(table.task, has_scores)
+    let mut v = task_metric_names(table.task, has_scores);
+    if table.task == Task::Binary {
+        if table.params.cost.is_some() {
+            v.push("expected_cost");
+        }
+        if has_scores {
+            v.extend(calibration::NAMES);
+        }
+    }
+    v
 }
 
 /// The metric names of a task, in display order (graded: those of a model with
@@ -152,12 +169,165 @@ pub fn evaluate_model(
     boot: Bootstrap,
 ) -> Vec<MetricSet> {
     match table.task {
-        Task::Binary => binary::evaluate(table, model, grouping, boot),
+        Task::Binary => {
+            let mut sets = binary::evaluate(table, model, grouping, boot);
+            binary_extras(table, model, grouping, boot, &mut sets);
+            sets
+        }
         Task::Multiclass => multiclass::evaluate(table, model, grouping, boot),
         Task::Regression => regression::evaluate(table, model, grouping, boot),
         Task::Graded => graded::evaluate(table, model, grouping),
         Task::Ranking => ranking::evaluate(table, model, grouping, boot),
     }
+}
+
+/// Checks the metric parameters against the table: fairness needs a binary task
+/// and sensitive columns of at least two groups; calibration and the cost
+/// optimum need a binary task.
+pub fn check_params(table: &EvalTable) -> crate::error::Result<()> {
+    use crate::error::Error;
+    let p = &table.params;
+    let binary_only = |what: &str| -> crate::error::Result<()> {
+        if table.task != Task::Binary {
+            return Err(Error::Usage(format!(
+                "{what} is for binary tasks; {} is {}",
+                table.dataset.path.display(),
+                table.task.as_str()
+            )));
+        }
+        Ok(())
+    };
+    if !p.sensitive.is_empty() {
+        binary_only("--sensitive")?;
+    }
+    if p.cost.is_some() {
+        binary_only("--cost-fp/--cost-fn")?;
+    }
+    if p.calibration_bins.is_some() {
+        binary_only("--calibration-bins")?;
+    }
+    for col in &p.sensitive {
+        let f = table.feature_index(col)?;
+        let codes = &table.features[f].codes;
+        let mut seen = vec![false; codes.levels.len() + 1];
+        for &c in &codes.codes {
+            let i = if c == crate::load::encode::NULL_CODE {
+                codes.levels.len()
+            } else {
+                c as usize
+            };
+            seen[i] = true;
+        }
+        let groups = seen.iter().filter(|&&s| s).count();
+        if groups < 2 {
+            return Err(Error::BadColumn {
+                path: table.dataset.path.clone(),
+                column: table.features[f].name.clone(),
+                detail: "the sensitive column has one group; fairness compares at least two".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Calibration, cost and fairness of a binary model, added to its metric sets.
+fn binary_extras(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+    boot: Bootstrap,
+    sets: &mut [MetricSet],
+) {
+    let n_groups = grouping.len();
+    let params = &table.params;
+    if let Some((a, b)) = params.cost {
+        let counts = binary::counts(table, model, grouping);
+        for (set, c) in sets.iter_mut().zip(&counts) {
+            let n = c.n();
+            let cost = (n > 0).then(|| (a * c.fp as f64 + b * c.fn_ as f64) / n as f64);
+            set.push("expected_cost", cost, None);
+        }
+    }
+    if table.models[model].score.is_some() {
+        let sorted = slot_sorted_scores(table, model, grouping);
+        let bins = params.bins();
+        // One group of every row (no `--by`): its figures are the overall ones.
+        let whole = grouping.features.is_empty() && n_groups == 1;
+        let mut results: Vec<(calibration::Calibration, Option<cost::CostCurve>)> = sorted
+            .par_iter()
+            .enumerate()
+            .filter(|(s, _)| !whole || *s == n_groups)
+            .map(|(s, rows)| {
+                let cal = calibration::calibration(
+                    rows,
+                    bins,
+                    boot,
+                    stream_id(model, s, n_groups, 0xca),
+                );
+                let curve = params.cost.map(|(a, b)| {
+                    let mut c =
+                        cost::cost_curve(rows, a, b, boot, stream_id(model, s, n_groups, 0xc0));
+                    c.points = Vec::new();
+                    c
+                });
+                (cal, curve)
+            })
+            .collect();
+        if whole && let Some(first) = results.first().cloned() {
+            results.insert(0, first);
+        }
+        for (set, (cal, curve)) in sets.iter_mut().zip(results) {
+            calibration::push(set, &cal);
+            set.cost = curve;
+        }
+    }
+    if let Some(overall) = sets.last_mut() {
+        let mask: Option<Vec<bool>> = (n_groups != 1 || grouping.ids.contains(&SKIP))
+            .then(|| grouping.ids.iter().map(|&g| g != SKIP).collect());
+        for col in &params.sensitive {
+            if let Ok(f) = table.feature_index(col)
+                && let Some(fair) = fairness::fairness(table, model, f, mask.as_deref(), boot)
+            {
+                overall.fairness.push(fair);
+            }
+        }
+    }
+}
+
+/// Per slot (groups, then overall), the rows' `(score, positive)` by ascending
+/// score, tied scores in row order (numpy's stable argsort); null scores left out.
+pub fn slot_sorted_scores(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+) -> Vec<Vec<(f64, bool)>> {
+    let m = &table.models[model];
+    let order = m.score_order(&table.target);
+    let n_groups = grouping.len();
+    let mut out: Vec<Vec<(f64, bool)>> = vec![Vec::new(); n_groups + 1];
+    out[n_groups].reserve(order.len());
+    let whole = grouping.features.is_empty() && n_groups == 1;
+    // `order` is by descending score with ties in row order: walk it backwards
+    // one run of tied scores at a time, each run forwards.
+    let mut end = order.len();
+    while end > 0 {
+        let s = order[end - 1].score;
+        let mut start = end - 1;
+        while start > 0 && order[start - 1].score == s {
+            start -= 1;
+        }
+        for r in &order[start..end] {
+            let g = grouping.ids[r.row as usize];
+            if g != SKIP {
+                if !whole {
+                    out[g as usize].push((r.score, r.positive));
+                }
+                out[n_groups].push((r.score, r.positive));
+            }
+        }
+        end = start;
+    }
+    out
 }
 
 /// Calls `f(row, slot)` for the row's group slot and for the overall slot

@@ -43,7 +43,71 @@ pub fn metric_set_json(set: &MetricSet) -> Value {
         m.insert((*key).into(), v);
     }
     m.insert("ci".into(), Value::Object(ci));
+    if !set.fairness.is_empty() {
+        let mut f = Map::new();
+        for fair in &set.fairness {
+            f.insert(fair.column.clone(), fairness_json(fair));
+        }
+        m.insert("fairness".into(), Value::Object(f));
+    }
+    if let Some(c) = &set.cost {
+        m.insert("cost".into(), cost_json(c));
+    }
     Value::Object(m)
+}
+
+fn interval_json(ci: Option<crate::stats::Interval>) -> Value {
+    match ci {
+        Some([lo, hi]) if lo.is_finite() && hi.is_finite() => json!([lo, hi]),
+        _ => Value::Null,
+    }
+}
+
+/// One sensitive feature's `fairness` object (contract section 5).
+pub fn fairness_json(f: &crate::metrics::fairness::Fairness) -> Value {
+    use crate::metrics::fairness::{DISPARITIES, RATES};
+    let mut groups = Map::new();
+    for g in &f.groups {
+        let rates = [g.selection_rate, g.tpr, g.fpr, g.accuracy];
+        let mut o = Map::new();
+        o.insert("n".into(), json!(g.n));
+        let mut ci = Map::new();
+        for ((name, v), c) in RATES.iter().zip(rates).zip(g.ci) {
+            o.insert((*name).into(), num(Some(v)));
+            ci.insert((*name).into(), interval_json(c));
+        }
+        o.insert(
+            "counts".into(),
+            json!({"tp": g.tp, "fp": g.fp, "tn": g.tn, "fn": g.fn_}),
+        );
+        if !g.undefined.is_empty() {
+            o.insert("undefined".into(), json!(g.undefined));
+        }
+        o.insert("ci".into(), Value::Object(ci));
+        groups.insert(g.value.clone(), Value::Object(o));
+    }
+    let mut o = Map::new();
+    o.insert("groups".into(), Value::Object(groups));
+    let mut ci = Map::new();
+    for (name, (v, c)) in DISPARITIES.iter().zip(&f.disparities) {
+        o.insert((*name).into(), num(*v));
+        ci.insert((*name).into(), interval_json(*c));
+    }
+    o.insert("ci".into(), Value::Object(ci));
+    Value::Object(o)
+}
+
+/// The `cost` object: the cost-minimizing threshold (null: predict nothing).
+pub fn cost_json(c: &crate::metrics::cost::CostCurve) -> Value {
+    json!({
+        "optimal_threshold": num(c.optimal_threshold),
+        "optimal_cost": num(Some(c.optimal_cost)),
+        "predict_nothing_cost": num(Some(c.nothing)),
+        "ci": {
+            "optimal_threshold": interval_json(c.threshold_ci),
+            "optimal_cost": interval_json(c.cost_ci),
+        }
+    })
 }
 
 /// The `dataset` object.
@@ -160,6 +224,87 @@ pub fn ranking_facts(overall: &[MetricSet], models: &[String]) -> String {
     out
 }
 
+/// The cost-minimizing threshold of each scored model, in a line each.
+fn cost_text(table: &EvalTable, overall: &[MetricSet]) -> String {
+    let Some((a, b)) = table.params.cost else {
+        return String::new();
+    };
+    let mut out = format!(
+        "\nCost of a threshold (false positive {a}, false negative {b}; cost per example)\n"
+    );
+    for (set, m) in overall.iter().zip(&table.models) {
+        let at = fmt_value(set.value("expected_cost"));
+        match &set.cost {
+            Some(c) => out.push_str(&format!(
+                "{}: {at} at threshold {}; lowest {} {} at {} {}\n",
+                m.name,
+                table.threshold,
+                fmt_value(Some(c.optimal_cost)),
+                fmt_ci(c.cost_ci),
+                c.optimal_threshold
+                    .map_or("none (predict nothing positive)".to_string(), |t| format!("{t:.4}")),
+                fmt_ci(c.threshold_ci),
+            )),
+            None => out.push_str(&format!(
+                "{}: {at} at its predictions (no score: no threshold to tune)\n",
+                m.name
+            )),
+        }
+    }
+    out
+}
+
+/// Per sensitive feature and model: the groups' rates and the disparities.
+fn fairness_text(table: &EvalTable, overall: &[MetricSet]) -> String {
+    use crate::metrics::fairness::DISPARITIES;
+    let mut out = String::new();
+    for (set, m) in overall.iter().zip(&table.models) {
+        for f in &set.fairness {
+            out.push_str(&format!(
+                "\nFairness of {} across {} (Fairlearn's definitions; 95% intervals)\n",
+                m.name, f.column
+            ));
+            let mut t = Table::new(
+                [f.column.as_str(), "n", "selection rate", "TPR", "FPR", "accuracy"]
+                    .map(String::from)
+                    .to_vec(),
+            )
+            .left_aligned(1);
+            let mut undefined = Vec::new();
+            for g in &f.groups {
+                let cell = |v: f64, ci| format!("{} {}", fmt_value(Some(v)), fmt_ci(ci));
+                t.row(vec![
+                    g.value.clone(),
+                    fmt_int(g.n),
+                    cell(g.selection_rate, g.ci[0]),
+                    cell(g.tpr, g.ci[1]),
+                    cell(g.fpr, g.ci[2]),
+                    cell(g.accuracy, g.ci[3]),
+                ]);
+                for u in &g.undefined {
+                    undefined.push(format!("{} of {}", u.to_uppercase(), g.value));
+                }
+            }
+            out.push_str(&t.render());
+            for (name, (v, ci)) in DISPARITIES.iter().zip(&f.disparities) {
+                out.push_str(&format!(
+                    "{}: {} {}\n",
+                    name.replace('_', " "),
+                    fmt_value(*v),
+                    fmt_ci(*ci)
+                ));
+            }
+            if !undefined.is_empty() {
+                out.push_str(&format!(
+                    "undefined (no rows to divide by), counted as 0 as Fairlearn does: {}\n",
+                    undefined.join(", ")
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Metrics shown in the text tables of slices (all of them are in the JSON).
 fn slice_columns(task: Task, has_scores: bool) -> Vec<&'static str> {
     match task {
@@ -251,6 +396,8 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
         );
     }
     out.push_str(&t.render());
+    out.push_str(&cost_text(table, &eval.overall));
+    out.push_str(&fairness_text(table, &eval.overall));
     if grouping.features.is_empty() {
         return out;
     }

@@ -76,7 +76,13 @@ pub fn slices_text(
     elapsed_ms: f64,
 ) -> String {
     let mut out = String::new();
+    let ranking = table.task == crate::load::Task::Ranking;
     let what = match against {
+        Some(a) if ranking => format!(
+            "the NDCG that {} loses against {} per query",
+            table.models[model].name, table.models[a].name
+        ),
+        None if ranking => format!("1 - NDCG per query of {}", table.models[model].name),
         Some(a) => format!(
             "rows where {} is wrong and {} is right",
             table.models[model].name, table.models[a].name
@@ -84,10 +90,11 @@ pub fn slices_text(
         None => format!("errors of {}", table.models[model].name),
     };
     out.push_str(&format!(
-        "{}\nFailure slices (SliceLine) over {}: {} rows, average error {:.4}, min support {}, {} slices scored, {:.0} ms\n\n",
+        "{}\nFailure slices (SliceLine) over {}: {} {}, average error {:.4}, min support {}, {} slices scored, {:.0} ms\n\n",
         table.dataset.path.display(),
         what,
         fmt_int(found.rows),
+        table.task.unit(),
         found.average_error,
         fmt_int(found.min_support),
         fmt_int(found.scored as u64),
