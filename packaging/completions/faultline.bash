@@ -71,14 +71,14 @@ _faultline() {
 
     case "${cmd}" in
         faultline)
-            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --input-format --encoding --k --view --select --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
+            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --input-format --encoding --k --sensitive --calibration-bins --cost-fp --cost-fn --view --select --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded ranking" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -121,6 +121,10 @@ _faultline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "csv tsv parquet json jsonl arrow" -- "${cur}"))
                     return 0
@@ -130,6 +134,22 @@ _faultline() {
                     return 0
                     ;;
                 --k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sensitive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --calibration-bins)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost-fp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost-fn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -207,14 +227,14 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__brief)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --k --input-format --encoding --baseline --candidate --out --format --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --baseline --candidate --out --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded ranking" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -257,7 +277,27 @@ _faultline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sensitive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --calibration-bins)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost-fp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost-fn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -293,14 +333,14 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__compare)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --k --input-format --encoding --baseline --candidate --by --bins --fail-on-regression --format --seed --resamples --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --baseline --candidate --by --bins --fail-on-regression --format --seed --resamples --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded ranking" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -343,7 +383,27 @@ _faultline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sensitive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --calibration-bins)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost-fp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost-fn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -545,14 +605,14 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__metrics)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --k --input-format --encoding --by --bins --format --seed --resamples --timings --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --by --bins --format --seed --resamples --timings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded ranking" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -595,7 +655,27 @@ _faultline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sensitive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --calibration-bins)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost-fp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cost-fn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -635,14 +715,14 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__slices)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --input-format --encoding --model --against --features --top --max-level --alpha --min-support --keep-equivalent --bins --format --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --input-format --encoding --model --against --features --top --max-level --alpha --min-support --keep-equivalent --bins --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --task)
-                    COMPREPLY=($(compgen -W "binary multiclass regression graded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "binary multiclass regression graded ranking" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -682,6 +762,10 @@ _faultline() {
                     return 0
                     ;;
                 --describe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_faultline_global_optspecs
-    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= input-format= encoding= k= view= select= screenshot= window-size= h/help V/version
+    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= query= input-format= encoding= k= sensitive= calibration-bins= cost-fp= cost-fn= view= select= screenshot= window-size= h/help V/version
 end
 
 function __fish_faultline_needs_command
@@ -27,7 +27,8 @@ end
 complete -c faultline -n "__fish_faultline_needs_command" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
 regression\t''
-graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'
+ranking\t'Ranking (search, feeds): one row per (query, item) with the item\'s graded relevance as the label and each model\'s score; metrics are per query'"
 complete -c faultline -n "__fish_faultline_needs_command" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
@@ -38,6 +39,7 @@ complete -c faultline -n "__fish_faultline_needs_command" -l pass -d 'Pass/fail 
 complete -c faultline -n "__fish_faultline_needs_command" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l query -d 'Ranking: the column naming each row\'s query (inferred from `query_id` or `qid`), e.g. `--query session`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -47,7 +49,11 @@ arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)
 complete -c faultline -n "__fish_faultline_needs_command" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
 latin1\t'ISO-8859-1: every byte is the code point of the same number'
 windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
-complete -c faultline -n "__fish_faultline_needs_command" -l k -d 'Graded: report pass@K (Chen et al. 2021) over each example\'s repeated runs, e.g. `--k 3`' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l k -d 'Graded: report pass@K over each example\'s repeated runs (`--k 3`). Ranking: the cutoffs of NDCG@K, precision@K and recall@K (default 5,10)' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l sensitive -d 'Fairness (binary): per group of each COL, rates with intervals and the disparities between groups (Fairlearn\'s definitions)' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l calibration-bins -d 'Calibration (binary with scores): bins of the expected calibration error (default 10)' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l cost-fp -d 'Cost of a false positive: with --cost-fn, report the expected cost per example and the threshold that minimizes it' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l cost-fn -d 'Cost of a false negative (with --cost-fp)' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l view -d 'The view to show first, e.g. `--view compare`' -r -f -a "overview\t''
 slices\t''
 examples\t''
@@ -72,7 +78,8 @@ complete -c faultline -n "__fish_faultline_needs_command" -a "help" -d 'Print th
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
 regression\t''
-graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'
+ranking\t'Ranking (search, feeds): one row per (query, item) with the item\'s graded relevance as the label and each model\'s score; metrics are per query'"
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
@@ -83,7 +90,12 @@ complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l pass -d 
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
-complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l k -d 'Graded: report pass@K (Chen et al. 2021) over each example\'s repeated runs, e.g. `--k 3`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l query -d 'Ranking: the column naming each row\'s query (inferred from `query_id` or `qid`), e.g. `--query session`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l k -d 'Graded: report pass@K over each example\'s repeated runs (`--k 3`). Ranking: the cutoffs of NDCG@K, precision@K and recall@K (default 5,10)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l sensitive -d 'Fairness (binary): per group of each COL, rates with intervals and the disparities between groups (Fairlearn\'s definitions)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l calibration-bins -d 'Calibration (binary with scores): bins of the expected calibration error (default 10)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l cost-fp -d 'Cost of a false positive: with --cost-fn, report the expected cost per example and the threshold that minimizes it' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l cost-fn -d 'Cost of a false negative (with --cost-fp)' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -104,7 +116,8 @@ complete -c faultline -n "__fish_faultline_using_subcommand metrics" -s h -l hel
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
 regression\t''
-graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'
+ranking\t'Ranking (search, feeds): one row per (query, item) with the item\'s graded relevance as the label and each model\'s score; metrics are per query'"
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
@@ -115,6 +128,7 @@ complete -c faultline -n "__fish_faultline_using_subcommand slices" -l pass -d '
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand slices" -l query -d 'Ranking: the column naming each row\'s query (inferred from `query_id` or `qid`), e.g. `--query session`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -139,7 +153,8 @@ complete -c faultline -n "__fish_faultline_using_subcommand slices" -s h -l help
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
 regression\t''
-graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'
+ranking\t'Ranking (search, feeds): one row per (query, item) with the item\'s graded relevance as the label and each model\'s score; metrics are per query'"
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
@@ -150,7 +165,12 @@ complete -c faultline -n "__fish_faultline_using_subcommand compare" -l pass -d 
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
-complete -c faultline -n "__fish_faultline_using_subcommand compare" -l k -d 'Graded: report pass@K (Chen et al. 2021) over each example\'s repeated runs, e.g. `--k 3`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l query -d 'Ranking: the column naming each row\'s query (inferred from `query_id` or `qid`), e.g. `--query session`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l k -d 'Graded: report pass@K over each example\'s repeated runs (`--k 3`). Ranking: the cutoffs of NDCG@K, precision@K and recall@K (default 5,10)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l sensitive -d 'Fairness (binary): per group of each COL, rates with intervals and the disparities between groups (Fairlearn\'s definitions)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l calibration-bins -d 'Calibration (binary with scores): bins of the expected calibration error (default 10)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l cost-fp -d 'Cost of a false positive: with --cost-fn, report the expected cost per example and the threshold that minimizes it' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l cost-fn -d 'Cost of a false negative (with --cost-fp)' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
@@ -173,7 +193,8 @@ complete -c faultline -n "__fish_faultline_using_subcommand compare" -s h -l hel
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''
 regression\t''
-graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'"
+graded\t'Graded evaluations (LLM outputs): per model a pass/fail grade and/or a numeric score per example, often over repeated runs; no label'
+ranking\t'Ranking (search, feeds): one row per (query, item) with the item\'s graded relevance as the label and each model\'s score; metrics are per query'"
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l label -d 'Label column, e.g. `--label truth`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l id -d 'Id column (joins several files), e.g. `--id example_id`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l pred -d 'Predicted-label column of model NAME, repeatable, e.g. `--pred new=yhat_new`' -r
@@ -184,7 +205,12 @@ complete -c faultline -n "__fish_faultline_using_subcommand brief" -l pass -d 'P
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l grade -d 'Numeric grade (judge score, any scale) of graded model NAME, repeatable, e.g. `--grade gpt=judge_gpt`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l cluster -d 'Column grouping examples into clusters (a passage, a conversation): intervals use the clustered standard error, e.g. `--cluster passage`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l describe -d 'A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`' -r
-complete -c faultline -n "__fish_faultline_using_subcommand brief" -l k -d 'Graded: report pass@K (Chen et al. 2021) over each example\'s repeated runs, e.g. `--k 3`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l query -d 'Ranking: the column naming each row\'s query (inferred from `query_id` or `qid`), e.g. `--query session`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l k -d 'Graded: report pass@K over each example\'s repeated runs (`--k 3`). Ranking: the cutoffs of NDCG@K, precision@K and recall@K (default 5,10)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l sensitive -d 'Fairness (binary): per group of each COL, rates with intervals and the disparities between groups (Fairlearn\'s definitions)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l calibration-bins -d 'Calibration (binary with scores): bins of the expected calibration error (default 10)' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l cost-fp -d 'Cost of a false positive: with --cost-fn, report the expected cost per example and the threshold that minimizes it' -r
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l cost-fn -d 'Cost of a false negative (with --cost-fp)' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
 parquet\t''

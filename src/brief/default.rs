@@ -186,7 +186,12 @@ pub fn default_brief(
     let power = overall
         .headline()
         .filter(|d| d.mde.is_some())
-        .map(|d| format!(" {}", crate::compare::power_sentence(d, overall.n, table.task.unit())))
+        .map(|d| {
+            format!(
+                " {}",
+                crate::compare::power_sentence(d, overall.n, table.task.unit())
+            )
+        })
         .unwrap_or_default();
     let unit = table.task.unit();
     let summary = format!(

@@ -77,7 +77,7 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
             )?;
             let mut table = joined.table;
             table.params = args.params.params();
-        crate::metrics::check_params(&table)?;
+            crate::metrics::check_params(&table)?;
             crate::metrics::check_params(&table)?;
             let (Some(b), Some(c)) = (
                 session

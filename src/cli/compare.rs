@@ -51,9 +51,9 @@ pub struct CompareOutcome {
 /// Runs `faultline compare`.
 pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOutcome> {
     let mapping = args.map.mapping();
-    let options = args
-        .input
-        .load_options(args.bins, Some(args.params.with_sensitive(&args.by)), true);
+    let options =
+        args.input
+            .load_options(args.bins, Some(args.params.with_sensitive(&args.by)), true);
     let joined = crate::join::load_joined(&args.files, &mapping, &options)?;
     let (mut table, join) = (joined.table, joined.report);
     table.params = args.params.params();

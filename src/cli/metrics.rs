@@ -44,9 +44,9 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     let mapping = args.map.mapping();
     // Only the label, model and `--by` columns are read; one projected read is
     // the cheapest here.
-    let options = args
-        .input
-        .load_options(args.bins, Some(args.params.with_sensitive(&args.by)), true);
+    let options =
+        args.input
+            .load_options(args.bins, Some(args.params.with_sensitive(&args.by)), true);
     let loaded = load::load(&args.file, &mapping, &options)?;
     let mut table = loaded.table;
     table.params = args.params.params();

@@ -181,6 +181,9 @@ pub struct MapArgs {
     /// A text descriptor: feature NAME is whether column COL matches REGEX, repeatable, e.g. `--describe refusal=response_a~(?i)i cannot`.
     #[arg(long, value_name = "NAME=COL~REGEX", value_parser = parse_descriptor)]
     pub describe: Vec<(String, String, String)>,
+    /// Ranking: the column naming each row's query (inferred from `query_id` or `qid`), e.g. `--query session`.
+    #[arg(long, value_name = "COL")]
+    pub query: Option<String>,
 }
 
 impl MapArgs {
@@ -197,6 +200,7 @@ impl MapArgs {
             grades: self.grades.clone(),
             cluster: self.cluster.clone(),
             describe: self.describe.clone(),
+            query: self.query.clone(),
             ..Mapping::default()
         }
     }
@@ -350,7 +354,9 @@ impl ParamArgs {
 fn parse_cost(s: &str) -> std::result::Result<f64, String> {
     let c: f64 = s.parse().map_err(|_| format!("not a number: {s:?}"))?;
     if !c.is_finite() || c < 0.0 {
-        return Err(format!("a cost must be a finite number of at least 0, not {s}"));
+        return Err(format!(
+            "a cost must be a finite number of at least 0, not {s}"
+        ));
     }
     Ok(c)
 }

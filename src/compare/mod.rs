@@ -794,7 +794,11 @@ pub fn power_sentence(d: &crate::compare::Delta, n: u64, unit: &str) -> String {
             format!(
                 "{name}: delta {delta:+.4}; with {} {unit} the minimum detectable difference (80% power, alpha 0.05, paired) is {mde:.4}; {verdict}{}.",
                 crate::format::fmt_int(n),
-                if seen { String::new() } else { format!(" {unit}") }
+                if seen {
+                    String::new()
+                } else {
+                    format!(" {unit}")
+                }
             )
         }
         _ => format!("{name}: no paired difference (the models share no {unit})."),

@@ -84,9 +84,11 @@ fn compare_slot(
         .map(|j| {
             let (b, c) = (mean(qb, j), mean(qc, j));
             let delta = b.zip(c).map(|(b, c)| c - b);
-            let sd = sd_of(queries.iter().map(|&q| {
-                qc.row(q as usize)[j] - qb.row(q as usize)[j]
-            }));
+            let sd = sd_of(
+                queries
+                    .iter()
+                    .map(|&q| qc.row(q as usize)[j] - qb.row(q as usize)[j]),
+            );
             let se = sd.map(|sd| sd / (n as f64).sqrt());
             Delta {
                 name: qb.names[j],
@@ -124,7 +126,11 @@ fn sd_of(values: impl Iterator<Item = f64>) -> Option<f64> {
 /// 2^m patterns of the m non-zero differences) for m <= 16; otherwise
 /// `(1 + hits) / (1 + draws)` over `draws` random patterns.
 pub fn sign_flip_p(diffs: &[f64], draws: usize, rng: &mut impl Rng) -> f64 {
-    let d: Vec<f64> = diffs.iter().copied().filter(|x| *x != 0.0 && !x.is_nan()).collect();
+    let d: Vec<f64> = diffs
+        .iter()
+        .copied()
+        .filter(|x| *x != 0.0 && !x.is_nan())
+        .collect();
     let m = d.len();
     if m == 0 {
         return 1.0;

@@ -61,10 +61,7 @@ pub fn check(path: &Path, frame: &DataFrame, mapping: &Mapping) -> Result<(EvalT
         ),
         super::Task::Multiclass => format!(" ({} classes)", t.classes.len()),
         super::Task::Regression | super::Task::Graded => String::new(),
-        super::Task::Ranking => format!(
-            " ({} queries)",
-            t.queries.as_ref().map_or(0, |q| q.len())
-        ),
+        super::Task::Ranking => format!(" ({} queries)", t.queries.as_ref().map_or(0, |q| q.len())),
     };
     let models: Vec<String> = t
         .models

@@ -107,7 +107,12 @@ pub const NAMES: [&str; 6] = [
 
 /// Calibration of `(score, positive)` pairs sorted by ascending score (ties in
 /// row order, as numpy's stable argsort), with `bins` bins.
-pub fn calibration(sorted: &[(f64, bool)], bins: usize, boot: Bootstrap, stream: u64) -> Calibration {
+pub fn calibration(
+    sorted: &[(f64, bool)],
+    bins: usize,
+    boot: Bootstrap,
+    stream: u64,
+) -> Calibration {
     let n = sorted.len();
     let bins = bins.max(1);
     if n == 0 {
@@ -163,7 +168,9 @@ pub fn calibration(sorted: &[(f64, bool)], bins: usize, boot: Bootstrap, stream:
         }
     }
     // Bootstrap over the cells.
-    let mut reps: Vec<Vec<f64>> = vec![Vec::with_capacity(boot.resamples); NAMES.len()];
+    let mut reps: Vec<Vec<f64>> = (0..NAMES.len())
+        .map(|_| Vec::with_capacity(boot.resamples))
+        .collect();
     if n > 1 {
         let counts: Vec<u64> = cells.values().map(|c| c.n).collect();
         let spread: Vec<(f64, f64)> = cells
@@ -232,8 +239,22 @@ mod tests {
     fn hand_worked_bins() {
         // Scores 0.1 (neg), 0.15 (pos), 0.9 (pos), 0.95 (pos), two bins.
         let rows = [(0.1, false), (0.15, true), (0.9, true), (0.95, true)];
-        let c = calibration(&rows, 2, Bootstrap { resamples: 0, seed: 0 }, 0);
-        let v = |name: &str| c.metrics.iter().find(|m| m.0 == name).and_then(|m| m.1).unwrap();
+        let c = calibration(
+            &rows,
+            2,
+            Bootstrap {
+                resamples: 0,
+                seed: 0,
+            },
+            0,
+        );
+        let v = |name: &str| {
+            c.metrics
+                .iter()
+                .find(|m| m.0 == name)
+                .and_then(|m| m.1)
+                .unwrap()
+        };
         // Bin 0: mean 0.125, rate 0.5; bin 1: mean 0.925, rate 1.
         let ece = 0.5 * (0.125f64 - 0.5).abs() + 0.5 * (0.925f64 - 1.0).abs();
         assert!((v("ece") - ece).abs() < 1e-12);

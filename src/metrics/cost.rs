@@ -46,7 +46,12 @@ fn groups(sorted_asc: &[(f64, bool)]) -> Vec<(f64, u64, u64)> {
 /// The cheapest candidate over groups in descending score order: walking down,
 /// each group's score as the threshold makes it and every higher group positive.
 /// Returns (threshold or None for nothing, cost per row, curve points).
-fn sweep(groups: &[(f64, u64, u64)], a: f64, b: f64, keep: bool) -> (Option<f64>, f64, f64, Vec<(f64, f64)>) {
+fn sweep(
+    groups: &[(f64, u64, u64)],
+    a: f64,
+    b: f64,
+    keep: bool,
+) -> (Option<f64>, f64, f64, Vec<(f64, f64)>) {
     let pos: u64 = groups.iter().map(|g| g.1).sum();
     let n: u64 = groups.iter().map(|g| g.1 + g.2).sum();
     if n == 0 {
@@ -75,7 +80,13 @@ fn sweep(groups: &[(f64, u64, u64)], a: f64, b: f64, keep: bool) -> (Option<f64>
 }
 
 /// The cost curve of `(score, positive)` pairs sorted by ascending score.
-pub fn cost_curve(sorted_asc: &[(f64, bool)], a: f64, b: f64, boot: Bootstrap, stream: u64) -> CostCurve {
+pub fn cost_curve(
+    sorted_asc: &[(f64, bool)],
+    a: f64,
+    b: f64,
+    boot: Bootstrap,
+    stream: u64,
+) -> CostCurve {
     let g = groups(sorted_asc);
     let (t, cost, nothing, points) = sweep(&g, a, b, true);
     let mut curve = CostCurve {
@@ -94,7 +105,11 @@ pub fn cost_curve(sorted_asc: &[(f64, bool)], a: f64, b: f64, boot: Bootstrap, s
         .chunks(per)
         .map(|c| {
             let last = c[c.len() - 1].0;
-            (last, c.iter().map(|x| x.1).sum(), c.iter().map(|x| x.2).sum())
+            (
+                last,
+                c.iter().map(|x| x.1).sum(),
+                c.iter().map(|x| x.2).sum(),
+            )
         })
         .collect();
     let cells: Vec<u64> = buckets.iter().flat_map(|b| [b.1, b.2]).collect();
@@ -115,7 +130,8 @@ pub fn cost_curve(sorted_asc: &[(f64, bool)], a: f64, b: f64, boot: Bootstrap, s
         cs.push(c);
     }
     curve.cost_ci = stats::percentile_interval(&mut cs);
-    curve.threshold_ci = stats::percentile_interval(&mut ts).filter(|[lo, hi]| lo.is_finite() && hi.is_finite());
+    curve.threshold_ci =
+        stats::percentile_interval(&mut ts).filter(|[lo, hi]| lo.is_finite() && hi.is_finite());
     curve
 }
 
@@ -127,7 +143,16 @@ mod tests {
     fn hand_worked_optimum() {
         // Scores 0.2 (neg), 0.4 (pos), 0.6 (neg), 0.8 (pos); FP costs 1, FN costs 5.
         let rows = [(0.2, false), (0.4, true), (0.6, false), (0.8, true)];
-        let c = cost_curve(&rows, 1.0, 5.0, Bootstrap { resamples: 0, seed: 0 }, 0);
+        let c = cost_curve(
+            &rows,
+            1.0,
+            5.0,
+            Bootstrap {
+                resamples: 0,
+                seed: 0,
+            },
+            0,
+        );
         // t = 0.8: FN 1 -> 5/4; t = 0.6: FP 1, FN 1 -> 6/4; t = 0.4: FP 1 -> 1/4;
         // t = 0.2: FP 2 -> 2/4; nothing: 10/4.
         assert_eq!(c.optimal_threshold, Some(0.4));

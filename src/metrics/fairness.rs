@@ -65,7 +65,11 @@ impl Fairness {
 }
 
 fn rate(num: u64, den: u64) -> f64 {
-    if den == 0 { 0.0 } else { num as f64 / den as f64 }
+    if den == 0 {
+        0.0
+    } else {
+        num as f64 / den as f64
+    }
 }
 
 /// Python's `max(a, b)` / `min(a, b)`: the first unless the second compares
@@ -87,9 +91,7 @@ fn spread(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
 
 /// The five disparities from per-group `[tp, fp, tn, fn]` counts.
 fn disparities(cells: &[[u64; 4]]) -> [f64; 5] {
-    let sel = cells
-        .iter()
-        .map(|c| rate(c[0] + c[1], c.iter().sum()));
+    let sel = cells.iter().map(|c| rate(c[0] + c[1], c.iter().sum()));
     let tpr = cells.iter().map(|c| rate(c[0], c[0] + c[3]));
     let fpr = cells.iter().map(|c| rate(c[1], c[1] + c[2]));
     let (dp_d, dp_r) = spread(sel);
@@ -124,7 +126,11 @@ pub fn group_cells(
             continue;
         }
         let code = f.codes.codes[r];
-        let g = if code == NULL_CODE { k - 1 } else { code as usize };
+        let g = if code == NULL_CODE {
+            k - 1
+        } else {
+            code as usize
+        };
         let cell = match (yt == 1, p == 1) {
             (true, true) => 0,
             (false, true) => 1,
@@ -196,7 +202,7 @@ pub fn from_cells(
         .collect();
     let counts: Vec<[u64; 4]> = kept.iter().map(|k| k.1).collect();
     let point = disparities(&counts);
-    let mut reps: Vec<Vec<f64>> = vec![Vec::with_capacity(boot.resamples); 5];
+    let mut reps: Vec<Vec<f64>> = (0..5).map(|_| Vec::with_capacity(boot.resamples)).collect();
     if !counts.is_empty() && boot.resamples > 0 {
         let flat: Vec<u64> = counts.iter().flatten().copied().collect();
         let mut draw = vec![0u64; flat.len()];
@@ -278,9 +284,9 @@ pub fn what_if(
         })
         .collect();
     let cells = group_cells(table, &pred, feature, mask);
-    let (right, all) = cells
-        .iter()
-        .fold((0u64, 0u64), |(r, a), c| (r + c[0] + c[2], a + c.iter().sum::<u64>()));
+    let (right, all) = cells.iter().fold((0u64, 0u64), |(r, a), c| {
+        (r + c[0] + c[2], a + c.iter().sum::<u64>())
+    });
     let fair = from_cells(
         &f.name,
         &group_names(table, feature),
@@ -343,7 +349,10 @@ mod tests {
             "g",
             &["a".into(), "b".into()],
             &[[2, 1, 1, 0], [0, 0, 3, 0]],
-            Bootstrap { resamples: 0, seed: 0 },
+            Bootstrap {
+                resamples: 0,
+                seed: 0,
+            },
             0,
         );
         // Selection 0.75 vs 0: difference 0.75, ratio 0.

@@ -7,8 +7,8 @@ pub mod calibration;
 pub mod cost;
 pub mod fairness;
 pub mod graded;
-pub mod ranking;
 pub mod multiclass;
+pub mod ranking;
 pub mod regression;
 
 use rayon::prelude::*;
@@ -258,12 +258,8 @@ fn binary_extras(
             .enumerate()
             .filter(|(s, _)| !whole || *s == n_groups)
             .map(|(s, rows)| {
-                let cal = calibration::calibration(
-                    rows,
-                    bins,
-                    boot,
-                    stream_id(model, s, n_groups, 0xca),
-                );
+                let cal =
+                    calibration::calibration(rows, bins, boot, stream_id(model, s, n_groups, 0xca));
                 let curve = params.cost.map(|(a, b)| {
                     let mut c =
                         cost::cost_curve(rows, a, b, boot, stream_id(model, s, n_groups, 0xc0));

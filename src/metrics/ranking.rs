@@ -9,8 +9,8 @@
 //! descending score with tied items in file order (trec_eval and ranx break ties
 //! by a fixed order too); only NDCG averages over ties.
 
-use rayon::prelude::*;
 use rand::Rng;
+use rayon::prelude::*;
 
 use super::{MetricSet, stream_id};
 use crate::grouping::{Grouping, SKIP};
@@ -97,7 +97,10 @@ pub fn per_query(table: &EvalTable, model: usize) -> Option<QueryMetrics> {
             items.extend(queries.rows(q).iter().map(|&r| {
                 let s = score[r as usize];
                 // A null score ranks its item last.
-                (if s.is_nan() { f64::NEG_INFINITY } else { s }, rel[r as usize])
+                (
+                    if s.is_nan() { f64::NEG_INFINITY } else { s },
+                    rel[r as usize],
+                )
             }));
             let facts = query_metrics(items, &ks, out);
             *judged = facts.judged;
@@ -146,18 +149,11 @@ fn query_metrics(items: &mut [(f64, f64)], ks: &[u32], out: &mut [f64]) -> Query
     out[nk] = first.map_or(0.0, |r| 1.0 / r as f64);
     out[nk + 1] = ap / relevant as f64;
     for (j, &k) in ks.iter().enumerate() {
-        let top = items
-            .iter()
-            .take(k as usize)
-            .filter(|i| i.1 > 0.0)
-            .count() as f64;
+        let top = items.iter().take(k as usize).filter(|i| i.1 > 0.0).count() as f64;
         out[nk + 2 + j] = top / k as f64;
         out[nk + 2 + nk + j] = top / relevant as f64;
     }
-    QueryFacts {
-        judged: true,
-        tied,
-    }
+    QueryFacts { judged: true, tied }
 }
 
 fn gain(rel: f64) -> f64 {
@@ -263,7 +259,7 @@ pub fn means_with_intervals(
     // The per-query values of the slot, contiguous for the resampling loop.
     let table: Vec<f64> = queries.iter().flat_map(|&q| rows(q as usize)).collect();
     let resamples = boot.resamples;
-    let mut reps: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples); width];
+    let mut reps: Vec<Vec<f64>> = (0..width).map(|_| Vec::with_capacity(resamples)).collect();
     if n > 1 && resamples > 0 {
         let replicate: Vec<Vec<f64>> = (0..resamples)
             .into_par_iter()
@@ -346,7 +342,8 @@ pub fn evaluate(
             for (name, (v, ci)) in qm.names.iter().zip(stats) {
                 set.push(name, v, ci);
             }
-            set.extras.push(("excluded_queries", slots.excluded[s] as f64));
+            set.extras
+                .push(("excluded_queries", slots.excluded[s] as f64));
             set.extras.push(("tied_queries", slots.tied[s] as f64));
             set
         })

@@ -242,7 +242,9 @@ fn cost_text(table: &EvalTable, overall: &[MetricSet]) -> String {
                 fmt_value(Some(c.optimal_cost)),
                 fmt_ci(c.cost_ci),
                 c.optimal_threshold
-                    .map_or("none (predict nothing positive)".to_string(), |t| format!("{t:.4}")),
+                    .map_or("none (predict nothing positive)".to_string(), |t| format!(
+                        "{t:.4}"
+                    )),
                 fmt_ci(c.threshold_ci),
             )),
             None => out.push_str(&format!(
@@ -265,9 +267,16 @@ fn fairness_text(table: &EvalTable, overall: &[MetricSet]) -> String {
                 m.name, f.column
             ));
             let mut t = Table::new(
-                [f.column.as_str(), "n", "selection rate", "TPR", "FPR", "accuracy"]
-                    .map(String::from)
-                    .to_vec(),
+                [
+                    f.column.as_str(),
+                    "n",
+                    "selection rate",
+                    "TPR",
+                    "FPR",
+                    "accuracy",
+                ]
+                .map(String::from)
+                .to_vec(),
             )
             .left_aligned(1);
             let mut undefined = Vec::new();
@@ -362,7 +371,11 @@ pub fn metrics_text(table: &EvalTable, grouping: &Grouping, eval: &Evaluation) -
         facts.push(format!("{} classes", table.classes.len()));
     }
     if let Some(q) = &table.queries {
-        facts.push(format!("{} queries in {:?}", fmt_int(q.len() as u64), q.column));
+        facts.push(format!(
+            "{} queries in {:?}",
+            fmt_int(q.len() as u64),
+            q.column
+        ));
     }
     out.push_str(&facts.join(" · "));
     if table.task == Task::Ranking {

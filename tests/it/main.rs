@@ -10,6 +10,7 @@
 mod bad_input;
 mod brief;
 mod compare;
+mod fairness_calibration;
 #[cfg(feature = "gui")]
 mod findings;
 mod formats;

@@ -22,13 +22,19 @@ fn close(what: &str, got: &Value, want: &Value) {
     let (Some(g), Some(w)) = (got.as_f64(), want.as_f64()) else {
         panic!("{what}: faultline {got} vs reference {want}");
     };
-    assert!((g - w).abs() <= TOL, "{what}: faultline {g} vs reference {w}");
+    assert!(
+        (g - w).abs() <= TOL,
+        "{what}: faultline {g} vs reference {w}"
+    );
 }
 
 /// One model's METRICS against a reference summary.
 fn check(ctx: &str, got: &Value, want: &Value) {
     assert_eq!(got["n"], want["n"], "{ctx}: n");
-    assert_eq!(got["excluded_queries"], want["excluded_queries"], "{ctx}: excluded");
+    assert_eq!(
+        got["excluded_queries"], want["excluded_queries"],
+        "{ctx}: excluded"
+    );
     for k in [5, 10] {
         // Exponential gains (2^rel - 1), as the issue asks.
         close(
@@ -91,7 +97,14 @@ fn ranking_cutoffs_follow_k() {
 fn ranking_comparison_is_paired_per_query() {
     let r = refs();
     let doc = json(&[
-        "compare", FILE, "--baseline", "base", "--candidate", "cand", "--by", "locale",
+        "compare",
+        FILE,
+        "--baseline",
+        "base",
+        "--candidate",
+        "cand",
+        "--by",
+        "locale",
     ]);
     let d = &doc["overall"]["metrics"]["ndcg@10"];
     let (b, c) = (
@@ -106,8 +119,10 @@ fn ranking_comparison_is_paired_per_query() {
     let pq = &r["ranking_small"]["per_query"];
     let (mut better, mut worse) = (0, 0);
     for (q, vb) in pq["base"].as_object().unwrap() {
-        let (Some(x), Some(y)) = (vb["ndcg_exp@10"].as_f64(), pq["cand"][q]["ndcg_exp@10"].as_f64())
-        else {
+        let (Some(x), Some(y)) = (
+            vb["ndcg_exp@10"].as_f64(),
+            pq["cand"][q]["ndcg_exp@10"].as_f64(),
+        ) else {
             continue;
         };
         if y > x {

@@ -488,7 +488,14 @@ fn deltas_ui(
         });
     });
     if let Some(d) = cv.overall.headline().filter(|d| d.mde.is_some()) {
-        ui.add(egui::Label::new(crate::compare::power_sentence(d, cv.overall.n, ws.table.task.unit())).wrap());
+        ui.add(
+            egui::Label::new(crate::compare::power_sentence(
+                d,
+                cv.overall.n,
+                ws.table.task.unit(),
+            ))
+            .wrap(),
+        );
     }
 }
 
