@@ -42,6 +42,10 @@ pub struct SlicesArgs {
     /// List every slice SliceLine finds, also those selecting exactly the same rows as one listed above (by default they are one entry, under its shortest description).
     #[arg(long)]
     pub keep_equivalent: bool,
+    /// Search for over-confident slices of a scored binary model: where the mean
+    /// score most exceeds the observed positive rate.
+    #[arg(long, conflicts_with = "against")]
+    pub overconfident: bool,
     /// Quantile bins for numeric features, e.g. `--bins 4`.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub bins: u32,
@@ -100,13 +104,23 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
             .collect::<Result<_>>()?
     };
     let start = std::time::Instant::now();
-    let errors = row_errors(&table, model, against, None);
+    let errors = if args.overconfident {
+        crate::discovery::overconfidence(&table, model, None).ok_or_else(|| {
+            Error::Usage(format!(
+                "--overconfident needs a binary model with a score; {} has none",
+                args.model
+            ))
+        })?
+    } else {
+        row_errors(&table, model, against, None)
+    };
     let params = sliceline::Params {
         keep_equivalent: args.keep_equivalent,
         alpha: args.alpha,
         top: args.top,
         max_level: args.max_level as usize,
         min_support: args.min_support,
+        excess: args.overconfident,
     };
     let never = std::sync::atomic::AtomicBool::new(false);
     let found =
@@ -118,12 +132,26 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
     let text = match args.format {
         Format::Json => {
             let doc = crate::report::slices_doc::slices_json(
-                &table, model, against, &features, &params, &found, elapsed_ms,
+                &table,
+                model,
+                against,
+                &features,
+                &params,
+                &found,
+                elapsed_ms,
+                args.overconfident,
             );
             json_text(&doc)?
         }
         Format::Table => {
-            crate::report::slices_doc::slices_text(&table, model, against, &found, elapsed_ms)
+            crate::report::slices_doc::slices_text(
+                &table,
+                model,
+                against,
+                &found,
+                elapsed_ms,
+                args.overconfident,
+            )
         }
     };
     emit(out, &text)?;

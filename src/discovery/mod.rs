@@ -7,6 +7,38 @@ pub mod sliceline;
 
 use crate::load::table::{EvalTable, Prediction, Target};
 
+/// Per-row over-confidence of a scored binary model, mapped into [0, 1]:
+/// `(score - label + 1) / 2`, so that a slice's mean is `(mean score - positive
+/// rate + 1) / 2` and SliceLine's largest "error" slices are the ones whose scores
+/// most exceed what happens (the calibration gap is `2 * rate - 1`). NaN where the
+/// score is null or the row is outside `mask`; None without a score.
+pub fn overconfidence(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> Option<Vec<f64>> {
+    let score = table.models.get(model)?.score.as_deref()?;
+    let Target::Classes(y) = table.target.as_ref() else {
+        return None;
+    };
+    Some(
+        score
+            .iter()
+            .zip(y)
+            .enumerate()
+            .map(|(r, (&s, &l))| {
+                if s.is_nan() || mask.is_some_and(|m| !m[r]) {
+                    f64::NAN
+                } else {
+                    (s - f64::from(l) + 1.0) / 2.0
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A slice's calibration gap (mean score minus positive rate) from its mean
+/// over-confidence.
+pub fn gap_of(rate: f64) -> f64 {
+    2.0 * rate - 1.0
+}
+
 /// Ranking: each query's loss `1 - NDCG@10` (the headline cutoff) on its first
 /// row and NaN on its other rows, so that a slice's size and error count queries,
 /// not items. Queries without a relevant item take no part.

@@ -42,6 +42,12 @@ pub struct Params {
     /// List every slice, equivalents included (SliceLine's raw list).
     #[serde(default)]
     pub keep_equivalent: bool,
+    /// Score a slice by how far its mean error exceeds the average, doubled
+    /// (`2 * (rate - average)`), instead of SliceLine's ratio: the over-confidence
+    /// search, whose errors `(score - label + 1) / 2` average near one half, so
+    /// that the score is the slice's calibration gap minus the overall one.
+    #[serde(skip)]
+    pub excess: bool,
 }
 
 impl Default for Params {
@@ -52,6 +58,7 @@ impl Default for Params {
             max_level: 3,
             min_support: None,
             keep_equivalent: false,
+            excess: false,
         }
     }
 }
@@ -266,8 +273,11 @@ pub fn search(
                 let p = p_value(binary, size, err, c.err_sq[i], n, total_err, total_sq);
                 p_values.push(p);
                 let rate = err / size as f64;
-                let score =
-                    alpha * (rate / avg - 1.0) - (1.0 - alpha) * (n as f64 / size as f64 - 1.0);
+                let score = if params.excess {
+                    2.0 * (rate - avg)
+                } else {
+                    alpha * (rate / avg - 1.0) - (1.0 - alpha) * (n as f64 / size as f64 - 1.0)
+                };
                 if score <= 0.0 && (rate <= avg || !candidates.is_empty()) {
                     continue;
                 }

@@ -18,7 +18,9 @@ pub fn slices_json(
     params: &Params,
     found: &Found,
     elapsed_ms: f64,
+    overconfident: bool,
 ) -> Value {
+    use crate::discovery::gap_of;
     let slices: Vec<Value> = found
         .slices
         .iter()
@@ -33,7 +35,7 @@ pub fn slices_json(
                 }
                 Value::Object(preds)
             };
-            json!({
+            let mut v = json!({
                 "predicates": preds_of(&s.predicates),
                 "equivalent": s.equivalent.iter().map(|p| preds_of(p)).collect::<Vec<_>>(),
                 "score": s.score,
@@ -45,10 +47,18 @@ pub fn slices_json(
                 "q_value": num(Some(s.q_value)),
                 "significant": s.q_value < SIGNIFICANCE,
                 "level": s.predicates.len(),
-            })
+            });
+            if overconfident && let Value::Object(o) = &mut v {
+                o.insert("calibration_gap".into(), num(Some(gap_of(s.error_rate))));
+                o.insert(
+                    "calibration_gap_ci".into(),
+                    s.ci.map_or(Value::Null, |[lo, hi]| json!([gap_of(lo), gap_of(hi)])),
+                );
+            }
+            v
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "model": table.models[model].name,
         "against": against.map(|a| table.models[a].name.clone()),
         "rows": found.rows,
@@ -65,7 +75,15 @@ pub fn slices_json(
         "scored": found.scored,
         "dataset": dataset_json(table),
         "elapsed_ms": elapsed_ms,
-    })
+        "target": if overconfident { "overconfidence" } else { "errors" },
+    });
+    if overconfident && let Value::Object(o) = &mut doc {
+        o.insert(
+            "average_calibration_gap".into(),
+            num(Some(gap_of(found.average_error))),
+        );
+    }
+    doc
 }
 
 pub fn slices_text(
@@ -74,7 +92,9 @@ pub fn slices_text(
     against: Option<usize>,
     found: &Found,
     elapsed_ms: f64,
+    overconfident: bool,
 ) -> String {
+    use crate::discovery::gap_of;
     let mut out = String::new();
     let ranking = table.task == crate::load::Task::Ranking;
     let what = match against {
@@ -83,6 +103,11 @@ pub fn slices_text(
             table.models[model].name, table.models[a].name
         ),
         None if ranking => format!("1 - NDCG per query of {}", table.models[model].name),
+        None if overconfident => format!(
+            "over-confidence of {} (score minus outcome; average gap {:+.4})",
+            table.models[model].name,
+            gap_of(found.average_error)
+        ),
         Some(a) => format!(
             "rows where {} is wrong and {} is right",
             table.models[model].name, table.models[a].name
@@ -109,8 +134,12 @@ pub fn slices_text(
             "#",
             "score",
             "size",
-            "errors",
-            "error rate",
+            if overconfident { "score sum" } else { "errors" },
+            if overconfident {
+                "mean score - positive rate"
+            } else {
+                "error rate"
+            },
             "95% CI",
             "q",
             "",
@@ -126,8 +155,18 @@ pub fn slices_text(
             format!("{:.4}", s.score),
             fmt_int(s.size),
             format!("{}", (s.errors * 1e4).round() / 1e4),
-            format!("{:.4}", s.error_rate),
-            s.ci.map_or(String::new(), |[lo, hi]| format!("[{lo:.4}, {hi:.4}]")),
+            if overconfident {
+                format!("{:+.4}", gap_of(s.error_rate))
+            } else {
+                format!("{:.4}", s.error_rate)
+            },
+            s.ci.map_or(String::new(), |[lo, hi]| {
+                if overconfident {
+                    format!("[{:+.4}, {:+.4}]", gap_of(lo), gap_of(hi))
+                } else {
+                    format!("[{lo:.4}, {hi:.4}]")
+                }
+            }),
             crate::format::fmt_p(s.q_value),
             if s.q_value < SIGNIFICANCE {
                 String::new()
