@@ -33,6 +33,9 @@ pub struct Overview {
     pub confusion: Vec<Vec<u64>>,
     pub curves: Vec<RankCurves>,
     pub calibration: Vec<Vec<CalibrationBin>>,
+    /// Binary: per model, per low-cardinality categorical feature, the reliability
+    /// curve of each of its values (the per-slice overlay).
+    pub calibration_by: Vec<Vec<(usize, Vec<(String, Vec<CalibrationBin>)>)>>,
     /// Binary: each model's score histogram by true class.
     pub histograms: Vec<curves::ScoreHistogram>,
     /// Binary: each model's confusion counts at thresholds 0, 0.01, ..., 1.
@@ -41,6 +44,50 @@ pub struct Overview {
     pub scatter: Vec<Vec<[f64; 2]>>,
     /// Graded: score histograms, a breakdown by category, judge-human agreement.
     pub graded: Option<GradedOverview>,
+    /// Ranking: the spread of the headline metric over queries.
+    pub ranking: Option<RankingOverview>,
+}
+
+/// What the Overview shows of a ranking evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct RankingOverview {
+    /// The headline metric (NDCG@10).
+    pub metric: &'static str,
+    /// Per model, the histogram of that metric over the cohort's judged queries
+    /// (shared bins).
+    pub histograms: Vec<(String, curves::Histogram)>,
+}
+
+fn ranking_overview(table: &EvalTable, mask: Option<&[bool]>) -> Option<RankingOverview> {
+    use crate::metrics::ranking;
+    let queries = table.queries.as_deref()?;
+    let metric = ranking::headline(&table.params.ranking_ks());
+    let values: Vec<(String, Vec<f64>)> = (0..table.models.len())
+        .filter_map(|m| {
+            let qm = ranking::per_query(table, m)?;
+            let h = qm.index(metric)?;
+            let v = (0..queries.len())
+                .filter(|&q| {
+                    qm.judged[q]
+                        && queries
+                            .rows(q)
+                            .first()
+                            .is_some_and(|&r| mask.is_none_or(|k| k[r as usize]))
+                })
+                .map(|q| qm.row(q)[h])
+                .collect();
+            Some((table.models[m].name.clone(), v))
+        })
+        .collect();
+    // A non-integer point keeps the bins fractional (see `curves::histogram`).
+    let all = [0.0, 0.5, 1.0];
+    Some(RankingOverview {
+        metric,
+        histograms: values
+            .iter()
+            .map(|(n, v)| (n.clone(), curves::histogram(v, &all, 20)))
+            .collect(),
+    })
 }
 
 /// What the Overview shows of a graded evaluation.
@@ -149,6 +196,18 @@ fn graded_overview(table: &EvalTable, mask: Option<&[bool]>) -> GradedOverview {
     }
 }
 
+/// Categorical features with 2 to 12 values (at most 8 of them): the ones a
+/// per-slice reliability overlay can draw legibly.
+pub fn overlay_features(table: &EvalTable) -> Vec<usize> {
+    (0..table.features.len())
+        .filter(|&f| {
+            let ft = &table.features[f];
+            ft.is_sliceable() && (2..=12).contains(&ft.codes.levels.len())
+        })
+        .take(8)
+        .collect()
+}
+
 /// Computes the overview of every model on the rows `mask` keeps.
 pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Overview {
     let table = at_threshold(table, threshold);
@@ -179,7 +238,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                         .collect(),
                     (0..m)
                         .into_par_iter()
-                        .map(|m| curves::calibration(table, m, mask, 10))
+                        .map(|m| curves::calibration(table, m, mask, table.params.bins()))
                         .collect(),
                     (0..m)
                         .into_par_iter()
@@ -225,8 +284,38 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         Vec::new()
     };
     let graded = (table.task == Task::Graded).then(|| graded_overview(table, mask));
+    let ranking = if table.task == Task::Ranking {
+        ranking_overview(table, mask)
+    } else {
+        None
+    };
+    let calibration_by = if table.task == Task::Binary {
+        use rayon::prelude::*;
+        let features = overlay_features(table);
+        (0..table.models.len())
+            .into_par_iter()
+            .map(|m| {
+                if table.models[m].score.is_none() {
+                    return Vec::new();
+                }
+                features
+                    .iter()
+                    .map(|&f| {
+                        (
+                            f,
+                            curves::calibration_by(table, m, mask, table.params.bins(), f, 6),
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Overview {
         rows,
+        ranking,
+        calibration_by,
         metrics: eval.overall,
         confusion,
         curves,

@@ -62,6 +62,8 @@ pub struct CalibrationBin {
     pub mean_score: f64,
     pub positive_rate: f64,
     pub n: u64,
+    /// Wilson 95% interval of the positive rate.
+    pub ci: Option<crate::stats::Interval>,
 }
 
 /// Reliability curve with `bins` equal-width bins over [0, 1] (as sklearn's
@@ -95,6 +97,71 @@ pub fn calibration(
             mean_score: sum[b] / n[b] as f64,
             positive_rate: posc[b] as f64 / n[b] as f64,
             n: n[b],
+            ci: crate::stats::wilson(posc[b], n[b]),
+        })
+        .collect()
+}
+
+/// Reliability curves of one model per value of a categorical feature (the
+/// Overview's per-slice overlay): the values with the most rows first, at most
+/// `max_values` of them.
+pub fn calibration_by(
+    table: &EvalTable,
+    model: usize,
+    mask: Option<&[bool]>,
+    bins: usize,
+    feature: usize,
+    max_values: usize,
+) -> Vec<(String, Vec<CalibrationBin>)> {
+    let (Some(score), Target::Classes(y)) =
+        (table.models[model].score.as_deref(), table.target.as_ref())
+    else {
+        return Vec::new();
+    };
+    let f = &table.features[feature];
+    let k = f.codes.levels.len() + 1;
+    let mut cells = vec![(0.0f64, 0u64, 0u64); k * bins];
+    for (r, &p) in score.iter().enumerate() {
+        if p.is_nan() || mask.is_some_and(|m| !m[r]) {
+            continue;
+        }
+        let c = f.codes.codes[r];
+        let g = if c == crate::load::encode::NULL_CODE {
+            k - 1
+        } else {
+            c as usize
+        };
+        let b = ((p * bins as f64) as usize).min(bins - 1);
+        let cell = &mut cells[g * bins + b];
+        cell.0 += p;
+        cell.1 += u64::from(y[r] == 1);
+        cell.2 += 1;
+    }
+    let mut groups: Vec<(usize, u64)> = (0..k)
+        .map(|g| (g, cells[g * bins..(g + 1) * bins].iter().map(|c| c.2).sum()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    groups
+        .into_iter()
+        .take(max_values)
+        .map(|(g, _)| {
+            let name = if g == k - 1 {
+                crate::load::encode::MISSING.to_string()
+            } else {
+                f.codes.levels[g].clone()
+            };
+            let bins = cells[g * bins..(g + 1) * bins]
+                .iter()
+                .filter(|c| c.2 > 0)
+                .map(|&(sum, pos, n)| CalibrationBin {
+                    mean_score: sum / n as f64,
+                    positive_rate: pos as f64 / n as f64,
+                    n,
+                    ci: crate::stats::wilson(pos, n),
+                })
+                .collect();
+            (format!("{} = {name}", f.name), bins)
         })
         .collect()
 }

@@ -114,7 +114,12 @@ pub fn slice_rows(
             };
             SliceRow {
                 group: g,
-                n: grouping.sizes[g],
+                // Ranking metrics count queries, not rows.
+                n: if set.extras.iter().any(|(k, _)| *k == "excluded_queries") {
+                    set.n
+                } else {
+                    grouping.sizes[g]
+                },
                 value,
                 ci,
                 diff,

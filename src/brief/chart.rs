@@ -113,6 +113,9 @@ pub struct Chart {
     pub heat: Option<Heat>,
     /// Draw the series as points (scatter plots) instead of lines.
     pub points: bool,
+    /// Vertical intervals on a line series: `(series index, [x, low, high])`
+    /// (the reliability curve's per-bin Wilson intervals).
+    pub intervals: Vec<(usize, Vec<[f64; 3]>)>,
 }
 
 impl Chart {
@@ -197,8 +200,21 @@ pub fn precision_recall(series: Vec<(String, Vec<[f64; 2]>)>) -> Chart {
 
 /// Reliability curves: mean predicted probability against the observed rate.
 pub fn reliability(series: Vec<(String, Vec<crate::curves::CalibrationBin>)>) -> Chart {
+    let intervals = series
+        .iter()
+        .enumerate()
+        .map(|(i, (_, bins))| {
+            (
+                i,
+                bins.iter()
+                    .filter_map(|b| b.ci.map(|[lo, hi]| [b.mean_score, lo, hi]))
+                    .collect(),
+            )
+        })
+        .collect();
     Chart {
-        title: "Calibration (reliability)".into(),
+        title: "Calibration (reliability, 95% intervals per bin)".into(),
+        intervals,
         x_label: "mean predicted probability".into(),
         y_label: "observed positive rate".into(),
         series: series
@@ -241,6 +257,32 @@ pub fn regression_scatter(series: &[(String, Vec<[f64; 2]>)]) -> (Chart, Chart) 
         ..Default::default()
     };
     (fit, resid)
+}
+
+/// Expected cost per example against the threshold, with the current threshold
+/// and the cost-minimizing one marked.
+pub fn cost_curve(
+    model: &str,
+    points: Vec<[f64; 2]>,
+    costs: (f64, f64),
+    current: f64,
+    optimal: Option<f64>,
+) -> Chart {
+    let mut markers = vec![(format!("threshold {current:.2}"), current)];
+    if let Some(t) = optimal {
+        markers.push((format!("lowest cost at {t:.3}"), t));
+    }
+    Chart {
+        title: format!(
+            "{model}: expected cost per example (false positive {}, false negative {})",
+            costs.0, costs.1
+        ),
+        x_label: "threshold".into(),
+        y_label: "expected cost".into(),
+        series: vec![("expected cost".into(), points)],
+        markers,
+        ..Default::default()
+    }
 }
 
 /// A slice's name from its `(column, value)` pairs.

@@ -175,9 +175,14 @@ pub fn default_brief(
         .and_then(|c| c.found.slices.first())
         .map(|s| {
             format!(
-                " The largest cluster where it got worse: {} ({} rows, q = {}).",
+                " The largest cluster where it got worse: {} ({} {}, q = {}).",
                 sliceline::predicate_text(table, s),
                 s.size,
+                if table.task == Task::Ranking {
+                    "queries"
+                } else {
+                    "rows"
+                },
                 fmt_p(s.q_value)
             )
         })
@@ -195,12 +200,23 @@ pub fn default_brief(
         .unwrap_or_default();
     let unit = table.task.unit();
     let summary = format!(
-        "{cn} against {bn} on {} {unit}: {headline} {} ({:+.4}, paired 95% CI {}), McNemar exact p = {}. {} slice(s) of a single feature regress significantly; {} significant failure cluster(s).{top}{power}",
-        table.len(),
+        "{cn} against {bn} on {} {unit}: {headline} {} ({:+.4}, paired 95% CI {}), {} = {}. {} slice(s) of a single feature regress significantly; {} significant failure cluster(s).{top}{power}",
+        if table.task == Task::Ranking {
+            overall.n as usize
+        } else {
+            table.len()
+        },
         if gain >= 0.0 { "better" } else { "worse" },
         overall.headline().and_then(|d| d.delta).unwrap_or(0.0),
         fmt_ci(overall.headline().and_then(|d| d.ci)),
-        fmt_p(overall.mcnemar_p),
+        if table.task == Task::Ranking {
+            "sign-flip permutation p"
+        } else if overall.paired_p.is_some() {
+            "paired p"
+        } else {
+            "McNemar exact p"
+        },
+        fmt_p(overall.verdict_p()),
         n_regressions,
         significant
     );

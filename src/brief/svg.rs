@@ -183,6 +183,20 @@ fn lines_svg(chart: &Chart) -> String {
             sy.at(b)
         ));
     }
+    for (i, whiskers) in &chart.intervals {
+        let color = COLORS[i % COLORS.len()];
+        for w in whiskers {
+            if let (Some(x), Some(lo), Some(hi)) = (clean(w[0]), clean(w[1]), clean(w[2])) {
+                s.push_str(&format!(
+                    "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-opacity=\"0.7\"/>",
+                    sx.at(x),
+                    sy.at(lo),
+                    sx.at(x),
+                    sy.at(hi)
+                ));
+            }
+        }
+    }
     let mut names = Vec::new();
     for (i, (name, points)) in series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];

@@ -863,6 +863,7 @@ mod tests {
                 max_level: 3,
                 min_support: Some(4),
                 keep_equivalent: true,
+                excess: false,
             };
             let got = search(&t, &feats, &errors, &params, &AtomicBool::new(false)).unwrap();
             let want = brute(&t, &feats, &errors, &params);

@@ -420,6 +420,14 @@ pub fn query_column(path: &Path, columns: &[String], mapping: &Mapping) -> Resul
         .map(str::to_string))
 }
 
+/// A ranking file's item column (`doc_id`, `item_id`, ...): an id, never a feature.
+pub fn item_column(columns: &[String]) -> Option<String> {
+    ["doc_id", "docid", "document_id", "item_id", "itemid", "docno"]
+        .iter()
+        .find_map(|n| find_column(columns, n))
+        .map(str::to_string)
+}
+
 /// Resolves the id column, if any.
 pub fn id_column(path: &Path, columns: &[String], mapping: &Mapping) -> Result<Option<String>> {
     if let Some(name) = &mapping.id {

@@ -629,6 +629,11 @@ fn decode_with(
         _ => {}
     }
 
+    // A ranking file's items are identified, not sliced.
+    let id_name = match (id_name, task) {
+        (None, Task::Ranking) => roles::item_column(all_columns),
+        (id, _) => id,
+    };
     // Model columns need the classes for `prob_NAME_C` names.
     let mut taken: Vec<&str> = vec![label_name.as_str()];
     if let Some(id) = &id_name {

@@ -261,7 +261,26 @@ pub fn means_with_intervals(
     let resamples = boot.resamples;
     let mut reps: Vec<Vec<f64>> = (0..width).map(|_| Vec::with_capacity(resamples)).collect();
     if n > 1 && resamples > 0 {
-        let replicate: Vec<Vec<f64>> = (0..resamples)
+        // Small slots: one stream, resamples in turn (starting a stream per resample
+        // would cost more than the resample); large ones: a seed per resample, in
+        // parallel. Either way the draws depend only on the seed, stream and n.
+        let parallel = n * resamples >= 4_000_000;
+        let mut serial_rng = stats::rng(boot.seed, stream);
+        let mut serial: Vec<Vec<f64>> = Vec::new();
+        if !parallel {
+            for _ in 0..resamples {
+                let mut acc = vec![0.0; width];
+                for _ in 0..n {
+                    let x = serial_rng.next_u32();
+                    let i = ((u64::from(x) * n as u64) >> 32) as usize;
+                    for (a, v) in acc.iter_mut().zip(&table[i * width..(i + 1) * width]) {
+                        *a += v;
+                    }
+                }
+                serial.push(acc.iter().map(|a| a / n as f64).collect());
+            }
+        }
+        let replicate: Vec<Vec<f64>> = (0..if parallel { resamples } else { 0 })
             .into_par_iter()
             .map(|b| {
                 // One stream per slot, one seed per resample: the same draws on any
@@ -291,7 +310,7 @@ pub fn means_with_intervals(
                 acc.iter().map(|a| a / n as f64).collect()
             })
             .collect();
-        for r in replicate {
+        for r in replicate.into_iter().chain(serial) {
             for (j, v) in r.into_iter().enumerate() {
                 reps[j].push(v);
             }

@@ -715,7 +715,7 @@ fn the_new_charts_are_drawn() {
     // Overview: score histograms by class and metrics against the threshold.
     h.get_by_label("candidate: scores by true class");
     h.get_by_label("candidate: metrics against the threshold");
-    h.get_by_label("Calibration (reliability)");
+    h.get_by_label("Calibration (reliability, 95% intervals per bin)");
     // Slices: the heatmap with its legend, and bars with intervals.
     h.get_by_label("Slices").click();
     settle(&mut h);

@@ -161,6 +161,17 @@ fn lines_ui(ui: &mut egui::Ui, id: &str, chart: &Chart, width: f32, height: f32)
                     None => p.line(Line::new(name.clone(), pts.clone()).color(color)),
                 }
             }
+            for (i, whiskers) in &chart.intervals {
+                let (Some((name, _)), color) = (chart.series.get(*i), series_color(*i)) else {
+                    continue;
+                };
+                for w in whiskers {
+                    p.line(
+                        Line::new(name.clone(), vec![[w[0], w[1]], [w[0], w[2]]])
+                            .color(color),
+                    );
+                }
+            }
             for (label, x) in &chart.markers {
                 p.vline(
                     VLine::new(label.clone(), *x)

@@ -254,8 +254,15 @@ impl CompareView {
             .filter(|s| s.verdict == Verdict::Regression)
             .count();
         ui.heading(format!(
-            "Per slice: {}, McNemar, Benjamini-Hochberg q · {} regression(s), {} improvement(s)",
+            "Per slice: {}, {}, Benjamini-Hochberg q · {} regression(s), {} improvement(s)",
             headline,
+            if ws.table.task == crate::load::Task::Ranking {
+                "sign-flip permutation test"
+            } else if cv.overall.paired_p.is_some() {
+                "paired test"
+            } else {
+                "McNemar"
+            },
             regressions,
             cv.slices
                 .iter()
@@ -441,6 +448,36 @@ fn deltas_ui(
 
         });
         ui.add_space(24.0);
+        if ws.table.task == crate::load::Task::Ranking {
+            ui.vertical(|ui| {
+                ui.strong(format!(
+                    "Queries by {}",
+                    cv.overall.headline().map_or("NDCG", |d| d.name)
+                ));
+                ui.label(format!(
+                    "{cn} ranks better on {}, {bn} on {}, tied on {}",
+                    crate::format::fmt_int(f.candidate_only),
+                    crate::format::fmt_int(f.baseline_only),
+                    crate::format::fmt_int(f.both_correct)
+                ));
+                let d = cv.overall.improvement().unwrap_or(0.0);
+                let p = cv.overall.verdict_p();
+                ui.label(if p < 0.05 {
+                    format!(
+                        "{cn} is significantly {} (sign-flip permutation p = {}; sign test p = {})",
+                        if d > 0.0 { "better" } else { "worse" },
+                        crate::format::fmt_p(p),
+                        crate::format::fmt_p(cv.overall.mcnemar_p)
+                    )
+                } else {
+                    format!(
+                        "No significant difference (sign-flip permutation p = {})",
+                        crate::format::fmt_p(p)
+                    )
+                });
+            });
+            return;
+        }
         ui.vertical(|ui| {
             ui.strong("Flips (click a cell for its rows)");
             let cell = |ui: &mut egui::Ui, n: u64, ok_b: bool, ok_c: bool, cx: &mut ViewCtx<'_>| {

@@ -14,7 +14,10 @@ use crate::load::Task;
 use crate::metrics::metric_names;
 
 #[derive(Default)]
-pub struct OverviewView {}
+pub struct OverviewView {
+    /// The feature whose values' reliability curves are drawn over the model's.
+    overlay: Option<String>,
+}
 
 impl View for OverviewView {
     fn id(&self) -> ViewName {
@@ -46,6 +49,7 @@ impl View for OverviewView {
                 }
                 ui.label("(scored models predict positive when score ≥ threshold)");
             });
+            cost_controls_ui(ui, cx);
         }
         if task == Task::Graded {
             graded_controls_ui(ui, cx);
@@ -81,11 +85,11 @@ impl View for OverviewView {
                 cards_ui(ui, ws, &ov, cx);
                 ui.add_space(8.0);
                 match task {
-                    Task::Binary => binary_ui(ui, ws, &ov, cx),
+                    Task::Binary => binary_ui(ui, ws, &ov, cx, &mut self.overlay),
                     Task::Multiclass => multiclass_ui(ui, ws, &ov),
                     Task::Regression => regression_ui(ui, ws, &ov, cx),
                     Task::Graded => graded_ui(ui, ws, &ov, cx),
-                    Task::Ranking => {}
+                    Task::Ranking => ranking_ui(ui, ws, &ov, cx),
                 }
             });
     }
@@ -94,14 +98,15 @@ impl View for OverviewView {
 fn cards_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
     let names = metric_names(&ws.table);
     ui.horizontal(|ui| {
-        let unit = if ws.table.task == Task::Graded {
-            "examples"
+        let unit = ws.table.task.unit();
+        let n = if ws.table.task == Task::Ranking {
+            ov.metrics.first().map_or(0, |s| s.n)
         } else {
-            "rows"
+            ov.rows as u64
         };
         ui.heading(format!(
             "Metrics on {} {unit} (95% intervals{})",
-            crate::format::fmt_int(ov.rows as u64),
+            crate::format::fmt_int(n),
             if ws.table.clusters.is_some() {
                 ", clustered"
             } else {
@@ -165,7 +170,46 @@ fn top_wrapped(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
     );
 }
 
-fn binary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
+/// The costs of a false positive and a false negative: with them the Overview
+/// plots the expected cost against the threshold and marks its minimum.
+fn cost_controls_ui(ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
+    let params = &cx.ws.table.params;
+    let mut on = params.cost.is_some();
+    let (mut a, mut b) = params.cost.unwrap_or((1.0, 1.0));
+    ui.horizontal(|ui| {
+        let toggled = ui
+            .checkbox(&mut on, "Cost of errors")
+            .on_hover_text("Give what a false positive and a false negative cost: the Overview then plots the expected cost per example against the threshold and marks the threshold that minimizes it (with a bootstrap interval)")
+            .changed();
+        let mut moved = false;
+        if on {
+            let l = ui.label("false positive costs");
+            moved |= ui
+                .add(egui::DragValue::new(&mut a).range(0.0..=1e9).speed(0.1))
+                .labelled_by(l.id)
+                .changed();
+            let l = ui.label("false negative costs");
+            moved |= ui
+                .add(egui::DragValue::new(&mut b).range(0.0..=1e9).speed(0.1))
+                .labelled_by(l.id)
+                .changed();
+        }
+        if toggled || moved {
+            cx.send(Command::SetMetricParams(crate::load::table::MetricParams {
+                cost: on.then_some((a, b)),
+                ..cx.ws.table.params.clone()
+            }));
+        }
+    });
+}
+
+fn binary_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    ov: &Overview,
+    cx: &mut ViewCtx<'_>,
+    overlay: &mut Option<String>,
+) {
     let classes = &ws.table.classes;
     ui.heading(format!(
         "Confusion matrices at threshold {:.2}",
@@ -226,17 +270,78 @@ fn binary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<
             .map(|&m| (name(m), ov.curves[m].pr.clone()))
             .collect(),
     );
-    let cal = chart::reliability(
-        scored
-            .iter()
-            .map(|&m| (name(m), ov.calibration[m].clone()))
-            .collect(),
-    );
+    // The per-slice overlay: the first scored model's curve per value of a feature.
+    let overlay_feature = overlay
+        .as_deref()
+        .and_then(|n| ws.table.features.iter().position(|f| f.name == n));
+    let overlay_curves: Vec<(String, Vec<crate::curves::CalibrationBin>)> = scored
+        .first()
+        .and_then(|&m| {
+            let f = overlay_feature?;
+            ov.calibration_by
+                .get(m)?
+                .iter()
+                .find(|(g, _)| *g == f)
+                .map(|(_, c)| c.clone())
+        })
+        .unwrap_or_default();
+    let mut cal = if overlay_curves.is_empty() {
+        chart::reliability(
+            scored
+                .iter()
+                .map(|&m| (name(m), ov.calibration[m].clone()))
+                .collect(),
+        )
+    } else {
+        let m = scored[0];
+        let mut series = vec![(format!("{} (all)", name(m)), ov.calibration[m].clone())];
+        series.extend(overlay_curves);
+        chart::reliability(series)
+    };
+    if let (Some(f), Some(&m)) = (overlay_feature, scored.first()) {
+        cal.title = format!(
+            "Calibration of {} by {} (95% intervals per bin)",
+            name(m),
+            ws.table.features[f].name
+        );
+    }
     top_wrapped(ui, |ui| {
         charts::chart_ui(ui, "roc", &roc, width, width * 0.8, cx);
         charts::chart_ui(ui, "pr", &pr, width, width * 0.8, cx);
-        charts::chart_ui(ui, "calibration", &cal, width, width * 0.8, cx);
+        ui.vertical(|ui| {
+            charts::chart_ui(ui, "calibration", &cal, width, width * 0.8, cx);
+            let choices: Vec<usize> = ov
+                .calibration_by
+                .iter()
+                .flatten()
+                .map(|(f, _)| *f)
+                .fold(Vec::new(), |mut v, f| {
+                    if !v.contains(&f) {
+                        v.push(f);
+                    }
+                    v
+                });
+            if !choices.is_empty() {
+                ui.horizontal(|ui| {
+                    let l = ui.label("Overlay slices by");
+                    let shown = overlay.clone().unwrap_or_else(|| "(none)".into());
+                    egui::ComboBox::from_id_salt("calibration-overlay")
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(overlay, None, "(none)");
+                            for f in &choices {
+                                let n = ws.table.features[*f].name.clone();
+                                ui.selectable_value(overlay, Some(n.clone()), n);
+                            }
+                        })
+                        .response
+                        .labelled_by(l.id)
+                        .on_hover_text("Draw the reliability curve of each value of a feature (the largest six) over the model's, to see which slices are over- or under-confident");
+                });
+            }
+        });
     });
+    calibration_summary_ui(ui, ws, ov, &scored);
     ui.add_space(6.0);
     ui.heading("Scores and the threshold");
     let half = ((ui.available_width() - 16.0) / 2.0).max(260.0);
@@ -245,12 +350,118 @@ fn binary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<
             continue;
         };
         let hist = chart::score_histogram(&name(m), &ws.table.classes, h);
-        let thr = chart::threshold_metrics(&name(m), sweep, ws.threshold);
+        let mut thr = chart::threshold_metrics(&name(m), sweep, ws.threshold);
+        let optimum = ov.metrics.get(m).and_then(|s| s.cost.as_ref());
+        if let Some(t) = optimum.and_then(|c| c.optimal_threshold) {
+            thr.markers.push((format!("lowest cost at {t:.3}"), t));
+        }
         top_wrapped(ui, |ui| {
             charts::chart_ui(ui, &format!("hist-{m}"), &hist, half, half * 0.5, cx);
             charts::chart_ui(ui, &format!("thr-{m}"), &thr, half, half * 0.5, cx);
         });
+        if let Some((a, b)) = ws.table.params.cost {
+            let points: Vec<[f64; 2]> = sweep
+                .iter()
+                .filter_map(|p| {
+                    let n = p.tp + p.fp + p.fn_ + p.tn;
+                    (n > 0).then(|| {
+                        [
+                            p.threshold,
+                            (a * p.fp as f64 + b * p.fn_ as f64) / n as f64,
+                        ]
+                    })
+                })
+                .collect();
+            let c = chart::cost_curve(
+                &name(m),
+                points,
+                (a, b),
+                ws.threshold,
+                optimum.and_then(|c| c.optimal_threshold),
+            );
+            ui.horizontal(|ui| {
+                charts::chart_ui(ui, &format!("cost-{m}"), &c, half, half * 0.5, cx);
+                if let Some(o) = optimum {
+                    ui.vertical(|ui| {
+                        let at = ov.metrics.get(m).and_then(|s| s.value("expected_cost"));
+                        ui.label(format!(
+                            "At threshold {:.2}: {} per example",
+                            ws.threshold,
+                            super::fmt(at)
+                        ));
+                        ui.label(match o.optimal_threshold {
+                            Some(t) => format!(
+                                "Lowest: {} {} at threshold {t:.3} {}",
+                                super::fmt(Some(o.optimal_cost)),
+                                super::fmt_ci(o.cost_ci),
+                                super::fmt_ci(o.threshold_ci)
+                            ),
+                            None => format!(
+                                "Lowest: {} by predicting nothing positive",
+                                super::fmt(Some(o.optimal_cost))
+                            ),
+                        });
+                        if let Some(t) = o.optimal_threshold
+                            && ui
+                                .button(format!("Use threshold {t:.3}"))
+                                .on_hover_text("Set the decision threshold to the cost-minimizing one")
+                                .clicked()
+                        {
+                            cx.send(Command::SetThreshold(t));
+                        }
+                    });
+                }
+            });
+        }
     }
+}
+
+/// ECE, MCE and the Brier decomposition of each scored model, in a line each.
+fn calibration_summary_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, scored: &[usize]) {
+    for &m in scored {
+        let Some(set) = ov.metrics.get(m) else {
+            continue;
+        };
+        let part = |name: &str| {
+            set.get(name).map_or("-".to_string(), |x| {
+                format!("{} {}", super::fmt(x.value), super::fmt_ci(x.ci))
+            })
+        };
+        ui.label(format!(
+            "{}: ECE {} · equal-mass ECE {} · MCE {} · Brier = reliability {} - resolution {} + uncertainty {}",
+            ws.table.models[m].name,
+            part("ece"),
+            part("ece_equal_mass"),
+            part("mce"),
+            part("brier_reliability"),
+            part("brier_resolution"),
+            part("brier_uncertainty"),
+        ));
+    }
+}
+
+/// A ranking evaluation: which queries count, ties, and how the headline metric
+/// spreads over queries.
+fn ranking_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview, cx: &mut ViewCtx<'_>) {
+    let facts = crate::report::metrics_doc::ranking_facts(&ov.metrics, &ws.table.model_names());
+    let queries = ws.table.queries.as_ref().map_or(0, |q| q.len());
+    ui.label(format!(
+        "{} queries in {:?}; each metric is a mean over the queries with a relevant item (intervals: bootstrap over queries).",
+        crate::format::fmt_int(queries as u64),
+        ws.table.queries.as_ref().map_or("", |q| q.column.as_str()),
+    ));
+    for line in facts.lines().filter(|l| !l.is_empty()) {
+        ui.label(line);
+    }
+    let Some(r) = &ov.ranking else {
+        return;
+    };
+    let mut c = chart::graded_score_histogram(&r.histograms);
+    c.title = format!("{} per query", r.metric);
+    c.x_label = r.metric.into();
+    c.y_label = "queries".into();
+    let width = (ui.available_width() - 16.0).clamp(320.0, 900.0);
+    charts::chart_ui(ui, "ranking-hist", &c, width, width * 0.4, cx);
 }
 
 fn multiclass_ui(ui: &mut egui::Ui, ws: &Workspace, ov: &Overview) {
