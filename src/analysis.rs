@@ -406,7 +406,12 @@ pub fn clusters(
     let start = std::time::Instant::now();
     let table = at_threshold(table, threshold);
     let table = table.as_ref();
-    let errors = row_errors(table, req.model, req.against, mask);
+    let errors = if req.params.excess {
+        crate::discovery::overconfidence(table, req.model, mask)
+            .unwrap_or_else(|| vec![f64::NAN; table.len()])
+    } else {
+        row_errors(table, req.model, req.against, mask)
+    };
     let found = sliceline::search(table, &req.features, &errors, &req.params, cancel)?;
     let tree = error_tree::fit(table, &req.features, &errors, req.tree);
     let by_significance = found.slices.is_empty() && !found.by_significance.is_empty();

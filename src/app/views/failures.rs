@@ -22,6 +22,9 @@ use crate::discovery::error_tree::{Node, TreeParams};
 use crate::discovery::sliceline::Params;
 use crate::metrics::metric_names;
 
+/// The search for over-confident slices, as the search combo names it.
+const OVERCONFIDENT: &str = "over-confident slices (score above outcome)";
+
 #[derive(Default)]
 pub struct FailuresView {
     pub model: Option<usize>,
@@ -92,21 +95,49 @@ impl View for FailuresView {
                         ui.selectable_value(&mut self.model, Some(i), &m.name);
                     }
                 });
-            let against = self.against.map_or("(all its errors)".to_string(), |a| {
-                format!("where {} is right", table.models[a].name)
-            });
+            let scored = table.task == crate::load::Task::Binary
+                && table.models[model].score.is_some();
+            if !scored {
+                self.params.excess = false;
+            }
+            let against = if self.params.excess {
+                OVERCONFIDENT.to_string()
+            } else {
+                self.against.map_or("(all its errors)".to_string(), |a| {
+                    format!("where {} is right", table.models[a].name)
+                })
+            };
+            let l = ui.label("search");
             egui::ComboBox::from_id_salt("fail-against")
                 .selected_text(against)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.against, None, "(all its errors)");
-                    for (i, m) in table.models.iter().enumerate().filter(|(i, _)| *i != model) {
-                        ui.selectable_value(
-                            &mut self.against,
-                            Some(i),
-                            format!("where {} is right (got worse)", m.name),
-                        );
+                    let all = self.against.is_none() && !self.params.excess;
+                    if ui.selectable_label(all, "(all its errors)").clicked() {
+                        self.against = None;
+                        self.params.excess = false;
                     }
-                });
+                    for (i, m) in table.models.iter().enumerate().filter(|(i, _)| *i != model) {
+                        let on = self.against == Some(i) && !self.params.excess;
+                        if ui
+                            .selectable_label(on, format!("where {} is right (got worse)", m.name))
+                            .clicked()
+                        {
+                            self.against = Some(i);
+                            self.params.excess = false;
+                        }
+                    }
+                    if scored
+                        && ui
+                            .selectable_label(self.params.excess, OVERCONFIDENT)
+                            .on_hover_text("Slices whose mean score most exceeds their observed positive rate (the calibration gap), with t intervals and Benjamini-Hochberg q-values")
+                            .clicked()
+                    {
+                        self.against = None;
+                        self.params.excess = true;
+                    }
+                })
+                .response
+                .labelled_by(l.id);
             ui.menu_button(
                 format!(
                     "Features ({})",
@@ -204,6 +235,10 @@ impl View for FailuresView {
         };
         let f = &result.found;
         let what = match self.against {
+            _ if self.params.excess => format!(
+                "over-confidence of {} (mean score minus positive rate)",
+                table.models[model].name
+            ),
             Some(a) if a < table.models.len() => format!(
                 "rows where {} is wrong and {} right",
                 table.models[model].name, table.models[a].name
@@ -390,7 +425,9 @@ fn slices_table_ui(
                 "#",
                 "score",
                 "size",
-                if listed.iter().any(|s| s.ci.is_some()) || listed.is_empty() {
+                if result.params.excess {
+                    "score - positive rate [95% CI]"
+                } else if listed.iter().any(|s| s.ci.is_some()) || listed.is_empty() {
                     "error rate [95% CI]"
                 } else {
                     "mean error"
@@ -424,7 +461,16 @@ fn slices_table_ui(
                     ui.label(crate::format::fmt_int(s.size));
                 });
                 row.col(|ui| {
-                    ui.monospace(format!("{:.4} {}", s.error_rate, fmt_ci(s.ci)));
+                    if result.params.excess {
+                        let gap = crate::discovery::gap_of;
+                        ui.monospace(format!(
+                            "{:+.4} {}",
+                            gap(s.error_rate),
+                            fmt_ci(s.ci.map(|[lo, hi]| [gap(lo), gap(hi)]))
+                        ));
+                    } else {
+                        ui.monospace(format!("{:.4} {}", s.error_rate, fmt_ci(s.ci)));
+                    }
                 });
                 row.col(|ui| {
                     let q = crate::format::fmt_p(s.q_value);

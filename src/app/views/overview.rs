@@ -40,8 +40,9 @@ impl View for OverviewView {
             ui.horizontal(|ui| {
                 let mut t = ws.threshold;
                 let r = ui.add(
+                    // No step: a threshold set elsewhere (the cost optimum) stays exact.
                     egui::Slider::new(&mut t, 0.0..=1.0)
-                        .step_by(0.01)
+                        .max_decimals(3)
                         .text("Decision threshold"),
                 );
                 if r.changed() {
