@@ -23,6 +23,9 @@ pub fn at_threshold(table: &EvalTable, threshold: f64) -> std::borrow::Cow<'_, E
 /// Classes up to which the overview draws the confusion matrix.
 pub const MAX_DRAWN_CLASSES: usize = 50;
 
+/// Reliability curves named by their slice (`feature = value`).
+pub type SliceCurves = Vec<(String, Vec<CalibrationBin>)>;
+
 /// Everything the Overview view draws for the active cohort.
 #[derive(Debug, Clone, Default)]
 pub struct Overview {
@@ -35,7 +38,7 @@ pub struct Overview {
     pub calibration: Vec<Vec<CalibrationBin>>,
     /// Binary: per model, per low-cardinality categorical feature, the reliability
     /// curve of each of its values (the per-slice overlay).
-    pub calibration_by: Vec<Vec<(usize, Vec<(String, Vec<CalibrationBin>)>)>>,
+    pub calibration_by: Vec<Vec<(usize, SliceCurves)>>,
     /// Binary: each model's score histogram by true class.
     pub histograms: Vec<curves::ScoreHistogram>,
     /// Binary: each model's confusion counts at thresholds 0, 0.01, ..., 1.

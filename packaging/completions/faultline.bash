@@ -154,7 +154,7 @@ _faultline() {
                     return 0
                     ;;
                 --view)
-                    COMPREPLY=($(compgen -W "overview slices examples cohorts mapping failures compare brief" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overview slices examples cohorts mapping failures compare brief fairness" -- "${cur}"))
                     return 0
                     ;;
                 --select)
@@ -715,7 +715,7 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__slices)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --input-format --encoding --model --against --features --top --max-level --alpha --min-support --keep-equivalent --bins --format --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --input-format --encoding --model --against --features --top --max-level --alpha --min-support --keep-equivalent --overconfident --bins --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

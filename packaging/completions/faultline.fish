@@ -61,7 +61,8 @@ cohorts\t''
 mapping\t''
 failures\t''
 compare\t''
-brief\t''"
+brief\t''
+fairness\t''"
 complete -c faultline -n "__fish_faultline_needs_command" -l select -d 'Open the example inspector on the Nth example of the table (1-based), e.g. `--view examples --select 12`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l screenshot -d 'Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`' -r -F
 complete -c faultline -n "__fish_faultline_needs_command" -l window-size -d 'The window\'s size in points, e.g. `--window-size 1400x1600` (a tall screenshot)' -r
@@ -149,6 +150,7 @@ complete -c faultline -n "__fish_faultline_using_subcommand slices" -l bins -d '
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l format -d 'Output format, e.g. `--format json`' -r -f -a "table\t'An aligned table for people'
 json\t'Exactly one JSON document (contract section 3)'"
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l keep-equivalent -d 'List every slice SliceLine finds, also those selecting exactly the same rows as one listed above (by default they are one entry, under its shortest description)'
+complete -c faultline -n "__fish_faultline_using_subcommand slices" -l overconfident -d 'Search for over-confident slices of a scored binary model: where the mean score most exceeds the observed positive rate'
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
 multiclass\t''

@@ -11,6 +11,7 @@ use super::workspace::Workspace;
 use crate::analysis::{self, ClusterRequest, Clusters, ComparisonView, Overview, SliceTable};
 use crate::annotations::TagStats;
 use crate::examples::ExampleQuery;
+use crate::metrics::fairness::{self, Fairness};
 
 /// A value computed for a key, and the key of the one being computed.
 pub struct Keyed<K, T> {
@@ -87,6 +88,42 @@ pub type ComparisonKey = (BaseKey, usize, usize, Vec<usize>);
 /// and a fingerprint of the tagged rows.
 pub type TagKey = (BaseKey, Option<usize>, Vec<String>, usize, usize);
 
+/// Inputs of the fairness figures: a binary model across one sensitive feature,
+/// at the workspace's threshold.
+#[derive(Clone, PartialEq, Debug)]
+pub struct FairnessKey {
+    pub base: BaseKey,
+    pub model: usize,
+    pub feature: usize,
+}
+
+/// How the fairness what-if sets each group's threshold.
+#[derive(Clone, PartialEq, Debug)]
+pub enum WhatIfThresholds {
+    /// One threshold per group slot (the feature's levels, then `(missing)`).
+    PerGroup(Vec<f64>),
+    /// Per group, the largest threshold that brings its TPR to this target.
+    EqualTpr(f64),
+}
+
+/// Inputs of the fairness what-if.
+#[derive(Clone, PartialEq, Debug)]
+pub struct WhatIfKey {
+    pub base: BaseKey,
+    pub model: usize,
+    pub feature: usize,
+    pub thresholds: WhatIfThresholds,
+}
+
+/// The groups' figures if each used its own threshold.
+#[derive(Debug, Clone)]
+pub struct WhatIf {
+    /// The threshold of each group slot (the feature's levels, then `(missing)`).
+    pub thresholds: Vec<f64>,
+    pub fairness: Fairness,
+    pub accuracy: f64,
+}
+
 /// A view's request for a result on the current workspace.
 #[derive(Debug, Clone)]
 pub enum Request {
@@ -109,6 +146,17 @@ pub enum Request {
     TagStats {
         feature: Option<usize>,
     },
+    /// A binary model's rates per group of a sensitive feature and the disparities.
+    Fairness {
+        model: usize,
+        feature: usize,
+    },
+    /// The same with a threshold per group (models with a score).
+    FairnessWhatIf {
+        model: usize,
+        feature: usize,
+        thresholds: WhatIfThresholds,
+    },
 }
 
 /// Every cached result.
@@ -120,6 +168,8 @@ pub struct Results {
     pub clusters: Keyed<ClusterKey, Result<Clusters, String>>,
     pub comparison: Keyed<ComparisonKey, ComparisonView>,
     pub tag_stats: Keyed<TagKey, TagStats>,
+    pub fairness: Keyed<FairnessKey, Option<Fairness>>,
+    pub what_if: Keyed<WhatIfKey, Option<WhatIf>>,
 }
 
 impl Results {
@@ -251,6 +301,64 @@ impl Results {
                     });
                 }
             }
+            Request::Fairness { model, feature } => {
+                let key = FairnessKey {
+                    base,
+                    model,
+                    feature,
+                };
+                if self.fairness.wants(&key) {
+                    self.fairness.pending = Some(key.clone());
+                    tasks.start(TaskKind::Fairness, "Computing fairness", move |_| {
+                        let table = analysis::at_threshold(&table, t);
+                        let fair = fairness::fairness(
+                            &table,
+                            key.model,
+                            key.feature,
+                            mask.as_deref().map(Vec::as_slice),
+                            crate::stats::Bootstrap::default(),
+                        );
+                        Done::Fairness(key, fair)
+                    });
+                }
+            }
+            Request::FairnessWhatIf {
+                model,
+                feature,
+                thresholds,
+            } => {
+                let key = WhatIfKey {
+                    base,
+                    model,
+                    feature,
+                    thresholds,
+                };
+                if self.what_if.wants(&key) {
+                    self.what_if.pending = Some(key.clone());
+                    tasks.start(
+                        TaskKind::FairnessWhatIf,
+                        "Computing the what-if",
+                        move |_| {
+                            let mask = mask.as_deref().map(Vec::as_slice);
+                            let (m, f) = (key.model, key.feature);
+                            let thresholds = match &key.thresholds {
+                                WhatIfThresholds::PerGroup(v) => v.clone(),
+                                WhatIfThresholds::EqualTpr(target) => {
+                                    fairness::thresholds_for_tpr(&table, m, f, *target, t, mask)
+                                }
+                            };
+                            let out = fairness::what_if(&table, m, f, &thresholds, mask).map(
+                                |(fairness, accuracy)| WhatIf {
+                                    thresholds,
+                                    fairness,
+                                    accuracy,
+                                },
+                            );
+                            Done::FairnessWhatIf(key, out)
+                        },
+                    );
+                }
+            }
         }
     }
 
@@ -263,6 +371,8 @@ impl Results {
             Done::Clusters(k, v) => self.clusters.accept(k, v),
             Done::Comparison(k, v) => self.comparison.accept(k, v),
             Done::TagStats(k, v) => self.tag_stats.accept(k, v),
+            Done::Fairness(k, v) => self.fairness.accept(k, v),
+            Done::FairnessWhatIf(k, v) => self.what_if.accept(k, v),
             Done::Failed(kind) => {
                 self.stopped(kind);
                 return Some(Done::Failed(kind));
@@ -281,6 +391,8 @@ impl Results {
             TaskKind::Clusters => self.clusters.stop(),
             TaskKind::Comparison => self.comparison.stop(),
             TaskKind::TagStats => self.tag_stats.stop(),
+            TaskKind::Fairness => self.fairness.stop(),
+            TaskKind::FairnessWhatIf => self.what_if.stop(),
             _ => {}
         }
     }

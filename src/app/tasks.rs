@@ -11,7 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Instant;
 
-use super::results::{BaseKey, ClusterKey, ComparisonKey, ExampleKey, SliceKey, TagKey};
+use super::results::{
+    BaseKey, ClusterKey, ComparisonKey, ExampleKey, FairnessKey, SliceKey, TagKey, WhatIf,
+    WhatIfKey,
+};
 use crate::analysis::{Clusters, ComparisonView, Overview, SliceTable};
 use crate::annotations::TagStats;
 use crate::brief::Brief;
@@ -35,6 +38,8 @@ pub enum TaskKind {
     Clusters,
     Comparison,
     TagStats,
+    Fairness,
+    FairnessWhatIf,
     DefaultBrief,
     TagCohort,
     Export,
@@ -99,6 +104,8 @@ pub enum Done {
     Clusters(ClusterKey, Result<Clusters, String>),
     Comparison(ComparisonKey, ComparisonView),
     TagStats(TagKey, TagStats),
+    Fairness(FairnessKey, Option<crate::metrics::fairness::Fairness>),
+    FairnessWhatIf(WhatIfKey, Option<WhatIf>),
     DefaultBrief(Option<Brief>),
     /// The tag and the file rows (1-based) of the cohort to tag.
     TagCohort(String, Vec<u32>),

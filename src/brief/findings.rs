@@ -142,7 +142,12 @@ pub fn failure_clusters(
 ) -> Finding {
     let found = &clusters.found;
     let listed = &clusters.listed;
+    let over = clusters.params.excess;
     let what = match against {
+        _ if over => format!(
+            "over-confident slices of {} (mean score above the positive rate)",
+            table.models[model].name
+        ),
         Some(a) => format!(
             "where {} is wrong and {} right",
             table.models[model].name, table.models[a].name
@@ -150,7 +155,9 @@ pub fn failure_clusters(
         None => format!("errors of {}", table.models[model].name),
     };
     let significant = listed.iter().filter(|s| s.q_value < 0.05).count();
-    let rate = if listed.iter().any(|s| s.ci.is_some()) || listed.is_empty() {
+    let rate = if over {
+        "mean score - positive rate [95% CI]"
+    } else if listed.iter().any(|s| s.ci.is_some()) || listed.is_empty() {
         "error rate [95% CI]"
     } else {
         "mean error"
@@ -160,7 +167,15 @@ pub fn failure_clusters(
         .zip(&clusters.slice_labels)
         .zip(&clusters.equivalents)
         .map(|((s, l), eq)| {
-            let ci = fmt_ci(s.ci);
+            let gap = crate::discovery::gap_of;
+            let (value, ci) = if over {
+                (
+                    gap(s.error_rate),
+                    fmt_ci(s.ci.map(|[lo, hi]| [gap(lo), gap(hi)])),
+                )
+            } else {
+                (s.error_rate, fmt_ci(s.ci))
+            };
             let mut name = super::chart::slice_name(l);
             if !eq.is_empty() {
                 name.push_str(&format!(" (same rows: {})", eq.join("; ")));
@@ -169,9 +184,9 @@ pub fn failure_clusters(
                 name,
                 s.size.to_string(),
                 if ci.is_empty() {
-                    format!("{:.4}", s.error_rate)
+                    format!("{value:.4}")
                 } else {
-                    format!("{:.4} {ci}", s.error_rate)
+                    format!("{value:.4} {ci}")
                 },
                 format!("{:.4}", s.score),
                 fmt_p(s.q_value),
@@ -179,7 +194,11 @@ pub fn failure_clusters(
         })
         .collect();
     Finding {
-        title: format!("Failure clusters: {what}"),
+        title: if over {
+            format!("Calibration: {what}")
+        } else {
+            format!("Failure clusters: {what}")
+        },
         note: format!(
             "SliceLine (alpha {}, max level {}, min support {}), {} rows searched, average rate {:.4}; {significant} of the {} listed clusters are significant (q < 0.05).{}",
             clusters.params.alpha,
@@ -415,5 +434,247 @@ pub fn text(title: &str, text: &str, severity: Severity, source: &str) -> Findin
         content: Content::Text {
             text: text.to_string(),
         },
+    }
+}
+
+/// A rate or disparity name for readers: `tpr` → `TPR`, `demographic_parity_difference`
+/// → `demographic parity difference`.
+pub fn fairness_name(name: &str) -> String {
+    match name {
+        "tpr" | "fpr" => name.to_uppercase(),
+        _ => name.replace('_', " "),
+    }
+}
+
+/// The overall accuracy of a fairness table's rows (every group's right over all).
+pub fn fairness_accuracy(f: &crate::metrics::fairness::Fairness) -> Option<f64> {
+    let (right, all) = f
+        .groups
+        .iter()
+        .fold((0, 0), |(r, a), g| (r + g.tp + g.tn, a + g.n));
+    (all > 0).then(|| right as f64 / all as f64)
+}
+
+/// A fairness what-if for [`fairness_table`]: each group's threshold (by group
+/// name), the figures at those thresholds and the overall accuracy.
+pub type FairnessWhatIf<'a> = (
+    &'a [(String, f64)],
+    &'a crate::metrics::fairness::Fairness,
+    f64,
+);
+
+/// A model's fairness across one sensitive feature: per group n and the four rates
+/// with Wilson intervals, the disparities with bootstrap intervals in the note, and
+/// what per-group thresholds would change (`what_if`: each group's threshold, the
+/// figures at those thresholds and the overall accuracy). `threshold` is the one
+/// the figures were computed at (None for a model without a score). Medium (a
+/// warning) when the demographic parity or equalized odds difference's interval
+/// lies wholly above 0.1.
+pub fn fairness_table(
+    table: &EvalTable,
+    model: usize,
+    fairness: &crate::metrics::fairness::Fairness,
+    threshold: Option<f64>,
+    what_if: Option<FairnessWhatIf<'_>>,
+    scope: &Scope,
+) -> Finding {
+    use crate::metrics::fairness::{DISPARITIES, RATES};
+    let cell = |v: f64, ci: Option<[f64; 2]>| {
+        let ci = fmt_ci(ci);
+        if ci.is_empty() {
+            fmt_value(Some(v))
+        } else {
+            format!("{} {ci}", fmt_value(Some(v)))
+        }
+    };
+    let mut header = vec![fairness.column.clone(), "n".to_string()];
+    header.extend(
+        RATES
+            .iter()
+            .map(|r| format!("{} [95% CI]", fairness_name(r))),
+    );
+    if what_if.is_some() {
+        header.extend(
+            ["threshold", "selection rate", "TPR", "FPR"]
+                .iter()
+                .map(|h| format!("{h} (what-if)")),
+        );
+    }
+    let mut undefined = Vec::new();
+    let rows = fairness
+        .groups
+        .iter()
+        .map(|g| {
+            let values = [g.selection_rate, g.tpr, g.fpr, g.accuracy];
+            let mut row = vec![g.value.clone(), fmt_int(g.n)];
+            row.extend(values.iter().zip(&g.ci).map(|(&v, &ci)| cell(v, ci)));
+            if let Some((thresholds, wf, _)) = what_if {
+                let t = thresholds.iter().find(|(name, _)| *name == g.value);
+                let w = wf.groups.iter().find(|w| w.value == g.value);
+                row.push(t.map_or("-".into(), |t| format!("{:.3}", t.1)));
+                row.push(fmt_value(w.map(|w| w.selection_rate)));
+                row.push(fmt_value(w.map(|w| w.tpr)));
+                row.push(fmt_value(w.map(|w| w.fpr)));
+            }
+            for u in &g.undefined {
+                let why = if *u == "tpr" {
+                    "no positives"
+                } else {
+                    "no negatives"
+                };
+                undefined.push(format!("{} of {} ({why})", fairness_name(u), g.value));
+            }
+            row
+        })
+        .collect();
+    let figure = |f: &crate::metrics::fairness::Fairness, i: usize| {
+        let (v, ci) = f.disparities.get(i).copied().unwrap_or((None, None));
+        let ci = fmt_ci(ci);
+        if ci.is_empty() {
+            fmt_value(v)
+        } else {
+            format!("{} {ci}", fmt_value(v))
+        }
+    };
+    let mut note = DISPARITIES
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{}: {}", fairness_name(d), figure(fairness, i)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    note.push_str(" (95% bootstrap intervals).");
+    if !undefined.is_empty() {
+        note.push_str(&format!(
+            " Undefined rates, counted as 0 as Fairlearn does: {}.",
+            undefined.join(", ")
+        ));
+    }
+    if let Some((thresholds, wf, accuracy)) = what_if {
+        let ts = thresholds
+            .iter()
+            .map(|(g, t)| format!("{g} {t:.3}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let was = fairness_accuracy(fairness);
+        let change = DISPARITIES
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                format!(
+                    "{} {} (was {})",
+                    fairness_name(d),
+                    fmt_value(wf.disparities.get(i).and_then(|x| x.0)),
+                    fmt_value(fairness.disparities.get(i).and_then(|x| x.0))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        note.push_str(&format!(
+            " What if the groups used the thresholds {ts}: {change}; overall accuracy {} (was {}).",
+            fmt_value(Some(accuracy)),
+            fmt_value(was)
+        ));
+    }
+    let above = |i: usize| {
+        fairness
+            .disparities
+            .get(i)
+            .and_then(|d| d.1)
+            .is_some_and(|[lo, _]| lo > 0.1)
+    };
+    let dp = fmt_value(fairness.disparity(DISPARITIES[0]));
+    Finding {
+        title: format!(
+            "Fairness of {} across {}{}: demographic parity difference {dp}, equalized odds difference {}",
+            table.models[model].name,
+            fairness.column,
+            threshold.map_or(String::new(), |t| format!(" at threshold {t:.2}")),
+            fmt_value(fairness.disparity(DISPARITIES[2])),
+        ),
+        note,
+        severity: if above(0) || above(2) {
+            Severity::Medium
+        } else {
+            Severity::Info
+        },
+        source: scope.source(
+            "Fairlearn's definitions; per group Wilson intervals, between groups bootstrap intervals",
+        ),
+        content: Content::Table { header, rows },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::fairness::from_cells;
+    use crate::stats::Bootstrap;
+
+    #[test]
+    fn a_fairness_finding_lists_groups_and_warns_on_a_clear_gap() {
+        use polars::prelude::*;
+        let df = df!(
+            "label" => [0i64, 1, 0, 1],
+            "pred_m" => [0i64, 1, 1, 1],
+            "g" => ["a", "a", "b", "b"]
+        )
+        .unwrap();
+        let table = crate::load::open::decode(
+            std::path::Path::new("t.csv"),
+            &df,
+            String::new(),
+            &crate::load::Mapping::default(),
+            &crate::load::LoadOptions::default(),
+        )
+        .unwrap();
+        // Group a selects 60%, group b 10%, with plenty of rows: the demographic
+        // parity difference's interval lies above 0.1.
+        let boot = Bootstrap {
+            resamples: 200,
+            seed: 1,
+        };
+        let names = ["a".to_string(), "b".to_string()];
+        let f = from_cells(
+            "g",
+            &names,
+            &[[400, 200, 300, 100], [80, 20, 800, 100]],
+            boot,
+            0,
+        );
+        let scope = Scope {
+            cohort: "all rows".into(),
+            rows: 2000,
+        };
+        let finding = fairness_table(&table, 0, &f, Some(0.5), None, &scope);
+        assert_eq!(finding.severity, Severity::Medium);
+        assert!(finding.title.contains("across g at threshold 0.50"));
+        assert!(
+            finding
+                .note
+                .contains("demographic parity difference: 0.5000 [")
+        );
+        let Content::Table { header, rows } = &finding.content else {
+            panic!("a table");
+        };
+        assert_eq!(header[..3], ["g", "n", "selection rate [95% CI]"]);
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0][2].starts_with("0.6000 ["));
+
+        // Equal groups: Info; a what-if adds its columns and its figures to the note.
+        let even = from_cells("g", &names, &[[50, 50, 50, 50], [50, 50, 50, 50]], boot, 0);
+        let thresholds = vec![("a".to_string(), 0.4), ("b".to_string(), 0.6)];
+        let finding = fairness_table(&table, 0, &even, None, Some((&thresholds, &f, 0.8)), &scope);
+        assert_eq!(finding.severity, Severity::Info);
+        assert!(finding.note.contains("a 0.400, b 0.600"));
+        assert!(
+            finding
+                .note
+                .contains("overall accuracy 0.8000 (was 0.5000)")
+        );
+        let Content::Table { header, rows } = &finding.content else {
+            panic!("a table");
+        };
+        assert_eq!(header.len(), 10);
+        assert_eq!(rows[1][6], "0.600");
     }
 }

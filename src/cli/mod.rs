@@ -97,6 +97,7 @@ pub enum ViewName {
     Failures,
     Compare,
     Brief,
+    Fairness,
 }
 
 #[derive(Debug, Subcommand)]

@@ -132,27 +132,18 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
     let text = match args.format {
         Format::Json => {
             let doc = crate::report::slices_doc::slices_json(
-                &table,
-                model,
-                against,
-                &features,
-                &params,
-                &found,
-                elapsed_ms,
-                args.overconfident,
+                &table, model, against, &features, &params, &found, elapsed_ms,
             );
             json_text(&doc)?
         }
-        Format::Table => {
-            crate::report::slices_doc::slices_text(
-                &table,
-                model,
-                against,
-                &found,
-                elapsed_ms,
-                args.overconfident,
-            )
-        }
+        Format::Table => crate::report::slices_doc::slices_text(
+            &table,
+            model,
+            against,
+            &found,
+            elapsed_ms,
+            args.overconfident,
+        ),
     };
     emit(out, &text)?;
     Ok(())

@@ -422,10 +422,17 @@ pub fn query_column(path: &Path, columns: &[String], mapping: &Mapping) -> Resul
 
 /// A ranking file's item column (`doc_id`, `item_id`, ...): an id, never a feature.
 pub fn item_column(columns: &[String]) -> Option<String> {
-    ["doc_id", "docid", "document_id", "item_id", "itemid", "docno"]
-        .iter()
-        .find_map(|n| find_column(columns, n))
-        .map(str::to_string)
+    [
+        "doc_id",
+        "docid",
+        "document_id",
+        "item_id",
+        "itemid",
+        "docno",
+    ]
+    .iter()
+    .find_map(|n| find_column(columns, n))
+    .map(str::to_string)
 }
 
 /// Resolves the id column, if any.

@@ -18,9 +18,9 @@ pub fn slices_json(
     params: &Params,
     found: &Found,
     elapsed_ms: f64,
-    overconfident: bool,
 ) -> Value {
     use crate::discovery::gap_of;
+    let overconfident = params.excess;
     let slices: Vec<Value> = found
         .slices
         .iter()

@@ -36,7 +36,10 @@ fn settle(h: &mut Harness<'static, FaultlineApp>) {
                 return;
             }
         }
-        assert!(start.elapsed() < Duration::from_secs(90), "the app stayed busy");
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "the app stayed busy"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -85,7 +88,8 @@ fn calibration_overlay_cost_and_overconfident_slices_through_the_window() {
     settle(&mut h);
     h.get_by_label("search").click();
     h.run_steps(2);
-    h.get_by_label("over-confident slices (score above outcome)").click();
+    h.get_by_label("over-confident slices (score above outcome)")
+        .click();
     settle(&mut h);
     h.get_by_label("score - positive rate [95% CI]");
     h.get_by_label_contains("over-confidence of");

@@ -18,6 +18,10 @@ mod graded;
 #[cfg(feature = "gui")]
 mod gui;
 #[cfg(feature = "gui")]
+mod gui_calibration;
+#[cfg(feature = "gui")]
+mod gui_fairness;
+#[cfg(feature = "gui")]
 mod gui_graded;
 mod hostile;
 mod layers;

@@ -61,6 +61,7 @@ fn every_view_draws_on_every_sample() {
         "delivery.csv",
         "intent.csv",
         "llm_eval.jsonl",
+        "ranking.csv",
     ];
     for sample in samples {
         let mut h = harness(vec![crate::repo(&format!("sample_data/{sample}"))], false);
@@ -72,7 +73,7 @@ fn every_view_draws_on_every_sample() {
             .iter()
             .map(|v| (v.id(), v.title()))
             .collect();
-        assert_eq!(views.len(), 8);
+        assert_eq!(views.len(), 9);
         for (id, title) in views {
             h.state_mut().command(Command::SetView(id));
             settle(&mut h);

@@ -166,10 +166,7 @@ fn lines_ui(ui: &mut egui::Ui, id: &str, chart: &Chart, width: f32, height: f32)
                     continue;
                 };
                 for w in whiskers {
-                    p.line(
-                        Line::new(name.clone(), vec![[w[0], w[1]], [w[0], w[2]]])
-                            .color(color),
-                    );
+                    p.line(Line::new(name.clone(), vec![[w[0], w[1]], [w[0], w[2]]]).color(color));
                 }
             }
             for (label, x) in &chart.markers {

@@ -9,6 +9,7 @@ pub mod cohorts;
 pub mod compare;
 pub mod examples;
 pub mod failures;
+pub mod fairness;
 pub mod mapping;
 pub mod overview;
 pub mod slices;
@@ -81,6 +82,7 @@ pub struct Views {
     pub failures: failures::FailuresView,
     pub compare: compare::CompareView,
     pub brief: brief::BriefView,
+    pub fairness: fairness::FairnessView,
 }
 
 impl Views {
@@ -89,7 +91,7 @@ impl Views {
     }
 
     /// The views in tab and shortcut order.
-    pub fn all(&self) -> [&dyn View; 8] {
+    pub fn all(&self) -> [&dyn View; 9] {
         [
             &self.overview,
             &self.slices,
@@ -99,10 +101,11 @@ impl Views {
             &self.failures,
             &self.compare,
             &self.brief,
+            &self.fairness,
         ]
     }
 
-    pub fn all_mut(&mut self) -> [&mut dyn View; 8] {
+    pub fn all_mut(&mut self) -> [&mut dyn View; 9] {
         [
             &mut self.overview,
             &mut self.slices,
@@ -112,6 +115,7 @@ impl Views {
             &mut self.failures,
             &mut self.compare,
             &mut self.brief,
+            &mut self.fairness,
         ]
     }
 

@@ -365,12 +365,7 @@ fn binary_ui(
                 .iter()
                 .filter_map(|p| {
                     let n = p.tp + p.fp + p.fn_ + p.tn;
-                    (n > 0).then(|| {
-                        [
-                            p.threshold,
-                            (a * p.fp as f64 + b * p.fn_ as f64) / n as f64,
-                        ]
-                    })
+                    (n > 0).then(|| [p.threshold, (a * p.fp as f64 + b * p.fn_ as f64) / n as f64])
                 })
                 .collect();
             let c = chart::cost_curve(
@@ -405,7 +400,9 @@ fn binary_ui(
                         if let Some(t) = o.optimal_threshold
                             && ui
                                 .button(format!("Use threshold {t:.3}"))
-                                .on_hover_text("Set the decision threshold to the cost-minimizing one")
+                                .on_hover_text(
+                                    "Set the decision threshold to the cost-minimizing one",
+                                )
                                 .clicked()
                         {
                             cx.send(Command::SetThreshold(t));
