@@ -163,6 +163,60 @@ pub fn default_brief(
         }
     }
 
+    // 6. Fairness across each sensitive feature, and calibration.
+    if table.task == Task::Binary {
+        for col in &table.params.sensitive {
+            let Ok(f) = table.feature_index(col) else {
+                continue;
+            };
+            for m in [baseline, candidate] {
+                if let Some(fair) = crate::metrics::fairness::fairness(
+                    table,
+                    m,
+                    f,
+                    None,
+                    crate::stats::Bootstrap::default(),
+                ) {
+                    findings.push(findings::fairness_table(
+                        table,
+                        m,
+                        &fair,
+                        Some(t),
+                        None,
+                        &scope,
+                    ));
+                }
+            }
+            control.check().ok()?;
+        }
+        let scored: Vec<usize> = [baseline, candidate]
+            .into_iter()
+            .filter(|&m| table.models[m].score.is_some())
+            .collect();
+        if !scored.is_empty() {
+            findings.push(findings::calibration_table(
+                table,
+                &overview.metrics,
+                &scored,
+                &scope,
+            ));
+        }
+        if table.models[candidate].score.is_some() {
+            let mut request = cluster_request(table, baseline, candidate);
+            request.against = None;
+            request.params.excess = true;
+            match analysis::clusters(table, None, t, &request, control.flag()) {
+                Ok(c) if c.listed.iter().any(|s| s.q_value < 0.05) => {
+                    findings.push(findings::failure_clusters(
+                        table, &c, candidate, None, &scope,
+                    ));
+                }
+                Err(crate::discovery::sliceline::SearchError::Cancelled) => return None,
+                _ => {}
+            }
+        }
+    }
+
     let recommendation = if worse_overall {
         Recommendation::DoNotShip
     } else if n_regressions > 0 || significant > 0 || interval_drop {

@@ -397,6 +397,65 @@ pub fn roc_curves(
     }
 }
 
+/// The calibration of scored models: ECE (equal-width and equal-mass bins), MCE
+/// and the Brier decomposition with their intervals, models across. A model is
+/// flagged when its ECE interval lies wholly above 0.05.
+pub fn calibration_table(
+    table: &EvalTable,
+    metrics: &[MetricSet],
+    models: &[usize],
+    scope: &Scope,
+) -> Finding {
+    let names = crate::metrics::calibration::NAMES;
+    let mut header = vec!["metric".to_string()];
+    header.extend(models.iter().map(|&m| table.models[m].name.clone()));
+    let rows = names
+        .iter()
+        .map(|&name| {
+            let mut r = vec![name.to_string()];
+            r.extend(
+                models
+                    .iter()
+                    .map(|&m| value_ci(metrics.get(m).and_then(|s| s.get(name)))),
+            );
+            r
+        })
+        .collect();
+    let off: Vec<String> = models
+        .iter()
+        .filter(|&&m| {
+            metrics
+                .get(m)
+                .and_then(|s| s.get("ece"))
+                .and_then(|x| x.ci)
+                .is_some_and(|[lo, _]| lo > 0.05)
+        })
+        .map(|&m| table.models[m].name.clone())
+        .collect();
+    Finding {
+        title: "Calibration: can the scores be read as probabilities?".into(),
+        note: format!(
+            "Expected calibration error over {} equal-width bins (and equal-mass bins), the largest bin gap (MCE), and the Brier score's decomposition (reliability - resolution + uncertainty); bootstrap 95% intervals. {}",
+            table.params.bins(),
+            if off.is_empty() {
+                "No model's ECE is clearly above 0.05.".to_string()
+            } else {
+                format!(
+                    "{}: ECE clearly above 0.05 (the whole interval): recalibrate before reading scores as probabilities.",
+                    off.join(", ")
+                )
+            }
+        ),
+        severity: if off.is_empty() {
+            Severity::Info
+        } else {
+            Severity::Medium
+        },
+        source: scope.source("scores binned by value; rows without a score take no part"),
+        content: Content::Table { header, rows },
+    }
+}
+
 /// Any chart of the window, as it is drawn.
 pub fn chart(chart: Chart, scope: &Scope) -> Finding {
     Finding {

@@ -196,3 +196,68 @@ fn bad_fairness_and_cost_input_gets_a_clear_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("binary"), "{}", run.stderr);
 }
+
+#[test]
+fn overconfident_slices_report_each_slice_s_calibration_gap() {
+    let doc = json(&[
+        "slices",
+        "sample_data/adult_models.csv",
+        "--model",
+        "gbm",
+        "--overconfident",
+        "--features",
+        "workclass,sex,race,relationship",
+        "--top",
+        "3",
+    ]);
+    assert_eq!(doc["target"], "overconfidence");
+    let slices = doc["slices"].as_array().expect("slices");
+    assert!(!slices.is_empty(), "{doc}");
+    // The gap by hand: mean score minus positive rate over the slice's rows.
+    let text = std::fs::read_to_string(repo("sample_data/adult_models.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let (label, score) = (col("label"), col("score_gbm"));
+    for s in slices {
+        let preds = s["predicates"].as_object().unwrap();
+        let (mut n, mut sum_s, mut pos) = (0.0, 0.0, 0.0);
+        for r in &rows {
+            if preds.iter().all(|(c, v)| r[col(c)] == v.as_str().unwrap()) {
+                n += 1.0;
+                sum_s += r[score].parse::<f64>().unwrap();
+                pos += f64::from(u8::from(r[label] == ">50K"));
+            }
+        }
+        assert_eq!(s["size"].as_f64().unwrap(), n, "{s}");
+        let gap = (sum_s - pos) / n;
+        close("calibration gap", &s["calibration_gap"], &Value::from(gap));
+        let ci = &s["calibration_gap_ci"];
+        assert!(ci[0].as_f64().unwrap() <= gap && gap <= ci[1].as_f64().unwrap());
+    }
+}
+
+#[test]
+fn the_default_brief_has_fairness_and_calibration_findings() {
+    let dir = crate::scratch("brief-fairness");
+    let out = dir.join("brief.md");
+    let run = faultline(&[
+        "brief",
+        "sample_data/adult_models.csv",
+        "--baseline",
+        "logreg",
+        "--candidate",
+        "gbm",
+        "--sensitive",
+        "sex",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.contains("Fairness of gbm across sex"), "{md}");
+    assert!(md.contains("demographic parity difference 0.1680"), "{md}");
+    assert!(md.contains("Calibration: can the scores be read as probabilities?"));
+    assert!(md.contains("| ece |"));
+}
