@@ -175,7 +175,13 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
                 .selected_text(text)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut draft.task, None, "inferred");
-                    for t in [Task::Binary, Task::Multiclass, Task::Regression, Task::Graded] {
+                    for t in [
+                        Task::Binary,
+                        Task::Multiclass,
+                        Task::Regression,
+                        Task::Graded,
+                        Task::Ranking,
+                    ] {
                         ui.selectable_value(&mut draft.task, Some(t), t.as_str());
                     }
                 })
@@ -213,6 +219,29 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
                     .response
                     .labelled_by(name)
                     .on_hover_text("Examples that share a passage, conversation or template: intervals use the clustered standard error");
+                ui.end_row();
+            }
+            let ranking = draft.task == Some(Task::Ranking)
+                || (draft.task.is_none() && cols.inferred_task == Some(Task::Ranking));
+            if ranking {
+                let name = ui.label("Query column").id;
+                egui::ComboBox::from_id_salt((id, "query"))
+                    .selected_text(
+                        draft
+                            .base
+                            .query
+                            .clone()
+                            .unwrap_or_else(|| "inferred (query_id, qid)".into()),
+                    )
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut draft.base.query, None, "inferred");
+                        for c in cols.names {
+                            ui.selectable_value(&mut draft.base.query, Some(c.clone()), c);
+                        }
+                    })
+                    .response
+                    .labelled_by(name)
+                    .on_hover_text("The column naming each row's query: metrics are per query, then averaged");
                 ui.end_row();
             }
             let binary = draft.task == Some(Task::Binary)
