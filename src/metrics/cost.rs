@@ -14,7 +14,8 @@ pub const MAX_BUCKETS: usize = 512;
 /// The cost curve and its minimum on one group of rows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostCurve {
-    /// `(threshold, expected cost)` at each distinct score, ascending.
+    /// `(threshold, expected cost)` at each distinct score, ascending (in a
+    /// metric set: at thresholds 0, 0.01, ..., 1, see [`CostCurve::grid`]).
     pub points: Vec<(f64, f64)>,
     /// The cost of predicting nothing positive.
     pub nothing: f64,
@@ -23,6 +24,21 @@ pub struct CostCurve {
     pub optimal_cost: f64,
     pub threshold_ci: Option<Interval>,
     pub cost_ci: Option<Interval>,
+}
+
+impl CostCurve {
+    /// The expected cost at thresholds `0, 1/steps, ..., 1` (a prediction is
+    /// positive when score >= threshold, so a grid threshold costs what the
+    /// smallest distinct score at or above it costs).
+    pub fn grid(&self, steps: usize) -> Vec<(f64, f64)> {
+        (0..=steps)
+            .map(|i| {
+                let t = i as f64 / steps as f64;
+                let at = self.points.partition_point(|p| p.0 < t);
+                (t, self.points.get(at).map_or(self.nothing, |p| p.1))
+            })
+            .collect()
+    }
 }
 
 /// Distinct scores descending with their (positives, negatives).

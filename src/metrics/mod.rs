@@ -263,7 +263,8 @@ fn binary_extras(
                 let curve = params.cost.map(|(a, b)| {
                     let mut c =
                         cost::cost_curve(rows, a, b, boot, stream_id(model, s, n_groups, 0xc0));
-                    c.points = Vec::new();
+                    // Every distinct score is too many to keep: a 101-point grid.
+                    c.points = c.grid(100);
                     c
                 });
                 (cal, curve)

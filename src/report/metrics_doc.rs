@@ -103,6 +103,7 @@ pub fn cost_json(c: &crate::metrics::cost::CostCurve) -> Value {
         "optimal_threshold": num(c.optimal_threshold),
         "optimal_cost": num(Some(c.optimal_cost)),
         "predict_nothing_cost": num(Some(c.nothing)),
+        "curve": c.points.iter().map(|&(t, v)| json!([t, v])).collect::<Vec<_>>(),
         "ci": {
             "optimal_threshold": interval_json(c.threshold_ci),
             "optimal_cost": interval_json(c.cost_ci),
