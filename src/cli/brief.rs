@@ -73,7 +73,10 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
             let joined = crate::join::load_joined(
                 &paths,
                 &session.mapping,
-                &args.input.load_options(5, None, true),
+                &crate::load::LoadOptions {
+                    by_value: args.params.sensitive.clone(),
+                    ..args.input.load_options(5, None, true)
+                },
             )?;
             let mut table = joined.table;
             table.params = args.params.params();
@@ -120,7 +123,10 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
         let joined = crate::join::load_joined(
             &args.inputs,
             &mapping,
-            &args.input.load_options(5, None, true),
+            &crate::load::LoadOptions {
+                by_value: args.params.sensitive.clone(),
+                ..args.input.load_options(5, None, true)
+            },
         )?;
         let mut table = joined.table;
         table.params = args.params.params();

@@ -54,6 +54,11 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
     let options =
         args.input
             .load_options(args.bins, Some(args.params.with_sensitive(&args.by)), true);
+    // A sensitive feature's groups are its values (as Fairlearn's), never bins.
+    let options = crate::load::LoadOptions {
+        by_value: args.params.sensitive.clone(),
+        ..options
+    };
     let joined = crate::join::load_joined(&args.files, &mapping, &options)?;
     let (mut table, join) = (joined.table, joined.report);
     table.params = args.params.params();

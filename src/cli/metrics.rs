@@ -47,6 +47,11 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     let options =
         args.input
             .load_options(args.bins, Some(args.params.with_sensitive(&args.by)), true);
+    // A sensitive feature's groups are its values (as Fairlearn's), never bins.
+    let options = crate::load::LoadOptions {
+        by_value: args.params.sensitive.clone(),
+        ..options
+    };
     let loaded = load::load(&args.file, &mapping, &options)?;
     let mut table = loaded.table;
     table.params = args.params.params();

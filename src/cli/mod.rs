@@ -239,6 +239,7 @@ impl InputArgs {
             features,
             keep_frame,
             read: self.read_options(),
+            by_value: Vec::new(),
         }
     }
 }

@@ -171,6 +171,9 @@ pub struct LoadOptions {
     /// The input's format and encoding, and the control that cancels the load
     /// (the window's Cancel) and reports its progress.
     pub read: read::ReadOptions,
+    /// Numeric features sliced by their values (up to [`MAX_VALUE_GROUPS`]) rather
+    /// than binned: sensitive features, whose groups are their values (Fairlearn).
+    pub by_value: Vec<String>,
 }
 
 impl Default for LoadOptions {
@@ -180,6 +183,7 @@ impl Default for LoadOptions {
             features: None,
             keep_frame: true,
             read: read::ReadOptions::default(),
+            by_value: Vec::new(),
         }
     }
 }
@@ -804,7 +808,12 @@ fn decode_with(
                     ));
                 }
             };
-            let f = decode_feature(col, &used, options.bins).map_err(|e| polars_err(name, e));
+            let bins = if options.by_value.iter().any(|v| v == *name) {
+                MAX_VALUE_GROUPS
+            } else {
+                options.bins
+            };
+            let f = decode_feature(col, &used, bins).map_err(|e| polars_err(name, e));
             options.read.control.advance(1);
             f
         })
@@ -1252,6 +1261,9 @@ fn argmax(probs: &[Vec<f64>], n: usize) -> Vec<u32> {
 const TEXT_MEAN_LEN: f64 = 40.0;
 /// Distinct values above which a long string column counts as free text.
 const TEXT_MIN_DISTINCT: usize = 50;
+
+/// Most distinct values a numeric feature sliced by value may have.
+pub const MAX_VALUE_GROUPS: usize = 1000;
 
 pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsResult<Feature> {
     let name = col.name().to_string();

@@ -261,3 +261,25 @@ fn the_default_brief_has_fairness_and_calibration_findings() {
     assert!(md.contains("Calibration: can the scores be read as probabilities?"));
     assert!(md.contains("| ece |"));
 }
+
+#[test]
+fn a_numeric_sensitive_column_is_grouped_by_its_values() {
+    // Seven codes: more than the five quantile bins a numeric feature gets, but
+    // Fairlearn's groups are the values themselves.
+    let dir = crate::scratch("fairness-numeric");
+    let p = dir.join("num.csv");
+    std::fs::write(
+        &p,
+        "label,pred_m,grp\n1,1,1\n0,1,2\n1,0,3\n0,0,4\n1,1,5\n0,0,6\n1,1,7\n0,1,1\n1,1,2\n0,0,3\n",
+    )
+    .unwrap();
+    let doc = json(&["metrics", p.to_str().unwrap(), "--sensitive", "grp"]);
+    let groups = doc["overall"]["m"]["fairness"]["grp"]["groups"]
+        .as_object()
+        .unwrap();
+    let names: Vec<&str> = groups.keys().map(String::as_str).collect();
+    assert_eq!(names, ["1", "2", "3", "4", "5", "6", "7"]);
+    // Group 1: rows (1,1) and (0,1): selection rate 1, TPR 1, FPR 1.
+    assert_eq!(groups["1"]["selection_rate"], 1.0);
+    assert_eq!(groups["1"]["fpr"], 1.0);
+}

@@ -346,14 +346,19 @@ fn binary_ui(
     ui.horizontal(|ui| {
         if ui
             .button("Pin calibration to brief")
-            .on_hover_text("ECE, MCE and the Brier decomposition of every scored model, with intervals")
+            .on_hover_text(
+                "ECE, MCE and the Brier decomposition of every scored model, with intervals",
+            )
             .clicked()
         {
             let f = findings::calibration_table(&ws.table, &ov.metrics, &scored, &cx.scope());
             cx.send(Command::Pin(Box::new(f)));
         }
         if ui.button("Pin the reliability chart to brief").clicked() {
-            cx.send(Command::Pin(Box::new(findings::chart(cal.clone(), &cx.scope()))));
+            cx.send(Command::Pin(Box::new(findings::chart(
+                cal.clone(),
+                &cx.scope(),
+            ))));
         }
     });
     ui.add_space(6.0);
