@@ -9,7 +9,7 @@
 
 use crate::stats::{self, Bootstrap, Interval};
 
-pub const MAX_BUCKETS: usize = 512;
+pub const MAX_BUCKETS: usize = 200;
 
 /// The cost curve and its minimum on one group of rows.
 #[derive(Debug, Clone, PartialEq, Default)]
