@@ -330,6 +330,67 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     }
 }
 
+/// The overview at another threshold, from one computed on the same rows: only
+/// what the threshold changes is recomputed (each scored model's confusion
+/// counts, in one pass over its scores, and the metrics made from them: accuracy,
+/// error rate, precision, recall, F1, specificity, expected cost). Curves, ROC
+/// AUC, average precision, log loss, Brier and calibration stay. The numbers equal
+/// [`overview`]'s at `threshold`.
+pub fn overview_at_threshold(
+    prev: &Overview,
+    table: &EvalTable,
+    mask: Option<&[bool]>,
+    threshold: f64,
+) -> Overview {
+    use rayon::prelude::*;
+    let mut ov = prev.clone();
+    if table.task != Task::Binary {
+        return ov;
+    }
+    // At the table's own threshold, given prediction columns stand (as in
+    // `at_threshold`); elsewhere a scored model predicts `score >= threshold`.
+    let own = threshold == table.threshold;
+    let counts: Vec<Option<metrics::binary::Counts>> = (0..table.models.len())
+        .into_par_iter()
+        .map(|m| {
+            let model = &table.models[m];
+            model.score.as_ref()?;
+            if own && model.columns.pred.is_some() {
+                let grouping = Grouping::whole(table.len(), mask);
+                return metrics::binary::counts(table, m, &grouping).pop();
+            }
+            metrics::binary::counts_at(table, m, mask, threshold)
+        })
+        .collect();
+    let boot = Bootstrap::default();
+    for (m, c) in counts.into_iter().enumerate() {
+        let (Some(c), Some(set)) = (c, ov.metrics.get_mut(m)) else {
+            continue;
+        };
+        // The overview's grouping is one group and the overall slot (index 1).
+        let mut fresh = MetricSet::default();
+        metrics::binary::push_threshold_metrics(&mut fresh, &c, m, 1, 1, boot);
+        if let Some((a, b)) = table.params.cost {
+            let n = c.n();
+            fresh.push(
+                "expected_cost",
+                (n > 0).then(|| (a * c.fp as f64 + b * c.fn_ as f64) / n as f64),
+                None,
+            );
+        }
+        for new in fresh.metrics {
+            if let Some(old) = set.metrics.iter_mut().find(|x| x.name == new.name) {
+                *old = new;
+            }
+        }
+        set.null_predictions = c.nulls;
+        if let Some(cm) = ov.confusion.get_mut(m) {
+            *cm = vec![c.tn, c.fp, c.fn_, c.tp];
+        }
+    }
+    ov
+}
+
 /// Everything the Slices view draws.
 #[derive(Debug, Clone, Default)]
 pub struct SliceTable {
@@ -532,5 +593,72 @@ pub fn comparison(
         slices,
         labels,
         review,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A binary table of `n` rows: model `a` with scores only, model `b` with a
+    /// prediction column and scores (some null), and a region feature.
+    fn table(n: usize) -> EvalTable {
+        use polars::prelude::*;
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut label, mut sa, mut sb, mut pb, mut region) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for i in 0..n {
+            let y = next() < 0.4;
+            let a = (next() * 0.6 + if y { 0.35 } else { 0.0 }).min(1.0);
+            let b = (next() * 0.5 + if y { 0.4 } else { 0.05 }).min(1.0);
+            label.push(i64::from(y));
+            sa.push((a * 100.0).round() / 100.0);
+            sb.push(if i % 17 == 0 { None } else { Some(b) });
+            pb.push(i64::from(b >= 0.45));
+            region.push(["north", "south", "east"][i % 3]);
+        }
+        let df = df!(
+            "label" => label,
+            "score_a" => sa,
+            "score_b" => sb,
+            "pred_b" => pb,
+            "region" => region
+        )
+        .unwrap();
+        crate::load::open::decode(
+            std::path::Path::new("t.csv"),
+            &df,
+            String::new(),
+            &crate::load::Mapping::default(),
+            &crate::load::LoadOptions::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_threshold_change_recomputes_only_the_counts_and_equals_a_full_overview() {
+        let full_table = table(3000);
+        let mask: Vec<bool> = (0..full_table.len()).map(|r| r % 5 != 0).collect();
+        let prev = overview(&full_table, Some(&mask), 0.5);
+        for t in [0.3, 0.5, 0.71, 0.5] {
+            // A fresh table: its score order was never built, and must not be.
+            let fresh = table(3000);
+            let fast = overview_at_threshold(&prev, &fresh, Some(&mask), t);
+            for m in &fresh.models {
+                assert!(
+                    m.score_order_cache.get().is_none(),
+                    "threshold {t}: the score order was walked"
+                );
+            }
+            let full = overview(&full_table, Some(&mask), t);
+            assert_eq!(fast.metrics, full.metrics, "threshold {t}");
+            assert_eq!(fast.confusion, full.confusion, "threshold {t}");
+        }
     }
 }

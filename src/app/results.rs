@@ -181,10 +181,22 @@ impl Results {
             Request::Overview => {
                 if self.overview.wants(&base) {
                     self.overview.pending = Some(base);
+                    // Only the threshold moved (same table, same cohort): recount
+                    // from the overview on screen instead of recomputing it all.
+                    let shown = match (&self.overview.key, &self.overview.value) {
+                        (Some(k), Some(v)) if k.0 == base.0 && k.1 == base.1 => Some(v.clone()),
+                        _ => None,
+                    };
                     tasks.start(TaskKind::Overview, "Computing metrics", move |_| {
+                        let mask = mask.as_deref().map(Vec::as_slice);
                         Done::Overview(
                             base,
-                            analysis::overview(&table, mask.as_deref().map(Vec::as_slice), t),
+                            match shown {
+                                Some(prev) => {
+                                    analysis::overview_at_threshold(&prev, &table, mask, t)
+                                }
+                                None => analysis::overview(&table, mask, t),
+                            },
                         )
                     });
                 }

@@ -197,6 +197,117 @@ fn f1(tp: u64, fp: u64, fn_: u64) -> f64 {
     }
 }
 
+/// The metrics that depend on the predictions (and so on the threshold of a
+/// score-only model): accuracy, error rate, precision, recall, F1 (bootstrap of
+/// the confusion cells on the slot's own stream) and specificity.
+pub fn push_threshold_metrics(
+    set: &mut MetricSet,
+    c: &Counts,
+    model: usize,
+    slot: usize,
+    n_groups: usize,
+    boot: Bootstrap,
+) {
+    let n = c.n();
+    let acc = if n == 0 {
+        None
+    } else {
+        Some(c.correct() as f64 / n as f64)
+    };
+    set.push("accuracy", acc, stats::wilson(c.correct(), n));
+    set.push(
+        "error_rate",
+        acc.map(|a| 1.0 - a),
+        stats::wilson(n - c.correct(), n),
+    );
+    set.push(
+        "precision",
+        ratio(c.tp, c.tp + c.fp).filter(|_| n > 0),
+        stats::wilson(c.tp, c.tp + c.fp),
+    );
+    set.push(
+        "recall",
+        ratio(c.tp, c.tp + c.fn_).filter(|_| n > 0),
+        stats::wilson(c.tp, c.tp + c.fn_),
+    );
+    let f1_ci = if n == 0 || boot.resamples == 0 {
+        None
+    } else {
+        let mut rng = stats::rng(boot.seed, stream_id(model, slot, n_groups, 1));
+        let cells = [c.tp, c.fp, c.fn_, c.tn];
+        let mut draw = [0u64; 4];
+        let mut reps: Vec<f64> = (0..boot.resamples)
+            .map(|_| {
+                stats::multinomial_resample(&mut rng, &cells, &mut draw);
+                f1(draw[0], draw[1], draw[2])
+            })
+            .collect();
+        stats::percentile_interval(&mut reps)
+    };
+    set.push("f1", (n > 0).then(|| f1(c.tp, c.fp, c.fn_)), f1_ci);
+    set.push(
+        "specificity",
+        ratio(c.tn, c.tn + c.fp).filter(|_| n > 0),
+        stats::wilson(c.tn, c.tn + c.fp),
+    );
+}
+
+/// Confusion counts of a scored model on the rows `mask` keeps when it predicts
+/// positive at `score >= threshold` (a null score is a wrong prediction): one
+/// pass over the scores, with no sort and no walk of the score order.
+pub fn counts_at(
+    table: &EvalTable,
+    model: usize,
+    mask: Option<&[bool]>,
+    threshold: f64,
+) -> Option<Counts> {
+    let (Target::Classes(y), Some(score)) =
+        (table.target.as_ref(), table.models[model].score.as_deref())
+    else {
+        return None;
+    };
+    let chunk = 1 << 16;
+    let parts: Vec<Counts> = score
+        .par_chunks(chunk)
+        .zip(y.par_chunks(chunk))
+        .enumerate()
+        .map(|(i, (s, y))| {
+            let mut c = Counts::default();
+            for (j, (&p, &l)) in s.iter().zip(y).enumerate() {
+                if mask.is_some_and(|m| !m[i * chunk + j]) {
+                    continue;
+                }
+                let pos = l == 1;
+                if p.is_nan() {
+                    c.nulls += 1;
+                    if pos {
+                        c.fn_ += 1;
+                    } else {
+                        c.fp += 1;
+                    }
+                    continue;
+                }
+                match (p >= threshold, pos) {
+                    (true, true) => c.tp += 1,
+                    (true, false) => c.fp += 1,
+                    (false, true) => c.fn_ += 1,
+                    (false, false) => c.tn += 1,
+                }
+            }
+            c
+        })
+        .collect();
+    let mut total = Counts::default();
+    for c in parts {
+        total.tp += c.tp;
+        total.fp += c.fp;
+        total.tn += c.tn;
+        total.fn_ += c.fn_;
+        total.nulls += c.nulls;
+    }
+    Some(total)
+}
+
 /// Every binary metric per slot (groups, then overall).
 pub fn evaluate(
     table: &EvalTable,
@@ -217,48 +328,7 @@ pub fn evaluate(
                 metrics: Vec::new(),
                 ..Default::default()
             };
-            let n = c.n();
-            let acc = if n == 0 {
-                None
-            } else {
-                Some(c.correct() as f64 / n as f64)
-            };
-            set.push("accuracy", acc, stats::wilson(c.correct(), n));
-            set.push(
-                "error_rate",
-                acc.map(|a| 1.0 - a),
-                stats::wilson(n - c.correct(), n),
-            );
-            set.push(
-                "precision",
-                ratio(c.tp, c.tp + c.fp).filter(|_| n > 0),
-                stats::wilson(c.tp, c.tp + c.fp),
-            );
-            set.push(
-                "recall",
-                ratio(c.tp, c.tp + c.fn_).filter(|_| n > 0),
-                stats::wilson(c.tp, c.tp + c.fn_),
-            );
-            let f1_ci = if n == 0 || boot.resamples == 0 {
-                None
-            } else {
-                let mut rng = stats::rng(boot.seed, stream_id(model, slot, grouping.len(), 1));
-                let cells = [c.tp, c.fp, c.fn_, c.tn];
-                let mut draw = [0u64; 4];
-                let mut reps: Vec<f64> = (0..boot.resamples)
-                    .map(|_| {
-                        stats::multinomial_resample(&mut rng, &cells, &mut draw);
-                        f1(draw[0], draw[1], draw[2])
-                    })
-                    .collect();
-                stats::percentile_interval(&mut reps)
-            };
-            set.push("f1", (n > 0).then(|| f1(c.tp, c.fp, c.fn_)), f1_ci);
-            set.push(
-                "specificity",
-                ratio(c.tn, c.tn + c.fp).filter(|_| n > 0),
-                stats::wilson(c.tn, c.tn + c.fp),
-            );
+            push_threshold_metrics(&mut set, c, model, slot, grouping.len(), boot);
             if has_scores {
                 let pos = c.scored_pos;
                 let neg = c.scored - c.scored_pos;
