@@ -36,9 +36,6 @@ pub struct Overview {
     pub confusion: Vec<Vec<u64>>,
     pub curves: Vec<RankCurves>,
     pub calibration: Vec<Vec<CalibrationBin>>,
-    /// Binary: per model, per low-cardinality categorical feature, the reliability
-    /// curve of each of its values (the per-slice overlay).
-    pub calibration_by: Vec<Vec<(usize, SliceCurves)>>,
     /// Binary: each model's score histogram by true class.
     pub histograms: Vec<curves::ScoreHistogram>,
     /// Binary: each model's confusion counts at thresholds 0, 0.01, ..., 1.
@@ -259,13 +256,11 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     );
     let models = 0..table.models.len();
     let confusion = match table.task {
-        Task::Binary => models
-            .clone()
-            .map(|m| {
-                let c = metrics::binary::counts(table, m, &grouping);
-                let o = c.last().copied().unwrap_or_default();
-                vec![o.tn, o.fp, o.fn_, o.tp]
-            })
+        // The metrics pass counted them already.
+        Task::Binary => eval
+            .overall
+            .iter()
+            .map(|s| s.cells.map(|c| c.to_vec()).unwrap_or_default())
             .collect(),
         Task::Multiclass => models
             .clone()
@@ -292,33 +287,9 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     } else {
         None
     };
-    let calibration_by = if table.task == Task::Binary {
-        use rayon::prelude::*;
-        let features = overlay_features(table);
-        (0..table.models.len())
-            .into_par_iter()
-            .map(|m| {
-                if table.models[m].score.is_none() {
-                    return Vec::new();
-                }
-                features
-                    .iter()
-                    .map(|&f| {
-                        (
-                            f,
-                            curves::calibration_by(table, m, mask, table.params.bins(), f, 6),
-                        )
-                    })
-                    .collect()
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
     Overview {
         rows,
         ranking,
-        calibration_by,
         metrics: eval.overall,
         confusion,
         curves,
@@ -384,6 +355,7 @@ pub fn overview_at_threshold(
             }
         }
         set.null_predictions = c.nulls;
+        set.cells = Some([c.tn, c.fp, c.fn_, c.tp]);
         if let Some(cm) = ov.confusion.get_mut(m) {
             *cm = vec![c.tn, c.fp, c.fn_, c.tp];
         }

@@ -146,6 +146,11 @@ pub enum Request {
     TagStats {
         feature: Option<usize>,
     },
+    /// A model's reliability curve per value of a feature (the Overview's overlay).
+    Reliability {
+        model: usize,
+        feature: usize,
+    },
     /// A binary model's rates per group of a sensitive feature and the disparities.
     Fairness {
         model: usize,
@@ -159,6 +164,9 @@ pub enum Request {
     },
 }
 
+/// `(base, model, feature)`: one model's reliability curves per value of a feature.
+pub type ReliabilityKey = (BaseKey, usize, usize);
+
 /// Every cached result.
 #[derive(Default)]
 pub struct Results {
@@ -168,6 +176,8 @@ pub struct Results {
     pub clusters: Keyed<ClusterKey, Result<Clusters, String>>,
     pub comparison: Keyed<ComparisonKey, ComparisonView>,
     pub tag_stats: Keyed<TagKey, TagStats>,
+    /// The Overview's per-slice reliability overlay.
+    pub reliability: Keyed<ReliabilityKey, crate::analysis::SliceCurves>,
     pub fairness: Keyed<FairnessKey, Option<Fairness>>,
     pub what_if: Keyed<WhatIfKey, Option<WhatIf>>,
 }
@@ -288,6 +298,24 @@ impl Results {
                     });
                 }
             }
+            Request::Reliability { model, feature } => {
+                let key = (base, model, feature);
+                if self.reliability.wants(&key) {
+                    self.reliability.pending = Some(key);
+                    tasks.start(TaskKind::Reliability, "Calibration by slice", move |_| {
+                        let table = analysis::at_threshold(&table, t);
+                        let curves = crate::curves::calibration_by(
+                            &table,
+                            model,
+                            mask.as_deref().map(Vec::as_slice),
+                            table.params.bins(),
+                            feature,
+                            6,
+                        );
+                        Done::Reliability(key, curves)
+                    });
+                }
+            }
             Request::TagStats { feature } => {
                 let names: Vec<String> = ws.tags.iter().map(|t| t.name.clone()).collect();
                 let fingerprint: usize = ws.example_tags.values().map(Vec::len).sum();
@@ -383,6 +411,7 @@ impl Results {
             Done::Clusters(k, v) => self.clusters.accept(k, v),
             Done::Comparison(k, v) => self.comparison.accept(k, v),
             Done::TagStats(k, v) => self.tag_stats.accept(k, v),
+            Done::Reliability(k, v) => self.reliability.accept(k, v),
             Done::Fairness(k, v) => self.fairness.accept(k, v),
             Done::FairnessWhatIf(k, v) => self.what_if.accept(k, v),
             Done::Failed(kind) => {
@@ -403,6 +432,7 @@ impl Results {
             TaskKind::Clusters => self.clusters.stop(),
             TaskKind::Comparison => self.comparison.stop(),
             TaskKind::TagStats => self.tag_stats.stop(),
+            TaskKind::Reliability => self.reliability.stop(),
             TaskKind::Fairness => self.fairness.stop(),
             TaskKind::FairnessWhatIf => self.what_if.stop(),
             _ => {}

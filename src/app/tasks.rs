@@ -12,8 +12,8 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Instant;
 
 use super::results::{
-    BaseKey, ClusterKey, ComparisonKey, ExampleKey, FairnessKey, SliceKey, TagKey, WhatIf,
-    WhatIfKey,
+    BaseKey, ClusterKey, ComparisonKey, ExampleKey, FairnessKey, ReliabilityKey, SliceKey, TagKey,
+    WhatIf, WhatIfKey,
 };
 use crate::analysis::{Clusters, ComparisonView, Overview, SliceTable};
 use crate::annotations::TagStats;
@@ -38,6 +38,7 @@ pub enum TaskKind {
     Clusters,
     Comparison,
     TagStats,
+    Reliability,
     Fairness,
     FairnessWhatIf,
     DefaultBrief,
@@ -104,6 +105,7 @@ pub enum Done {
     Clusters(ClusterKey, Result<Clusters, String>),
     Comparison(ComparisonKey, ComparisonView),
     TagStats(TagKey, TagStats),
+    Reliability(ReliabilityKey, crate::analysis::SliceCurves),
     Fairness(FairnessKey, Option<crate::metrics::fairness::Fairness>),
     FairnessWhatIf(WhatIfKey, Option<WhatIf>),
     DefaultBrief(Option<Brief>),

@@ -328,6 +328,7 @@ pub fn evaluate(
                 metrics: Vec::new(),
                 ..Default::default()
             };
+            set.cells = Some([c.tn, c.fp, c.fn_, c.tp]);
             push_threshold_metrics(&mut set, c, model, slot, grouping.len(), boot);
             if has_scores {
                 let pos = c.scored_pos;

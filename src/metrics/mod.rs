@@ -40,6 +40,8 @@ pub struct MetricSet {
     pub fairness: Vec<fairness::Fairness>,
     /// Binary with scores and `--cost-fp/--cost-fn`: the cost-minimizing threshold.
     pub cost: Option<cost::CostCurve>,
+    /// Binary: the confusion cells `[tn, fp, fn, tp]` (a null prediction is wrong).
+    pub cells: Option<[u64; 4]>,
 }
 
 impl MetricSet {

@@ -275,17 +275,18 @@ fn binary_ui(
     let overlay_feature = overlay
         .as_deref()
         .and_then(|n| ws.table.features.iter().position(|f| f.name == n));
-    let overlay_curves: Vec<(String, Vec<crate::curves::CalibrationBin>)> = scored
-        .first()
-        .and_then(|&m| {
-            let f = overlay_feature?;
-            ov.calibration_by
-                .get(m)?
-                .iter()
-                .find(|(g, _)| *g == f)
-                .map(|(_, c)| c.clone())
-        })
-        .unwrap_or_default();
+    // Computed on demand (a pass over the rows), for the cohort on screen.
+    let overlay_curves: crate::analysis::SliceCurves = match (scored.first(), overlay_feature) {
+        (Some(&model), Some(feature)) => {
+            cx.request(Request::Reliability { model, feature });
+            let r = &cx.results.reliability;
+            match (&r.key, &r.value) {
+                (Some((_, m, f)), Some(v)) if *m == model && *f == feature => v.as_ref().clone(),
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    };
     let mut cal = if overlay_curves.is_empty() {
         chart::reliability(
             scored
@@ -311,17 +312,7 @@ fn binary_ui(
         charts::chart_ui(ui, "pr", &pr, width, width * 0.8, cx);
         ui.vertical(|ui| {
             charts::chart_ui(ui, "calibration", &cal, width, width * 0.8, cx);
-            let choices: Vec<usize> = ov
-                .calibration_by
-                .iter()
-                .flatten()
-                .map(|(f, _)| *f)
-                .fold(Vec::new(), |mut v, f| {
-                    if !v.contains(&f) {
-                        v.push(f);
-                    }
-                    v
-                });
+            let choices = crate::analysis::overlay_features(&ws.table);
             if !choices.is_empty() {
                 ui.horizontal(|ui| {
                     let l = ui.label("Overlay slices by");
