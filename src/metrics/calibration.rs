@@ -124,21 +124,35 @@ pub fn calibration(
     }
     // numpy.array_split: the first n % B bins hold one row more.
     let (base, extra) = (n / bins, n % bins);
-    let mut cells: std::collections::BTreeMap<(usize, usize, bool), Cell> = Default::default();
+    // Cells (equal-width bin, equal-mass bin, label). Both bins only grow along
+    // the sorted rows, so each new (equal-width, equal-mass) pair opens two cells
+    // and they come out in (equal-width, equal-mass, label) order: one pass.
+    let mut pairs: Vec<((usize, usize), [Cell; 2])> = Vec::new();
     let mut i = 0;
     for m in 0..bins {
         let size = base + usize::from(m < extra);
         for &(s, y) in &sorted[i..i + size] {
-            let c = cells.entry((equal_width_bin(s, bins), m, y)).or_default();
-            c.n += 1;
-            c.sum += s;
-            c.sq += s * s;
+            let key = (equal_width_bin(s, bins), m);
+            if pairs.last().is_none_or(|p| p.0 != key) {
+                pairs.push((key, [Cell::default(); 2]));
+            }
+            if let Some(p) = pairs.last_mut() {
+                let c = &mut p.1[usize::from(y)];
+                c.n += 1;
+                c.sum += s;
+                c.sq += s * s;
+            }
         }
         i += size;
     }
+    let cells: Vec<((usize, usize, bool), Cell)> = pairs
+        .iter()
+        .flat_map(|&((w, m), c)| [((w, m, false), c[0]), ((w, m, true), c[1])])
+        .filter(|(_, c)| c.n > 0)
+        .collect();
     let flat: Vec<(usize, usize, bool, u64, f64)> = cells
         .iter()
-        .map(|(&(w, m, y), c)| (w, m, y, c.n, c.sum))
+        .map(|&((w, m, y), c)| (w, m, y, c.n, c.sum))
         .collect();
     let values = figures(&flat, bins);
     // Reliability bins with Wilson intervals.
@@ -172,10 +186,10 @@ pub fn calibration(
         .map(|_| Vec::with_capacity(boot.resamples))
         .collect();
     if n > 1 {
-        let counts: Vec<u64> = cells.values().map(|c| c.n).collect();
+        let counts: Vec<u64> = cells.iter().map(|(_, c)| c.n).collect();
         let spread: Vec<(f64, f64)> = cells
-            .values()
-            .map(|c| {
+            .iter()
+            .map(|(_, c)| {
                 let mean = c.sum / c.n as f64;
                 let var = if c.n > 1 {
                     ((c.sq - c.n as f64 * mean * mean) / (c.n - 1) as f64).max(0.0)
