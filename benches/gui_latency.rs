@@ -133,6 +133,32 @@ fn main() {
     let t = until(&mut h, &mut frames, overview_current);
     report("change threshold (overview)", t, &mut frames);
 
+    // Dragging the slider: a new threshold every frame (60 a second) for half a
+    // second, then let go; how many of the dragged values were shown, and how long
+    // after the last one its numbers were on screen.
+    let mut frames = Vec::new();
+    let mut shown = std::collections::BTreeSet::new();
+    let steps = 30;
+    for i in 0..=steps {
+        let t = 0.60 + 0.2 * i as f64 / steps as f64;
+        h.state_mut().command(Command::SetThreshold(t));
+        let start = Instant::now();
+        h.step();
+        frames.push(start.elapsed().as_secs_f64() * 1e3);
+        if let Some(k) = h.state().results.overview.key {
+            shown.insert(k.2);
+        }
+        std::thread::sleep(Duration::from_millis(16));
+    }
+    let t = until(&mut h, &mut frames, overview_current);
+    report("drag threshold (let go)", t, &mut frames);
+    println!(
+        "{:<28} {} of {} dragged thresholds shown while dragging",
+        "",
+        shown.len(),
+        steps + 1
+    );
+
     // Slices: open the view (region x device), then change the features.
     let mut frames = Vec::new();
     h.state_mut().command(Command::SetView(View::Slices));

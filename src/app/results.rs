@@ -189,7 +189,19 @@ impl Results {
         let (table, mask, t) = (ws.table.clone(), ws.active.mask.clone(), ws.threshold);
         match request {
             Request::Overview => {
-                if self.overview.wants(&base) {
+                // While the threshold is dragged, a recount already under way for
+                // this cohort finishes and is shown; the next starts from the value
+                // the slider has then (never a queue of stale thresholds).
+                let recounting = self
+                    .overview
+                    .pending
+                    .is_some_and(|p| p.0 == base.0 && p.1 == base.1)
+                    && tasks.is_running(TaskKind::Overview)
+                    && self
+                        .overview
+                        .key
+                        .is_some_and(|k| k.0 == base.0 && k.1 == base.1);
+                if self.overview.wants(&base) && !recounting {
                     self.overview.pending = Some(base);
                     // Only the threshold moved (same table, same cohort): recount
                     // from the overview on screen instead of recomputing it all.
