@@ -679,6 +679,98 @@ impl ExamplesView {
     }
 }
 
+/// About this many characters of a diff are laid out as one label.
+const DIFF_CHUNK_CHARS: usize = 1500;
+
+/// A diff's segments cut into chunks of about `size` bytes, each ending at a line
+/// break or a space where there is one, so that each chunk is a label of its own.
+fn diff_chunks(
+    segments: &[crate::text_diff::Segment],
+    size: usize,
+) -> Vec<Vec<crate::text_diff::Segment>> {
+    use crate::text_diff::Segment;
+    let mut out: Vec<Vec<Segment>> = vec![Vec::new()];
+    let mut len = 0;
+    for s in segments {
+        let mut rest = s.text.as_str();
+        while !rest.is_empty() {
+            let room = size.saturating_sub(len);
+            if rest.len() <= room {
+                len += rest.len();
+                if let Some(chunk) = out.last_mut() {
+                    chunk.push(Segment {
+                        change: s.change,
+                        text: rest.to_string(),
+                    });
+                }
+                break;
+            }
+            let mut end = room;
+            while end > 0 && !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            let head = &rest[..end];
+            let at_space = head.rfind('\n').or_else(|| head.rfind(' ')).map(|i| i + 1);
+            let cut = match at_space {
+                Some(c) => c,
+                // A chunk that is empty takes a hard cut (at least one character).
+                None if len == 0 => end.max(rest.chars().next().map_or(1, char::len_utf8)),
+                None => 0,
+            };
+            if cut > 0 {
+                if let Some(chunk) = out.last_mut() {
+                    chunk.push(Segment {
+                        change: s.change,
+                        text: rest[..cut].to_string(),
+                    });
+                }
+                rest = &rest[cut..];
+            }
+            out.push(Vec::new());
+            len = 0;
+        }
+    }
+    out.retain(|c| !c.is_empty());
+    out
+}
+
+/// A diff in a scroll area that lays out only the chunks in view (a 20,000
+/// character response costs a few chunks per frame, not the whole text); the
+/// others take their estimated height.
+fn diff_text_ui(
+    ui: &mut egui::Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    segments: &[crate::text_diff::Segment],
+    wrap_width: f32,
+) {
+    let chunks = diff_chunks(segments, DIFF_CHUNK_CHARS);
+    let row = ui.text_style_height(&egui::TextStyle::Body);
+    // Body text averages about half its height in width per character.
+    let per_line = (wrap_width / (row * 0.5)).max(10.0);
+    let estimate = |c: &[crate::text_diff::Segment]| {
+        let n: usize = c.iter().map(|s| s.text.chars().count()).sum();
+        (n as f32 / per_line).ceil().max(1.0) * row
+    };
+    egui::ScrollArea::vertical()
+        .id_salt(id)
+        .max_height(360.0)
+        .show_viewport(ui, |ui, viewport| {
+            ui.spacing_mut().item_spacing.y = 0.0;
+            ui.set_width(wrap_width);
+            let mut y = 0.0;
+            for c in &chunks {
+                let h = estimate(c);
+                if y + h >= viewport.min.y && y <= viewport.max.y {
+                    let job = diff_job(ui, c, wrap_width);
+                    y += ui.add(egui::Label::new(job).selectable(true)).rect.height();
+                } else {
+                    ui.allocate_space(egui::vec2(wrap_width, h));
+                    y += h;
+                }
+            }
+        });
+}
+
 /// Text colours of a diff: removed words red and struck through, added words green.
 fn diff_job(
     ui: &egui::Ui,
@@ -867,13 +959,7 @@ impl ExamplesView {
                     }
                 };
                 ui.label(egui::RichText::new(counts).weak());
-                let job = diff_job(ui, segments, width - 16.0);
-                egui::ScrollArea::vertical()
-                    .id_salt(("response", side))
-                    .max_height(360.0)
-                    .show(ui, |ui| {
-                        ui.add(egui::Label::new(job).selectable(true));
-                    });
+                diff_text_ui(ui, ("response", side), segments, width - 16.0);
                 let rationale = table.models[m]
                     .grades
                     .as_deref()
@@ -897,5 +983,37 @@ impl ExamplesView {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text_diff::{Change, Segment};
+
+    #[test]
+    fn diff_chunks_keep_every_character_and_cut_at_spaces() {
+        let seg = |change, text: &str| Segment {
+            change,
+            text: text.to_string(),
+        };
+        let segments = vec![
+            seg(Change::Same, "alpha beta gamma delta "),
+            seg(Change::Removed, "epsilon"),
+            seg(Change::Same, " zeta\neta théta iota"),
+            seg(Change::Added, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        ];
+        let chunks = diff_chunks(&segments, 12);
+        let joined: String = chunks.iter().flatten().map(|s| s.text.as_str()).collect();
+        let original: String = segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, original);
+        assert!(chunks.len() > 3);
+        for c in &chunks[..chunks.len() - 1] {
+            let text: String = c.iter().map(|s| s.text.as_str()).collect();
+            assert!(text.len() <= 12 || !text.contains(' '), "{text:?}");
+        }
+        // Changes survive the cuts.
+        assert!(chunks.iter().flatten().any(|s| s.change == Change::Removed));
+        assert!(chunks.iter().flatten().any(|s| s.change == Change::Added));
     }
 }
