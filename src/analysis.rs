@@ -386,7 +386,12 @@ pub fn slices(
     let table = at_threshold(table, threshold);
     let table = table.as_ref();
     let grouping = group_by(table, features, mask);
-    let eval = metrics::evaluate(table, &grouping, Bootstrap::default());
+    let eval = metrics::evaluate_with(
+        table,
+        &grouping,
+        Bootstrap::default(),
+        metrics::is_extra_metric(metric),
+    );
     let rows = slice_report::slice_rows(&grouping, &eval, model, metric);
     let labels = grouping.labels(table);
     SliceTable {

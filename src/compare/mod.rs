@@ -152,8 +152,8 @@ pub fn compare(
         return ranking::compare(table, grouping, baseline, candidate, boot);
     }
     let (sets_b, sets_c) = rayon::join(
-        || metrics::evaluate_model(table, baseline, grouping, boot),
-        || metrics::evaluate_model(table, candidate, grouping, boot),
+        || metrics::evaluate_model_with(table, baseline, grouping, boot, false),
+        || metrics::evaluate_model_with(table, candidate, grouping, boot, false),
     );
     let slots = grouping.len() + 1;
     let flips = flips(table, baseline, candidate, grouping);

@@ -113,7 +113,18 @@ pub fn calibration(
     boot: Bootstrap,
     stream: u64,
 ) -> Calibration {
-    let n = sorted.len();
+    calibration_of(sorted.len(), sorted.iter().copied(), bins, boot, stream)
+}
+
+/// [`calibration`] of `n` rows given in ascending score order by an iterator
+/// (the window walks a model's cached score order instead of copying it).
+pub fn calibration_of(
+    n: usize,
+    ascending: impl Iterator<Item = (f64, bool)>,
+    bins: usize,
+    boot: Bootstrap,
+    stream: u64,
+) -> Calibration {
     let bins = bins.max(1);
     if n == 0 {
         return Calibration {
@@ -128,22 +139,23 @@ pub fn calibration(
     // the sorted rows, so each new (equal-width, equal-mass) pair opens two cells
     // and they come out in (equal-width, equal-mass, label) order: one pass.
     let mut pairs: Vec<((usize, usize), [Cell; 2])> = Vec::new();
-    let mut i = 0;
-    for m in 0..bins {
-        let size = base + usize::from(m < extra);
-        for &(s, y) in &sorted[i..i + size] {
-            let key = (equal_width_bin(s, bins), m);
-            if pairs.last().is_none_or(|p| p.0 != key) {
-                pairs.push((key, [Cell::default(); 2]));
-            }
-            if let Some(p) = pairs.last_mut() {
-                let c = &mut p.1[usize::from(y)];
-                c.n += 1;
-                c.sum += s;
-                c.sq += s * s;
-            }
+    let (mut m, mut left) = (0, base + usize::from(extra > 0));
+    for (s, y) in ascending.take(n) {
+        while left == 0 && m + 1 < bins {
+            m += 1;
+            left = base + usize::from(m < extra);
         }
-        i += size;
+        left = left.saturating_sub(1);
+        let key = (equal_width_bin(s, bins), m);
+        if pairs.last().is_none_or(|p| p.0 != key) {
+            pairs.push((key, [Cell::default(); 2]));
+        }
+        if let Some(p) = pairs.last_mut() {
+            let c = &mut p.1[usize::from(y)];
+            c.n += 1;
+            c.sum += s;
+            c.sq += s * s;
+        }
     }
     let cells: Vec<((usize, usize, bool), Cell)> = pairs
         .iter()

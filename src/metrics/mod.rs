@@ -148,9 +148,21 @@ pub fn task_metric_names(task: Task, has_scores: bool) -> Vec<&'static str> {
 
 /// Computes every model's metrics on every group and on all grouped rows.
 pub fn evaluate(table: &EvalTable, grouping: &Grouping, boot: Bootstrap) -> Evaluation {
+    evaluate_with(table, grouping, boot, true)
+}
+
+/// [`evaluate`], with or without a binary model's calibration, cost and fairness
+/// (`extras`): views that show none of them (a slice table of accuracy, a paired
+/// comparison) skip their sorting and bootstraps.
+pub fn evaluate_with(
+    table: &EvalTable,
+    grouping: &Grouping,
+    boot: Bootstrap,
+    extras: bool,
+) -> Evaluation {
     let per_model: Vec<Vec<MetricSet>> = (0..table.models.len())
         .into_par_iter()
-        .map(|m| evaluate_model(table, m, grouping, boot))
+        .map(|m| evaluate_model_with(table, m, grouping, boot, extras))
         .collect();
     let n_groups = grouping.len();
     let overall = per_model
@@ -170,10 +182,23 @@ pub fn evaluate_model(
     grouping: &Grouping,
     boot: Bootstrap,
 ) -> Vec<MetricSet> {
+    evaluate_model_with(table, model, grouping, boot, true)
+}
+
+/// [`evaluate_model`], with or without the binary extras (see [`evaluate_with`]).
+pub fn evaluate_model_with(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+    boot: Bootstrap,
+    extras: bool,
+) -> Vec<MetricSet> {
     match table.task {
         Task::Binary => {
             let mut sets = binary::evaluate(table, model, grouping, boot);
-            binary_extras(table, model, grouping, boot, &mut sets);
+            if extras {
+                binary_extras(table, model, grouping, boot, &mut sets);
+            }
             sets
         }
         Task::Multiclass => multiclass::evaluate(table, model, grouping, boot),
@@ -181,6 +206,11 @@ pub fn evaluate_model(
         Task::Graded => graded::evaluate(table, model, grouping),
         Task::Ranking => ranking::evaluate(table, model, grouping, boot),
     }
+}
+
+/// True for the metrics that only [`evaluate_with`]'s extras compute.
+pub fn is_extra_metric(name: &str) -> bool {
+    name == "expected_cost" || calibration::NAMES.contains(&name)
 }
 
 /// Checks the metric parameters against the table: fairness needs a binary task
@@ -250,11 +280,32 @@ fn binary_extras(
             set.push("expected_cost", cost, None);
         }
     }
-    if table.models[model].score.is_some() {
+    let whole = grouping.features.is_empty() && n_groups == 1;
+    if whole && params.cost.is_none() && table.models[model].score.is_some() {
+        // One group of every row (the window's cohort, `metrics` without `--by`):
+        // walk the cached score order instead of copying it.
+        let order = table.models[model].score_order(&table.target);
+        let keep = |r: &&crate::load::scores::RankedRow| grouping.ids[r.row as usize] != SKIP;
+        let n = order.iter().filter(keep).count();
+        let ascending = order
+            .chunk_by(|a, b| a.score == b.score)
+            .rev()
+            .flatten()
+            .filter(keep)
+            .map(|r| (r.score, r.positive));
+        let cal = calibration::calibration_of(
+            n,
+            ascending,
+            params.bins(),
+            boot,
+            stream_id(model, n_groups, n_groups, 0xca),
+        );
+        for set in sets.iter_mut() {
+            calibration::push(set, &cal);
+        }
+    } else if table.models[model].score.is_some() {
         let sorted = slot_sorted_scores(table, model, grouping);
         let bins = params.bins();
-        // One group of every row (no `--by`): its figures are the overall ones.
-        let whole = grouping.features.is_empty() && n_groups == 1;
         let mut results: Vec<(calibration::Calibration, Option<cost::CostCurve>)> = sorted
             .par_iter()
             .enumerate()
