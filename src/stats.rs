@@ -135,6 +135,40 @@ pub fn multinomial_resample(rng: &mut ChaCha8Rng, cells: &[u64], out: &mut [u64]
     }
 }
 
+/// [`multinomial_resample`] where a conditional binomial with a large variance
+/// (n p (1 - p) above 100) is drawn from its normal limit, rounded and clamped:
+/// the same distribution to well within what a 95% interval resolves, at the cost
+/// of one normal draw instead of a binomial's rejection sampler. For bootstraps
+/// of many cells (calibration's bins).
+pub fn multinomial_resample_approx(rng: &mut ChaCha8Rng, cells: &[u64], out: &mut [u64]) {
+    use rand_distr::StandardNormal;
+    let mut remaining_n: u64 = cells.iter().sum();
+    let mut remaining_mass = remaining_n as f64;
+    for (i, (&c, o)) in cells.iter().zip(out.iter_mut()).enumerate() {
+        if remaining_n == 0 || c == 0 {
+            *o = 0;
+            continue;
+        }
+        if i == cells.len() - 1 || c as f64 >= remaining_mass {
+            *o = remaining_n;
+        } else {
+            let p = (c as f64 / remaining_mass).clamp(0.0, 1.0);
+            let n = remaining_n as f64;
+            let var = n * p * (1.0 - p);
+            *o = if var > 100.0 {
+                let z: f64 = StandardNormal.sample(rng);
+                (n * p + var.sqrt() * z).round().clamp(0.0, n) as u64
+            } else {
+                Binomial::new(remaining_n, p)
+                    .map(|b| b.sample(rng))
+                    .unwrap_or(0)
+            };
+        }
+        remaining_n -= *o;
+        remaining_mass -= c as f64;
+    }
+}
+
 /// numpy's default (linear) quantile of sorted data.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     let n = sorted.len();

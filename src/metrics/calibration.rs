@@ -8,7 +8,9 @@
 //!
 //! The bootstrap resamples rows as a multinomial over the cells (equal-width bin,
 //! equal-mass bin, label) and draws each cell's score sum from its normal limit
-//! (cell mean times count, plus the cell's spread): the same replicates as
+//! (cell mean times count, plus the cell's spread), and draws large cells' counts
+//! from their normal limit too (`stats::multinomial_resample_approx`): the same
+//! replicates as
 //! resampling rows, to the precision a 95% interval needs, at a cost that does
 //! not grow with the rows.
 
@@ -215,7 +217,7 @@ pub fn calibration_of(
         let mut draw = vec![0u64; counts.len()];
         let mut sample = flat.clone();
         for _ in 0..boot.resamples {
-            stats::multinomial_resample(&mut rng, &counts, &mut draw);
+            stats::multinomial_resample_approx(&mut rng, &counts, &mut draw);
             for ((cell, &k), &(mean, sd)) in sample.iter_mut().zip(&draw).zip(&spread) {
                 cell.3 = k;
                 let z: f64 = StandardNormal.sample(&mut rng);
