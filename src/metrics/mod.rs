@@ -357,6 +357,11 @@ pub fn slot_sorted_scores(
     let mut out: Vec<Vec<(f64, bool)>> = vec![Vec::new(); n_groups + 1];
     out[n_groups].reserve(order.len());
     let whole = grouping.features.is_empty() && n_groups == 1;
+    if !whole {
+        for (v, &size) in out.iter_mut().zip(&grouping.sizes) {
+            v.reserve_exact(size as usize);
+        }
+    }
     // `order` is by descending score with ties in row order: walk it backwards
     // one run of tied scores at a time, each run forwards.
     let mut end = order.len();
