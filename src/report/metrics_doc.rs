@@ -236,6 +236,10 @@ fn cost_text(table: &EvalTable, overall: &[MetricSet]) -> String {
     for (set, m) in overall.iter().zip(&table.models) {
         let at = fmt_value(set.value("expected_cost"));
         match &set.cost {
+            Some(c) if !c.optimal_cost.is_finite() => out.push_str(&format!(
+                "{}: {at} at its predictions; no row has a score, so no threshold to tune\n",
+                m.name
+            )),
             Some(c) => out.push_str(&format!(
                 "{}: {at} at threshold {}; lowest {} {} at {} {}\n",
                 m.name,
@@ -294,6 +298,10 @@ fn fairness_text(table: &EvalTable, overall: &[MetricSet]) -> String {
                 for u in &g.undefined {
                     undefined.push(format!("{} of {}", u.to_uppercase(), g.value));
                 }
+            }
+            if f.groups.is_empty() {
+                out.push_str("no row has a prediction: nothing to compare\n");
+                continue;
             }
             out.push_str(&t.render());
             for (name, (v, ci)) in DISPARITIES.iter().zip(&f.disparities) {
