@@ -286,7 +286,13 @@ fn binary_extras(
         // walk the cached score order instead of copying it.
         let order = table.models[model].score_order(&table.target);
         let keep = |r: &&crate::load::scores::RankedRow| grouping.ids[r.row as usize] != SKIP;
-        let n = order.iter().filter(keep).count();
+        // The scored rows kept: a sequential pass, not a walk of the order.
+        let n = table.models[model].score.as_deref().map_or(0, |s| {
+            s.iter()
+                .zip(&grouping.ids)
+                .filter(|(p, g)| !p.is_nan() && **g != SKIP)
+                .count()
+        });
         let ascending = order
             .chunk_by(|a, b| a.score == b.score)
             .rev()
