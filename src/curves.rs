@@ -305,32 +305,44 @@ pub fn threshold_sweep(
             }
         }
     }
-    let order = table.models[model].score_order(&table.target);
-    let (pos, neg) =
-        order
-            .iter()
-            .filter(|r| keep(r.row as usize))
-            .fold((0u64, 0u64), |(p, n), r| {
-                if r.positive { (p + 1, n) } else { (p, n + 1) }
-            });
+    // One sequential pass: each scored row lands on the highest threshold
+    // `k / steps` at or below its score (exactly the comparison `score >= t` the
+    // sweep makes), then the counts accumulate from the highest threshold down.
     let steps = steps.max(1);
+    let mut hist_pos = vec![0u64; steps + 1];
+    let mut hist_neg = vec![0u64; steps + 1];
+    for (r, &p) in score.iter().enumerate() {
+        if p.is_nan() || !keep(r) {
+            continue;
+        }
+        let t = |k: usize| k as f64 / steps as f64;
+        let mut k = ((p * steps as f64).floor().max(0.0) as usize).min(steps);
+        while k < steps && p >= t(k + 1) {
+            k += 1;
+        }
+        while k > 0 && p < t(k) {
+            k -= 1;
+        }
+        if p < t(k) {
+            // Below every threshold (a negative score): never predicted positive.
+            continue;
+        }
+        if y[r] == 1 {
+            hist_pos[k] += 1;
+        } else {
+            hist_neg[k] += 1;
+        }
+    }
+    // Scores are probabilities (checked at load): every one is at or above 0.
+    let pos: u64 = hist_pos.iter().sum();
+    let neg: u64 = hist_neg.iter().sum();
     let mut out = Vec::with_capacity(steps + 1);
     let (mut tp, mut fp) = (0u64, 0u64);
-    let mut i = 0;
     // Thresholds from high to low: a row counts as positive once score >= t.
     for k in (0..=steps).rev() {
         let t = k as f64 / steps as f64;
-        while i < order.len() && order[i].score >= t {
-            let r = order[i];
-            if keep(r.row as usize) {
-                if r.positive {
-                    tp += 1;
-                } else {
-                    fp += 1;
-                }
-            }
-            i += 1;
-        }
+        tp += hist_pos[k];
+        fp += hist_neg[k];
         out.push(ThresholdPoint {
             threshold: t,
             tp,
@@ -368,6 +380,52 @@ mod tests {
     use super::*;
     use crate::load::{LoadOptions, Mapping, table::decode};
     use polars::prelude::*;
+
+    #[test]
+    fn threshold_sweep_counts_every_threshold_as_a_brute_force_count() {
+        // Scores on the grid (0.3, 0.07 = 7/100 as floats), between it, 0, 1 and null.
+        let scores: Vec<Option<f64>> = (0..400)
+            .map(|i| match i % 9 {
+                0 => None,
+                1 => Some(0.3),
+                2 => Some(0.07),
+                3 => Some(0.0),
+                4 => Some(1.0),
+                _ => Some(((i * 37) % 1000) as f64 / 997.0),
+            })
+            .collect();
+        let labels: Vec<i64> = (0..400).map(|i| i64::from((i * 7) % 3 == 0)).collect();
+        let df = df!("label" => labels.clone(), "score_m" => scores.clone()).unwrap();
+        let t = decode(
+            std::path::Path::new("x.csv"),
+            &df,
+            String::new(),
+            &Mapping::default(),
+            &LoadOptions::default(),
+        )
+        .unwrap();
+        let mask: Vec<bool> = (0..400).map(|i| i % 4 != 1).collect();
+        let sweep = threshold_sweep(&t, 0, Some(&mask), 100);
+        assert_eq!(sweep.len(), 101);
+        for p in &sweep {
+            let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
+            for i in (0..400).filter(|&i| mask[i]) {
+                let pos = labels[i] == 1;
+                match (scores[i].map(|s| s >= p.threshold), pos) {
+                    (Some(true), true) => tp += 1,
+                    (Some(true), false) | (None, false) => fp += 1,
+                    (Some(false), true) | (None, true) => fn_ += 1,
+                    (Some(false), false) => tn += 1,
+                }
+            }
+            assert_eq!(
+                (p.tp, p.fp, p.fn_, p.tn),
+                (tp, fp, fn_, tn),
+                "t = {}",
+                p.threshold
+            );
+        }
+    }
 
     #[test]
     fn roc_ends_at_one_and_calibration_bins() {
