@@ -94,3 +94,17 @@ fn calibration_overlay_cost_and_overconfident_slices_through_the_window() {
     h.get_by_label("score - positive rate [95% CI]");
     h.get_by_label_contains("over-confidence of");
 }
+
+#[test]
+fn a_ranking_evaluation_through_the_window() {
+    let mut h = harness(vec![crate::repo("sample_data/ranking.csv")]);
+    settle(&mut h);
+    h.get_by_label_contains("Metrics on 2,900 queries");
+    h.get_by_label_contains("100 queries without any relevant item");
+    h.get_by_label("ndcg@10 per query");
+    h.get_by_label("Compare").click();
+    settle(&mut h);
+    h.get_by_label("Queries by ndcg@10");
+    h.get_by_label_contains("candidate is significantly better (sign-flip permutation p");
+    h.get_by_label_contains("sign-flip permutation test, Benjamini-Hochberg q");
+}
