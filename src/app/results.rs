@@ -385,7 +385,15 @@ impl Results {
                     feature,
                     thresholds,
                 };
-                if self.what_if.wants(&key) {
+                // While a slider is dragged, the what-if under way for the same
+                // inputs finishes and is shown; the next starts from the value then.
+                let same_inputs = |k: &WhatIfKey| {
+                    k.base == key.base && k.model == key.model && k.feature == key.feature
+                };
+                let dragging = tasks.is_running(TaskKind::FairnessWhatIf)
+                    && self.what_if.pending.as_ref().is_some_and(same_inputs)
+                    && self.what_if.key.as_ref().is_some_and(same_inputs);
+                if self.what_if.wants(&key) && !dragging {
                     self.what_if.pending = Some(key.clone());
                     tasks.start(
                         TaskKind::FairnessWhatIf,
