@@ -4,8 +4,6 @@
 //! default brief does not hold (slice table, example) equal the engine's builder on
 //! the data the command line reads.
 
-use std::time::{Duration, Instant};
-
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use faultline::app::dialog::NoDialog;
@@ -15,6 +13,8 @@ use faultline::brief::findings::{self, Scope};
 use serde_json::Value;
 
 use crate::{faultline, scratch};
+
+use crate::window::settle;
 
 /// A binary file where the candidate is better overall but worse on segment `a`.
 fn write_eval(path: &std::path::Path) {
@@ -50,25 +50,6 @@ fn write_eval(path: &std::path::Path) {
         ));
     }
     std::fs::write(path, s).unwrap();
-}
-
-fn settle(h: &mut Harness<'static, FaultlineApp>) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if !h.state().is_busy() {
-            h.step();
-            h.step();
-            if !h.state().is_busy() {
-                return;
-            }
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "the app stayed busy"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 fn pinned(h: &Harness<'static, FaultlineApp>) -> Vec<Finding> {

@@ -3,45 +3,12 @@
 //! cost of errors with its cost-minimizing threshold (and using it), and the
 //! search for over-confident slices in Failure clusters.
 
-use std::time::{Duration, Instant};
-
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use faultline::app::dialog::NoDialog;
-use faultline::app::{FaultlineApp, LaunchOptions};
 
-fn harness(files: Vec<std::path::PathBuf>) -> Harness<'static, FaultlineApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 2400.0))
-        .build_eframe(move |cc| {
-            FaultlineApp::new(
-                cc,
-                LaunchOptions {
-                    files,
-                    dialog: Box::new(NoDialog),
-                    ..Default::default()
-                },
-            )
-        })
-}
+use crate::window::{Window, settle};
 
-fn settle(h: &mut Harness<'static, FaultlineApp>) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if !h.state().is_busy() {
-            h.step();
-            h.step();
-            if !h.state().is_busy() {
-                return;
-            }
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(90),
-            "the app stayed busy"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+fn harness(files: Vec<std::path::PathBuf>) -> Window {
+    crate::window::open(files, egui::vec2(1600.0, 2400.0))
 }
 
 #[test]

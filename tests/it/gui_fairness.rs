@@ -2,47 +2,13 @@
 //! by their labels: pick the sensitive feature, read the disparities, equalize the
 //! true positive rates in the what-if, and pin the finding to the brief.
 
-use std::time::{Duration, Instant};
-
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use faultline::app::dialog::NoDialog;
 use faultline::app::results::WhatIfThresholds;
-use faultline::app::{FaultlineApp, LaunchOptions};
 
-fn harness(files: Vec<std::path::PathBuf>) -> Harness<'static, FaultlineApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 1100.0))
-        .build_eframe(move |cc| {
-            FaultlineApp::new(
-                cc,
-                LaunchOptions {
-                    files,
-                    dialog: Box::new(NoDialog),
-                    ..Default::default()
-                },
-            )
-        })
-}
+use crate::window::{Window, settle};
 
-/// Steps frames until no background work is left (and a few more to draw it).
-fn settle(h: &mut Harness<'static, FaultlineApp>) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if !h.state().is_busy() {
-            h.step();
-            h.step();
-            if !h.state().is_busy() {
-                return;
-            }
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(90),
-            "the app stayed busy"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+fn harness(files: Vec<std::path::PathBuf>) -> Window {
+    crate::window::open(files, egui::vec2(1500.0, 1100.0))
 }
 
 #[test]

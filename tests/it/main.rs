@@ -30,6 +30,8 @@ mod ranking;
 mod slices;
 #[cfg(feature = "gui")]
 mod views;
+#[cfg(feature = "gui")]
+mod window;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

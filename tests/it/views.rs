@@ -1,46 +1,23 @@
 //! Every view on every bundled sample file: it draws without a panic, and draws
 //! something (more than the menu and status bars do on their own).
 
-use std::time::{Duration, Instant};
-
 use egui_kittest::Harness;
 use egui_kittest::kittest::{Queryable as _, by};
 use faultline::app::dialog::NoDialog;
 use faultline::app::{Command, FaultlineApp, LaunchOptions};
 
-fn settle(h: &mut Harness<'static, FaultlineApp>) {
-    let start = Instant::now();
-    loop {
-        h.step();
-        if !h.state().is_busy() {
-            h.step();
-            h.step();
-            if !h.state().is_busy() {
-                return;
-            }
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the app stayed busy"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
+use crate::window::settle;
 
-fn harness(files: Vec<std::path::PathBuf>, open_sample: bool) -> Harness<'static, FaultlineApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .build_eframe(move |cc| {
-            FaultlineApp::new(
-                cc,
-                LaunchOptions {
-                    files,
-                    open_sample,
-                    dialog: Box::new(NoDialog),
-                    ..Default::default()
-                },
-            )
-        })
+fn harness(files: Vec<std::path::PathBuf>, open_sample: bool) -> crate::window::Window {
+    crate::window::open_with(
+        LaunchOptions {
+            files,
+            open_sample,
+            dialog: Box::new(NoDialog),
+            ..Default::default()
+        },
+        egui::vec2(1500.0, 950.0),
+    )
 }
 
 /// Nodes with text (labels, buttons, values) on screen.
