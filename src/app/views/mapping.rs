@@ -201,68 +201,41 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
                     .labelled_by(name);
                 ui.end_row();
             } else {
-                let name = ui.label("Cluster column").id;
-                egui::ComboBox::from_id_salt((id, "cluster"))
-                    .selected_text(
-                        draft
-                            .base
-                            .cluster
-                            .clone()
-                            .unwrap_or_else(|| "(none: examples independent)".into()),
-                    )
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut draft.base.cluster, None, "(none)");
-                        for c in cols.names {
-                            ui.selectable_value(&mut draft.base.cluster, Some(c.clone()), c);
-                        }
-                    })
-                    .response
-                    .labelled_by(name)
-                    .on_hover_text("Examples that share a passage, conversation or template: intervals use the clustered standard error");
-                ui.end_row();
+                optional_choice_row(
+                    ui,
+                    (id, "cluster"),
+                    "Cluster column",
+                    &mut draft.base.cluster,
+                    ("(none: examples independent)", "(none)"),
+                    cols.names,
+                    Some("Examples that share a passage, conversation or template: intervals use the clustered standard error"),
+                );
             }
-            let ranking = draft.task == Some(Task::Ranking)
-                || (draft.task.is_none() && cols.inferred_task == Some(Task::Ranking));
-            if ranking {
-                let name = ui.label("Query column").id;
-                egui::ComboBox::from_id_salt((id, "query"))
-                    .selected_text(
-                        draft
-                            .base
-                            .query
-                            .clone()
-                            .unwrap_or_else(|| "inferred (query_id, qid)".into()),
-                    )
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut draft.base.query, None, "inferred");
-                        for c in cols.names {
-                            ui.selectable_value(&mut draft.base.query, Some(c.clone()), c);
-                        }
-                    })
-                    .response
-                    .labelled_by(name)
-                    .on_hover_text("The column naming each row's query: metrics are per query, then averaged");
-                ui.end_row();
+            // The task chosen, or inferred when none is.
+            let task_is = |t: Task| {
+                draft.task == Some(t) || (draft.task.is_none() && cols.inferred_task == Some(t))
+            };
+            if task_is(Task::Ranking) {
+                optional_choice_row(
+                    ui,
+                    (id, "query"),
+                    "Query column",
+                    &mut draft.base.query,
+                    ("inferred (query_id, qid)", "inferred"),
+                    cols.names,
+                    Some("The column naming each row's query: metrics are per query, then averaged"),
+                );
             }
-            let binary = draft.task == Some(Task::Binary)
-                || (draft.task.is_none() && cols.inferred_task == Some(Task::Binary));
-            if binary {
-                let name = ui.label("Positive class").id;
-                let text = draft
-                    .positive
-                    .clone()
-                    .unwrap_or_else(|| "inferred".to_string());
-                egui::ComboBox::from_id_salt((id, "positive"))
-                    .selected_text(text)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut draft.positive, None, "inferred");
-                        for c in &cols.label_values {
-                            ui.selectable_value(&mut draft.positive, Some(c.clone()), c);
-                        }
-                    })
-                    .response
-                    .labelled_by(name);
-                ui.end_row();
+            if task_is(Task::Binary) {
+                optional_choice_row(
+                    ui,
+                    (id, "positive"),
+                    "Positive class",
+                    &mut draft.positive,
+                    ("inferred", "inferred"),
+                    &cols.label_values,
+                    None,
+                );
                 let name = ui.label("Threshold").id;
                 ui.add(
                     egui::DragValue::new(&mut draft.threshold)
@@ -272,18 +245,15 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
                 .labelled_by(name);
                 ui.end_row();
             }
-            let name = ui.label("Id column").id;
-            egui::ComboBox::from_id_salt((id, "id"))
-                .selected_text(draft.id.clone().unwrap_or_else(|| "(none)".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut draft.id, None, "(none)");
-                    for c in cols.names {
-                        ui.selectable_value(&mut draft.id, Some(c.clone()), c);
-                    }
-                })
-                .response
-                .labelled_by(name);
-            ui.end_row();
+            optional_choice_row(
+                ui,
+                (id, "id"),
+                "Id column",
+                &mut draft.id,
+                ("(none)", "(none)"),
+                cols.names,
+                None,
+            );
         });
     ui.separator();
     ui.strong("Models");
@@ -461,6 +431,34 @@ fn descriptors_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, columns: &[Str
     for e in errors {
         ui.colored_label(ui.visuals().error_fg_color, e);
     }
+}
+
+/// A grid row: `label` and its combo over `choices` for an optional value;
+/// `unset` is `(shown when no value, the list's item for none)`.
+fn optional_choice_row(
+    ui: &mut egui::Ui,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    label: &str,
+    value: &mut Option<String>,
+    unset: (&str, &str),
+    choices: &[String],
+    hover: Option<&str>,
+) {
+    let name = ui.label(label).id;
+    let r = egui::ComboBox::from_id_salt(salt)
+        .selected_text(value.clone().unwrap_or_else(|| unset.0.into()))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, unset.1);
+            for c in choices {
+                ui.selectable_value(value, Some(c.clone()), c);
+            }
+        })
+        .response
+        .labelled_by(name);
+    if let Some(h) = hover {
+        r.on_hover_text(h);
+    }
+    ui.end_row();
 }
 
 fn column_choice(
