@@ -32,6 +32,13 @@ impl<K, T> Default for Keyed<K, T> {
 
 impl<K: PartialEq + Clone, T> Keyed<K, T> {
     /// True when neither the shown value nor the running job is for `key`.
+    /// Whether the value shown and the one being computed differ only in what
+    /// `same` ignores (a threshold being dragged): the running job should finish
+    /// and be shown rather than be replaced on every frame.
+    fn refining(&self, same: impl Fn(&K) -> bool) -> bool {
+        self.pending.as_ref().is_some_and(&same) && self.key.as_ref().is_some_and(&same)
+    }
+
     fn wants(&self, key: &K) -> bool {
         self.key.as_ref() != Some(key) && self.pending.as_ref() != Some(key)
     }
@@ -192,15 +199,9 @@ impl Results {
                 // While the threshold is dragged, a recount already under way for
                 // this cohort finishes and is shown; the next starts from the value
                 // the slider has then (never a queue of stale thresholds).
-                let recounting = self
-                    .overview
-                    .pending
-                    .is_some_and(|p| p.0 == base.0 && p.1 == base.1)
-                    && tasks.is_running(TaskKind::Overview)
-                    && self
-                        .overview
-                        .key
-                        .is_some_and(|k| k.0 == base.0 && k.1 == base.1);
+                let same_rows = |k: &BaseKey| k.0 == base.0 && k.1 == base.1;
+                let recounting =
+                    tasks.is_running(TaskKind::Overview) && self.overview.refining(same_rows);
                 if self.overview.wants(&base) && !recounting {
                     self.overview.pending = Some(base);
                     // Only the threshold moved (same table, same cohort): recount
@@ -391,8 +392,7 @@ impl Results {
                     k.base == key.base && k.model == key.model && k.feature == key.feature
                 };
                 let dragging = tasks.is_running(TaskKind::FairnessWhatIf)
-                    && self.what_if.pending.as_ref().is_some_and(same_inputs)
-                    && self.what_if.key.as_ref().is_some_and(same_inputs);
+                    && self.what_if.refining(same_inputs);
                 if self.what_if.wants(&key) && !dragging {
                     self.what_if.pending = Some(key.clone());
                     tasks.start(

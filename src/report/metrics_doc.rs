@@ -25,13 +25,7 @@ pub fn metric_set_json(set: &MetricSet) -> Value {
     let mut ci = Map::new();
     for metric in &set.metrics {
         m.insert(metric.name.into(), num(metric.value));
-        ci.insert(
-            metric.name.into(),
-            match metric.ci {
-                Some([lo, hi]) if lo.is_finite() && hi.is_finite() => json!([lo, hi]),
-                _ => Value::Null,
-            },
-        );
+        ci.insert(metric.name.into(), interval_json(metric.ci));
     }
     for (key, value) in &set.extras {
         // Counts (k, clusters, excluded queries) are written as integers.
