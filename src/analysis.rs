@@ -58,13 +58,17 @@ pub struct RankingOverview {
     pub histograms: Vec<(String, curves::Histogram)>,
 }
 
-fn ranking_overview(table: &EvalTable, mask: Option<&[bool]>) -> Option<RankingOverview> {
+fn ranking_overview(
+    table: &EvalTable,
+    mask: Option<&[bool]>,
+    per_query: &[Option<metrics::ranking::QueryMetrics>],
+) -> Option<RankingOverview> {
     use crate::metrics::ranking;
     let queries = table.queries.as_deref()?;
     let metric = ranking::headline(&table.params.ranking_ks());
     let values: Vec<(String, Vec<f64>)> = (0..table.models.len())
         .filter_map(|m| {
-            let qm = ranking::per_query(table, m)?;
+            let qm = per_query.get(m)?.as_ref()?;
             let h = qm.index(metric)?;
             let v = (0..queries.len())
                 .filter(|&q| {
@@ -225,8 +229,39 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         Vec<curves::ScoreHistogram>,
         Vec<Vec<curves::ThresholdPoint>>,
     );
+    // Ranking: each model's per-query metrics serve its means and the histogram.
+    let per_query: Vec<Option<metrics::ranking::QueryMetrics>> = if table.task == Task::Ranking {
+        use rayon::prelude::*;
+        (0..table.models.len())
+            .into_par_iter()
+            .map(|m| metrics::ranking::per_query(table, m))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let (eval, (curves, calibration, histograms, sweeps)): (_, Shapes) = rayon::join(
-        || metrics::evaluate(table, &grouping, Bootstrap::default()),
+        || {
+            if table.task != Task::Ranking {
+                return metrics::evaluate(table, &grouping, Bootstrap::default());
+            }
+            use rayon::prelude::*;
+            let per_model = per_query
+                .par_iter()
+                .enumerate()
+                .map(|(m, qm)| {
+                    qm.as_ref().map_or_else(Vec::new, |qm| {
+                        metrics::ranking::evaluate_queries(
+                            table,
+                            m,
+                            qm,
+                            &grouping,
+                            Bootstrap::default(),
+                        )
+                    })
+                })
+                .collect();
+            metrics::Evaluation::from_models(per_model, grouping.len())
+        },
         || {
             if table.task == Task::Binary {
                 use rayon::prelude::*;
@@ -283,7 +318,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     };
     let graded = (table.task == Task::Graded).then(|| graded_overview(table, mask));
     let ranking = if table.task == Task::Ranking {
-        ranking_overview(table, mask)
+        ranking_overview(table, mask, &per_query)
     } else {
         None
     };

@@ -164,15 +164,19 @@ pub fn evaluate_with(
         .into_par_iter()
         .map(|m| evaluate_model_with(table, m, grouping, boot, extras))
         .collect();
-    let n_groups = grouping.len();
-    let overall = per_model
-        .iter()
-        .map(|slots| slots[n_groups].clone())
-        .collect();
-    let groups = (0..n_groups)
-        .map(|g| per_model.iter().map(|slots| slots[g].clone()).collect())
-        .collect();
-    Evaluation { overall, groups }
+    Evaluation::from_models(per_model, grouping.len())
+}
+
+impl Evaluation {
+    /// Arranges each model's metric sets (groups, then overall) by group.
+    pub fn from_models(per_model: Vec<Vec<MetricSet>>, n_groups: usize) -> Evaluation {
+        let at = |slots: &[MetricSet], s: usize| slots.get(s).cloned().unwrap_or_default();
+        let overall = per_model.iter().map(|slots| at(slots, n_groups)).collect();
+        let groups = (0..n_groups)
+            .map(|g| per_model.iter().map(|slots| at(slots, g)).collect())
+            .collect();
+        Evaluation { overall, groups }
+    }
 }
 
 /// One model's metric sets: one per group, then the overall one.

@@ -337,12 +337,26 @@ pub fn evaluate(
     grouping: &Grouping,
     boot: Bootstrap,
 ) -> Vec<MetricSet> {
-    let (Some(qm), Some(queries)) = (per_query(table, model), table.queries.as_deref()) else {
+    match per_query(table, model) {
+        Some(qm) => evaluate_queries(table, model, &qm, grouping, boot),
+        None => Vec::new(),
+    }
+}
+
+/// [`evaluate`] from the model's per-query metrics already computed.
+pub fn evaluate_queries(
+    table: &EvalTable,
+    model: usize,
+    qm: &QueryMetrics,
+    grouping: &Grouping,
+    boot: Bootstrap,
+) -> Vec<MetricSet> {
+    let Some(queries) = table.queries.as_deref() else {
         return Vec::new();
     };
     let groups = query_groups(queries, grouping);
     let n_groups = grouping.len();
-    let slots = slot_queries(&qm, &groups, n_groups);
+    let slots = slot_queries(qm, &groups, n_groups);
     let nulls = null_scores(table, model, grouping);
     (0..=n_groups)
         .map(|s| {
