@@ -58,7 +58,8 @@ pub fn chart_ui(
     clicked
 }
 
-fn chart_menu_ui(ui: &mut egui::Ui, chart: &Chart, rect: egui::Rect, cx: &mut ViewCtx<'_>) {
+/// A chart's right-click menu: copy or save the image, copy the data, pin it.
+pub fn chart_menu_ui(ui: &mut egui::Ui, chart: &Chart, rect: egui::Rect, cx: &mut ViewCtx<'_>) {
     let mut send = |target: ChartTarget| {
         cx.send(Command::ExportChart {
             chart: Box::new(chart.clone()),

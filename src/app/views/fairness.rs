@@ -9,7 +9,6 @@
 use egui_plot::{Bar as PlotBar, BarChart, GridMark, Line, Plot};
 
 use super::{View, ViewCtx, fmt, fmt_ci, model_color};
-use crate::app::commands::ChartTarget;
 use crate::app::results::{WhatIf, WhatIfThresholds};
 use crate::app::{Command, Request};
 use crate::brief::chart::{self, Chart};
@@ -631,38 +630,7 @@ fn rates_chart_ui(ui: &mut egui::Ui, chart: &Chart, width: f32, height: f32, cx:
         })
         .inner;
     let rect = response.rect;
-    response.context_menu(|ui| {
-        let mut send = |target: ChartTarget| {
-            cx.send(Command::ExportChart {
-                chart: Box::new(chart.clone()),
-                rect,
-                target,
-            });
-        };
-        if ui.button("Copy as image").clicked() {
-            send(ChartTarget::Clipboard);
-            ui.close();
-        }
-        if ui.button("Save as PNG…").clicked() {
-            send(ChartTarget::Png);
-            ui.close();
-        }
-        if ui.button("Save as SVG…").clicked() {
-            send(ChartTarget::Svg);
-            ui.close();
-        }
-        ui.separator();
-        if ui.button("Copy data as tab-separated text").clicked() {
-            let (header, rows) = chart.table();
-            cx.send(Command::Copy(crate::format::to_tsv(&header, &rows)));
-            ui.close();
-        }
-        if ui.button("Pin chart to brief").clicked() {
-            let f = findings::chart(chart.clone(), &cx.scope());
-            cx.send(Command::Pin(Box::new(f)));
-            ui.close();
-        }
-    });
+    response.context_menu(|ui| super::charts::chart_menu_ui(ui, chart, rect, cx));
 }
 
 /// What each disparity means, for its tooltip.
