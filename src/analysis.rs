@@ -376,13 +376,10 @@ pub fn overview_at_threshold(
         // The overview's grouping is one group and the overall slot (index 1).
         let mut fresh = MetricSet::default();
         metrics::binary::push_threshold_metrics(&mut fresh, &c, m, 1, 1, boot);
-        if let Some((a, b)) = table.params.cost {
-            let n = c.n();
-            fresh.push(
-                "expected_cost",
-                (n > 0).then(|| (a * c.fp as f64 + b * c.fn_ as f64) / n as f64),
-                None,
-            );
+        let cells = [c.tn, c.fp, c.fn_, c.tp];
+        if let Some(costs) = table.params.cost {
+            let cost = metrics::cost::expected_cost(cells, costs);
+            fresh.push("expected_cost", cost, None);
         }
         for new in fresh.metrics {
             if let Some(old) = set.metrics.iter_mut().find(|x| x.name == new.name) {
@@ -390,9 +387,9 @@ pub fn overview_at_threshold(
             }
         }
         set.null_predictions = c.nulls;
-        set.cells = Some([c.tn, c.fp, c.fn_, c.tp]);
+        set.cells = Some(cells);
         if let Some(cm) = ov.confusion.get_mut(m) {
-            *cm = vec![c.tn, c.fp, c.fn_, c.tp];
+            *cm = cells.to_vec();
         }
     }
     ov

@@ -11,6 +11,13 @@ use crate::stats::{self, Bootstrap, Interval};
 
 pub const MAX_BUCKETS: usize = 200;
 
+/// `(A * FP + B * FN) / n` from confusion cells `[tn, fp, fn, tp]`; None on no rows.
+pub fn expected_cost(cells: [u64; 4], (a, b): (f64, f64)) -> Option<f64> {
+    let [tn, fp, fn_, tp] = cells;
+    let n = tn + fp + fn_ + tp;
+    (n > 0).then(|| (a * fp as f64 + b * fn_ as f64) / n as f64)
+}
+
 /// The cost curve and its minimum on one group of rows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostCurve {

@@ -276,11 +276,10 @@ fn binary_extras(
 ) {
     let n_groups = grouping.len();
     let params = &table.params;
-    if let Some((a, b)) = params.cost {
-        let counts = binary::counts(table, model, grouping);
-        for (set, c) in sets.iter_mut().zip(&counts) {
-            let n = c.n();
-            let cost = (n > 0).then(|| (a * c.fp as f64 + b * c.fn_ as f64) / n as f64);
+    if let Some(costs) = params.cost {
+        // From the confusion cells the metrics pass counted.
+        for set in sets.iter_mut() {
+            let cost = set.cells.and_then(|c| cost::expected_cost(c, costs));
             set.push("expected_cost", cost, None);
         }
     }
