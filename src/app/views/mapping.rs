@@ -321,11 +321,20 @@ pub fn draft_ui(ui: &mut egui::Ui, id: &str, draft: &mut Draft, cols: &Columns<'
     }
     ui.separator();
     ui.strong("Features");
+    // A ranking file's query column is a role, given or inferred.
+    let ranking = draft.task.or(cols.inferred_task) == Some(Task::Ranking);
+    let query = ranking
+        .then(|| {
+            crate::load::roles::query_column(std::path::Path::new(""), cols.names, &draft.base)
+        })
+        .and_then(Result::ok)
+        .flatten();
     let roles: Vec<&str> = draft
         .label
         .as_deref()
         .into_iter()
         .chain(draft.id.as_deref())
+        .chain(query.as_deref())
         .chain(draft.models.iter().flat_map(|m| m.columns()))
         .collect();
     egui::Grid::new((id, "features"))
