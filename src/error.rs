@@ -52,6 +52,14 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// A Spark source failed: the server unreachable, a table or column missing, a
+    /// query rejected, a connection dropped. Exit code 2, as for a bad file.
+    #[error("{source_name} (Spark Connect {remote}): {detail}")]
+    Spark {
+        source_name: String,
+        remote: String,
+        detail: String,
+    },
     /// Writing the output failed (a full disk, a closed device): not the input's fault.
     #[error("cannot write {what}: {source}")]
     Write {

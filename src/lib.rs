@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod report;
 pub mod session;
 pub mod slice_report;
+pub mod spark;
 pub mod stats;
 pub mod text_diff;
 

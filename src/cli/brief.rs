@@ -56,6 +56,9 @@ pub fn is_session_file(path: &std::path::Path) -> bool {
 
 /// Runs `faultline brief`; returns the files written.
 pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(p) = args.inputs.iter().find(|p| crate::spark::is_spark(p)) {
+        return Err(crate::spark::unsupported(p, "brief"));
+    }
     use crate::brief::{default::default_brief, merge, now_utc, render};
     let never = crate::control::Control::none();
     let mut brief = if args.inputs.len() == 1 && is_session_file(&args.inputs[0]) {

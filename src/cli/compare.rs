@@ -50,6 +50,9 @@ pub struct CompareOutcome {
 
 /// Runs `faultline compare`.
 pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOutcome> {
+    if let Some(p) = args.files.iter().find(|p| crate::spark::is_spark(p)) {
+        return Err(crate::spark::unsupported(p, "compare"));
+    }
     let mapping = args.map.mapping();
     let options =
         args.input

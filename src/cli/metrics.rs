@@ -15,7 +15,7 @@ use crate::report::metrics_doc;
 
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
-    /// The evaluation file (.csv .tsv .parquet .json .jsonl .ndjson .arrow .ipc .feather), or - for standard input.
+    /// The evaluation file (.csv .tsv .parquet .json .jsonl .ndjson .arrow .ipc .feather), - for standard input, or spark://TABLE_OR_PATH with --connect.
     pub file: PathBuf,
     #[command(flatten)]
     pub map: MapArgs,
@@ -41,6 +41,9 @@ pub struct MetricsArgs {
 
 /// Runs `faultline metrics`.
 pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
+    if crate::spark::is_spark(&args.file) {
+        return run_metrics_spark(args, out);
+    }
     let mapping = args.map.mapping();
     // Only the label, model and `--by` columns are read; one projected read is
     // the cheapest here.
@@ -87,4 +90,48 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `faultline metrics spark://TABLE_OR_PATH`: the same documents, computed by Spark.
+#[cfg(feature = "spark")]
+fn run_metrics_spark(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
+    use crate::spark::engine::{MetricsRequest, metrics};
+    let source = crate::spark::SparkSource::resolve(&args.file, args.input.connect.as_deref())?;
+    let start = std::time::Instant::now();
+    let run = metrics(
+        &source,
+        MetricsRequest {
+            mapping: &args.map.mapping(),
+            by: &args.by,
+            bins: args.bins as usize,
+            params: args.params.params(),
+            boot: args.boot.bootstrap(),
+            verbose: args.input.verbose,
+        },
+    )?;
+    let boot = args.boot.bootstrap();
+    let text = match args.format {
+        Format::Json => json_text(&metrics_doc::metrics_json(
+            &run.table,
+            &run.grouping,
+            &run.eval,
+            boot,
+        ))?,
+        Format::Table => metrics_doc::metrics_text(&run.table, &run.grouping, &run.eval),
+    };
+    emit(out, &text)?;
+    if args.timings || args.input.verbose {
+        eprintln!(
+            "faultline: spark: {} queries, {} bytes of results, {:.1} ms",
+            run.queries,
+            run.received_bytes,
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "spark"))]
+fn run_metrics_spark(args: &MetricsArgs, _out: &mut dyn Write) -> Result<()> {
+    Err(crate::spark::unsupported(&args.file, "metrics"))
 }

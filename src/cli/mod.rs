@@ -216,6 +216,12 @@ pub struct InputArgs {
     /// Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet's export.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     pub encoding: Encoding,
+    /// The Spark Connect server of a `spark://TABLE_OR_PATH` source, e.g. `--connect sc://localhost:15002` (default: $SPARK_REMOTE).
+    #[arg(long, value_name = "sc://HOST:PORT")]
+    pub connect: Option<String>,
+    /// Log every SQL query sent to Spark on stderr (to audit what a Spark source runs).
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 impl InputArgs {

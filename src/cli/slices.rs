@@ -76,6 +76,9 @@ fn parse_alpha(s: &str) -> std::result::Result<f64, String> {
 
 /// Runs `faultline slices`.
 pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
+    if crate::spark::is_spark(&args.file) {
+        return Err(crate::spark::unsupported(&args.file, "slices"));
+    }
     use crate::discovery::{row_errors, sliceline};
     let features = (!args.features.is_empty()).then(|| args.features.clone());
     let options = args.input.load_options(args.bins, features, false);

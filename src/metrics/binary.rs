@@ -24,10 +24,10 @@ pub struct Counts {
     /// Rows with a non-null score, and how many of them are positive.
     pub scored: u64,
     pub scored_pos: u64,
-    ll_sum: f64,
-    ll_sq: f64,
-    br_sum: f64,
-    br_sq: f64,
+    pub ll_sum: f64,
+    pub ll_sq: f64,
+    pub br_sum: f64,
+    pub br_sq: f64,
 }
 
 impl Counts {
@@ -42,20 +42,25 @@ impl Counts {
 /// sklearn clips probabilities to `[eps, 1 - eps]` with the dtype's machine epsilon.
 use crate::load::scores::EPS;
 
-/// Rank statistics of one slot, accumulated while walking the global score order.
+/// Rank statistics of one slot, accumulated while walking the global score order
+/// (descending), one flush per run of tied scores. A Spark source computes the
+/// same sums with window functions over its tie groups (`spark::sql`).
 #[derive(Debug, Clone, Copy, Default)]
-struct Rank {
+pub struct Rank {
     tie_p: u64,
     tie_q: u64,
     pos_above: u64,
     neg_above: u64,
     /// Twice the Mann-Whitney numerator (integer, exact).
-    auc2: u128,
-    ap_sum: f64,
-    v10_sum: f64,
-    v10_sq: f64,
-    v01_sum: f64,
-    v01_sq: f64,
+    pub auc2: u128,
+    /// Sum over tie groups with positives of `p * precision` (sklearn's step-wise AP times P).
+    pub ap_sum: f64,
+    /// DeLong's placements: sums (and sums of squares) of each positive's share of
+    /// negatives below it, and each negative's share of positives above it.
+    pub v10_sum: f64,
+    pub v10_sq: f64,
+    pub v01_sum: f64,
+    pub v01_sq: f64,
 }
 
 impl Rank {
@@ -322,55 +327,66 @@ pub fn evaluate(
         .par_iter()
         .enumerate()
         .map(|(slot, c)| {
-            let mut set = MetricSet {
-                n: c.n(),
-                null_predictions: c.nulls,
-                metrics: Vec::new(),
-                ..Default::default()
-            };
-            set.cells = Some([c.tn, c.fp, c.fn_, c.tp]);
-            push_threshold_metrics(&mut set, c, model, slot, grouping.len(), boot);
-            if has_scores {
-                let pos = c.scored_pos;
-                let neg = c.scored - c.scored_pos;
-                let rank = ranks.as_ref().map(|r| r[slot]).unwrap_or_default();
-                let auc = (pos > 0 && neg > 0)
-                    .then(|| rank.auc2 as f64 / 2.0 / (pos as f64 * neg as f64));
-                let auc_ci = auc.filter(|_| pos >= 2 && neg >= 2).map(|a| {
-                    let s10 = (rank.v10_sq - pos as f64 * a * a) / (pos as f64 - 1.0);
-                    let s01 = (rank.v01_sq - neg as f64 * a * a) / (neg as f64 - 1.0);
-                    let se = (s10.max(0.0) / pos as f64 + s01.max(0.0) / neg as f64).sqrt();
-                    [(a - Z_95 * se).max(0.0), (a + Z_95 * se).min(1.0)]
-                });
-                set.push("roc_auc", auc, auc_ci);
-                let ap = (pos > 0).then(|| rank.ap_sum / pos as f64);
-                set.push(
-                    "average_precision",
-                    ap,
-                    ap.and_then(|a| logit_interval(a, pos)),
-                );
-                let k = c.scored;
-                let mean = |s: f64| (k > 0).then(|| s / k as f64);
-                let ll = mean(c.ll_sum);
-                set.push(
-                    "log_loss",
-                    ll,
-                    ll.and_then(|m| {
-                        stats::t_interval(m, stats::sd_from_sums(k, c.ll_sum, c.ll_sq), k)
-                    }),
-                );
-                let br = mean(c.br_sum);
-                set.push(
-                    "brier",
-                    br,
-                    br.and_then(|m| {
-                        stats::t_interval(m, stats::sd_from_sums(k, c.br_sum, c.br_sq), k)
-                    }),
-                );
-            }
-            set
+            let rank = ranks.as_ref().map(|r| r[slot]).unwrap_or_default();
+            let rank = has_scores.then_some(&rank);
+            metrics_from(c, rank, model, slot, grouping.len(), boot)
         })
         .collect()
+}
+
+/// One slot's metrics from its aggregates (confusion counts, score sums and, for a
+/// scored model, rank sums): the in-memory pass and a Spark query both end here, so
+/// the two engines' numbers agree by construction.
+pub fn metrics_from(
+    c: &Counts,
+    rank: Option<&Rank>,
+    model: usize,
+    slot: usize,
+    n_groups: usize,
+    boot: Bootstrap,
+) -> MetricSet {
+    let mut set = MetricSet {
+        n: c.n(),
+        null_predictions: c.nulls,
+        metrics: Vec::new(),
+        ..Default::default()
+    };
+    set.cells = Some([c.tn, c.fp, c.fn_, c.tp]);
+    push_threshold_metrics(&mut set, c, model, slot, n_groups, boot);
+    if let Some(rank) = rank {
+        let pos = c.scored_pos;
+        let neg = c.scored - c.scored_pos;
+        let auc =
+            (pos > 0 && neg > 0).then(|| rank.auc2 as f64 / 2.0 / (pos as f64 * neg as f64));
+        let auc_ci = auc.filter(|_| pos >= 2 && neg >= 2).map(|a| {
+            let s10 = (rank.v10_sq - pos as f64 * a * a) / (pos as f64 - 1.0);
+            let s01 = (rank.v01_sq - neg as f64 * a * a) / (neg as f64 - 1.0);
+            let se = (s10.max(0.0) / pos as f64 + s01.max(0.0) / neg as f64).sqrt();
+            [(a - Z_95 * se).max(0.0), (a + Z_95 * se).min(1.0)]
+        });
+        set.push("roc_auc", auc, auc_ci);
+        let ap = (pos > 0).then(|| rank.ap_sum / pos as f64);
+        set.push(
+            "average_precision",
+            ap,
+            ap.and_then(|a| logit_interval(a, pos)),
+        );
+        let k = c.scored;
+        let mean = |s: f64| (k > 0).then(|| s / k as f64);
+        let ll = mean(c.ll_sum);
+        set.push(
+            "log_loss",
+            ll,
+            ll.and_then(|m| stats::t_interval(m, stats::sd_from_sums(k, c.ll_sum, c.ll_sq), k)),
+        );
+        let br = mean(c.br_sum);
+        set.push(
+            "brier",
+            br,
+            br.and_then(|m| stats::t_interval(m, stats::sd_from_sums(k, c.br_sum, c.br_sq), k)),
+        );
+    }
+    set
 }
 
 /// The logit interval for average precision (Boyd, Eng and Page, ECML 2013): no

@@ -298,39 +298,48 @@ pub fn evaluate(
     let cms = confusion(table, model, grouping);
     cms.par_iter()
         .enumerate()
-        .map(|(slot, conf)| {
-            let cc = conf.class_counts();
-            let n: u64 = cc.support.iter().sum();
-            let correct: u64 = cc.tp.iter().sum();
-            let k = conf.k as u32;
-            let nulls: u64 = conf.cells.iter().filter(|c| c.1 == k).map(|c| c.2).sum();
-            let mut set = MetricSet {
-                n,
-                null_predictions: nulls,
-                metrics: Vec::new(),
-                ..Default::default()
-            };
-            let acc = (n > 0).then(|| correct as f64 / n as f64);
-            set.push("accuracy", acc, stats::wilson(correct, n));
-            set.push(
-                "error_rate",
-                acc.map(|a| 1.0 - a),
-                stats::wilson(n - correct, n),
-            );
-            let (ma, we, mi) = cc.f1_scores();
-            let cis = if n > 0 && boot.resamples > 0 {
-                let stream = stream_id(model, slot, grouping.len(), 2);
-                f1_intervals(conf, &cc, [ma, we, mi], boot.resamples, boot.seed, stream)
-            } else {
-                [None, None, None]
-            };
-            let defined = |v: f64| (n > 0).then_some(v);
-            set.push("macro_f1", defined(ma), cis[0]);
-            set.push("weighted_f1", defined(we), cis[1]);
-            set.push("micro_f1", defined(mi), cis[2]);
-            set
-        })
+        .map(|(slot, conf)| metrics_from(conf, model, slot, grouping.len(), boot))
         .collect()
+}
+
+/// One slot's metrics from its confusion cells (in memory or from a Spark query).
+pub fn metrics_from(
+    conf: &Confusion,
+    model: usize,
+    slot: usize,
+    n_groups: usize,
+    boot: Bootstrap,
+) -> MetricSet {
+    let cc = conf.class_counts();
+    let n: u64 = cc.support.iter().sum();
+    let correct: u64 = cc.tp.iter().sum();
+    let k = conf.k as u32;
+    let nulls: u64 = conf.cells.iter().filter(|c| c.1 == k).map(|c| c.2).sum();
+    let mut set = MetricSet {
+        n,
+        null_predictions: nulls,
+        metrics: Vec::new(),
+        ..Default::default()
+    };
+    let acc = (n > 0).then(|| correct as f64 / n as f64);
+    set.push("accuracy", acc, stats::wilson(correct, n));
+    set.push(
+        "error_rate",
+        acc.map(|a| 1.0 - a),
+        stats::wilson(n - correct, n),
+    );
+    let (ma, we, mi) = cc.f1_scores();
+    let cis = if n > 0 && boot.resamples > 0 {
+        let stream = stream_id(model, slot, n_groups, 2);
+        f1_intervals(conf, &cc, [ma, we, mi], boot.resamples, boot.seed, stream)
+    } else {
+        [None, None, None]
+    };
+    let defined = |v: f64| (n > 0).then_some(v);
+    set.push("macro_f1", defined(ma), cis[0]);
+    set.push("weighted_f1", defined(we), cis[1]);
+    set.push("micro_f1", defined(mi), cis[2]);
+    set
 }
 
 #[cfg(test)]

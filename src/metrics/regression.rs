@@ -11,19 +11,21 @@ use crate::load::table::{EvalTable, Prediction, Target};
 use crate::stats::{self, Bootstrap};
 use rand::RngExt;
 
+/// One slot's sums of errors: what the metrics are computed from, in memory or by a
+/// Spark query. The centred sums are about the slot's own means.
 #[derive(Debug, Clone, Copy, Default)]
-struct Sums {
-    n: u64,
-    nulls: u64,
-    err: f64,
-    abs: f64,
-    sq: f64,
-    y: f64,
+pub struct Sums {
+    pub n: u64,
+    pub nulls: u64,
+    pub err: f64,
+    pub abs: f64,
+    pub sq: f64,
+    pub y: f64,
     // Centred, from the second pass.
-    abs_c: f64,
-    err_c: f64,
-    sq_c: f64,
-    y_c: f64,
+    pub abs_c: f64,
+    pub err_c: f64,
+    pub sq_c: f64,
+    pub y_c: f64,
 }
 
 pub fn evaluate(
@@ -84,34 +86,7 @@ pub fn evaluate(
         .into_par_iter()
         .map(|k| {
             let c = s[k];
-            let (mae, me, mse, _) = means[k];
             let n = c.n;
-            let mut set = MetricSet {
-                n: n + c.nulls,
-                null_predictions: c.nulls,
-                metrics: Vec::new(),
-                ..Default::default()
-            };
-            let sd = |centred: f64| {
-                if n < 2 {
-                    f64::NAN
-                } else {
-                    (centred / (n - 1) as f64).sqrt()
-                }
-            };
-            let has = n > 0;
-            set.push(
-                "mae",
-                has.then_some(mae),
-                stats::t_interval(mae, sd(c.abs_c), n),
-            );
-            let mse_ci = stats::t_interval(mse, sd(c.sq_c), n);
-            set.push(
-                "rmse",
-                has.then(|| mse.sqrt()),
-                mse_ci.map(|[lo, hi]| [lo.max(0.0).sqrt(), hi.max(0.0).sqrt()]),
-            );
-            let r2_value = (n >= 2).then(|| r2(c.sq, c.y_c));
             let r2_ci = if n >= 2 && boot.resamples > 0 && n <= crate::stats::ROW_BOOTSTRAP_MAX {
                 let mut rng = stats::rng(boot.seed, stream_id(model, k, grouping.len(), 3));
                 let idx = &rows[k];
@@ -134,15 +109,49 @@ pub fn evaluate(
             } else {
                 None
             };
-            set.push("r2", r2_value, r2_ci);
-            set.push(
-                "mean_error",
-                has.then_some(me),
-                stats::t_interval(me, sd(c.err_c), n),
-            );
-            set
+            metrics_from(&c, r2_ci)
         })
         .collect()
+}
+
+/// One slot's metrics from its sums; `r2_ci` comes from a row bootstrap where the
+/// rows are at hand (none from a Spark source).
+pub fn metrics_from(c: &Sums, r2_ci: Option<stats::Interval>) -> MetricSet {
+    let n = c.n;
+    let d = n.max(1) as f64;
+    let (mae, me, mse) = (c.abs / d, c.err / d, c.sq / d);
+    let mut set = MetricSet {
+        n: n + c.nulls,
+        null_predictions: c.nulls,
+        metrics: Vec::new(),
+        ..Default::default()
+    };
+    let sd = |centred: f64| {
+        if n < 2 {
+            f64::NAN
+        } else {
+            (centred / (n - 1) as f64).sqrt()
+        }
+    };
+    let has = n > 0;
+    set.push(
+        "mae",
+        has.then_some(mae),
+        stats::t_interval(mae, sd(c.abs_c), n),
+    );
+    let mse_ci = stats::t_interval(mse, sd(c.sq_c), n);
+    set.push(
+        "rmse",
+        has.then(|| mse.sqrt()),
+        mse_ci.map(|[lo, hi]| [lo.max(0.0).sqrt(), hi.max(0.0).sqrt()]),
+    );
+    set.push("r2", (n >= 2).then(|| r2(c.sq, c.y_c)), r2_ci);
+    set.push(
+        "mean_error",
+        has.then_some(me),
+        stats::t_interval(me, sd(c.err_c), n),
+    );
+    set
 }
 
 /// sklearn's `r2_score` with `force_finite=True`: a constant target scores 1 when

@@ -1,0 +1,421 @@
+//! Metrics of a Spark source: the queries of [`super::sql`] run on the cluster,
+//! and their per-slot aggregates go through the same `metrics_from` functions as
+//! the in-memory pass. The result is an [`EvalTable`] with metadata only (no rows),
+//! a [`Grouping`] of the slices Spark found and an [`Evaluation`]: what the
+//! reports take from a file, so `metrics` prints the same documents.
+
+use std::collections::HashMap;
+
+use spark_connect::row::Row;
+
+use super::client::{Client, f64_of, text_of, u64_of, u128_of};
+use super::profile::{Profile, profile};
+use super::source::SparkSource;
+use super::sql;
+use crate::error::{Error, Result};
+use crate::grouping::Grouping;
+use crate::load::encode::{Encoded, NULL_CODE};
+use crate::load::roles::{Mapping, Task};
+use crate::load::table::{EvalTable, FeatureKind, MetricParams};
+use crate::metrics::binary::{self, Counts, Rank};
+use crate::metrics::multiclass::{self, Confusion};
+use crate::metrics::regression::{self, Sums};
+use crate::metrics::{Evaluation, MetricSet, cost};
+use crate::stats::Bootstrap;
+
+/// What a `metrics` run on Spark needs besides the source.
+pub struct MetricsRequest<'a> {
+    pub mapping: &'a Mapping,
+    pub by: &'a [String],
+    pub bins: usize,
+    pub params: MetricParams,
+    pub boot: Bootstrap,
+    pub verbose: bool,
+}
+
+/// A finished run: the reports' inputs, and what crossed the network.
+pub struct SparkMetrics {
+    pub table: EvalTable,
+    pub grouping: Grouping,
+    pub eval: Evaluation,
+    /// Bytes of result values received from Spark (independent of the rows).
+    pub received_bytes: u64,
+    pub queries: usize,
+}
+
+/// Every model's metrics on a Spark source, overall and per slice of `by`.
+pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics> {
+    let client = Client::connect(source, req.verbose)?;
+    let mut profile = profile(&client, req.mapping, req.by, req.bins)?;
+    for f in req.by {
+        match profile.dtype(f) {
+            None => {
+                return Err(Error::MissingColumn {
+                    path: source.display().into(),
+                    column: f.clone(),
+                    hint: format!("columns: {}", column_list(&profile)),
+                });
+            }
+            Some(t) if !sql::sliceable(t) => {
+                return Err(client.error(format!(
+                    "--by {f}: a {t:?} column cannot be sliced on Spark yet (text and boolean columns can)"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    profile.table.params = req.params;
+    crate::metrics::check_params(&profile.table)?;
+    let mut queries = 0;
+    let mut run = |q: String| -> Result<Vec<Row>> {
+        queries += 1;
+        client.rows(&q)
+    };
+    let nf = req.by.len();
+    let (grouping, per_model) = match profile.table.task {
+        Task::Binary => {
+            let counts_rows = run(sql::binary_counts(&profile, req.by))?;
+            let slots = Slots::new(&counts_rows, nf);
+            let mut per_model = Vec::new();
+            for m in 0..profile.table.models.len() {
+                let counts = binary_counts(&client, &profile, &slots, &counts_rows, m)?;
+                let ranks = if profile.table.models[m].columns.score.is_some() {
+                    let rows = run(sql::binary_ranks(&profile, req.by, m))?;
+                    Some(binary_ranks(&slots, &rows))
+                } else {
+                    None
+                };
+                let n_groups = slots.n_groups();
+                let mut sets: Vec<MetricSet> = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(slot, c)| {
+                        let rank = ranks.as_ref().map(|r| &r[slot]);
+                        binary::metrics_from(c, rank, m, slot, n_groups, req.boot)
+                    })
+                    .collect();
+                if let Some(costs) = profile.table.params.cost {
+                    for set in &mut sets {
+                        let value = set.cells.and_then(|c| cost::expected_cost(c, costs));
+                        set.push("expected_cost", value, None);
+                    }
+                }
+                per_model.push(sets);
+            }
+            (slots.grouping(&mut profile, req.by, &counts_rows), per_model)
+        }
+        Task::Multiclass => {
+            let mut all = Vec::new();
+            for m in 0..profile.table.models.len() {
+                if profile.table.models[m].columns.pred.is_none() {
+                    return Err(client.error(format!(
+                        "model {:?} has only probability columns; on Spark a multiclass model needs a prediction column",
+                        profile.table.models[m].name
+                    )));
+                }
+                all.push(run(sql::confusion(&profile, req.by, m))?);
+            }
+            // Every slot has rows in every model's cells: the first model's rows
+            // name the slots.
+            let first = all.first().cloned().unwrap_or_default();
+            let slots = Slots::new(&first, nf);
+            let k = profile.table.classes.len();
+            let mut per_model = Vec::new();
+            for (m, rows) in all.iter().enumerate() {
+                let mut cells: Vec<Vec<(u32, u32, u64)>> = vec![Vec::new(); slots.len()];
+                for r in rows {
+                    let Some(slot) = slots.slot_of(r) else { continue };
+                    let y = r.get(nf + 1).and_then(|v| v.as_i64());
+                    let p = r.get(nf + 2).and_then(|v| v.as_i64());
+                    let n = u64_of(r.get(nf + 3));
+                    if y == Some(-1) || p == Some(-1) {
+                        return Err(unknown_class(&client, &profile, m));
+                    }
+                    let y = y.unwrap_or(0) as u32;
+                    let p = p.map_or(k as u32, |p| p as u32);
+                    cells[slot].push((y, p, n));
+                }
+                slots.spread(&mut cells);
+                let sets = cells
+                    .into_iter()
+                    .enumerate()
+                    .map(|(slot, mut c)| {
+                        c.sort_unstable();
+                        let conf = Confusion { k, cells: c };
+                        multiclass::metrics_from(&conf, m, slot, slots.n_groups(), req.boot)
+                    })
+                    .collect();
+                per_model.push(sets);
+            }
+            (slots.grouping(&mut profile, req.by, &first), per_model)
+        }
+        Task::Regression => {
+            let rows = run(sql::regression_sums(&profile, req.by))?;
+            let slots = Slots::new(&rows, nf);
+            let mut per_model = Vec::new();
+            for m in 0..profile.table.models.len() {
+                let mut sums = vec![Sums::default(); slots.len()];
+                for r in &rows {
+                    let Some(slot) = slots.slot_of(r) else { continue };
+                    let col = |name: &str| r.get_by_name(&format!("{name}{m}"));
+                    let total = u64_of(r.get_by_name("rows"));
+                    let n = u64_of(col("n"));
+                    let centred = |name: &str| f64_of(col(name)) * n.saturating_sub(1) as f64;
+                    sums[slot] = Sums {
+                        n,
+                        nulls: total - n,
+                        err: f64_of(col("err")),
+                        abs: f64_of(col("abs")),
+                        sq: f64_of(col("sq")),
+                        y: f64_of(col("ysum")),
+                        abs_c: centred("abs_v"),
+                        err_c: centred("err_v"),
+                        sq_c: centred("sq_v"),
+                        y_c: centred("y_v"),
+                    };
+                }
+                slots.spread(&mut sums);
+                per_model.push(
+                    sums.iter()
+                        .map(|s| regression::metrics_from(s, None))
+                        .collect(),
+                );
+            }
+            (slots.grouping(&mut profile, req.by, &rows), per_model)
+        }
+        other => {
+            return Err(Error::Usage(format!(
+                "a {} evaluation cannot be read from Spark yet",
+                other.as_str()
+            )));
+        }
+    };
+    let eval = Evaluation::from_models(per_model, grouping.len());
+    Ok(SparkMetrics {
+        received_bytes: client.received_bytes(),
+        table: profile.table,
+        grouping,
+        eval,
+        queries,
+    })
+}
+
+fn column_list(profile: &Profile) -> String {
+    profile
+        .columns
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_class(client: &Client, profile: &Profile, m: usize) -> Error {
+    let model = &profile.table.models[m];
+    client.error(format!(
+        "model {:?}: column {:?} holds values that are none of the label's classes ({})",
+        model.name,
+        model.columns.pred.clone().unwrap_or_default(),
+        profile.table.classes.join(", ")
+    ))
+}
+
+fn binary_counts(
+    client: &Client,
+    profile: &Profile,
+    slots: &Slots,
+    rows: &[Row],
+    m: usize,
+) -> Result<Vec<Counts>> {
+    let mut counts = vec![Counts::default(); slots.len()];
+    let has_score = profile.table.models[m].columns.score.is_some();
+    for r in rows {
+        let Some(slot) = slots.slot_of(r) else { continue };
+        let get = |name: &str| u64_of(r.get_by_name(&format!("{name}{m}")));
+        let sum = |name: &str| f64_of(r.get_by_name(&format!("{name}{m}")));
+        if get("unknown") > 0 {
+            return Err(unknown_class(client, profile, m));
+        }
+        let c = &mut counts[slot];
+        c.tp = get("tp");
+        c.fp = get("fp");
+        c.tn = get("tn");
+        c.fn_ = get("fn");
+        c.nulls = get("nulls");
+        if has_score {
+            if get("out_of_range") > 0 {
+                return Err(client.error(format!(
+                    "column {:?}: {} probabilities are outside [0, 1]",
+                    profile.table.models[m].columns.score.clone().unwrap_or_default(),
+                    get("out_of_range")
+                )));
+            }
+            c.scored = get("scored");
+            c.scored_pos = get("scored_pos");
+            c.ll_sum = sum("ll");
+            c.ll_sq = sum("ll_sq");
+            c.br_sum = sum("br");
+            c.br_sq = sum("br_sq");
+        }
+    }
+    slots.spread(&mut counts);
+    Ok(counts)
+}
+
+fn binary_ranks(slots: &Slots, rows: &[Row]) -> Vec<Rank> {
+    let mut ranks = vec![Rank::default(); slots.len()];
+    for r in rows {
+        let Some(slot) = slots.slot_of(r) else { continue };
+        let k = &mut ranks[slot];
+        k.auc2 = u128_of(r.get_by_name("auc2"));
+        k.ap_sum = f64_of(r.get_by_name("ap_sum"));
+        k.v10_sum = f64_of(r.get_by_name("v10_sum"));
+        k.v10_sq = f64_of(r.get_by_name("v10_sq"));
+        k.v01_sum = f64_of(r.get_by_name("v01_sum"));
+        k.v01_sq = f64_of(r.get_by_name("v01_sq"));
+    }
+    slots.spread(&mut ranks);
+    ranks
+}
+
+/// The slices Spark returned, in the in-memory engine's order: each feature's
+/// values sorted (text by bytes, `false` before `true`), missing last; the
+/// overall slot after them.
+struct Slots {
+    n_features: usize,
+    levels: Vec<Vec<String>>,
+    keys: Vec<Vec<u32>>,
+    index: HashMap<Vec<u32>, usize>,
+}
+
+impl Slots {
+    fn new(rows: &[Row], n_features: usize) -> Slots {
+        let mut levels: Vec<Vec<String>> = vec![Vec::new(); n_features];
+        let detail: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .filter(|r| u64_of(r.get(n_features)) == 0 && n_features > 0)
+            .map(|r| (0..n_features).map(|i| text_of(r.get(i))).collect())
+            .collect();
+        for values in &detail {
+            for (i, v) in values.iter().enumerate() {
+                if let Some(v) = v {
+                    levels[i].push(v.clone());
+                }
+            }
+        }
+        for l in &mut levels {
+            l.sort();
+            l.dedup();
+        }
+        let code = |i: usize, v: &Option<String>| -> u32 {
+            v.as_ref()
+                .and_then(|v| levels[i].binary_search(v).ok())
+                .map_or(NULL_CODE, |c| c as u32)
+        };
+        let mut keys: Vec<Vec<u32>> = detail
+            .iter()
+            .map(|values| values.iter().enumerate().map(|(i, v)| code(i, v)).collect())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        if n_features == 0 {
+            keys.clear();
+        }
+        let index = keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+        Slots {
+            n_features,
+            levels,
+            keys,
+            index,
+        }
+    }
+
+    /// Groups, then the overall slot (with no `--by`, one group of every row).
+    fn n_groups(&self) -> usize {
+        self.keys.len().max(1)
+    }
+
+    fn len(&self) -> usize {
+        self.n_groups() + 1
+    }
+
+    /// The slot of one result row (its grouping id tells the overall row).
+    fn slot_of(&self, row: &Row) -> Option<usize> {
+        let nf = self.n_features;
+        if nf == 0 {
+            // The one grouping set is `()`: the whole table, slot 0; `spread`
+            // copies it to the overall slot.
+            return Some(0);
+        }
+        if u64_of(row.get(nf)) != 0 {
+            return Some(self.n_groups());
+        }
+        let key: Vec<u32> = (0..nf)
+            .map(|i| {
+                text_of(row.get(i))
+                    .and_then(|v| self.levels[i].binary_search(&v).ok())
+                    .map_or(NULL_CODE, |c| c as u32)
+            })
+            .collect();
+        self.index.get(&key).copied()
+    }
+
+    /// With no `--by` the one result row is both the single group and the overall
+    /// slot (as in memory, each keeps its own bootstrap stream).
+    fn spread<T: Clone>(&self, per_slot: &mut [T]) {
+        if self.n_features == 0 && per_slot.len() == 2 {
+            per_slot[1] = per_slot[0].clone();
+        }
+    }
+
+    /// The grouping the reports read, with the profile's features given the
+    /// levels Spark found; group sizes from the first query's row counts.
+    fn grouping(&self, profile: &mut Profile, by: &[String], rows: &[Row]) -> Grouping {
+        let table = &mut profile.table;
+        let mut features = Vec::new();
+        for (i, name) in by.iter().enumerate() {
+            let Ok(f) = table.feature_index(name) else {
+                continue;
+            };
+            let mut feats = (*table.features).clone();
+            feats[f].kind = FeatureKind::Categorical;
+            feats[f].codes = Encoded {
+                codes: Vec::new(),
+                levels: self.levels[i].clone(),
+            };
+            table.features = std::sync::Arc::new(feats);
+            features.push(f);
+        }
+        let mut sizes = vec![0u64; self.n_groups()];
+        let total: u64 = rows
+            .iter()
+            .filter(|r| self.n_features == 0 || u64_of(r.get(self.n_features)) != 0)
+            .map(|r| count_of(r))
+            .sum();
+        if self.n_features == 0 {
+            sizes[0] = total;
+        } else {
+            for r in rows {
+                if let Some(slot) = self.slot_of(r)
+                    && slot < self.keys.len()
+                {
+                    sizes[slot] += count_of(r);
+                }
+            }
+        }
+        Grouping {
+            features,
+            ids: Vec::new(),
+            keys: if self.n_features == 0 {
+                vec![Vec::new()]
+            } else {
+                self.keys.clone()
+            },
+            sizes,
+        }
+    }
+}
+
+/// The rows a result row counts: `rows` (counts, sums) or `n` (confusion cells).
+fn count_of(r: &Row) -> u64 {
+    u64_of(r.get_by_name("rows").or_else(|| r.get_by_name("n")))
+}

@@ -1,0 +1,264 @@
+//! The SQL faultline sends for a Spark source. Every query is one aggregate over
+//! `GROUPING SETS ((slice columns...), ())`: the slices and the overall slot in a
+//! single scan, returning rows per slot (never per input row). Each expression
+//! mirrors what the in-memory decoder does with the same value, so the two
+//! engines count the same rows the same way.
+
+use spark_connect::types::DataType;
+
+use super::profile::{Profile, is_float, is_numeric, is_text};
+use super::source::{double_literal, quote, string_literal};
+use crate::load::roles::Task;
+use crate::load::scores::EPS;
+
+/// The slice columns' aliases in every query: `g0`, `g1`, ...
+pub fn group_alias(i: usize) -> String {
+    format!("g{i}")
+}
+
+/// A predicate: `expr` names class `class` as the file decoder would match it
+/// (numbers by value, so `1.0` is class `1`; `true`/`1` and `false`/`0` alike).
+fn class_match(expr: &str, dtype: &DataType, class: &str) -> String {
+    let alias = match class.to_ascii_lowercase().as_str() {
+        "1" => Some("true"),
+        "0" => Some("false"),
+        "true" => Some("1"),
+        "false" => Some("0"),
+        _ => None,
+    };
+    if is_numeric(dtype) {
+        let as_number = class
+            .parse::<f64>()
+            .ok()
+            .or_else(|| alias.and_then(|a| a.parse::<f64>().ok()));
+        match as_number {
+            Some(x) => format!("CAST({expr} AS DOUBLE) = {}", double_literal(x)),
+            None => "FALSE".into(),
+        }
+    } else if matches!(dtype, DataType::Boolean) {
+        let mut texts = vec![class.to_ascii_lowercase()];
+        texts.extend(alias.map(str::to_string));
+        let list: Vec<String> = texts.iter().map(|t| string_literal(t)).collect();
+        format!("CAST({expr} AS STRING) IN ({})", list.join(", "))
+    } else {
+        // A text level matches exactly, or through its boolean alias.
+        let from_alias = match class {
+            "true" => Some("1"),
+            "1" => Some("true"),
+            "false" => Some("0"),
+            "0" => Some("false"),
+            _ => None,
+        };
+        match from_alias {
+            Some(a) => format!(
+                "({expr} = {} OR lower({expr}) = {})",
+                string_literal(class),
+                string_literal(a)
+            ),
+            None => format!("{expr} = {}", string_literal(class)),
+        }
+    }
+}
+
+/// The class code of a column's value: its index in `classes`, NULL for null,
+/// -1 for a value that is none of the classes.
+fn class_code(column: &str, dtype: &DataType, classes: &[String]) -> String {
+    let q = quote(column);
+    let mut s = format!("CASE WHEN {q} IS NULL THEN NULL");
+    if is_float(dtype) {
+        s.push_str(&format!(" WHEN isnan({q}) THEN NULL"));
+    }
+    for (i, c) in classes.iter().enumerate() {
+        s.push_str(&format!(" WHEN {} THEN {i}", class_match(&q, dtype, c)));
+    }
+    s.push_str(" ELSE -1 END");
+    s
+}
+
+/// A numeric column as a double, NULL for null or NaN, `-0.0` made `0.0`.
+fn number(column: &str) -> String {
+    let q = quote(column);
+    format!("CASE WHEN isnan(CAST({q} AS DOUBLE)) THEN NULL ELSE CAST({q} AS DOUBLE) + 0.0 END")
+}
+
+/// `SELECT g0.., y, per model ... FROM source WHERE labelled`: one row per
+/// labelled row, with the label and each model's output coded.
+pub fn base(profile: &Profile, features: &[String]) -> String {
+    let t = &profile.table;
+    let mut cols: Vec<String> = features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("CAST({} AS STRING) AS {}", quote(f), group_alias(i)))
+        .collect();
+    let label_type = profile.dtype(&t.label_column).cloned().unwrap_or(DataType::Null);
+    match t.task {
+        Task::Regression => cols.push(format!("{} AS y", number(&t.label_column))),
+        _ => cols.push(format!(
+            "{} AS y",
+            class_code(&t.label_column, &label_type, &t.classes)
+        )),
+    }
+    for (m, model) in t.models.iter().enumerate() {
+        let c = &model.columns;
+        match t.task {
+            Task::Regression => {
+                let pred = c.pred.as_deref().unwrap_or_default();
+                cols.push(format!("{} AS p{m}", number(pred)));
+            }
+            _ => {
+                if let Some(pred) = &c.pred {
+                    let dtype = profile.dtype(pred).cloned().unwrap_or(DataType::Null);
+                    cols.push(format!("{} AS p{m}", class_code(pred, &dtype, &t.classes)));
+                } else if let Some(score) = &c.score {
+                    let s = number(score);
+                    cols.push(format!(
+                        "CASE WHEN ({s}) IS NULL THEN NULL WHEN ({s}) >= {} THEN 1 ELSE 0 END AS p{m}",
+                        double_literal(t.threshold)
+                    ));
+                }
+                if let (Some(score), Task::Binary) = (&c.score, t.task) {
+                    cols.push(format!("{} AS s{m}", number(score)));
+                }
+            }
+        }
+    }
+    format!(
+        "SELECT {} FROM {} WHERE {}",
+        cols.join(", "),
+        profile.relation,
+        profile.labelled
+    )
+}
+
+/// `GROUP BY GROUPING SETS ((g0.., extra..), (extra..))`, with `grouping_id()`
+/// telling the overall rows from a slice whose values are null.
+fn grouping_sets(n_features: usize, extra: &[&str]) -> (String, String) {
+    let groups: Vec<String> = (0..n_features).map(group_alias).collect();
+    let mut full = groups.clone();
+    full.extend(extra.iter().map(|s| s.to_string()));
+    let select = if groups.is_empty() {
+        String::new()
+    } else {
+        format!("{}, ", groups.join(", "))
+    };
+    let clause = if groups.is_empty() {
+        format!("GROUP BY GROUPING SETS (({}))", extra.join(", "))
+    } else {
+        format!(
+            "GROUP BY GROUPING SETS (({}), ({}))",
+            full.join(", "),
+            extra.join(", ")
+        )
+    };
+    (select, clause)
+}
+
+/// Per slot: rows, then per model the confusion counts, nulls, values that are no
+/// class, out-of-range scores, and the log loss and Brier sums (binary).
+pub fn binary_counts(profile: &Profile, features: &[String]) -> String {
+    let mut aggs = vec!["count(*) AS rows".to_string()];
+    let eps = double_literal(EPS);
+    let one_minus = double_literal(1.0 - EPS);
+    for (m, model) in profile.table.models.iter().enumerate() {
+        aggs.push(format!(
+            "count_if(y = 1 AND p{m} = 1) AS tp{m}, count_if(y = 0 AND (p{m} = 1 OR p{m} IS NULL)) AS fp{m}, \
+             count_if(y = 0 AND p{m} = 0) AS tn{m}, count_if(y = 1 AND (p{m} = 0 OR p{m} IS NULL)) AS fn{m}, \
+             count_if(p{m} IS NULL) AS nulls{m}, count_if(p{m} = -1 OR y = -1) AS unknown{m}"
+        ));
+        if model.columns.score.is_some() {
+            let ll = format!(
+                "-ln(least(greatest(CASE WHEN y = 1 THEN s{m} ELSE 1.0D - s{m} END, {eps}), {one_minus}))"
+            );
+            let br = format!("pow(s{m} - y, 2)");
+            aggs.push(format!(
+                "count(s{m}) AS scored{m}, count_if(s{m} IS NOT NULL AND y = 1) AS scored_pos{m}, \
+                 count_if(s{m} < 0 OR s{m} > 1) AS out_of_range{m}, \
+                 coalesce(sum({ll}), 0D) AS ll{m}, coalesce(sum(pow({ll}, 2)), 0D) AS ll_sq{m}, \
+                 coalesce(sum({br}), 0D) AS br{m}, coalesce(sum(pow({br}, 2)), 0D) AS br_sq{m}"
+            ));
+        }
+    }
+    let (select, clause) = grouping_sets(features.len(), &[]);
+    format!(
+        "WITH base AS ({}) SELECT {select}grouping_id() AS gid, {} FROM base {clause}",
+        base(profile, features),
+        aggs.join(", ")
+    )
+}
+
+/// Per slot, one model's rank sums (ROC AUC's Mann-Whitney numerator, average
+/// precision, DeLong's placements), exactly as the in-memory walk of the score
+/// order computes them: tie groups of equal scores, walked by descending score
+/// with window sums of the positives and negatives above.
+pub fn binary_ranks(profile: &Profile, features: &[String], model: usize) -> String {
+    let groups: Vec<String> = (0..features.len()).map(group_alias).collect();
+    let (select, clause) = grouping_sets(features.len(), &["s"]);
+    let part = {
+        let mut p = vec!["gid".to_string()];
+        p.extend(groups.iter().cloned());
+        p.join(", ")
+    };
+    let outer_groups = if groups.is_empty() {
+        String::new()
+    } else {
+        format!("{}, ", groups.join(", "))
+    };
+    format!(
+        "WITH base AS ({base}), \
+         ties AS (SELECT {select}grouping_id() AS gid, s, CAST(count_if(y = 1) AS DOUBLE) AS p, CAST(count_if(y = 0) AS DOUBLE) AS q, \
+                  count_if(y = 1) AS pi, count_if(y = 0) AS qi \
+                  FROM (SELECT *, s{model} AS s FROM base WHERE s{model} IS NOT NULL) {clause}), \
+         walk AS (SELECT *, \
+                  coalesce(sum(p) OVER (PARTITION BY {part} ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0D) AS pa, \
+                  coalesce(sum(q) OVER (PARTITION BY {part} ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0D) AS na, \
+                  coalesce(sum(pi) OVER (PARTITION BY {part} ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS pai, \
+                  sum(p) OVER (PARTITION BY {part}) AS tp, sum(q) OVER (PARTITION BY {part}) AS tn \
+                  FROM ties) \
+         SELECT {outer_groups}gid, \
+           sum(CAST(qi AS DECIMAL(38,0)) * (2 * CAST(pai AS DECIMAL(38,0)) + CAST(pi AS DECIMAL(38,0)))) AS auc2, \
+           sum(CASE WHEN p > 0 THEN p * (pa + p) / (pa + p + na + q) ELSE 0D END) AS ap_sum, \
+           sum(CASE WHEN tn > 0 AND p > 0 THEN p * ((tn - na - 0.5D * q) / tn) ELSE 0D END) AS v10_sum, \
+           sum(CASE WHEN tn > 0 AND p > 0 THEN p * pow((tn - na - 0.5D * q) / tn, 2) ELSE 0D END) AS v10_sq, \
+           sum(CASE WHEN tp > 0 AND q > 0 THEN q * ((pa + 0.5D * p) / tp) ELSE 0D END) AS v01_sum, \
+           sum(CASE WHEN tp > 0 AND q > 0 THEN q * pow((pa + 0.5D * p) / tp, 2) ELSE 0D END) AS v01_sq \
+         FROM walk GROUP BY {part}",
+        base = base(profile, features),
+    )
+}
+
+/// Per slot, one classifier's sparse confusion cells `(y, p, count)`.
+pub fn confusion(profile: &Profile, features: &[String], model: usize) -> String {
+    let (select, clause) = grouping_sets(features.len(), &["y", "p"]);
+    format!(
+        "WITH base AS ({}) SELECT {select}grouping_id() AS gid, y, p, count(*) AS n \
+         FROM (SELECT *, p{model} AS p FROM base) {clause}",
+        base(profile, features)
+    )
+}
+
+/// Per slot: rows, then per model the sums of errors and their centred sums
+/// (from Spark's `var_samp`, times n - 1).
+pub fn regression_sums(profile: &Profile, features: &[String]) -> String {
+    let mut aggs = vec!["count(*) AS rows".to_string()];
+    for m in 0..profile.table.models.len() {
+        let e = format!("(p{m} - y)");
+        let yk = format!("CASE WHEN p{m} IS NOT NULL THEN y END");
+        aggs.push(format!(
+            "count(p{m}) AS n{m}, coalesce(sum({e}), 0D) AS err{m}, coalesce(sum(abs({e})), 0D) AS abs{m}, \
+             coalesce(sum(pow({e}, 2)), 0D) AS sq{m}, coalesce(sum({yk}), 0D) AS ysum{m}, \
+             coalesce(var_samp(abs({e})), 0D) AS abs_v{m}, coalesce(var_samp({e}), 0D) AS err_v{m}, \
+             coalesce(var_samp(pow({e}, 2)), 0D) AS sq_v{m}, coalesce(var_samp({yk}), 0D) AS y_v{m}"
+        ));
+    }
+    let (select, clause) = grouping_sets(features.len(), &[]);
+    format!(
+        "WITH base AS ({}) SELECT {select}grouping_id() AS gid, {} FROM base {clause}",
+        base(profile, features),
+        aggs.join(", ")
+    )
+}
+
+/// True when the column can be sliced by value on Spark (text or boolean).
+pub fn sliceable(dtype: &DataType) -> bool {
+    is_text(dtype) || matches!(dtype, DataType::Boolean)
+}
