@@ -25,6 +25,7 @@ impl Client {
     /// Opens a session. An unreachable server is reported by the first query (the
     /// channel connects lazily), which [`Client::check`] sends at once.
     pub fn connect(source: &SparkSource, verbose: bool) -> Result<Client> {
+        probe(source)?;
         let session = SparkSession::builder()
             .remote(&source.remote)
             .get_or_create()
@@ -108,11 +109,53 @@ impl Client {
     }
 }
 
+/// Fails fast when nothing listens at the address: the client retries a refused
+/// connection with backoff for minutes (as PySpark does), which helps a server
+/// that restarts but not a wrong address.
+fn probe(source: &SparkSource) -> Result<()> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let rest = source.remote.trim_start_matches("sc://");
+    let authority = rest.split(['/', ';']).next().unwrap_or_default();
+    let address = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+        authority.to_string()
+    } else {
+        format!("{authority}:15002")
+    };
+    let fail = |detail: String| Error::Spark {
+        source_name: source.display(),
+        remote: source.remote.clone(),
+        detail,
+    };
+    let addrs: Vec<_> = address
+        .to_socket_addrs()
+        .map_err(|e| fail(format!("cannot resolve {address}: {e}")))?
+        .collect();
+    let timeout = std::time::Duration::from_secs(10);
+    let mut last = None;
+    for a in &addrs {
+        match TcpStream::connect_timeout(a, timeout) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(fail(format!(
+        "cannot reach the server (is it running and is the address right?): {}",
+        last.map_or_else(|| "no address".to_string(), |e| e.to_string())
+    )))
+}
+
 /// What a user needs to read in Spark's error: the server unreachable, or Spark's
 /// own first line (it names the missing table or column).
 fn spark_error(source: &SparkSource, e: &SparkError) -> Error {
     let message = e.to_string();
-    let first = message.lines().next().unwrap_or_default().trim().to_string();
+    let mut first = message.lines().next().unwrap_or_default().trim().to_string();
+    // The error class can come twice: "[CLASS] [CLASS] text".
+    if let Some((class, rest)) = first.split_once(' ')
+        && class.starts_with('[')
+        && rest.starts_with(class)
+    {
+        first = rest.to_string();
+    }
     // gRPC UNAVAILABLE (14) or a transport failure: nothing is listening, or the
     // connection dropped.
     let detail = if e.grpc_code == Some(14)

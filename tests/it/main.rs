@@ -28,6 +28,8 @@ mod layers;
 mod metrics_reference;
 mod ranking;
 mod slices;
+#[cfg(feature = "spark")]
+mod spark;
 #[cfg(feature = "gui")]
 mod views;
 #[cfg(feature = "gui")]

@@ -1,0 +1,238 @@
+//! The Spark engine against the in-memory one, on a local Spark Connect server
+//! that `scripts/test` starts (it sets `FAULTLINE_TEST_SPARK`). The same command
+//! on the same data must give the same document: counts exactly, every other
+//! number to 1e-9. A missing server fails these tests; nothing is skipped.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde_json::Value;
+
+use crate::{faultline, json, repo, scratch};
+
+/// Calibration figures are computed in memory only so far (their equal-mass bins
+/// split tied scores in file order); every other metric is compared.
+const IN_MEMORY_ONLY: &[&str] = &[
+    "ece",
+    "ece_equal_mass",
+    "mce",
+    "brier_reliability",
+    "brier_resolution",
+    "brier_uncertainty",
+];
+
+fn remote() -> String {
+    std::env::var("FAULTLINE_TEST_SPARK").expect(
+        "FAULTLINE_TEST_SPARK is not set: run the tests with scripts/test, which starts a local Spark Connect server",
+    )
+}
+
+fn spark(path: &Path) -> String {
+    format!("spark://{}", path.display())
+}
+
+/// A CSV sample written as Parquet for the cluster to read.
+fn parquet_of(csv: &str, dir: &Path) -> PathBuf {
+    let mut df = CsvReadOptions::default()
+        .with_infer_schema_length(None)
+        .try_into_reader_with_file_path(Some(repo(csv)))
+        .unwrap()
+        .finish()
+        .unwrap();
+    let out = dir.join(Path::new(csv).file_stem().unwrap()).with_extension("parquet");
+    ParquetWriter::new(File::create(&out).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    out
+}
+
+/// Compares a Spark document with the in-memory one, key by key.
+fn same(spark: &Value, memory: &Value, path: &str, skip: &[&str], diffs: &mut Vec<String>) {
+    match (spark, memory) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                let p = format!("{path}/{k}");
+                if skip.iter().any(|s| p.ends_with(s)) || IN_MEMORY_ONLY.contains(&k.as_str()) {
+                    continue;
+                }
+                match a.get(k) {
+                    Some(w) => same(w, v, &p, skip, diffs),
+                    None => diffs.push(format!("{p}: missing from the Spark document")),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                diffs.push(format!("{path}: {} items on Spark, {} in memory", a.len(), b.len()));
+                return;
+            }
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                same(x, y, &format!("{path}[{i}]"), skip, diffs);
+            }
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            if let (Some(i), Some(j)) = (x.as_u64(), y.as_u64()) {
+                if i != j {
+                    diffs.push(format!("{path}: count {i} on Spark, {j} in memory"));
+                }
+                return;
+            }
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            if (x - y).abs() > 1e-9 * y.abs().max(1.0) {
+                diffs.push(format!("{path}: {x} on Spark, {y} in memory"));
+            }
+        }
+        (a, b) if a != b => diffs.push(format!("{path}: {a} on Spark, {b} in memory")),
+        _ => {}
+    }
+}
+
+/// `faultline metrics` on the file and on the same data through Spark.
+fn metrics_agree(file: &Path, by: &str, skip: &[&str]) -> Value {
+    let remote = remote();
+    let mut args = vec!["metrics"];
+    let by_args = ["--by", by];
+    if !by.is_empty() {
+        args.extend(by_args);
+    }
+    let mut on_file = vec![file.to_str().unwrap()];
+    on_file.extend(&args[1..]);
+    let source = spark(file);
+    let mut on_spark = vec![source.as_str(), "--connect", remote.as_str()];
+    on_spark.extend(&args[1..]);
+    let memory = json(&[&["metrics"][..], &on_file].concat());
+    let cluster = json(&[&["metrics"][..], &on_spark].concat());
+    let mut diffs = Vec::new();
+    let skip: Vec<&str> = [&["dataset/path", "dataset/sha256"][..], skip].concat();
+    same(&cluster, &memory, "", &skip, &mut diffs);
+    assert!(
+        diffs.is_empty(),
+        "{} differences, first ones:\n{}",
+        diffs.len(),
+        diffs[..diffs.len().min(20)].join("\n")
+    );
+    assert!(
+        memory["slices"].as_array().is_some_and(|s| !s.is_empty()) || by.is_empty(),
+        "slices were compared"
+    );
+    cluster
+}
+
+#[test]
+fn binary_metrics_equal_the_in_memory_engine() {
+    let doc = metrics_agree(&repo("sample_data/churn.parquet"), "region,device", &[]);
+    assert!(doc["overall"]["candidate"]["roc_auc"].as_f64().is_some());
+    // Without --by too (one group of every row).
+    metrics_agree(&repo("sample_data/churn.parquet"), "", &[]);
+}
+
+#[test]
+fn binary_text_labels_equal_the_in_memory_engine() {
+    let dir = scratch("spark-adult");
+    let file = parquet_of("sample_data/adult_models.csv", &dir);
+    metrics_agree(&file, "sex,race", &[]);
+}
+
+#[test]
+fn multiclass_metrics_equal_the_in_memory_engine() {
+    let dir = scratch("spark-intent");
+    let file = parquet_of("sample_data/intent.csv", &dir);
+    metrics_agree(&file, "channel,language", &[]);
+}
+
+#[test]
+fn regression_metrics_equal_the_in_memory_engine() {
+    let dir = scratch("spark-delivery");
+    let file = parquet_of("sample_data/delivery.csv", &dir);
+    // R²'s interval is a row bootstrap in memory; Spark has no rows to resample.
+    let doc = metrics_agree(&file, "city,vehicle", &["ci/r2"]);
+    assert!(doc["overall"]["candidate"]["ci"]["r2"].is_null());
+}
+
+#[test]
+fn a_generated_million_rows_equal_the_in_memory_engine() {
+    let dir = scratch("spark-million");
+    let file = dir.join("churn_1m.parquet");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline-gen"))
+        .args(["churn", "--rows", "1000000", "--out", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    metrics_agree(&file, "region,device", &[]);
+}
+
+#[test]
+fn spark_failures_are_clear_and_exit_2() {
+    let remote = remote();
+    let churn = spark(&repo("sample_data/churn.parquet"));
+    // Nothing listens on port 9.
+    let run = faultline(&["metrics", &churn, "--connect", "sc://127.0.0.1:9"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot reach the server"), "{}", run.stderr);
+    // A table that does not exist.
+    let run = faultline(&["metrics", "spark://no_such_table", "--connect", &remote]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no_such_table"), "{}", run.stderr);
+    // A missing column.
+    let run = faultline(&["metrics", &churn, "--connect", &remote, "--by", "nope"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nope"), "{}", run.stderr);
+    // No server given at all.
+    let run = faultline(&["metrics", "spark://t"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--connect"), "{}", run.stderr);
+    // A command that does not read Spark yet says so.
+    let run = faultline(&["slices", &churn, "--model", "candidate", "--connect", &remote]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("does not read Spark sources yet"), "{}", run.stderr);
+}
+
+#[test]
+fn verbose_logs_every_query_and_only_selects_are_sent() {
+    let remote = remote();
+    let churn = spark(&repo("sample_data/churn.parquet"));
+    let run = faultline(&[
+        "metrics", &churn, "--connect", &remote, "--by", "region", "--verbose",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let queries: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.split_once("spark sql: ").or(l.split_once("spark schema: ")))
+        .map(|(_, q)| q)
+        .collect();
+    assert!(queries.len() >= 4, "{}", run.stderr);
+    for q in &queries {
+        let head = q.trim_start().to_ascii_uppercase();
+        assert!(head.starts_with("SELECT") || head.starts_with("WITH"), "{q}");
+        for verb in ["INSERT ", "CREATE ", "DROP ", "DELETE ", "ALTER "] {
+            assert!(!head.contains(verb), "{q}");
+        }
+    }
+    assert!(run.stderr.contains("bytes of results"), "{}", run.stderr);
+}
+
+#[test]
+fn the_result_size_does_not_grow_with_rows() {
+    let remote = remote();
+    let dir = scratch("spark-bytes");
+    let bytes = |rows: &str| -> u64 {
+        let file = dir.join(format!("c{rows}.parquet"));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline-gen"))
+            .args(["churn", "--rows", rows, "--out", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let run = faultline(&[
+            "metrics", &spark(&file), "--connect", &remote, "--by", "region", "--verbose",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let line = run.stderr.lines().find(|l| l.contains("bytes of results")).unwrap();
+        line.split(", ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap()
+    };
+    let (small, large) = (bytes("20000"), bytes("200000"));
+    // The same slices and models: the same aggregates, give or take a few digits
+    // in the profile's sample of rows.
+    assert!(large < small * 2, "{small} bytes for 20k rows, {large} for 200k");
+}
