@@ -71,7 +71,7 @@ _faultline() {
 
     case "${cmd}" in
         faultline)
-            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --input-format --encoding --k --sensitive --calibration-bins --cost-fp --cost-fn --view --select --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
+            opts="-h -V --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --input-format --encoding --connect --verbose --k --sensitive --calibration-bins --cost-fp --cost-fn --view --select --screenshot --window-size --help --version metrics slices compare brief agreement completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -133,6 +133,10 @@ _faultline() {
                     COMPREPLY=($(compgen -W "utf8 latin1 windows-1252" -- "${cur}"))
                     return 0
                     ;;
+                --connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --k)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -177,7 +181,7 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__agreement)
-            opts="-h --input-format --encoding --raters --weights --by --bins --format --seed --resamples --help"
+            opts="-h --input-format --encoding --connect --verbose --raters --weights --by --bins --format --seed --resamples --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +193,10 @@ _faultline() {
                     ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "utf8 latin1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --raters)
@@ -227,7 +235,7 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__brief)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --baseline --candidate --out --format --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --connect --verbose --baseline --candidate --out --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,6 +315,10 @@ _faultline() {
                     ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "utf8 latin1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --baseline)
@@ -333,7 +345,7 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__compare)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --baseline --candidate --by --bins --fail-on-regression --format --seed --resamples --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --connect --verbose --baseline --candidate --by --bins --fail-on-regression --format --seed --resamples --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +425,10 @@ _faultline() {
                     ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "utf8 latin1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --baseline)
@@ -605,7 +621,7 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__metrics)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --by --bins --format --seed --resamples --timings --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --k --sensitive --calibration-bins --cost-fp --cost-fn --input-format --encoding --connect --verbose --by --bins --format --seed --resamples --timings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,6 +703,10 @@ _faultline() {
                     COMPREPLY=($(compgen -W "utf8 latin1 windows-1252" -- "${cur}"))
                     return 0
                     ;;
+                --connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --by)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -715,7 +735,7 @@ _faultline() {
             return 0
             ;;
         faultline__subcmd__slices)
-            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --input-format --encoding --model --against --features --top --max-level --alpha --min-support --keep-equivalent --overconfident --bins --format --help"
+            opts="-h --task --label --id --pred --score --positive --threshold --pass --grade --cluster --describe --query --input-format --encoding --connect --verbose --model --against --features --top --max-level --alpha --min-support --keep-equivalent --overconfident --bins --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -775,6 +795,10 @@ _faultline() {
                     ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "utf8 latin1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --model)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_faultline_global_optspecs
-    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= query= input-format= encoding= k= sensitive= calibration-bins= cost-fp= cost-fn= view= select= screenshot= window-size= h/help V/version
+    string join \n task= label= id= pred= score= positive= threshold= pass= grade= cluster= describe= query= input-format= encoding= connect= verbose k= sensitive= calibration-bins= cost-fp= cost-fn= view= select= screenshot= window-size= h/help V/version
 end
 
 function __fish_faultline_needs_command
@@ -49,6 +49,7 @@ arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)
 complete -c faultline -n "__fish_faultline_needs_command" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
 latin1\t'ISO-8859-1: every byte is the code point of the same number'
 windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
+complete -c faultline -n "__fish_faultline_needs_command" -l connect -d 'The Spark Connect server of a `spark://TABLE_OR_PATH` source, e.g. `--connect sc://localhost:15002` (default: $SPARK_REMOTE)' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l k -d 'Graded: report pass@K over each example\'s repeated runs (`--k 3`). Ranking: the cutoffs of NDCG@K, precision@K and recall@K (default 5,10)' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l sensitive -d 'Fairness (binary): per group of each COL, rates with intervals and the disparities between groups (Fairlearn\'s definitions)' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l calibration-bins -d 'Calibration (binary with scores): bins of the expected calibration error (default 10)' -r
@@ -66,6 +67,7 @@ fairness\t''"
 complete -c faultline -n "__fish_faultline_needs_command" -l select -d 'Open the example inspector on the Nth example of the table (1-based), e.g. `--view examples --select 12`' -r
 complete -c faultline -n "__fish_faultline_needs_command" -l screenshot -d 'Render the view to this PNG in a real window and exit, e.g. `--screenshot overview.png`' -r -F
 complete -c faultline -n "__fish_faultline_needs_command" -l window-size -d 'The window\'s size in points, e.g. `--window-size 1400x1600` (a tall screenshot)' -r
+complete -c faultline -n "__fish_faultline_needs_command" -l verbose -d 'Log every SQL query sent to Spark on stderr (to audit what a Spark source runs)'
 complete -c faultline -n "__fish_faultline_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_needs_command" -s V -l version -d 'Print version'
 complete -c faultline -n "__fish_faultline_needs_command" -a "metrics" -d 'Metrics per model, overall and per slice, with 95% intervals'
@@ -106,12 +108,14 @@ arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
 latin1\t'ISO-8859-1: every byte is the code point of the same number'
 windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l connect -d 'The Spark Connect server of a `spark://TABLE_OR_PATH` source, e.g. `--connect sc://localhost:15002` (default: $SPARK_REMOTE)' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l by -d 'Slice by these columns (every combination that occurs), e.g. `--by region,device`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l bins -d 'Quantile bins for numeric `--by` columns, e.g. `--bins 4`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l format -d 'Output format, e.g. `--format json`' -r -f -a "table\t'An aligned table for people'
 json\t'Exactly one JSON document (contract section 3)'"
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l seed -d 'Seed of the bootstrap intervals; the same seed gives the same intervals, e.g. `--seed 7`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l resamples -d 'Bootstrap resamples for intervals without a closed form, 100 to 100000, e.g. `--resamples 2000`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l verbose -d 'Log every SQL query sent to Spark on stderr (to audit what a Spark source runs)'
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -l timings -d 'Print the time of each phase and the size of the columns read to stderr (for benchmarks)'
 complete -c faultline -n "__fish_faultline_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
@@ -139,6 +143,7 @@ arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
 latin1\t'ISO-8859-1: every byte is the code point of the same number'
 windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
+complete -c faultline -n "__fish_faultline_using_subcommand slices" -l connect -d 'The Spark Connect server of a `spark://TABLE_OR_PATH` source, e.g. `--connect sc://localhost:15002` (default: $SPARK_REMOTE)' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l model -d 'The model whose errors are searched, e.g. `--model candidate`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l against -d 'Search where `--model` is wrong and this model is right (regressions), e.g. `--against baseline`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l features -d 'Features to slice by (default: every categorical and numeric feature), e.g. `--features region,device`' -r
@@ -149,6 +154,7 @@ complete -c faultline -n "__fish_faultline_using_subcommand slices" -l min-suppo
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l bins -d 'Quantile bins for numeric features, e.g. `--bins 4`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l format -d 'Output format, e.g. `--format json`' -r -f -a "table\t'An aligned table for people'
 json\t'Exactly one JSON document (contract section 3)'"
+complete -c faultline -n "__fish_faultline_using_subcommand slices" -l verbose -d 'Log every SQL query sent to Spark on stderr (to audit what a Spark source runs)'
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l keep-equivalent -d 'List every slice SliceLine finds, also those selecting exactly the same rows as one listed above (by default they are one entry, under its shortest description)'
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -l overconfident -d 'Search for over-confident slices of a scored binary model: where the mean score most exceeds the observed positive rate'
 complete -c faultline -n "__fish_faultline_using_subcommand slices" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -182,6 +188,7 @@ arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
 latin1\t'ISO-8859-1: every byte is the code point of the same number'
 windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l connect -d 'The Spark Connect server of a `spark://TABLE_OR_PATH` source, e.g. `--connect sc://localhost:15002` (default: $SPARK_REMOTE)' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l baseline -d 'The model compared against, e.g. `--baseline baseline`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l candidate -d 'The model under review, e.g. `--candidate candidate`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l by -d 'Compare per slice of these columns, e.g. `--by region,device`' -r
@@ -190,6 +197,7 @@ complete -c faultline -n "__fish_faultline_using_subcommand compare" -l format -
 json\t'Exactly one JSON document (contract section 3)'"
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l seed -d 'Seed of the bootstrap intervals; the same seed gives the same intervals, e.g. `--seed 7`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l resamples -d 'Bootstrap resamples for intervals without a closed form, 100 to 100000, e.g. `--resamples 2000`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand compare" -l verbose -d 'Log every SQL query sent to Spark on stderr (to audit what a Spark source runs)'
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -l fail-on-regression -d 'Exit with code 3 when a slice\'s verdict is `regression` or the candidate is significantly worse overall'
 complete -c faultline -n "__fish_faultline_using_subcommand compare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l task -d 'Task instead of inferring it from the label, e.g. `--task multiclass`' -r -f -a "binary\t''
@@ -222,12 +230,14 @@ arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
 latin1\t'ISO-8859-1: every byte is the code point of the same number'
 windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l connect -d 'The Spark Connect server of a `spark://TABLE_OR_PATH` source, e.g. `--connect sc://localhost:15002` (default: $SPARK_REMOTE)' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l baseline -d 'The model compared against (with data files), e.g. `--baseline baseline`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l candidate -d 'The model under review (with data files), e.g. `--candidate candidate`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l out -d 'Where to write, or - for standard output; the extension picks the format: .md (charts as SVG beside it), .html or .json' -r -F
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -l format -d 'The format instead of the extension\'s; required with `--out -`' -r -f -a "md\t'Markdown (charts as SVG files beside it, or inline on standard output)'
 html\t'One self-contained HTML file'
 json\t''"
+complete -c faultline -n "__fish_faultline_using_subcommand brief" -l verbose -d 'Log every SQL query sent to Spark on stderr (to audit what a Spark source runs)'
 complete -c faultline -n "__fish_faultline_using_subcommand brief" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l input-format -d 'The input\'s format instead of its extension\'s; required to read standard input (`-`), e.g. `--input-format csv`' -r -f -a "csv\t''
 tsv\t''
@@ -238,6 +248,7 @@ arrow\t'Arrow IPC, file or stream format (told apart by the file\'s magic bytes)
 complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l encoding -d 'Text encoding of CSV, TSV and JSON input, e.g. `--encoding windows-1252` for a spreadsheet\'s export' -r -f -a "utf8\t''
 latin1\t'ISO-8859-1: every byte is the code point of the same number'
 windows-1252\t'Windows-1252, what spreadsheets on Windows save as "CSV"'"
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l connect -d 'The Spark Connect server of a `spark://TABLE_OR_PATH` source, e.g. `--connect sc://localhost:15002` (default: $SPARK_REMOTE)' -r
 complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l raters -d 'The two rater columns, e.g. `--raters judge_verdict,human_verdict`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l weights -d 'Weigh disagreements by distance (ordinal ratings such as 1-5 scores), e.g. `--weights quadratic`' -r -f -a "none\t'Every disagreement counts the same (plain Cohen\'s kappa)'
 linear\t'By how many categories apart the ratings are'
@@ -248,6 +259,7 @@ complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l format
 json\t'Exactly one JSON document (contract section 3)'"
 complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l seed -d 'Seed of the bootstrap intervals; the same seed gives the same intervals, e.g. `--seed 7`' -r
 complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l resamples -d 'Bootstrap resamples for intervals without a closed form, 100 to 100000, e.g. `--resamples 2000`' -r
+complete -c faultline -n "__fish_faultline_using_subcommand agreement" -l verbose -d 'Log every SQL query sent to Spark on stderr (to audit what a Spark source runs)'
 complete -c faultline -n "__fish_faultline_using_subcommand agreement" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c faultline -n "__fish_faultline_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c faultline -n "__fish_faultline_using_subcommand man" -s h -l help -d 'Print help'

@@ -356,8 +356,7 @@ pub fn metrics_from(
     if let Some(rank) = rank {
         let pos = c.scored_pos;
         let neg = c.scored - c.scored_pos;
-        let auc =
-            (pos > 0 && neg > 0).then(|| rank.auc2 as f64 / 2.0 / (pos as f64 * neg as f64));
+        let auc = (pos > 0 && neg > 0).then(|| rank.auc2 as f64 / 2.0 / (pos as f64 * neg as f64));
         let auc_ci = auc.filter(|_| pos >= 2 && neg >= 2).map(|a| {
             let s10 = (rank.v10_sq - pos as f64 * a * a) / (pos as f64 - 1.0);
             let s01 = (rank.v01_sq - neg as f64 * a * a) / (neg as f64 - 1.0);

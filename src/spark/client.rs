@@ -54,16 +54,12 @@ impl Client {
         if self.verbose {
             eprintln!("faultline: spark sql: {sql}");
         }
-        let rows = self
+        let frame = self
             .session
             .sql(sql)
-            .and_then(|df| df.collect())
             .map_err(|e| spark_error(&self.source, &e))?;
-        let bytes: usize = rows
-            .iter()
-            .flat_map(|r| r.values())
-            .map(value_bytes)
-            .sum();
+        let rows = frame.collect().map_err(|e| spark_error(&self.source, &e))?;
+        let bytes: usize = rows.iter().flat_map(|r| r.values()).map(value_bytes).sum();
         self.received
             .fetch_add(bytes as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(rows)
@@ -75,23 +71,25 @@ impl Client {
         if self.verbose {
             eprintln!("faultline: spark schema: {sql}");
         }
-        let schema = self
+        let frame = self
             .session
             .sql(&sql)
-            .and_then(|df| df.schema())
             .map_err(|e| spark_error(&self.source, &e))?;
+        let schema = frame.schema().map_err(|e| spark_error(&self.source, &e))?;
         match schema {
-            DataType::Struct { fields } => Ok(fields
-                .into_iter()
-                .map(|f| (f.name, f.data_type))
-                .collect()),
+            DataType::Struct { fields } => {
+                Ok(fields.into_iter().map(|f| (f.name, f.data_type)).collect())
+            }
             other => Err(self.error(format!("the source's schema is not a table: {other:?}"))),
         }
     }
 
     /// Interrupts every running faultline query of this session (the window's Cancel).
     pub fn interrupt(&self) {
-        let _ = self.session.interrupt_tag(TAG);
+        // Nothing to interrupt, or the server gone: either way nothing runs.
+        if let Err(e) = self.session.interrupt_tag(TAG) {
+            eprintln!("faultline: spark: interrupt: {e}");
+        }
     }
 
     /// Bytes of result values received so far.
@@ -116,7 +114,10 @@ fn probe(source: &SparkSource) -> Result<()> {
     use std::net::{TcpStream, ToSocketAddrs};
     let rest = source.remote.trim_start_matches("sc://");
     let authority = rest.split(['/', ';']).next().unwrap_or_default();
-    let address = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+    let address = if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
         authority.to_string()
     } else {
         format!("{authority}:15002")
@@ -148,7 +149,12 @@ fn probe(source: &SparkSource) -> Result<()> {
 /// own first line (it names the missing table or column).
 fn spark_error(source: &SparkSource, e: &SparkError) -> Error {
     let message = e.to_string();
-    let mut first = message.lines().next().unwrap_or_default().trim().to_string();
+    let mut first = message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     // The error class can come twice: "[CLASS] [CLASS] text".
     if let Some((class, rest)) = first.split_once(' ')
         && class.starts_with('[')

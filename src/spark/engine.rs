@@ -102,7 +102,10 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
                 }
                 per_model.push(sets);
             }
-            (slots.grouping(&mut profile, req.by, &counts_rows), per_model)
+            (
+                slots.grouping(&mut profile, req.by, &counts_rows),
+                per_model,
+            )
         }
         Task::Multiclass => {
             let mut all = Vec::new();
@@ -124,7 +127,9 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
             for (m, rows) in all.iter().enumerate() {
                 let mut cells: Vec<Vec<(u32, u32, u64)>> = vec![Vec::new(); slots.len()];
                 for r in rows {
-                    let Some(slot) = slots.slot_of(r) else { continue };
+                    let Some(slot) = slots.slot_of(r) else {
+                        continue;
+                    };
                     let y = r.get(nf + 1).and_then(|v| v.as_i64());
                     let p = r.get(nf + 2).and_then(|v| v.as_i64());
                     let n = u64_of(r.get(nf + 3));
@@ -156,7 +161,9 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
             for m in 0..profile.table.models.len() {
                 let mut sums = vec![Sums::default(); slots.len()];
                 for r in &rows {
-                    let Some(slot) = slots.slot_of(r) else { continue };
+                    let Some(slot) = slots.slot_of(r) else {
+                        continue;
+                    };
                     let col = |name: &str| r.get_by_name(&format!("{name}{m}"));
                     let total = u64_of(r.get_by_name("rows"));
                     let n = u64_of(col("n"));
@@ -229,7 +236,9 @@ fn binary_counts(
     let mut counts = vec![Counts::default(); slots.len()];
     let has_score = profile.table.models[m].columns.score.is_some();
     for r in rows {
-        let Some(slot) = slots.slot_of(r) else { continue };
+        let Some(slot) = slots.slot_of(r) else {
+            continue;
+        };
         let get = |name: &str| u64_of(r.get_by_name(&format!("{name}{m}")));
         let sum = |name: &str| f64_of(r.get_by_name(&format!("{name}{m}")));
         if get("unknown") > 0 {
@@ -245,7 +254,11 @@ fn binary_counts(
             if get("out_of_range") > 0 {
                 return Err(client.error(format!(
                     "column {:?}: {} probabilities are outside [0, 1]",
-                    profile.table.models[m].columns.score.clone().unwrap_or_default(),
+                    profile.table.models[m]
+                        .columns
+                        .score
+                        .clone()
+                        .unwrap_or_default(),
                     get("out_of_range")
                 )));
             }
@@ -264,7 +277,9 @@ fn binary_counts(
 fn binary_ranks(slots: &Slots, rows: &[Row]) -> Vec<Rank> {
     let mut ranks = vec![Rank::default(); slots.len()];
     for r in rows {
-        let Some(slot) = slots.slot_of(r) else { continue };
+        let Some(slot) = slots.slot_of(r) else {
+            continue;
+        };
         let k = &mut ranks[slot];
         k.auc2 = u128_of(r.get_by_name("auc2"));
         k.ap_sum = f64_of(r.get_by_name("ap_sum"));
@@ -320,7 +335,11 @@ impl Slots {
         if n_features == 0 {
             keys.clear();
         }
-        let index = keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+        let index = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
         Slots {
             n_features,
             levels,
@@ -389,7 +408,7 @@ impl Slots {
         let total: u64 = rows
             .iter()
             .filter(|r| self.n_features == 0 || u64_of(r.get(self.n_features)) != 0)
-            .map(|r| count_of(r))
+            .map(count_of)
             .sum();
         if self.n_features == 0 {
             sizes[0] = total;

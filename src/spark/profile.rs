@@ -152,7 +152,10 @@ pub fn is_text(t: &DataType) -> bool {
 
 /// The sample as a polars frame, typed from the Spark schema (columns of other
 /// types, such as dates or arrays, are left out: they cannot hold a role).
-fn frame_of(columns: &[(String, DataType)], rows: &[spark_connect::row::Row]) -> Result<DataFrame, String> {
+fn frame_of(
+    columns: &[(String, DataType)],
+    rows: &[spark_connect::row::Row],
+) -> Result<DataFrame, String> {
     let mut cols: Vec<Column> = Vec::new();
     for (i, (name, dtype)) in columns.iter().enumerate() {
         fn cell(r: &spark_connect::row::Row, i: usize) -> Option<&Value> {
@@ -174,9 +177,7 @@ fn frame_of(columns: &[(String, DataType)], rows: &[spark_connect::row::Row]) ->
             DataType::Float | DataType::Double | DataType::Decimal { .. } => Column::new(
                 name.as_str().into(),
                 rows.iter()
-                    .map(|r| {
-                        cell(r, i).map(|v| super::client::f64_of(Some(v)))
-                    })
+                    .map(|r| cell(r, i).map(|v| super::client::f64_of(Some(v))))
                     .collect::<Vec<Option<f64>>>(),
             ),
             t if is_text(t) => Column::new(

@@ -74,9 +74,8 @@ impl SparkSource {
             return Ok(format!("parquet.`{}`", self.target));
         }
         let parts: Vec<&str> = self.target.split('.').collect();
-        let ok = |p: &&str| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        };
+        let ok =
+            |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !parts.iter().all(ok) {
             return Err(Error::Usage(format!(
                 "spark://{}: a table name is letters, digits and _ in up to three dotted parts (catalog.schema.table); a path holds a /",

@@ -90,7 +90,10 @@ pub fn base(profile: &Profile, features: &[String]) -> String {
         .enumerate()
         .map(|(i, f)| format!("CAST({} AS STRING) AS {}", quote(f), group_alias(i)))
         .collect();
-    let label_type = profile.dtype(&t.label_column).cloned().unwrap_or(DataType::Null);
+    let label_type = profile
+        .dtype(&t.label_column)
+        .cloned()
+        .unwrap_or(DataType::Null);
     match t.task {
         Task::Regression => cols.push(format!("{} AS y", number(&t.label_column))),
         _ => cols.push(format!(

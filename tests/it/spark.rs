@@ -40,7 +40,9 @@ fn parquet_of(csv: &str, dir: &Path) -> PathBuf {
         .unwrap()
         .finish()
         .unwrap();
-    let out = dir.join(Path::new(csv).file_stem().unwrap()).with_extension("parquet");
+    let out = dir
+        .join(Path::new(csv).file_stem().unwrap())
+        .with_extension("parquet");
     ParquetWriter::new(File::create(&out).unwrap())
         .finish(&mut df)
         .unwrap();
@@ -64,7 +66,11 @@ fn same(spark: &Value, memory: &Value, path: &str, skip: &[&str], diffs: &mut Ve
         }
         (Value::Array(a), Value::Array(b)) => {
             if a.len() != b.len() {
-                diffs.push(format!("{path}: {} items on Spark, {} in memory", a.len(), b.len()));
+                diffs.push(format!(
+                    "{path}: {} items on Spark, {} in memory",
+                    a.len(),
+                    b.len()
+                ));
                 return;
             }
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
@@ -155,10 +161,20 @@ fn a_generated_million_rows_equal_the_in_memory_engine() {
     let dir = scratch("spark-million");
     let file = dir.join("churn_1m.parquet");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline-gen"))
-        .args(["churn", "--rows", "1000000", "--out", file.to_str().unwrap()])
+        .args([
+            "churn",
+            "--rows",
+            "1000000",
+            "--out",
+            file.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     metrics_agree(&file, "region,device", &[]);
 }
 
@@ -169,7 +185,11 @@ fn spark_failures_are_clear_and_exit_2() {
     // Nothing listens on port 9.
     let run = faultline(&["metrics", &churn, "--connect", "sc://127.0.0.1:9"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("cannot reach the server"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot reach the server"),
+        "{}",
+        run.stderr
+    );
     // A table that does not exist.
     let run = faultline(&["metrics", "spark://no_such_table", "--connect", &remote]);
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -183,9 +203,20 @@ fn spark_failures_are_clear_and_exit_2() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--connect"), "{}", run.stderr);
     // A command that does not read Spark yet says so.
-    let run = faultline(&["slices", &churn, "--model", "candidate", "--connect", &remote]);
+    let run = faultline(&[
+        "slices",
+        &churn,
+        "--model",
+        "candidate",
+        "--connect",
+        &remote,
+    ]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("does not read Spark sources yet"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("does not read Spark sources yet"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -193,19 +224,31 @@ fn verbose_logs_every_query_and_only_selects_are_sent() {
     let remote = remote();
     let churn = spark(&repo("sample_data/churn.parquet"));
     let run = faultline(&[
-        "metrics", &churn, "--connect", &remote, "--by", "region", "--verbose",
+        "metrics",
+        &churn,
+        "--connect",
+        &remote,
+        "--by",
+        "region",
+        "--verbose",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let queries: Vec<&str> = run
         .stderr
         .lines()
-        .filter_map(|l| l.split_once("spark sql: ").or(l.split_once("spark schema: ")))
+        .filter_map(|l| {
+            l.split_once("spark sql: ")
+                .or(l.split_once("spark schema: "))
+        })
         .map(|(_, q)| q)
         .collect();
     assert!(queries.len() >= 4, "{}", run.stderr);
     for q in &queries {
         let head = q.trim_start().to_ascii_uppercase();
-        assert!(head.starts_with("SELECT") || head.starts_with("WITH"), "{q}");
+        assert!(
+            head.starts_with("SELECT") || head.starts_with("WITH"),
+            "{q}"
+        );
         for verb in ["INSERT ", "CREATE ", "DROP ", "DELETE ", "ALTER "] {
             assert!(!head.contains(verb), "{q}");
         }
@@ -225,14 +268,34 @@ fn the_result_size_does_not_grow_with_rows() {
             .unwrap();
         assert!(out.status.success());
         let run = faultline(&[
-            "metrics", &spark(&file), "--connect", &remote, "--by", "region", "--verbose",
+            "metrics",
+            &spark(&file),
+            "--connect",
+            &remote,
+            "--by",
+            "region",
+            "--verbose",
         ]);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let line = run.stderr.lines().find(|l| l.contains("bytes of results")).unwrap();
-        line.split(", ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap()
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.contains("bytes of results"))
+            .unwrap();
+        line.split(", ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     let (small, large) = (bytes("20000"), bytes("200000"));
     // The same slices and models: the same aggregates, give or take a few digits
     // in the profile's sample of rows.
-    assert!(large < small * 2, "{small} bytes for 20k rows, {large} for 200k");
+    assert!(
+        large < small * 2,
+        "{small} bytes for 20k rows, {large} for 200k"
+    );
 }
