@@ -54,6 +54,7 @@ impl Client {
         if self.verbose {
             eprintln!("faultline: spark sql: {sql}");
         }
+        let start = std::time::Instant::now();
         let frame = self
             .session
             .sql(sql)
@@ -62,6 +63,13 @@ impl Client {
         let bytes: usize = rows.iter().flat_map(|r| r.values()).map(value_bytes).sum();
         self.received
             .fetch_add(bytes as u64, std::sync::atomic::Ordering::Relaxed);
+        if self.verbose {
+            eprintln!(
+                "faultline: spark: {} rows, {bytes} bytes in {:.0} ms",
+                rows.len(),
+                start.elapsed().as_secs_f64() * 1e3
+            );
+        }
         Ok(rows)
     }
 

@@ -189,43 +189,73 @@ pub fn binary_counts(profile: &Profile, features: &[String]) -> String {
     )
 }
 
+/// Score buckets of the rank walk: the window over tie groups runs per (slot,
+/// bucket), in parallel, and each bucket starts from the totals of the buckets
+/// above it (a small table Spark broadcasts). One partition per slot would sort
+/// every distinct score of the overall slot in one task.
+const RANK_BUCKETS: u32 = 1024;
+
 /// Per slot, one model's rank sums (ROC AUC's Mann-Whitney numerator, average
 /// precision, DeLong's placements), exactly as the in-memory walk of the score
-/// order computes them: tie groups of equal scores, walked by descending score
-/// with window sums of the positives and negatives above.
+/// order computes them: tie groups of equal scores, walked by descending score,
+/// with the positives and negatives above each group from window sums within its
+/// score bucket plus the bucket totals above. Scores are probabilities (the counts
+/// query has checked they lie in [0, 1]).
 pub fn binary_ranks(profile: &Profile, features: &[String], model: usize) -> String {
     let groups: Vec<String> = (0..features.len()).map(group_alias).collect();
     let (select, clause) = grouping_sets(features.len(), &["s"]);
-    let part = {
+    let slot_cols = {
         let mut p = vec!["gid".to_string()];
         p.extend(groups.iter().cloned());
-        p.join(", ")
+        p
     };
-    let outer_groups = if groups.is_empty() {
-        String::new()
-    } else {
-        format!("{}, ", groups.join(", "))
-    };
+    let slot = slot_cols.join(", ");
+    let join_on = slot_cols
+        .iter()
+        .chain(std::iter::once(&"b".to_string()))
+        .map(|c| format!("t.{c} <=> k.{c}"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let above = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING";
+    let nb = RANK_BUCKETS;
     format!(
         "WITH base AS ({base}), \
-         ties AS (SELECT {select}grouping_id() AS gid, s, CAST(count_if(y = 1) AS DOUBLE) AS p, CAST(count_if(y = 0) AS DOUBLE) AS q, \
-                  count_if(y = 1) AS pi, count_if(y = 0) AS qi \
+         ties AS (SELECT {select}grouping_id() AS gid, s, \
+                  least(CAST(floor(s * {nb}) AS INT), {last}) AS b, \
+                  count_if(y = 1) AS p, count_if(y = 0) AS q \
                   FROM (SELECT *, s{model} AS s FROM base WHERE s{model} IS NOT NULL) {clause}), \
-         walk AS (SELECT *, \
-                  coalesce(sum(p) OVER (PARTITION BY {part} ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0D) AS pa, \
-                  coalesce(sum(q) OVER (PARTITION BY {part} ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0D) AS na, \
-                  coalesce(sum(pi) OVER (PARTITION BY {part} ORDER BY s DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS pai, \
-                  sum(p) OVER (PARTITION BY {part}) AS tp, sum(q) OVER (PARTITION BY {part}) AS tn \
-                  FROM ties) \
+         buckets AS (SELECT {slot}, b, sum(p) AS bp, sum(q) AS bq FROM ties GROUP BY {slot}, b), \
+         above AS (SELECT {slot}, b, \
+                  coalesce(sum(bp) OVER (PARTITION BY {slot} ORDER BY b DESC {above}), 0) AS bpa, \
+                  coalesce(sum(bq) OVER (PARTITION BY {slot} ORDER BY b DESC {above}), 0) AS bqa, \
+                  sum(bp) OVER (PARTITION BY {slot}) AS tp, sum(bq) OVER (PARTITION BY {slot}) AS tn \
+                  FROM buckets), \
+         walk AS (SELECT t.*, \
+                  k.bpa + coalesce(sum(t.p) OVER (PARTITION BY {t_slot}, t.b ORDER BY t.s DESC {above}), 0) AS pai, \
+                  k.bqa + coalesce(sum(t.q) OVER (PARTITION BY {t_slot}, t.b ORDER BY t.s DESC {above}), 0) AS qai, \
+                  CAST(k.tp AS DOUBLE) AS tpd, CAST(k.tn AS DOUBLE) AS tnd \
+                  FROM ties t JOIN above k ON {join_on}), \
+         w AS (SELECT *, CAST(p AS DOUBLE) AS pd, CAST(q AS DOUBLE) AS qd, CAST(pai AS DOUBLE) AS pa, CAST(qai AS DOUBLE) AS na FROM walk) \
          SELECT {outer_groups}gid, \
-           sum(CAST(qi AS DECIMAL(38,0)) * (2 * CAST(pai AS DECIMAL(38,0)) + CAST(pi AS DECIMAL(38,0)))) AS auc2, \
-           sum(CASE WHEN p > 0 THEN p * (pa + p) / (pa + p + na + q) ELSE 0D END) AS ap_sum, \
-           sum(CASE WHEN tn > 0 AND p > 0 THEN p * ((tn - na - 0.5D * q) / tn) ELSE 0D END) AS v10_sum, \
-           sum(CASE WHEN tn > 0 AND p > 0 THEN p * pow((tn - na - 0.5D * q) / tn, 2) ELSE 0D END) AS v10_sq, \
-           sum(CASE WHEN tp > 0 AND q > 0 THEN q * ((pa + 0.5D * p) / tp) ELSE 0D END) AS v01_sum, \
-           sum(CASE WHEN tp > 0 AND q > 0 THEN q * pow((pa + 0.5D * p) / tp, 2) ELSE 0D END) AS v01_sq \
-         FROM walk GROUP BY {part}",
+           sum(CAST(q AS DECIMAL(38,0)) * (2 * CAST(pai AS DECIMAL(38,0)) + CAST(p AS DECIMAL(38,0)))) AS auc2, \
+           sum(CASE WHEN p > 0 THEN pd * (pa + pd) / (pa + pd + na + qd) ELSE 0D END) AS ap_sum, \
+           sum(CASE WHEN tnd > 0 AND p > 0 THEN pd * ((tnd - na - 0.5D * qd) / tnd) ELSE 0D END) AS v10_sum, \
+           sum(CASE WHEN tnd > 0 AND p > 0 THEN pd * pow((tnd - na - 0.5D * qd) / tnd, 2) ELSE 0D END) AS v10_sq, \
+           sum(CASE WHEN tpd > 0 AND q > 0 THEN qd * ((pa + 0.5D * pd) / tpd) ELSE 0D END) AS v01_sum, \
+           sum(CASE WHEN tpd > 0 AND q > 0 THEN qd * pow((pa + 0.5D * pd) / tpd, 2) ELSE 0D END) AS v01_sq \
+         FROM w GROUP BY {slot}",
         base = base(profile, features),
+        last = nb - 1,
+        t_slot = slot_cols
+            .iter()
+            .map(|c| format!("t.{c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        outer_groups = if groups.is_empty() {
+            String::new()
+        } else {
+            format!("{}, ", groups.join(", "))
+        },
     )
 }
 
