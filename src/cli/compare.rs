@@ -51,7 +51,13 @@ pub struct CompareOutcome {
 /// Runs `faultline compare`.
 pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOutcome> {
     if let Some(p) = args.files.iter().find(|p| crate::spark::is_spark(p)) {
-        return Err(crate::spark::unsupported(p, "compare"));
+        if args.files.len() > 1 {
+            return Err(Error::Usage(format!(
+                "{}: a Spark source is compared on its own, not joined with other inputs",
+                p.display()
+            )));
+        }
+        return run_compare_spark(args, out);
     }
     let mapping = args.map.mapping();
     let options =
@@ -81,7 +87,29 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
         .collect::<Result<Vec<_>>>()?;
     let grouping = group_by(&table, &features, None);
     let boot = args.boot.bootstrap();
-    let mut all = crate::compare::compare(&table, &grouping, baseline, candidate, boot);
+    let all = crate::compare::compare(&table, &grouping, baseline, candidate, boot);
+    let join = join.as_ref().map(|j| (j.to_json(), j.summary()));
+    render(
+        args,
+        out,
+        &table,
+        &grouping,
+        (baseline, candidate),
+        all,
+        join,
+    )
+}
+
+/// Prints a comparison (groups, then overall) and applies the gate.
+fn render(
+    args: &CompareArgs,
+    out: &mut dyn Write,
+    table: &crate::load::table::EvalTable,
+    grouping: &crate::grouping::Grouping,
+    (baseline, candidate): (usize, usize),
+    mut all: Vec<crate::compare::Comparison>,
+    join: Option<(serde_json::Value, String)>,
+) -> Result<CompareOutcome> {
     let overall = all.pop().unwrap_or_default();
     all.push(overall.clone());
     let slices = crate::compare::slice_verdicts(&all);
@@ -89,26 +117,26 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
     let text = match args.format {
         Format::Json => {
             let doc = crate::report::compare_doc::compare_json(
-                &table,
+                table,
                 baseline,
                 candidate,
-                &grouping,
+                grouping,
                 &overall,
                 &slices,
                 gate_failed,
-                join.as_ref().map(|j| j.to_json()),
+                join.as_ref().map(|j| j.0.clone()),
             );
             json_text(&doc)?
         }
         Format::Table => {
             let mut t = crate::report::compare_doc::compare_text(
-                &table,
+                table,
                 baseline,
                 candidate,
-                &grouping,
+                grouping,
                 &overall,
                 &slices,
-                join.as_ref().map(|j| j.summary()).as_deref(),
+                join.as_ref().map(|j| j.1.as_str()),
             );
             if args.fail_on_regression {
                 t.push_str(if gate_failed {
@@ -124,4 +152,46 @@ pub fn run_compare(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOut
     Ok(CompareOutcome {
         gate_failed: gate_failed && args.fail_on_regression,
     })
+}
+
+/// `faultline compare spark://TABLE_OR_PATH`: the same comparison, computed by Spark.
+#[cfg(feature = "spark")]
+fn run_compare_spark(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareOutcome> {
+    use crate::spark::engine::{CompareRequest, compare};
+    let source = crate::spark::SparkSource::resolve(&args.files[0], args.input.connect.as_deref())?;
+    let start = std::time::Instant::now();
+    let run = compare(
+        &source,
+        CompareRequest {
+            mapping: &args.map.mapping(),
+            by: &args.by,
+            bins: args.bins as usize,
+            baseline: &args.baseline,
+            candidate: &args.candidate,
+            boot: args.boot.bootstrap(),
+            verbose: args.input.verbose,
+        },
+    )?;
+    if args.input.verbose {
+        eprintln!(
+            "faultline: spark: {} queries, {} bytes of results, {:.1} ms",
+            run.queries,
+            run.received_bytes,
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    render(
+        args,
+        out,
+        &run.table,
+        &run.grouping,
+        (run.baseline, run.candidate),
+        run.comparisons,
+        None,
+    )
+}
+
+#[cfg(not(feature = "spark"))]
+fn run_compare_spark(args: &CompareArgs, _out: &mut dyn Write) -> Result<CompareOutcome> {
+    Err(crate::spark::unsupported(&args.files[0], "compare"))
 }

@@ -155,56 +155,90 @@ pub fn compare(
         || metrics::evaluate_model_with(table, baseline, grouping, boot, false),
         || metrics::evaluate_model_with(table, candidate, grouping, boot, false),
     );
-    let slots = grouping.len() + 1;
-    let flips = flips(table, baseline, candidate, grouping);
     let has_scores =
         table.models[baseline].score.is_some() && table.models[candidate].score.is_some();
-    let names = task_metric_names(table.task, has_scores);
-    let paired = PairedSums::compute(table, baseline, candidate, grouping);
-    let auc = if table.task == Task::Binary && has_scores {
-        Some(delong_paired(table, baseline, candidate, grouping))
-    } else {
-        None
+    let aggregates = PairedAggregates {
+        task: table.task,
+        has_scores,
+        sets_b,
+        sets_c,
+        flips: flips(table, baseline, candidate, grouping),
+        paired: PairedSums::compute(table, baseline, candidate, grouping),
+        auc: (table.task == Task::Binary && has_scores)
+            .then(|| delong_paired(table, baseline, candidate, grouping)),
+        joint: joint_cells(table, baseline, candidate, grouping),
     };
-    let joint = joint_cells(table, baseline, candidate, grouping);
     let slot_rows = slot_rows(grouping);
+    let slots = grouping.len() + 1;
+    comparisons_from(&aggregates, baseline, candidate, boot, |s, name| {
+        row_bootstrap(
+            table,
+            baseline,
+            candidate,
+            &slot_rows[s],
+            name,
+            boot,
+            stats::slot_stream(s, slots - 1),
+        )
+    })
+}
+
+/// What a paired comparison is computed from, per slot (groups, then overall):
+/// the in-memory passes and a Spark source's queries both produce it.
+pub struct PairedAggregates {
+    pub task: Task,
+    pub has_scores: bool,
+    pub sets_b: Vec<MetricSet>,
+    pub sets_c: Vec<MetricSet>,
+    pub flips: Vec<Flips>,
+    pub paired: PairedSums,
+    /// Paired DeLong intervals of the ROC AUC delta (binary, both scored).
+    pub auc: Option<Vec<Option<Interval>>>,
+    /// Joint cells (see [`joint_cells`]); none for regression.
+    pub joint: Option<Vec<[u64; 8]>>,
+}
+
+/// Every slot's comparison from its aggregates; `row_bootstrap` gives the
+/// interval of a delta that no aggregate serves (multiclass F1, R²), or None.
+pub fn comparisons_from(
+    agg: &PairedAggregates,
+    baseline: usize,
+    candidate: usize,
+    boot: Bootstrap,
+    row_bootstrap: impl Fn(usize, &str) -> Option<Interval> + Sync,
+) -> Vec<Comparison> {
+    let slots = agg.flips.len();
+    let names = task_metric_names(agg.task, agg.has_scores);
     (0..slots)
         .into_par_iter()
         .map(|s| {
-            let f = flips[s];
+            let f = agg.flips[s];
             let mut rng = stats::rng(
                 boot.seed,
                 ((baseline as u64) << 48)
                     ^ ((candidate as u64) << 32)
                     ^ stats::slot_stream(s, slots - 1),
             );
-            let cell_cis = joint
+            let cell_cis = agg
+                .joint
                 .as_ref()
-                .map(|j| joint_bootstrap(table.task, &j[s], boot.resamples, &mut rng));
+                .map(|j| joint_bootstrap(agg.task, &j[s], boot.resamples, &mut rng));
             let metrics = names
                 .iter()
                 .map(|&name| {
-                    let (b, c) = (value(&sets_b[s], name), value(&sets_c[s], name));
+                    let (b, c) = (value(&agg.sets_b[s], name), value(&agg.sets_c[s], name));
                     let delta = b.zip(c).map(|(b, c)| c - b);
                     let ci = match name {
-                        "log_loss" | "brier" | "mae" | "mean_error" => paired.t_interval(s, name),
-                        "roc_auc" => auc.as_ref().and_then(|a| a[s]),
+                        "log_loss" | "brier" | "mae" | "mean_error" => {
+                            agg.paired.t_interval(s, name)
+                        }
+                        "roc_auc" => agg.auc.as_ref().and_then(|a| a[s]),
                         _ => cell_cis
                             .as_ref()
                             .and_then(|c| {
                                 c.iter().find(|(n, _)| *n == name).and_then(|(_, ci)| *ci)
                             })
-                            .or_else(|| {
-                                row_bootstrap(
-                                    table,
-                                    baseline,
-                                    candidate,
-                                    &slot_rows[s],
-                                    name,
-                                    boot,
-                                    stats::slot_stream(s, slots - 1),
-                                )
-                            }),
+                            .or_else(|| row_bootstrap(s, name)),
                     };
                     Delta {
                         name,
@@ -433,9 +467,9 @@ fn correctness_deltas(c: &[u64; 8]) -> Vec<f64> {
 }
 
 /// Per-slot sums of per-row differences for the paired t intervals.
-struct PairedSums {
+pub struct PairedSums {
     /// `(name, n, sum, sum of squares)` per slot.
-    sums: Vec<Vec<(&'static str, u64, f64, f64)>>,
+    pub sums: Vec<Vec<(&'static str, u64, f64, f64)>>,
 }
 
 impl PairedSums {
@@ -535,17 +569,7 @@ fn delong_paired(
         || placements(table.models[b].score_order(&table.target), &common),
         || placements(table.models[c].score_order(&table.target), &common),
     );
-    // Per slot: counts and sums over positives (V10) and negatives (V01).
-    #[derive(Clone, Copy, Default)]
-    struct S {
-        n: [f64; 2],
-        x: [f64; 2],
-        y: [f64; 2],
-        xx: [f64; 2],
-        yy: [f64; 2],
-        xy: [f64; 2],
-    }
-    let mut st = vec![S::default(); slots];
+    let mut st = vec![DelongSums::default(); slots];
     let overall = grouping.len();
     for (r, &g) in common.ids.iter().enumerate() {
         if g == SKIP {
@@ -565,23 +589,40 @@ fn delong_paired(
             e.xy[k] += x * yv;
         }
     }
-    st.iter()
-        .map(|e| {
-            let (m, n) = (e.n[0], e.n[1]);
-            if m < 2.0 || n < 2.0 {
-                return None;
-            }
-            let cov = |k: usize, a: f64, b: f64, ab: f64| (ab - a * b / e.n[k]) / (e.n[k] - 1.0);
-            let var_b = cov(0, e.x[0], e.x[0], e.xx[0]) / m + cov(1, e.x[1], e.x[1], e.xx[1]) / n;
-            let var_c = cov(0, e.y[0], e.y[0], e.yy[0]) / m + cov(1, e.y[1], e.y[1], e.yy[1]) / n;
-            let cv = cov(0, e.x[0], e.y[0], e.xy[0]) / m + cov(1, e.x[1], e.y[1], e.xy[1]) / n;
-            let auc_b = e.x[0] / m;
-            let auc_c = e.y[0] / m;
-            let d = auc_c - auc_b;
-            let se = (var_b + var_c - 2.0 * cv).max(0.0).sqrt();
-            Some([d - Z_95 * se, d + Z_95 * se])
-        })
-        .collect()
+    st.iter().map(DelongSums::interval).collect()
+}
+
+/// One slot's sums of DeLong placements of the two models on the rows both
+/// scored: `[positives (V10), negatives (V01)]` counts, sums, squares and cross
+/// products (baseline `x`, candidate `y`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DelongSums {
+    pub n: [f64; 2],
+    pub x: [f64; 2],
+    pub y: [f64; 2],
+    pub xx: [f64; 2],
+    pub yy: [f64; 2],
+    pub xy: [f64; 2],
+}
+
+impl DelongSums {
+    /// The paired DeLong 95% interval of the AUC difference (candidate - baseline).
+    pub fn interval(&self) -> Option<Interval> {
+        let e = self;
+        let (m, n) = (e.n[0], e.n[1]);
+        if m < 2.0 || n < 2.0 {
+            return None;
+        }
+        let cov = |k: usize, a: f64, b: f64, ab: f64| (ab - a * b / e.n[k]) / (e.n[k] - 1.0);
+        let var_b = cov(0, e.x[0], e.x[0], e.xx[0]) / m + cov(1, e.x[1], e.x[1], e.xx[1]) / n;
+        let var_c = cov(0, e.y[0], e.y[0], e.yy[0]) / m + cov(1, e.y[1], e.y[1], e.yy[1]) / n;
+        let cv = cov(0, e.x[0], e.y[0], e.xy[0]) / m + cov(1, e.x[1], e.y[1], e.xy[1]) / n;
+        let auc_b = e.x[0] / m;
+        let auc_c = e.y[0] / m;
+        let d = auc_c - auc_b;
+        let se = (var_b + var_c - 2.0 * cv).max(0.0).sqrt();
+        Some([d - Z_95 * se, d + Z_95 * se])
+    }
 }
 
 /// DeLong placements of each row within its group (first vector) and overall

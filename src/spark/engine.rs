@@ -45,9 +45,32 @@ pub struct SparkMetrics {
 
 /// Every model's metrics on a Spark source, overall and per slice of `by`.
 pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics> {
-    let client = Client::connect(source, req.verbose)?;
-    let mut profile = profile(&client, req.mapping, req.by, req.bins)?;
-    for f in req.by {
+    let (client, mut profile) = open(source, req.mapping, req.by, req.bins, req.verbose)?;
+    profile.table.params = req.params;
+    crate::metrics::check_params(&profile.table)?;
+    let mut queries = 0;
+    let (_, grouping, per_model) = evaluate(&client, &mut profile, req.by, req.boot, &mut queries)?;
+    let eval = Evaluation::from_models(per_model, grouping.len());
+    Ok(SparkMetrics {
+        received_bytes: client.received_bytes(),
+        table: profile.table,
+        grouping,
+        eval,
+        queries,
+    })
+}
+
+/// Connects, reads the source's roles and checks the slice columns.
+fn open(
+    source: &SparkSource,
+    mapping: &Mapping,
+    by: &[String],
+    bins: usize,
+    verbose: bool,
+) -> Result<(Client, Profile)> {
+    let client = Client::connect(source, verbose)?;
+    let profile = profile(&client, mapping, by, bins)?;
+    for f in by {
         match profile.dtype(f) {
             None => {
                 return Err(Error::MissingColumn {
@@ -64,23 +87,32 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
             Some(_) => {}
         }
     }
-    profile.table.params = req.params;
-    crate::metrics::check_params(&profile.table)?;
-    let mut queries = 0;
+    Ok((client, profile))
+}
+
+/// Per model, every slot's metric set; the slots and the grouping they make.
+fn evaluate(
+    client: &Client,
+    profile: &mut Profile,
+    by: &[String],
+    boot: Bootstrap,
+    queries: &mut usize,
+) -> Result<(Slots, Grouping, Vec<Vec<MetricSet>>)> {
     let mut run = |q: String| -> Result<Vec<Row>> {
-        queries += 1;
+        *queries += 1;
         client.rows(&q)
     };
-    let nf = req.by.len();
-    let (grouping, per_model) = match profile.table.task {
+    let nf = by.len();
+    let client = client;
+    let out = match profile.table.task {
         Task::Binary => {
-            let counts_rows = run(sql::binary_counts(&profile, req.by))?;
+            let counts_rows = run(sql::binary_counts(profile, by))?;
             let slots = Slots::new(&counts_rows, nf);
             let mut per_model = Vec::new();
             for m in 0..profile.table.models.len() {
-                let counts = binary_counts(&client, &profile, &slots, &counts_rows, m)?;
+                let counts = binary_counts(client, profile, &slots, &counts_rows, m)?;
                 let ranks = if profile.table.models[m].columns.score.is_some() {
-                    let rows = run(sql::binary_ranks(&profile, req.by, m))?;
+                    let rows = run(sql::binary_ranks(profile, by, m))?;
                     Some(binary_ranks(&slots, &rows))
                 } else {
                     None
@@ -91,7 +123,7 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
                     .enumerate()
                     .map(|(slot, c)| {
                         let rank = ranks.as_ref().map(|r| &r[slot]);
-                        binary::metrics_from(c, rank, m, slot, n_groups, req.boot)
+                        binary::metrics_from(c, rank, m, slot, n_groups, boot)
                     })
                     .collect();
                 if let Some(costs) = profile.table.params.cost {
@@ -102,10 +134,10 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
                 }
                 per_model.push(sets);
             }
-            (
-                slots.grouping(&mut profile, req.by, &counts_rows),
-                per_model,
-            )
+            {
+                let g = slots.grouping(profile, by, &counts_rows);
+                (slots, g, per_model)
+            }
         }
         Task::Multiclass => {
             let mut all = Vec::new();
@@ -116,7 +148,7 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
                         profile.table.models[m].name
                     )));
                 }
-                all.push(run(sql::confusion(&profile, req.by, m))?);
+                all.push(run(sql::confusion(profile, by, m))?);
             }
             // Every slot has rows in every model's cells: the first model's rows
             // name the slots.
@@ -134,7 +166,7 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
                     let p = r.get(nf + 2).and_then(|v| v.as_i64());
                     let n = u64_of(r.get(nf + 3));
                     if y == Some(-1) || p == Some(-1) {
-                        return Err(unknown_class(&client, &profile, m));
+                        return Err(unknown_class(client, profile, m));
                     }
                     let y = y.unwrap_or(0) as u32;
                     let p = p.map_or(k as u32, |p| p as u32);
@@ -147,15 +179,18 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
                     .map(|(slot, mut c)| {
                         c.sort_unstable();
                         let conf = Confusion { k, cells: c };
-                        multiclass::metrics_from(&conf, m, slot, slots.n_groups(), req.boot)
+                        multiclass::metrics_from(&conf, m, slot, slots.n_groups(), boot)
                     })
                     .collect();
                 per_model.push(sets);
             }
-            (slots.grouping(&mut profile, req.by, &first), per_model)
+            {
+                let g = slots.grouping(profile, by, &first);
+                (slots, g, per_model)
+            }
         }
         Task::Regression => {
-            let rows = run(sql::regression_sums(&profile, req.by))?;
+            let rows = run(sql::regression_sums(profile, by))?;
             let slots = Slots::new(&rows, nf);
             let mut per_model = Vec::new();
             for m in 0..profile.table.models.len() {
@@ -188,7 +223,10 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
                         .collect(),
                 );
             }
-            (slots.grouping(&mut profile, req.by, &rows), per_model)
+            {
+                let g = slots.grouping(profile, by, &rows);
+                (slots, g, per_model)
+            }
         }
         other => {
             return Err(Error::Usage(format!(
@@ -197,14 +235,7 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
             )));
         }
     };
-    let eval = Evaluation::from_models(per_model, grouping.len());
-    Ok(SparkMetrics {
-        received_bytes: client.received_bytes(),
-        table: profile.table,
-        grouping,
-        eval,
-        queries,
-    })
+    Ok(out)
 }
 
 fn column_list(profile: &Profile) -> String {
@@ -437,4 +468,142 @@ impl Slots {
 /// The rows a result row counts: `rows` (counts, sums) or `n` (confusion cells).
 fn count_of(r: &Row) -> u64 {
     u64_of(r.get_by_name("rows").or_else(|| r.get_by_name("n")))
+}
+
+/// What a `compare` run on Spark needs besides the source.
+pub struct CompareRequest<'a> {
+    pub mapping: &'a Mapping,
+    pub by: &'a [String],
+    pub bins: usize,
+    pub baseline: &'a str,
+    pub candidate: &'a str,
+    pub boot: Bootstrap,
+    pub verbose: bool,
+}
+
+/// A finished paired comparison on Spark: the reports' inputs.
+pub struct SparkComparison {
+    pub table: EvalTable,
+    pub grouping: Grouping,
+    pub baseline: usize,
+    pub candidate: usize,
+    /// Per slot (groups, then overall).
+    pub comparisons: Vec<crate::compare::Comparison>,
+    pub received_bytes: u64,
+    pub queries: usize,
+}
+
+/// A candidate against a baseline on a Spark source: both models' metrics, then
+/// the joint cells, paired sums and DeLong placement sums per slot, all from
+/// aggregates, through the same `compare::comparisons_from` as in memory.
+pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkComparison> {
+    use crate::compare::{DelongSums, Flips, PairedAggregates, PairedSums, comparisons_from};
+    let (client, mut profile) = open(source, req.mapping, req.by, req.bins, req.verbose)?;
+    let baseline = profile.table.model_index(req.baseline)?;
+    let candidate = profile.table.model_index(req.candidate)?;
+    if baseline == candidate {
+        return Err(Error::Usage(
+            "--baseline and --candidate must name two different models".into(),
+        ));
+    }
+    if profile.table.task != Task::Binary {
+        return Err(client.error(format!(
+            "compare reads binary evaluations from Spark so far; this one is {}",
+            profile.table.task.as_str()
+        )));
+    }
+    let mut queries = 0;
+    let (slots, grouping, mut per_model) =
+        evaluate(&client, &mut profile, req.by, req.boot, &mut queries)?;
+    let nf = req.by.len();
+    let (b, c) = (baseline, candidate);
+    let has_scores = profile.table.models[b].columns.score.is_some()
+        && profile.table.models[c].columns.score.is_some();
+    queries += 1;
+    let cells_rows = client.rows(&sql::joint_cells(&profile, req.by, b, c))?;
+    let mut joint = vec![[0u64; 8]; slots.len()];
+    for r in &cells_rows {
+        let Some(slot) = slots.slot_of(r) else {
+            continue;
+        };
+        let bit = |i: usize| r.get(nf + i).and_then(|v| v.as_i64()).unwrap_or(0) as usize;
+        let (y, pb, pc) = (bit(1), bit(2), bit(3));
+        joint[slot][(y * 4 + pb * 2 + pc) & 7] += u64_of(r.get_by_name("n"));
+    }
+    slots.spread(&mut joint);
+    let flips: Vec<Flips> = joint
+        .iter()
+        .map(|cells| {
+            let mut f = Flips::default();
+            for (i, &n) in cells.iter().enumerate() {
+                let (y, pb, pc) = (i >> 2, (i >> 1) & 1, i & 1);
+                match (pb == y, pc == y) {
+                    (true, true) => f.both_correct += n,
+                    (true, false) => f.baseline_only += n,
+                    (false, true) => f.candidate_only += n,
+                    (false, false) => f.both_wrong += n,
+                }
+            }
+            f
+        })
+        .collect();
+    let mut sums: Vec<Vec<(&'static str, u64, f64, f64)>> = vec![Vec::new(); slots.len()];
+    let mut auc = None;
+    if has_scores {
+        queries += 2;
+        for r in &client.rows(&sql::paired_sums(&profile, req.by, b, c))? {
+            let Some(slot) = slots.slot_of(r) else {
+                continue;
+            };
+            let n = u64_of(r.get_by_name("n"));
+            let f = |name: &str| f64_of(r.get_by_name(name));
+            if n > 0 {
+                sums[slot] = vec![
+                    ("log_loss", n, f("dll"), f("dll_sq")),
+                    ("brier", n, f("dbr"), f("dbr_sq")),
+                ];
+            }
+        }
+        slots.spread(&mut sums);
+        let mut delong = vec![DelongSums::default(); slots.len()];
+        for r in &client.rows(&sql::delong_sums(&profile, req.by, b, c))? {
+            let Some(slot) = slots.slot_of(r) else {
+                continue;
+            };
+            let k = usize::from(r.get_by_name("y").and_then(|v| v.as_i64()) != Some(1));
+            let f = |name: &str| f64_of(r.get_by_name(name));
+            let e = &mut delong[slot];
+            e.n[k] = u64_of(r.get_by_name("n")) as f64;
+            e.x[k] = f("x");
+            e.y[k] = f("v");
+            e.xx[k] = f("xx");
+            e.yy[k] = f("vv");
+            e.xy[k] = f("xv");
+        }
+        slots.spread(&mut delong);
+        auc = Some(delong.iter().map(DelongSums::interval).collect());
+    }
+    let sets_c = std::mem::take(&mut per_model[c]);
+    let sets_b = std::mem::take(&mut per_model[b]);
+    let aggregates = PairedAggregates {
+        task: Task::Binary,
+        has_scores,
+        sets_b,
+        sets_c,
+        flips,
+        paired: PairedSums { sums },
+        auc,
+        joint: Some(joint),
+    };
+    // Every binary delta has an aggregate interval (average precision has none).
+    let comparisons = comparisons_from(&aggregates, b, c, req.boot, |_, _| None);
+    Ok(SparkComparison {
+        received_bytes: client.received_bytes(),
+        table: profile.table,
+        grouping,
+        baseline,
+        candidate,
+        comparisons,
+        queries,
+    })
 }

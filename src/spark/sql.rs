@@ -295,3 +295,120 @@ pub fn regression_sums(profile: &Profile, features: &[String]) -> String {
 pub fn sliceable(dtype: &DataType) -> bool {
     is_text(dtype) || matches!(dtype, DataType::Boolean)
 }
+
+/// Per slot, the joint binary cells of two models: `(y, pb, pc)` with a null
+/// prediction counted as the wrong class, as `compare::joint_cells` codes them.
+pub fn joint_cells(profile: &Profile, features: &[String], b: usize, c: usize) -> String {
+    let (select, clause) = grouping_sets(features.len(), &["y", "bb", "bc"]);
+    format!(
+        "WITH base AS ({}) SELECT {select}grouping_id() AS gid, y, bb, bc, count(*) AS n \
+         FROM (SELECT *, CASE WHEN p{b} IS NULL THEN 1 - y ELSE p{b} END AS bb, \
+                         CASE WHEN p{c} IS NULL THEN 1 - y ELSE p{c} END AS bc FROM base) {clause}",
+        base(profile, features)
+    )
+}
+
+/// Per slot, sums of the per-row differences (candidate - baseline) of log loss
+/// and Brier on the rows both models scored, for the paired t intervals.
+pub fn paired_sums(profile: &Profile, features: &[String], b: usize, c: usize) -> String {
+    let eps = double_literal(EPS);
+    let one_minus = double_literal(1.0 - EPS);
+    let ll = |m: usize| {
+        format!(
+            "-ln(least(greatest(CASE WHEN y = 1 THEN s{m} ELSE 1.0D - s{m} END, {eps}), {one_minus}))"
+        )
+    };
+    let (select, clause) = grouping_sets(features.len(), &[]);
+    format!(
+        "WITH base AS ({base}) SELECT {select}grouping_id() AS gid, count(*) AS n, \
+         coalesce(sum(dll), 0D) AS dll, coalesce(sum(dll * dll), 0D) AS dll_sq, \
+         coalesce(sum(dbr), 0D) AS dbr, coalesce(sum(dbr * dbr), 0D) AS dbr_sq \
+         FROM (SELECT *, {llc} - {llb} AS dll, pow(s{c} - y, 2) - pow(s{b} - y, 2) AS dbr \
+               FROM base WHERE s{b} IS NOT NULL AND s{c} IS NOT NULL) {clause}",
+        base = base(profile, features),
+        llb = ll(b),
+        llc = ll(c),
+    )
+}
+
+/// Per slot and class (`y`), the sums of both models' DeLong placements on the
+/// rows both scored (a positive's share of negatives below it, a negative's
+/// share of positives above it, ties half), and of their squares and products.
+pub fn delong_sums(profile: &Profile, features: &[String], b: usize, c: usize) -> String {
+    let nf = features.len();
+    let groups: Vec<String> = (0..nf).map(group_alias).collect();
+    let slot_cols = {
+        let mut p = vec!["gid".to_string()];
+        p.extend(groups.iter().cloned());
+        p
+    };
+    let slot = slot_cols.join(", ");
+    let above = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING";
+    let place = |m: usize| {
+        let (select, clause) = grouping_sets(nf, &[&format!("s{m}")]);
+        format!(
+            "ties{m} AS (SELECT {select}grouping_id() AS gid, s{m} AS s, CAST(count_if(y = 1) AS DOUBLE) AS p, \
+                        CAST(count_if(y = 0) AS DOUBLE) AS q FROM common {clause}), \
+             walk{m} AS (SELECT *, \
+                        coalesce(sum(p) OVER (PARTITION BY {slot} ORDER BY s DESC {above}), 0D) AS pa, \
+                        coalesce(sum(q) OVER (PARTITION BY {slot} ORDER BY s DESC {above}), 0D) AS na, \
+                        sum(p) OVER (PARTITION BY {slot}) AS tp, sum(q) OVER (PARTITION BY {slot}) AS tn FROM ties{m}), \
+             place{m} AS (SELECT {slot}, s, \
+                        CASE WHEN tn > 0 THEN (tn - na - 0.5D * q) / tn ELSE 0D END AS v10, \
+                        CASE WHEN tp > 0 THEN (pa + 0.5D * p) / tp ELSE 0D END AS v01 FROM walk{m})"
+        )
+    };
+    // Each row in its slice's slot and in the overall one, with the grouping id
+    // the placement queries give those slots.
+    let overall_gid = if nf == 0 { 0 } else { ((1u64 << nf) - 1) << 1 };
+    let rows = if nf == 0 {
+        format!("SELECT 0 AS gid, y, s{b} AS sb, s{c} AS sc FROM common")
+    } else {
+        let nulls: Vec<String> = groups
+            .iter()
+            .map(|g| format!("CAST(NULL AS STRING) AS {g}"))
+            .collect();
+        format!(
+            "SELECT 0 AS gid, {gs}, y, s{b} AS sb, s{c} AS sc FROM common \
+             UNION ALL SELECT {overall_gid} AS gid, {nulls}, y, s{b} AS sb, s{c} AS sc FROM common",
+            gs = groups.join(", "),
+            nulls = nulls.join(", ")
+        )
+    };
+    let on = |alias: &str, score: &str| {
+        let mut conds: Vec<String> = slot_cols
+            .iter()
+            .map(|col| format!("r.{col} <=> {alias}.{col}"))
+            .collect();
+        conds.push(format!("r.{score} = {alias}.s"));
+        conds.join(" AND ")
+    };
+    let r_slot = slot_cols
+        .iter()
+        .map(|col| format!("r.{col}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "WITH base AS ({base}), \
+         common AS (SELECT * FROM base WHERE s{b} IS NOT NULL AND s{c} IS NOT NULL), \
+         {pb}, {pc}, \
+         r AS ({rows}), \
+         j AS (SELECT {r_slot}, r.y, \
+                 CASE WHEN r.y = 1 THEN xb.v10 ELSE xb.v01 END AS x, \
+                 CASE WHEN r.y = 1 THEN xc.v10 ELSE xc.v01 END AS v \
+               FROM r JOIN place{b} xb ON {onb} JOIN place{c} xc ON {onc}) \
+         SELECT {out_cols}, y, count(*) AS n, sum(x) AS x, sum(v) AS v, sum(x * x) AS xx, \
+                sum(v * v) AS vv, sum(x * v) AS xv FROM j GROUP BY {slot}, y",
+        out_cols = groups
+            .iter()
+            .cloned()
+            .chain(std::iter::once("gid".to_string()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        base = base(profile, features),
+        pb = place(b),
+        pc = place(c),
+        onb = on("xb", "sb"),
+        onc = on("xc", "sc"),
+    )
+}

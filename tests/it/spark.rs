@@ -94,21 +94,19 @@ fn same(spark: &Value, memory: &Value, path: &str, skip: &[&str], diffs: &mut Ve
     }
 }
 
-/// `faultline metrics` on the file and on the same data through Spark.
-fn metrics_agree(file: &Path, by: &str, skip: &[&str]) -> Value {
+/// `faultline SUBCOMMAND` on the file and on the same data through Spark; the
+/// two documents must agree.
+fn documents_agree(subcommand: &str, file: &Path, rest: &[&str], skip: &[&str]) -> Value {
     let remote = remote();
-    let mut args = vec!["metrics"];
-    let by_args = ["--by", by];
-    if !by.is_empty() {
-        args.extend(by_args);
-    }
-    let mut on_file = vec![file.to_str().unwrap()];
-    on_file.extend(&args[1..]);
     let source = spark(file);
-    let mut on_spark = vec![source.as_str(), "--connect", remote.as_str()];
-    on_spark.extend(&args[1..]);
-    let memory = json(&[&["metrics"][..], &on_file].concat());
-    let cluster = json(&[&["metrics"][..], &on_spark].concat());
+    let memory = json(&[&[subcommand, file.to_str().unwrap()][..], rest].concat());
+    let cluster = json(
+        &[
+            &[subcommand, source.as_str(), "--connect", remote.as_str()][..],
+            rest,
+        ]
+        .concat(),
+    );
     let mut diffs = Vec::new();
     let skip: Vec<&str> = [&["dataset/path", "dataset/sha256"][..], skip].concat();
     same(&cluster, &memory, "", &skip, &mut diffs);
@@ -118,11 +116,22 @@ fn metrics_agree(file: &Path, by: &str, skip: &[&str]) -> Value {
         diffs.len(),
         diffs[..diffs.len().min(20)].join("\n")
     );
+    cluster
+}
+
+/// `faultline metrics` on the file and through Spark, by `by` (may be empty).
+fn metrics_agree(file: &Path, by: &str, skip: &[&str]) -> Value {
+    let rest: Vec<&str> = if by.is_empty() {
+        vec![]
+    } else {
+        vec!["--by", by]
+    };
+    let doc = documents_agree("metrics", file, &rest, skip);
     assert!(
-        memory["slices"].as_array().is_some_and(|s| !s.is_empty()) || by.is_empty(),
+        by.is_empty() || doc["slices"].as_array().is_some_and(|s| !s.is_empty()),
         "slices were compared"
     );
-    cluster
+    doc
 }
 
 #[test]
@@ -217,6 +226,64 @@ fn spark_failures_are_clear_and_exit_2() {
         "{}",
         run.stderr
     );
+    // Compare on Spark reads binary evaluations so far.
+    let dir = scratch("spark-compare-multiclass");
+    let intent = spark(&parquet_of("sample_data/intent.csv", &dir));
+    let run = faultline(&[
+        "compare",
+        &intent,
+        "--connect",
+        &remote,
+        "--baseline",
+        "baseline",
+        "--candidate",
+        "candidate",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("binary evaluations"), "{}", run.stderr);
+}
+
+#[test]
+fn paired_comparisons_equal_the_in_memory_engine() {
+    let churn = repo("sample_data/churn.parquet");
+    let pair = ["--baseline", "baseline", "--candidate", "candidate"];
+    let by = [&pair[..], &["--by", "region,device"]].concat();
+    let doc = documents_agree("compare", &churn, &by, &[]);
+    assert!(
+        doc["overall"]["metrics"]["roc_auc"]["ci"].is_array(),
+        "paired DeLong"
+    );
+    assert!(doc["slices"].as_array().is_some_and(|s| s.len() > 1));
+    documents_agree("compare", &churn, &pair, &[]);
+    let dir = scratch("spark-compare-adult");
+    let adult = parquet_of("sample_data/adult_models.csv", &dir);
+    documents_agree(
+        "compare",
+        &adult,
+        &["--baseline", "logreg", "--candidate", "gbm", "--by", "sex"],
+        &[],
+    );
+    // The gate exits 3 on Spark exactly when it does on the file.
+    let remote = remote();
+    let gate = |input: &str| {
+        faultline(&[
+            "compare",
+            input,
+            "--connect",
+            &remote,
+            "--baseline",
+            "baseline",
+            "--candidate",
+            "candidate",
+            "--by",
+            "region,device",
+            "--fail-on-regression",
+        ])
+        .code
+    };
+    let on_file = gate(churn.to_str().unwrap());
+    assert_eq!(gate(&spark(&churn)), on_file);
+    assert!(on_file == 0 || on_file == 3);
 }
 
 #[test]
