@@ -103,7 +103,6 @@ fn evaluate(
         client.rows(&q)
     };
     let nf = by.len();
-    let client = client;
     let out = match profile.table.task {
         Task::Binary => {
             let counts_rows = run(sql::binary_counts(profile, by))?;
