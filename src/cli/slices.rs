@@ -77,7 +77,7 @@ fn parse_alpha(s: &str) -> std::result::Result<f64, String> {
 /// Runs `faultline slices`.
 pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
     if crate::spark::is_spark(&args.file) {
-        return Err(crate::spark::unsupported(&args.file, "slices"));
+        return run_slices_spark(args, out);
     }
     use crate::discovery::{row_errors, sliceline};
     let features = (!args.features.is_empty()).then(|| args.features.clone());
@@ -150,4 +150,71 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
     };
     emit(out, &text)?;
     Ok(())
+}
+
+/// `faultline slices spark://TABLE_OR_PATH`: the same search, counted by Spark.
+#[cfg(feature = "spark")]
+fn run_slices_spark(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
+    use crate::discovery::sliceline;
+    if args.overconfident {
+        return Err(Error::Usage(format!(
+            "{}: --overconfident is not available on Spark sources yet",
+            args.file.display()
+        )));
+    }
+    let source = crate::spark::SparkSource::resolve(&args.file, args.input.connect.as_deref())?;
+    let params = sliceline::Params {
+        keep_equivalent: args.keep_equivalent,
+        alpha: args.alpha,
+        top: args.top,
+        max_level: args.max_level as usize,
+        min_support: args.min_support,
+        excess: false,
+    };
+    let start = std::time::Instant::now();
+    let run = crate::spark::engine::slices(
+        &source,
+        crate::spark::engine::SlicesRequest {
+            mapping: &args.map.mapping(),
+            features: &args.features,
+            bins: args.bins as usize,
+            model: &args.model,
+            against: args.against.as_deref(),
+            params: params.clone(),
+            verbose: args.input.verbose,
+        },
+    )?;
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
+    if args.input.verbose {
+        eprintln!(
+            "faultline: spark: {} queries, {} bytes of results, {elapsed_ms:.1} ms",
+            run.queries, run.received_bytes
+        );
+    }
+    let text = match args.format {
+        Format::Json => json_text(&crate::report::slices_doc::slices_json(
+            &run.table,
+            run.model,
+            run.against,
+            &run.features,
+            &params,
+            &run.found,
+            elapsed_ms,
+        ))?,
+        Format::Table => crate::report::slices_doc::slices_text(
+            &run.table,
+            run.model,
+            run.against,
+            &run.found,
+            elapsed_ms,
+            false,
+        ),
+    };
+    emit(out, &text)?;
+    Ok(())
+}
+
+#[cfg(not(feature = "spark"))]
+fn run_slices_spark(args: &SlicesArgs, _out: &mut dyn Write) -> Result<()> {
+    Err(crate::spark::unsupported(&args.file, "slices"))
 }

@@ -118,15 +118,17 @@ pub struct Found {
 /// Slices with more combinations than this use a hash map instead of dense arrays.
 const DENSE_LIMIT: u64 = 1 << 20;
 
-/// Per-slice sums of one feature combination.
+/// Per-slice sums of one feature combination: `keys` are the slices' codes in
+/// mixed radix (levels + 1 per feature, missing last). Counted from rows here, or
+/// by a Spark query (`spark::engine::slices`).
 #[derive(Default)]
-struct Cube {
-    keys: Vec<u64>,
-    count: Vec<u64>,
-    err: Vec<f64>,
-    err_sq: Vec<f64>,
+pub struct Cube {
+    pub keys: Vec<u64>,
+    pub count: Vec<u64>,
+    pub err: Vec<f64>,
+    pub err_sq: Vec<f64>,
     /// Wrapping sum of the rows' random keys.
-    rows_key: Vec<u64>,
+    pub rows_key: Vec<u64>,
 }
 
 /// A row's random 64-bit key (SplitMix64 of its index): a row set's wrapping sum
@@ -169,7 +171,7 @@ pub fn search(
         .min_support
         .unwrap_or_else(|| 32.max((n as f64 * 0.01).ceil() as u64))
         .max(1);
-    let mut found = Found {
+    let found = Found {
         rows: n,
         average_error: if n == 0 { 0.0 } else { total_err / n as f64 },
         min_support,
@@ -237,11 +239,7 @@ pub fn search(
         });
     }
     let combos = combinations(usable.len(), level);
-    let avg = found.average_error;
-    let alpha = params.alpha;
-    let mut p_values: Vec<f64> = Vec::new();
-    let mut candidates: Vec<Slice> = Vec::new();
-    let mut significant: Vec<Slice> = Vec::new();
+    let mut scorer = Scorer::new(table, found, binary, total_sq, params);
     // A few cubes per thread at a time: memory stays bounded by them.
     let batch = 4 * rayon::current_num_threads().max(1);
     for chunk in combos.chunks(batch) {
@@ -260,7 +258,77 @@ pub fn search(
                 (feats, c)
             })
             .collect();
-        for (feats, c) in &cubes {
+        scorer.add(&cubes);
+    }
+    Ok(scorer.finish())
+}
+
+/// Features that can take part in a search: some value reaches `min_support`, and
+/// (unless equivalent slices are kept) no value covers all `n` rows. `counts[i]`
+/// are feature `i`'s rows per value.
+pub fn usable_features(
+    counts: &[Vec<u64>],
+    n: u64,
+    min_support: u64,
+    keep_equivalent: bool,
+) -> Vec<usize> {
+    (0..counts.len())
+        .filter(|&i| counts[i].iter().any(|&c| c >= min_support))
+        .filter(|&i| keep_equivalent || !counts[i].contains(&n))
+        .collect()
+}
+
+/// Every combination of `m` features up to `max_level`, level by level.
+pub fn feature_combinations(m: usize, max_level: usize) -> Vec<Vec<usize>> {
+    combinations(m, max_level)
+}
+
+/// Scores slices as their cubes come in and keeps every one that could still
+/// make the top; [`Scorer::finish`] ranks them and adds Benjamini-Hochberg
+/// q-values over every scored slice.
+pub struct Scorer<'a> {
+    table: &'a EvalTable,
+    params: &'a Params,
+    found: Found,
+    binary: bool,
+    total_err: f64,
+    total_sq: f64,
+    p_values: Vec<f64>,
+    candidates: Vec<Slice>,
+    significant: Vec<Slice>,
+}
+
+impl<'a> Scorer<'a> {
+    /// `found` carries the rows, average error and min support; `binary` says
+    /// every error is 0 or 1 (a z-test then, else Welch's t).
+    pub fn new(
+        table: &'a EvalTable,
+        found: Found,
+        binary: bool,
+        total_sq: f64,
+        params: &'a Params,
+    ) -> Scorer<'a> {
+        Scorer {
+            table,
+            params,
+            total_err: found.average_error * found.rows as f64,
+            found,
+            binary,
+            total_sq,
+            p_values: Vec::new(),
+            candidates: Vec::new(),
+            significant: Vec::new(),
+        }
+    }
+
+    /// Scores the slices of some feature combinations (features as table indices).
+    pub fn add(&mut self, cubes: &[(Vec<usize>, Cube)]) {
+        let (table, params) = (self.table, self.params);
+        let n = self.found.rows;
+        let min_support = self.found.min_support;
+        let avg = self.found.average_error;
+        let alpha = params.alpha;
+        for (feats, c) in cubes {
             let radices: Vec<u64> = feats
                 .iter()
                 .map(|&f| table.features[f].codes.levels.len() as u64 + 1)
@@ -270,22 +338,30 @@ pub fn search(
                 if size < min_support || err <= 0.0 {
                     continue;
                 }
-                let p = p_value(binary, size, err, c.err_sq[i], n, total_err, total_sq);
-                p_values.push(p);
+                let p = p_value(
+                    self.binary,
+                    size,
+                    err,
+                    c.err_sq[i],
+                    n,
+                    self.total_err,
+                    self.total_sq,
+                );
+                self.p_values.push(p);
                 let rate = err / size as f64;
                 let score = if params.excess {
                     2.0 * (rate - avg)
                 } else {
                     alpha * (rate / avg - 1.0) - (1.0 - alpha) * (n as f64 / size as f64 - 1.0)
                 };
-                if score <= 0.0 && (rate <= avg || !candidates.is_empty()) {
+                if score <= 0.0 && (rate <= avg || !self.candidates.is_empty()) {
                     continue;
                 }
                 let codes = decode_key(c.keys[i], &radices);
                 let list = if score > 0.0 {
-                    &mut candidates
+                    &mut self.candidates
                 } else {
-                    &mut significant
+                    &mut self.significant
                 };
                 list.push(Slice {
                     predicates: feats.iter().copied().zip(codes).collect(),
@@ -293,7 +369,7 @@ pub fn search(
                     errors: err,
                     score,
                     error_rate: rate,
-                    ci: if binary {
+                    ci: if self.binary {
                         stats::wilson(err.round() as u64, size)
                     } else {
                         // Fractional errors (graded runs, squared errors): a t interval.
@@ -306,9 +382,11 @@ pub fn search(
                 });
             }
         }
-        candidates = top_slices(table, candidates, params.top, params.keep_equivalent, false);
-        if candidates.is_empty() {
-            significant = top_slices_by(
+        let candidates = std::mem::take(&mut self.candidates);
+        self.candidates = top_slices(table, candidates, params.top, params.keep_equivalent, false);
+        if self.candidates.is_empty() {
+            let significant = std::mem::take(&mut self.significant);
+            self.significant = top_slices_by(
                 table,
                 significant,
                 params.top,
@@ -317,41 +395,53 @@ pub fn search(
                 by_p,
             );
         } else {
-            significant.clear();
+            self.significant.clear();
         }
     }
-    let mut candidates = top_slices(table, candidates, params.top, params.keep_equivalent, true);
-    let mut significant = if candidates.is_empty() {
-        top_slices_by(
+
+    /// The top slices with their q-values.
+    pub fn finish(self) -> Found {
+        let (table, params) = (self.table, self.params);
+        let mut found = self.found;
+        let mut candidates = top_slices(
             table,
-            significant,
+            self.candidates,
             params.top,
             params.keep_equivalent,
             true,
-            by_p,
-        )
-    } else {
-        Vec::new()
-    };
-    // Benjamini-Hochberg over the whole family: q for a p of rank k among m.
-    let m = p_values.len();
-    let mut sorted = p_values;
-    sorted.sort_by(f64::total_cmp);
-    let mut q_by_rank = vec![1.0; m];
-    let mut running = 1.0f64;
-    for k in (0..m).rev() {
-        running = running.min(sorted[k] * m as f64 / (k + 1) as f64);
-        q_by_rank[k] = running.min(1.0);
+        );
+        let mut significant = if candidates.is_empty() {
+            top_slices_by(
+                table,
+                self.significant,
+                params.top,
+                params.keep_equivalent,
+                true,
+                by_p,
+            )
+        } else {
+            Vec::new()
+        };
+        // Benjamini-Hochberg over the whole family: q for a p of rank k among m.
+        let m = self.p_values.len();
+        let mut sorted = self.p_values;
+        sorted.sort_by(f64::total_cmp);
+        let mut q_by_rank = vec![1.0; m];
+        let mut running = 1.0f64;
+        for k in (0..m).rev() {
+            running = running.min(sorted[k] * m as f64 / (k + 1) as f64);
+            q_by_rank[k] = running.min(1.0);
+        }
+        for s in candidates.iter_mut().chain(significant.iter_mut()) {
+            // The largest rank holding this p (ties share the smaller q anyway).
+            let k = sorted.partition_point(|&p| p <= s.p_value);
+            s.q_value = if k == 0 { 1.0 } else { q_by_rank[k - 1] };
+        }
+        found.scored = m;
+        found.slices = candidates;
+        found.by_significance = significant;
+        found
     }
-    for s in candidates.iter_mut().chain(significant.iter_mut()) {
-        // The largest rank holding this p (ties share the smaller q anyway).
-        let k = sorted.partition_point(|&p| p <= s.p_value);
-        s.q_value = if k == 0 { 1.0 } else { q_by_rank[k - 1] };
-    }
-    found.scored = m;
-    found.slices = candidates;
-    found.by_significance = significant;
-    Ok(found)
 }
 
 /// The best `top` slices in contract order. With `keep_equivalent` that is the

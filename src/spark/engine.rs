@@ -69,7 +69,7 @@ fn open(
     verbose: bool,
 ) -> Result<(Client, Profile)> {
     let client = Client::connect(source, verbose)?;
-    let profile = profile(&client, mapping, by, bins)?;
+    let profile = profile(&client, mapping, Some(by), bins)?;
     for f in by {
         match profile.dtype(f) {
             None => {
@@ -606,3 +606,227 @@ pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkCompari
         queries,
     })
 }
+
+/// What a `slices` run on Spark needs besides the source.
+pub struct SlicesRequest<'a> {
+    pub mapping: &'a Mapping,
+    /// The columns to search (empty: every text or boolean column without a role).
+    pub features: &'a [String],
+    pub bins: usize,
+    pub model: &'a str,
+    pub against: Option<&'a str>,
+    pub params: crate::discovery::sliceline::Params,
+    pub verbose: bool,
+}
+
+/// A finished failure-slice search on Spark: the report's inputs.
+pub struct SparkSlices {
+    pub table: EvalTable,
+    pub model: usize,
+    pub against: Option<usize>,
+    /// The searched features (indices into `table.features`).
+    pub features: Vec<usize>,
+    pub found: crate::discovery::sliceline::Found,
+    pub received_bytes: u64,
+    pub queries: usize,
+}
+
+/// SliceLine on a Spark source: one query for the totals, then one for every
+/// feature combination up to the maximum level (a grouping set each, slices
+/// under the minimum support left on the cluster); the counts go through the
+/// in-memory search's scorer, so the top slices, p- and q-values are its own.
+pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
+    use crate::discovery::sliceline::{Cube, Found, Scorer, feature_combinations, usable_features};
+    let client = Client::connect(source, req.verbose)?;
+    let explicit = (!req.features.is_empty()).then_some(req.features);
+    let mut profile = profile(&client, req.mapping, explicit, req.bins)?;
+    let names: Vec<String> = match explicit {
+        Some(list) => {
+            for f in list {
+                match profile.dtype(f) {
+                    None => {
+                        return Err(Error::MissingColumn {
+                            path: source.display().into(),
+                            column: f.clone(),
+                            hint: format!("columns: {}", column_list(&profile)),
+                        });
+                    }
+                    Some(t) if !sql::sliceable(t) => {
+                        return Err(client.error(format!(
+                            "--features {f}: a {t:?} column cannot be sliced on Spark yet (text and boolean columns can)"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+            list.to_vec()
+        }
+        None => profile
+            .table
+            .features
+            .iter()
+            .filter(|f| profile.dtype(&f.name).is_some_and(sql::sliceable))
+            .map(|f| f.name.clone())
+            .collect(),
+    };
+    if names.is_empty() {
+        return Err(
+            client.error("no text or boolean column to search; name them with --features".into())
+        );
+    }
+    let model = profile.table.model_index(req.model)?;
+    let against = req
+        .against
+        .map(|a| profile.table.model_index(a))
+        .transpose()?;
+    if against == Some(model) {
+        return Err(Error::Usage(
+            "--against must name another model than --model".into(),
+        ));
+    }
+    let mut queries = 1;
+    let totals = client.rows(&sql::slice_totals(&profile, model, against))?;
+    let t = totals.first();
+    let n = u64_of(t.and_then(|r| r.get_by_name("n")));
+    let total_err = f64_of(t.and_then(|r| r.get_by_name("e")));
+    let total_sq = f64_of(t.and_then(|r| r.get_by_name("e2")));
+    if u64_of(t.and_then(|r| r.get_by_name("unknown"))) > 0 {
+        return Err(unknown_class(&client, &profile, model));
+    }
+    let binary = u64_of(t.and_then(|r| r.get_by_name("fractional"))) == 0;
+    let params = &req.params;
+    let min_support = params
+        .min_support
+        .unwrap_or_else(|| 32.max((n as f64 * 0.01).ceil() as u64))
+        .max(1);
+    let found = Found {
+        rows: n,
+        average_error: if n == 0 { 0.0 } else { total_err / n as f64 },
+        min_support,
+        ..Default::default()
+    };
+    let features: Vec<usize> = names
+        .iter()
+        .map(|f| profile.table.feature_index(f))
+        .collect::<Result<_>>()?;
+    if n == 0 || total_err <= 0.0 {
+        return Ok(SparkSlices {
+            received_bytes: client.received_bytes(),
+            table: profile.table,
+            model,
+            against,
+            features,
+            found,
+            queries,
+        });
+    }
+    let level = params.max_level.max(1);
+    let combos = feature_combinations(names.len(), level);
+    if combos.len() > MAX_GROUPING_SETS {
+        return Err(client.error(format!(
+            "{} features give {} feature combinations up to level {level}; Spark takes up to {MAX_GROUPING_SETS} in one query: choose fewer features (--features) or a lower --max-level",
+            names.len(),
+            combos.len()
+        )));
+    }
+    queries += 1;
+    let rows = client.rows(&sql::slice_cubes(
+        &profile,
+        &names,
+        &combos,
+        model,
+        against,
+        min_support,
+    ))?;
+    // Each feature's values in the slices Spark returned, sorted as in memory.
+    let nf = names.len();
+    let present = |r: &Row| -> Vec<usize> {
+        let gid = u64_of(r.get(nf));
+        (0..nf)
+            .filter(|&i| (gid >> (nf - 1 - i)) & 1 == 0)
+            .collect()
+    };
+    let mut levels: Vec<Vec<String>> = vec![Vec::new(); nf];
+    for r in &rows {
+        for i in present(r) {
+            if let Some(v) = text_of(r.get(i)) {
+                levels[i].push(v);
+            }
+        }
+    }
+    for l in &mut levels {
+        l.sort();
+        l.dedup();
+    }
+    let mut feats = (*profile.table.features).clone();
+    for (i, &f) in features.iter().enumerate() {
+        feats[f].kind = FeatureKind::Categorical;
+        feats[f].codes = Encoded {
+            codes: Vec::new(),
+            levels: levels[i].clone(),
+        };
+    }
+    profile.table.features = std::sync::Arc::new(feats);
+    // Level-1 counts decide which features take part, as in memory.
+    let mut value_counts: Vec<Vec<u64>> = vec![Vec::new(); nf];
+    for r in &rows {
+        let p = present(r);
+        if p.len() == 1 {
+            value_counts[p[0]].push(u64_of(r.get_by_name("n")));
+        }
+    }
+    let usable = usable_features(&value_counts, n, min_support, params.keep_equivalent);
+    let mut cubes: HashMap<Vec<usize>, Cube> = HashMap::new();
+    for r in &rows {
+        let p = present(r);
+        if !p.iter().all(|i| usable.contains(i)) {
+            continue;
+        }
+        let mut key = 0u64;
+        for &i in &p {
+            let radix = levels[i].len() as u64 + 1;
+            let digit = text_of(r.get(i))
+                .and_then(|v| levels[i].binary_search(&v).ok())
+                .map_or(radix - 1, |c| c as u64);
+            key = key * radix + digit;
+        }
+        let rk = r
+            .get_by_name("rk")
+            .and_then(|v| match v {
+                spark_connect::row::Value::Decimal { value, .. } => value.parse::<i128>().ok(),
+                other => other.as_i64().map(i128::from),
+            })
+            .unwrap_or(0)
+            .rem_euclid(1i128 << 64) as u64;
+        let cube = cubes.entry(p).or_default();
+        cube.keys.push(key);
+        cube.count.push(u64_of(r.get_by_name("n")));
+        cube.err.push(f64_of(r.get_by_name("e")));
+        cube.err_sq.push(f64_of(r.get_by_name("e2")));
+        cube.rows_key.push(rk);
+    }
+    let table = &profile.table;
+    let mut scorer = Scorer::new(table, found, binary, total_sq, params);
+    let batch: Vec<(Vec<usize>, Cube)> = combos
+        .iter()
+        .filter_map(|c| {
+            cubes
+                .remove(c)
+                .map(|cube| (c.iter().map(|&i| features[i]).collect(), cube))
+        })
+        .collect();
+    scorer.add(&batch);
+    let found = scorer.finish();
+    Ok(SparkSlices {
+        received_bytes: client.received_bytes(),
+        table: profile.table.clone(),
+        model,
+        against,
+        features,
+        found,
+        queries,
+    })
+}
+
+/// Most grouping sets one SliceLine query holds.
+const MAX_GROUPING_SETS: usize = 4096;

@@ -44,11 +44,12 @@ impl Profile {
     }
 }
 
-/// Reads the roles of a Spark source; `features` are the columns to slice by.
+/// Reads the roles of a Spark source; `features` are the columns to slice by
+/// (None: every column that holds no role).
 pub fn profile(
     client: &Client,
     mapping: &Mapping,
-    features: &[String],
+    features: Option<&[String]>,
     bins: usize,
 ) -> Result<Profile> {
     let source = client.source();
@@ -96,7 +97,7 @@ pub fn profile(
     }
     let options = LoadOptions {
         bins,
-        features: Some(features.to_vec()),
+        features: features.map(<[String]>::to_vec),
         keep_frame: false,
         ..LoadOptions::default()
     };

@@ -412,3 +412,69 @@ pub fn delong_sums(profile: &Profile, features: &[String], b: usize, c: usize) -
         onc = on("xc", "sc"),
     )
 }
+
+/// The per-row error SliceLine searches: 1 where the model is wrong (a null
+/// prediction is wrong; with `against`, wrong where that model is right), the
+/// squared error for regression (how much worse than `against`); NULL for rows
+/// left out, as `discovery::row_errors` does.
+fn row_error(profile: &Profile, model: usize, against: Option<usize>) -> String {
+    let m = model;
+    match (profile.table.task, against) {
+        (Task::Regression, None) => format!("pow(p{m} - y, 2)"),
+        (Task::Regression, Some(a)) => format!("greatest(pow(p{m} - y, 2) - pow(p{a} - y, 2), 0D)"),
+        (_, None) => format!("CASE WHEN p{m} IS NULL OR p{m} <> y THEN 1D ELSE 0D END"),
+        (_, Some(a)) => {
+            format!("CASE WHEN (p{m} IS NULL OR p{m} <> y) AND p{a} = y THEN 1D ELSE 0D END")
+        }
+    }
+}
+
+/// SliceLine's totals: rows with an error, their error sum and sum of squares,
+/// how many errors are not 0 or 1, and values that are no class.
+pub fn slice_totals(profile: &Profile, model: usize, against: Option<usize>) -> String {
+    let unknown = match (profile.table.task, against) {
+        (Task::Regression, _) => "0".to_string(),
+        (_, None) => format!("count_if(p{model} = -1 OR y = -1)"),
+        (_, Some(a)) => format!("count_if(p{model} = -1 OR p{a} = -1 OR y = -1)"),
+    };
+    format!(
+        "WITH base AS ({base}) SELECT count(err) AS n, coalesce(sum(err), 0D) AS e, \
+         coalesce(sum(err * err), 0D) AS e2, count_if(err <> 0 AND err <> 1) AS fractional, {unknown} AS unknown \
+         FROM (SELECT *, {err} AS err FROM base)",
+        base = base(profile, &[]),
+        err = row_error(profile, model, against),
+    )
+}
+
+/// Every slice of every feature combination in `combos` (indices into
+/// `features`) with at least `min_support` rows, in one query of one grouping
+/// set per combination: rows, error sum and sum of squares, and the sum of the
+/// rows' 64-bit hash keys (equal row sets have equal sums).
+pub fn slice_cubes(
+    profile: &Profile,
+    features: &[String],
+    combos: &[Vec<usize>],
+    model: usize,
+    against: Option<usize>,
+    min_support: u64,
+) -> String {
+    let groups: Vec<String> = (0..features.len()).map(group_alias).collect();
+    let sets: Vec<String> = combos
+        .iter()
+        .map(|c| {
+            let cols: Vec<&str> = c.iter().map(|&i| groups[i].as_str()).collect();
+            format!("({})", cols.join(", "))
+        })
+        .collect();
+    format!(
+        "WITH base AS ({base}), \
+         e AS (SELECT *, {err} AS err, xxhash64(monotonically_increasing_id()) AS rk FROM base) \
+         SELECT {g}, grouping_id() AS gid, count(*) AS n, sum(err) AS e, sum(err * err) AS e2, \
+                sum(CAST(rk AS DECIMAL(38,0))) AS rk \
+         FROM e WHERE err IS NOT NULL GROUP BY GROUPING SETS ({sets}) HAVING count(*) >= {min_support}",
+        base = base(profile, features),
+        err = row_error(profile, model, against),
+        g = groups.join(", "),
+        sets = sets.join(", "),
+    )
+}

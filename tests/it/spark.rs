@@ -212,17 +212,18 @@ fn spark_failures_are_clear_and_exit_2() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--connect"), "{}", run.stderr);
     // A command that does not read Spark yet says so.
-    let run = faultline(&[
-        "slices",
-        &churn,
-        "--model",
-        "candidate",
-        "--connect",
-        &remote,
-    ]);
+    let run = faultline(&["brief", &churn, "--connect", &remote, "--out", "x.md"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("does not read Spark sources yet"),
+        "{}",
+        run.stderr
+    );
+    // Numeric slice columns are not sliced on Spark yet: a clear refusal.
+    let run = faultline(&["metrics", &churn, "--connect", &remote, "--by", "age"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot be sliced on Spark yet"),
         "{}",
         run.stderr
     );
@@ -365,4 +366,43 @@ fn the_result_size_does_not_grow_with_rows() {
         large < small * 2,
         "{small} bytes for 20k rows, {large} for 200k"
     );
+}
+
+#[test]
+fn failure_slices_equal_the_in_memory_search() {
+    let churn = repo("sample_data/churn.parquet");
+    let feats = ["--features", "region,device,language,channel,plan"];
+    let skip = ["elapsed_ms"];
+    let run = |extra: &[&str]| {
+        let args = [&["--model", "candidate"][..], &feats, extra].concat();
+        documents_agree("slices", &churn, &args, &skip)
+    };
+    let doc = run(&["--alpha", "0.99"]);
+    assert_eq!(doc["slices"].as_array().map(Vec::len), Some(10));
+    assert_eq!(doc["slices"][0]["predicates"]["region"], "east");
+    run(&["--alpha", "0.999", "--keep-equivalent"]);
+    run(&["--against", "baseline", "--max-level", "2"]);
+    run(&[]);
+    // Multiclass and regression errors (wrong class; squared error).
+    let dir = scratch("spark-slices");
+    let intent = parquet_of("sample_data/intent.csv", &dir);
+    let args = [
+        "--model",
+        "candidate",
+        "--features",
+        "channel,language,tier",
+        "--alpha",
+        "0.99",
+    ];
+    documents_agree("slices", &intent, &args, &skip);
+    let delivery = parquet_of("sample_data/delivery.csv", &dir);
+    let args = [
+        "--model",
+        "candidate",
+        "--features",
+        "city,vehicle,weather",
+        "--alpha",
+        "0.99",
+    ];
+    documents_agree("slices", &delivery, &args, &skip);
 }
