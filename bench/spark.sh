@@ -6,7 +6,7 @@
 # Spark and in memory, and reports the bytes of results that came back from Spark.
 #
 #   bash bench/spark.sh              10M and 100M rows
-#   bash bench/spark.sh 1000000      other sizes
+#   bash bench/spark.sh 1000000      other sizes (RUNS=1 for one Spark run each)
 #   bash bench/spark.sh --demo       a local server, the churn sample, its metrics from Spark
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +46,7 @@ for n in "${SIZES[@]}"; do
              "slices --model candidate --features region,device,language" \
              "compare --baseline baseline --candidate candidate --by region,device"; do
     name=${cmd%% *}
-    for run in 1 2; do
+    for run in $(seq 1 "${RUNS:-2}"); do
       t0=$(date +%s.%N)
       # shellcheck disable=SC2086
       "$BIN" $cmd "spark://$dir" --connect "$REMOTE" --format json --verbose \
