@@ -268,14 +268,11 @@ pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
     }
     sorted.sort_unstable_by(f64::total_cmp);
     let bins = bins.max(1);
-    let mut edges: Vec<f64> = (0..=bins)
-        .map(|k| crate::stats::quantile_sorted(&sorted, k as f64 / bins as f64))
-        .collect();
-    edges.dedup();
-    if edges.len() == 1 {
-        // A constant column: one bin holding every value.
-        edges.push(edges[0]);
-    }
+    let edges = bin_edges(
+        (0..=bins)
+            .map(|k| crate::stats::quantile_sorted(&sorted, k as f64 / bins as f64))
+            .collect(),
+    );
     let codes = values
         .iter()
         .map(|&x| {
@@ -293,9 +290,22 @@ pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
     }
 }
 
+/// Bin edges from the quantiles at `0, 1/B, ..., 1` (linear interpolation, as
+/// pandas and Spark's exact `percentile`): duplicates dropped, a constant column
+/// one bin. Shared by the in-memory binning and a Spark source's, so both cut at
+/// the same edges.
+pub fn bin_edges(mut quantiles: Vec<f64>) -> Vec<f64> {
+    quantiles.dedup();
+    if quantiles.len() == 1 {
+        // A constant column: one bin holding every value.
+        quantiles.push(quantiles[0]);
+    }
+    quantiles
+}
+
 /// Interval labels such as `[18, 25]`, `(25, 33]`, with just enough significant
 /// digits that neighbouring edges print differently.
-fn bin_labels(edges: &[f64]) -> Vec<String> {
+pub fn bin_labels(edges: &[f64]) -> Vec<String> {
     let mut digits = 3;
     let texts = loop {
         let t: Vec<String> = edges.iter().map(|&e| short_number(e, digits)).collect();

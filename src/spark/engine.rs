@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::grouping::Grouping;
 use crate::load::encode::{Encoded, NULL_CODE};
 use crate::load::roles::{Mapping, Task};
-use crate::load::table::{EvalTable, FeatureKind, MetricParams};
+use crate::load::table::{EvalTable, MetricParams};
 use crate::metrics::binary::{self, Counts, Rank};
 use crate::metrics::multiclass::{self, Confusion};
 use crate::metrics::regression::{self, Sums};
@@ -81,12 +81,14 @@ fn open(
             }
             Some(t) if !sql::sliceable(t) => {
                 return Err(client.error(format!(
-                    "--by {f}: a {t:?} column cannot be sliced on Spark yet (text and boolean columns can)"
+                    "--by {f}: a {t:?} column cannot be sliced on Spark yet (text, boolean and number columns can)"
                 )));
             }
             Some(_) => {}
         }
     }
+    let mut profile = profile;
+    super::slicing::prepare(&client, &mut profile, by, bins)?;
     Ok((client, profile))
 }
 
@@ -103,10 +105,15 @@ fn evaluate(
         client.rows(&q)
     };
     let nf = by.len();
+    let order_of: Vec<Option<Vec<String>>> = by
+        .iter()
+        .map(|f| profile.level_order(f).map(<[String]>::to_vec))
+        .collect();
+    let orders: Vec<Option<&[String]>> = order_of.iter().map(Option::as_deref).collect();
     let out = match profile.table.task {
         Task::Binary => {
             let counts_rows = run(sql::binary_counts(profile, by))?;
-            let slots = Slots::new(&counts_rows, nf);
+            let slots = Slots::new(&counts_rows, nf, &orders);
             let mut per_model = Vec::new();
             for m in 0..profile.table.models.len() {
                 let counts = binary_counts(client, profile, &slots, &counts_rows, m)?;
@@ -152,7 +159,7 @@ fn evaluate(
             // Every slot has rows in every model's cells: the first model's rows
             // name the slots.
             let first = all.first().cloned().unwrap_or_default();
-            let slots = Slots::new(&first, nf);
+            let slots = Slots::new(&first, nf, &orders);
             let k = profile.table.classes.len();
             let mut per_model = Vec::new();
             for (m, rows) in all.iter().enumerate() {
@@ -190,7 +197,7 @@ fn evaluate(
         }
         Task::Regression => {
             let rows = run(sql::regression_sums(profile, by))?;
-            let slots = Slots::new(&rows, nf);
+            let slots = Slots::new(&rows, nf, &orders);
             let mut per_model = Vec::new();
             for m in 0..profile.table.models.len() {
                 let mut sums = vec![Sums::default(); slots.len()];
@@ -333,7 +340,7 @@ struct Slots {
 }
 
 impl Slots {
-    fn new(rows: &[Row], n_features: usize) -> Slots {
+    fn new(rows: &[Row], n_features: usize, orders: &[Option<&[String]>]) -> Slots {
         let mut levels: Vec<Vec<String>> = vec![Vec::new(); n_features];
         let detail: Vec<Vec<Option<String>>> = rows
             .iter()
@@ -347,13 +354,12 @@ impl Slots {
                 }
             }
         }
-        for l in &mut levels {
-            l.sort();
-            l.dedup();
+        for (l, order) in levels.iter_mut().zip(orders) {
+            order_levels(l, *order);
         }
         let code = |i: usize, v: &Option<String>| -> u32 {
             v.as_ref()
-                .and_then(|v| levels[i].binary_search(v).ok())
+                .and_then(|v| position(&levels[i], v))
                 .map_or(NULL_CODE, |c| c as u32)
         };
         let mut keys: Vec<Vec<u32>> = detail
@@ -401,7 +407,7 @@ impl Slots {
         let key: Vec<u32> = (0..nf)
             .map(|i| {
                 text_of(row.get(i))
-                    .and_then(|v| self.levels[i].binary_search(&v).ok())
+                    .and_then(|v| position(&self.levels[i], &v))
                     .map_or(NULL_CODE, |c| c as u32)
             })
             .collect();
@@ -426,7 +432,6 @@ impl Slots {
                 continue;
             };
             let mut feats = (*table.features).clone();
-            feats[f].kind = FeatureKind::Categorical;
             feats[f].codes = Encoded {
                 codes: Vec::new(),
                 levels: self.levels[i].clone(),
@@ -653,7 +658,7 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
                     }
                     Some(t) if !sql::sliceable(t) => {
                         return Err(client.error(format!(
-                            "--features {f}: a {t:?} column cannot be sliced on Spark yet (text and boolean columns can)"
+                            "--features {f}: a {t:?} column cannot be sliced on Spark yet (text, boolean and number columns can)"
                         )));
                     }
                     Some(_) => {}
@@ -665,15 +670,14 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
             .table
             .features
             .iter()
-            .filter(|f| profile.dtype(&f.name).is_some_and(sql::sliceable))
+            .filter(|f| f.is_sliceable() && profile.dtype(&f.name).is_some_and(sql::sliceable))
             .map(|f| f.name.clone())
             .collect(),
     };
     if names.is_empty() {
-        return Err(
-            client.error("no text or boolean column to search; name them with --features".into())
-        );
+        return Err(client.error("no column to search; name them with --features".into()));
     }
+    super::slicing::prepare(&client, &mut profile, &names, req.bins)?;
     let model = profile.table.model_index(req.model)?;
     let against = req
         .against
@@ -754,13 +758,11 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
             }
         }
     }
-    for l in &mut levels {
-        l.sort();
-        l.dedup();
+    for (l, name) in levels.iter_mut().zip(&names) {
+        order_levels(l, profile.level_order(name));
     }
     let mut feats = (*profile.table.features).clone();
     for (i, &f) in features.iter().enumerate() {
-        feats[f].kind = FeatureKind::Categorical;
         feats[f].codes = Encoded {
             codes: Vec::new(),
             levels: levels[i].clone(),
@@ -786,7 +788,7 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
         for &i in &p {
             let radix = levels[i].len() as u64 + 1;
             let digit = text_of(r.get(i))
-                .and_then(|v| levels[i].binary_search(&v).ok())
+                .and_then(|v| position(&levels[i], &v))
                 .map_or(radix - 1, |c| c as u64);
             key = key * radix + digit;
         }
@@ -830,3 +832,24 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
 
 /// Most grouping sets one SliceLine query holds.
 const MAX_GROUPING_SETS: usize = 4096;
+
+/// A slice column's values in the in-memory engine's order: the given order
+/// (numeric values, bins) or text order, each value once.
+fn order_levels(values: &mut Vec<String>, order: Option<&[String]>) {
+    match order {
+        Some(order) => {
+            let seen: std::collections::HashSet<&String> = values.iter().collect();
+            let ordered: Vec<String> = order.iter().filter(|o| seen.contains(o)).cloned().collect();
+            *values = ordered;
+        }
+        None => {
+            values.sort();
+            values.dedup();
+        }
+    }
+}
+
+/// The code of a value among a column's levels.
+fn position(levels: &[String], value: &str) -> Option<usize> {
+    levels.iter().position(|l| l == value)
+}

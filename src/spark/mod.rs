@@ -12,6 +12,8 @@ pub mod engine;
 #[cfg(feature = "spark")]
 pub mod profile;
 #[cfg(feature = "spark")]
+pub mod slicing;
+#[cfg(feature = "spark")]
 pub mod sql;
 
 pub use source::{SparkSource, is_spark};

@@ -33,9 +33,16 @@ pub struct Profile {
     pub relation: String,
     /// The predicate that keeps labelled rows (SQL).
     pub labelled: String,
+    /// Numeric slice columns: their slice expressions and value order.
+    pub slicing: std::collections::HashMap<String, super::slicing::SliceValues>,
 }
 
 impl Profile {
+    /// The order of a slice column's values, where it is not their text order.
+    pub fn level_order(&self, column: &str) -> Option<&[String]> {
+        self.slicing.get(column).map(|s| s.order.as_slice())
+    }
+
     pub fn dtype(&self, column: &str) -> Option<&DataType> {
         self.columns
             .iter()
@@ -124,6 +131,7 @@ pub fn profile(
         columns,
         relation,
         labelled,
+        slicing: Default::default(),
     })
 }
 

@@ -88,7 +88,10 @@ pub fn base(profile: &Profile, features: &[String]) -> String {
     let mut cols: Vec<String> = features
         .iter()
         .enumerate()
-        .map(|(i, f)| format!("CAST({} AS STRING) AS {}", quote(f), group_alias(i)))
+        .map(|(i, f)| match profile.slicing.get(f) {
+            Some(values) => format!("{} AS {}", values.expr, group_alias(i)),
+            None => format!("CAST({} AS STRING) AS {}", quote(f), group_alias(i)),
+        })
         .collect();
     let label_type = profile
         .dtype(&t.label_column)
@@ -291,9 +294,10 @@ pub fn regression_sums(profile: &Profile, features: &[String]) -> String {
     )
 }
 
-/// True when the column can be sliced by value on Spark (text or boolean).
+/// True when the column can be sliced on Spark: by value (text, boolean) or by
+/// value or bin (numbers, see `spark::slicing`).
 pub fn sliceable(dtype: &DataType) -> bool {
-    is_text(dtype) || matches!(dtype, DataType::Boolean)
+    is_text(dtype) || is_numeric(dtype) || matches!(dtype, DataType::Boolean)
 }
 
 /// Per slot, the joint binary cells of two models: `(y, pb, pc)` with a null

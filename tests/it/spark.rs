@@ -137,6 +137,15 @@ fn metrics_agree(file: &Path, by: &str, skip: &[&str]) -> Value {
 #[test]
 fn binary_metrics_equal_the_in_memory_engine() {
     let doc = metrics_agree(&repo("sample_data/churn.parquet"), "region,device", &[]);
+    // Numeric columns: quantile bins (Spark's exact percentile edges) and, with
+    // no more values than bins, the values themselves.
+    metrics_agree(&repo("sample_data/churn.parquet"), "age,plan", &[]);
+    documents_agree(
+        "metrics",
+        &repo("sample_data/churn.parquet"),
+        &["--by", "tenure_months", "--bins", "4"],
+        &[],
+    );
     assert!(doc["overall"]["candidate"]["roc_auc"].as_f64().is_some());
     // Without --by too (one group of every row).
     metrics_agree(&repo("sample_data/churn.parquet"), "", &[]);
@@ -162,6 +171,7 @@ fn regression_metrics_equal_the_in_memory_engine() {
     let file = parquet_of("sample_data/delivery.csv", &dir);
     // R²'s interval is a row bootstrap in memory; Spark has no rows to resample.
     let doc = metrics_agree(&file, "city,vehicle", &["ci/r2"]);
+    metrics_agree(&file, "distance_km,items", &["ci/r2"]);
     assert!(doc["overall"]["candidate"]["ci"]["r2"].is_null());
 }
 
@@ -216,14 +226,6 @@ fn spark_failures_are_clear_and_exit_2() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("does not read Spark sources yet"),
-        "{}",
-        run.stderr
-    );
-    // Numeric slice columns are not sliced on Spark yet: a clear refusal.
-    let run = faultline(&["metrics", &churn, "--connect", &remote, "--by", "age"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("cannot be sliced on Spark yet"),
         "{}",
         run.stderr
     );
@@ -383,6 +385,9 @@ fn failure_slices_equal_the_in_memory_search() {
     run(&["--alpha", "0.999", "--keep-equivalent"]);
     run(&["--against", "baseline", "--max-level", "2"]);
     run(&[]);
+    // Every column without a role, numeric ones binned, as in memory.
+    let args = ["--model", "candidate", "--alpha", "0.99"];
+    documents_agree("slices", &churn, &args, &skip);
     // Multiclass and regression errors (wrong class; squared error).
     let dir = scratch("spark-slices");
     let intent = parquet_of("sample_data/intent.csv", &dir);
@@ -400,7 +405,7 @@ fn failure_slices_equal_the_in_memory_search() {
         "--model",
         "candidate",
         "--features",
-        "city,vehicle,weather",
+        "city,vehicle,weather,distance_km,hour",
         "--alpha",
         "0.99",
     ];
