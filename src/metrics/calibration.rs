@@ -47,10 +47,10 @@ pub struct Calibration {
 
 /// Per cell: count, score sum and sum of squares.
 #[derive(Debug, Clone, Copy, Default)]
-struct Cell {
-    n: u64,
-    sum: f64,
-    sq: f64,
+pub struct Cell {
+    pub n: u64,
+    pub sum: f64,
+    pub sq: f64,
 }
 
 /// The figures from per-cell totals: `cells[(ew * bins + em) * 2 + label]`.
@@ -164,6 +164,43 @@ pub fn calibration_of(
         .flat_map(|&((w, m), c)| [((w, m, false), c[0]), ((w, m, true), c[1])])
         .filter(|(_, c)| c.n > 0)
         .collect();
+    from_cells(n, &cells, bins, boot, stream)
+}
+
+/// The equal-mass bin of the row at ascending position `i` of `n` (numpy's
+/// `array_split`: the first `n % B` bins hold one row more).
+pub fn equal_mass_bin(i: u64, n: u64, bins: usize) -> usize {
+    let b = bins.max(1) as u64;
+    let (base, extra) = (n / b, n % b);
+    let big = extra * (base + 1);
+    let bin = if i < big {
+        i / (base + 1)
+    } else if base > 0 {
+        extra + (i - big) / base
+    } else {
+        b - 1
+    };
+    bin.min(b - 1) as usize
+}
+
+/// Calibration from the non-empty cells `(equal-width bin, equal-mass bin, label)`
+/// in that order, over `n` rows: what the in-memory walk and a Spark query both
+/// produce.
+pub fn from_cells(
+    n: usize,
+    cells: &[((usize, usize, bool), Cell)],
+    bins: usize,
+    boot: Bootstrap,
+    stream: u64,
+) -> Calibration {
+    let bins = bins.max(1);
+    if n == 0 {
+        return Calibration {
+            n: 0,
+            bins: Vec::new(),
+            metrics: NAMES.iter().map(|&m| (m, None, None)).collect(),
+        };
+    }
     let flat: Vec<(usize, usize, bool, u64, f64)> = cells
         .iter()
         .map(|&((w, m, y), c)| (w, m, y, c.n, c.sum))
@@ -262,6 +299,23 @@ pub fn push(set: &mut MetricSet, c: &Calibration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equal_mass_bins_by_position_match_the_walk() {
+        // The walk in `calibration_of` gives bin m `n / B (+1 for m < n % B)` rows.
+        for n in 0..60u64 {
+            for bins in 1..13usize {
+                let (base, extra) = (n as usize / bins, n as usize % bins);
+                let mut expected = Vec::new();
+                for m in 0..bins {
+                    let size = base + usize::from(m < extra);
+                    expected.extend(std::iter::repeat_n(m, size));
+                }
+                let got: Vec<usize> = (0..n).map(|i| equal_mass_bin(i, n, bins)).collect();
+                assert_eq!(got, expected, "n {n}, bins {bins}");
+            }
+        }
+    }
 
     #[test]
     fn hand_worked_bins() {

@@ -18,9 +18,10 @@ use crate::load::encode::{Encoded, NULL_CODE};
 use crate::load::roles::{Mapping, Task};
 use crate::load::table::{EvalTable, MetricParams};
 use crate::metrics::binary::{self, Counts, Rank};
+use crate::metrics::calibration::{self, Calibration, Cell};
 use crate::metrics::multiclass::{self, Confusion};
 use crate::metrics::regression::{self, Sums};
-use crate::metrics::{Evaluation, MetricSet, cost};
+use crate::metrics::{Evaluation, MetricSet, cost, stream_id};
 use crate::stats::Bootstrap;
 
 /// What a `metrics` run on Spark needs besides the source.
@@ -46,10 +47,16 @@ pub struct SparkMetrics {
 /// Every model's metrics on a Spark source, overall and per slice of `by`.
 pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics> {
     let (client, mut profile) = open(source, req.mapping, req.by, req.bins, req.verbose)?;
+    if req.params.cost.is_some() || !req.params.sensitive.is_empty() {
+        return Err(client.error(
+            "--cost-fp/--cost-fn and --sensitive are not computed on Spark sources yet".into(),
+        ));
+    }
     profile.table.params = req.params;
     crate::metrics::check_params(&profile.table)?;
     let mut queries = 0;
-    let (_, grouping, per_model) = evaluate(&client, &mut profile, req.by, req.boot, &mut queries)?;
+    let (_, grouping, per_model) =
+        evaluate(&client, &mut profile, req.by, req.boot, true, &mut queries)?;
     let eval = Evaluation::from_models(per_model, grouping.len());
     Ok(SparkMetrics {
         received_bytes: client.received_bytes(),
@@ -98,6 +105,7 @@ fn evaluate(
     profile: &mut Profile,
     by: &[String],
     boot: Bootstrap,
+    with_calibration: bool,
     queries: &mut usize,
 ) -> Result<(Slots, Grouping, Vec<Vec<MetricSet>>)> {
     let mut run = |q: String| -> Result<Vec<Row>> {
@@ -136,6 +144,14 @@ fn evaluate(
                     for set in &mut sets {
                         let value = set.cells.and_then(|c| cost::expected_cost(c, costs));
                         set.push("expected_cost", value, None);
+                    }
+                }
+                if with_calibration && profile.table.models[m].columns.score.is_some() {
+                    let bins = profile.table.params.bins();
+                    let rows = run(sql::calibration_cells(profile, by, m, bins))?;
+                    let cals = calibrations(&slots, &rows, m, bins, boot);
+                    for (set, cal) in sets.iter_mut().zip(&cals) {
+                        calibration::push(set, cal);
                     }
                 }
                 per_model.push(sets);
@@ -518,7 +534,7 @@ pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkCompari
     }
     let mut queries = 0;
     let (slots, grouping, mut per_model) =
-        evaluate(&client, &mut profile, req.by, req.boot, &mut queries)?;
+        evaluate(&client, &mut profile, req.by, req.boot, false, &mut queries)?;
     let nf = req.by.len();
     let (b, c) = (baseline, candidate);
     let has_scores = profile.table.models[b].columns.score.is_some()
@@ -852,4 +868,51 @@ fn order_levels(values: &mut Vec<String>, order: Option<&[String]>) {
 /// The code of a value among a column's levels.
 fn position(levels: &[String], value: &str) -> Option<usize> {
     levels.iter().position(|l| l == value)
+}
+
+/// Every slot's calibration from its cells, with the in-memory engine's bootstrap
+/// streams (without `--by`, the one group and the overall slot share the
+/// overall's, as in memory).
+fn calibrations(
+    slots: &Slots,
+    rows: &[Row],
+    model: usize,
+    bins: usize,
+    boot: Bootstrap,
+) -> Vec<Calibration> {
+    let nf = slots.n_features;
+    let mut cells: Vec<Vec<((usize, usize, bool), Cell)>> = vec![Vec::new(); slots.len()];
+    let mut sizes = vec![0u64; slots.len()];
+    for r in rows {
+        let Some(slot) = slots.slot_of(r) else {
+            continue;
+        };
+        let int = |i: usize| r.get(nf + i).and_then(|v| v.as_i64()).unwrap_or(0);
+        let (w, m, y) = (int(1) as usize, int(2) as usize, int(3) == 1);
+        sizes[slot] = u64_of(r.get_by_name("slot_n"));
+        cells[slot].push((
+            (w, m, y),
+            Cell {
+                n: u64_of(r.get_by_name("c")),
+                sum: f64_of(r.get_by_name("sum")),
+                sq: f64_of(r.get_by_name("sq")),
+            },
+        ));
+    }
+    let n_groups = slots.n_groups();
+    (0..slots.len())
+        .map(|s| {
+            // Without --by, slot 0 holds every row and stands for both slots.
+            let (source, stream_slot) = if nf == 0 { (0, n_groups) } else { (s, s) };
+            let mut c = cells[source].clone();
+            c.sort_by_key(|(k, _)| *k);
+            calibration::from_cells(
+                sizes[source] as usize,
+                &c,
+                bins,
+                boot,
+                stream_id(model, stream_slot, n_groups, 0xca),
+            )
+        })
+        .collect()
 }

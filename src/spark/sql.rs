@@ -482,3 +482,99 @@ pub fn slice_cubes(
         sets = sets.join(", "),
     )
 }
+
+/// Per slot, one scored model's calibration cells `(equal-width bin, equal-mass
+/// bin, label)` with count, score sum and sum of squares. Equal-mass bins follow
+/// each row's position in ascending score order, ties in file order
+/// (`_metadata.file_path`, `_metadata.row_index`: the in-memory engine's row
+/// order for one file); positions come from window row numbers per (slot, score
+/// bucket) plus the bucket's offset, so no task sorts a whole slot.
+pub fn calibration_cells(
+    profile: &Profile,
+    features: &[String],
+    model: usize,
+    bins: usize,
+) -> String {
+    let nf = features.len();
+    let groups: Vec<String> = (0..nf).map(group_alias).collect();
+    let mut slot_cols = vec!["gid".to_string()];
+    slot_cols.extend(groups.iter().cloned());
+    let slot = slot_cols.join(", ");
+    let overall_gid = if nf == 0 { 0 } else { (1u64 << nf) - 1 };
+    let gs = if groups.is_empty() {
+        String::new()
+    } else {
+        format!("{}, ", groups.join(", "))
+    };
+    let nulls = if groups.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{}, ",
+            groups
+                .iter()
+                .map(|g| format!("CAST(NULL AS STRING) AS {g}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let scored = format!(
+        "SELECT {{gid}} AS gid, {{g}}s{model} AS s, y, fp, ri, \
+         least(CAST(floor(s{model} * {RANK_BUCKETS}) AS INT), {last}) AS b FROM base WHERE s{model} IS NOT NULL",
+        last = RANK_BUCKETS - 1
+    );
+    let rows = if nf == 0 {
+        scored.replace("{gid}", "0").replace("{g}", "")
+    } else {
+        format!(
+            "{} UNION ALL {}",
+            scored.replace("{gid}", "0").replace("{g}", &gs),
+            scored
+                .replace("{gid}", &overall_gid.to_string())
+                .replace("{g}", &nulls)
+        )
+    };
+    let join_on = slot_cols
+        .iter()
+        .chain(std::iter::once(&"b".to_string()))
+        .map(|c| format!("r.{c} <=> k.{c}"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let r_slot = slot_cols
+        .iter()
+        .map(|c| format!("r.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let out_cols = groups
+        .iter()
+        .cloned()
+        .chain(std::iter::once("gid".to_string()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let b = bins.max(1);
+    let base_sql = base(profile, features).replacen(
+        " FROM ",
+        ", _metadata.file_path AS fp, _metadata.row_index AS ri FROM ",
+        1,
+    );
+    format!(
+        "WITH base AS ({base_sql}), \
+         r AS ({rows}), \
+         bt AS (SELECT {slot}, b, count(*) AS c FROM r GROUP BY {slot}, b), \
+         bo AS (SELECT {slot}, b, \
+                coalesce(sum(c) OVER (PARTITION BY {slot} ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS off, \
+                sum(c) OVER (PARTITION BY {slot}) AS n FROM bt), \
+         pos AS (SELECT {r_slot}, r.s, r.y, k.n, \
+                 k.off + row_number() OVER (PARTITION BY {r_slot}, r.b ORDER BY r.s, r.fp, r.ri) - 1 AS i \
+                 FROM r JOIN bo k ON {join_on}), \
+         binned AS (SELECT *, n DIV {b} AS base_n, n % {b} AS extra FROM pos), \
+         cells AS (SELECT {slot}, n, y, s, \
+                   least(CAST(floor(s * {b}) AS INT), {bl}) AS w, \
+                   least(CASE WHEN i < extra * (base_n + 1) THEN i DIV (base_n + 1) \
+                              WHEN base_n > 0 THEN extra + (i - extra * (base_n + 1)) DIV base_n \
+                              ELSE {bl} END, {bl}) AS m FROM binned) \
+         SELECT {out_cols}, w, m, y, max(n) AS slot_n, count(*) AS c, sum(s) AS sum, sum(s * s) AS sq \
+         FROM cells GROUP BY {slot}, w, m, y",
+        bl = b - 1,
+    )
+}

@@ -11,17 +11,6 @@ use serde_json::Value;
 
 use crate::{faultline, json, repo, scratch};
 
-/// Calibration figures are computed in memory only so far (their equal-mass bins
-/// split tied scores in file order); every other metric is compared.
-const IN_MEMORY_ONLY: &[&str] = &[
-    "ece",
-    "ece_equal_mass",
-    "mce",
-    "brier_reliability",
-    "brier_resolution",
-    "brier_uncertainty",
-];
-
 fn remote() -> String {
     std::env::var("FAULTLINE_TEST_SPARK").expect(
         "FAULTLINE_TEST_SPARK is not set: run the tests with scripts/test, which starts a local Spark Connect server",
@@ -55,7 +44,7 @@ fn same(spark: &Value, memory: &Value, path: &str, skip: &[&str], diffs: &mut Ve
         (Value::Object(a), Value::Object(b)) => {
             for (k, v) in b {
                 let p = format!("{path}/{k}");
-                if skip.iter().any(|s| p.ends_with(s)) || IN_MEMORY_ONLY.contains(&k.as_str()) {
+                if skip.iter().any(|s| p.ends_with(s)) {
                     continue;
                 }
                 match a.get(k) {
@@ -221,6 +210,21 @@ fn spark_failures_are_clear_and_exit_2() {
     let run = faultline(&["metrics", "spark://t"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--connect"), "{}", run.stderr);
+    // What Spark sources do not compute yet is refused, not left out.
+    let run = faultline(&[
+        "metrics",
+        &churn,
+        "--connect",
+        &remote,
+        "--sensitive",
+        "region",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not computed on Spark"),
+        "{}",
+        run.stderr
+    );
     // A command that does not read Spark yet says so.
     let run = faultline(&["brief", &churn, "--connect", &remote, "--out", "x.md"]);
     assert_eq!(run.code, 2);
