@@ -45,6 +45,9 @@ pub struct Calibration {
     pub metrics: Vec<(&'static str, Option<f64>, Option<Interval>)>,
 }
 
+/// A non-empty cell: `(equal-width bin, equal-mass bin, label)` and its sums.
+pub type KeyedCell = ((usize, usize, bool), Cell);
+
 /// Per cell: count, score sum and sum of squares.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Cell {
@@ -175,10 +178,8 @@ pub fn equal_mass_bin(i: u64, n: u64, bins: usize) -> usize {
     let big = extra * (base + 1);
     let bin = if i < big {
         i / (base + 1)
-    } else if base > 0 {
-        extra + (i - big) / base
     } else {
-        b - 1
+        (i - big).checked_div(base).map_or(b - 1, |k| extra + k)
     };
     bin.min(b - 1) as usize
 }

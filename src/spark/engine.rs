@@ -18,7 +18,7 @@ use crate::load::encode::{Encoded, NULL_CODE};
 use crate::load::roles::{Mapping, Task};
 use crate::load::table::{EvalTable, MetricParams};
 use crate::metrics::binary::{self, Counts, Rank};
-use crate::metrics::calibration::{self, Calibration, Cell};
+use crate::metrics::calibration::{self, Calibration, Cell, KeyedCell};
 use crate::metrics::multiclass::{self, Confusion};
 use crate::metrics::regression::{self, Sums};
 use crate::metrics::{Evaluation, MetricSet, cost, stream_id};
@@ -881,7 +881,7 @@ fn calibrations(
     boot: Bootstrap,
 ) -> Vec<Calibration> {
     let nf = slots.n_features;
-    let mut cells: Vec<Vec<((usize, usize, bool), Cell)>> = vec![Vec::new(); slots.len()];
+    let mut cells: Vec<Vec<KeyedCell>> = vec![Vec::new(); slots.len()];
     let mut sizes = vec![0u64; slots.len()];
     for r in rows {
         let Some(slot) = slots.slot_of(r) else {
