@@ -34,7 +34,16 @@ pub struct Profile {
     /// The predicate that keeps labelled rows (SQL).
     pub labelled: String,
     /// Numeric slice columns: their slice expressions and value order.
-    pub slicing: std::collections::HashMap<String, super::slicing::SliceValues>,
+    pub slicing: std::collections::HashMap<String, SliceValues>,
+}
+
+/// How one numeric column's values become slice values.
+#[derive(Debug, Clone)]
+pub struct SliceValues {
+    /// A SQL expression with the slice text (NULL for a missing value).
+    pub expr: String,
+    /// The slice values in the in-memory engine's order (bins, or values by size).
+    pub order: Vec<String>,
 }
 
 impl Profile {

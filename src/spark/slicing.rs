@@ -6,19 +6,10 @@
 //! expression giving the slice's text, and the order of its values.
 
 use super::client::{Client, f64_of};
-use super::profile::{Profile, is_numeric};
+use super::profile::{Profile, SliceValues, is_numeric};
 use super::source::{double_literal, quote, string_literal};
 use crate::error::Result;
 use crate::load::encode::{bin_edges, bin_labels, number_text};
-
-/// How one numeric column's values become slice values.
-#[derive(Debug, Clone)]
-pub struct SliceValues {
-    /// A SQL expression with the slice text (NULL for a missing value).
-    pub expr: String,
-    /// The slice values in the in-memory engine's order (bins, or values by size).
-    pub order: Vec<String>,
-}
 
 /// Prepares every numeric column of `columns`; text and boolean columns are
 /// sliced by their values as they are.
