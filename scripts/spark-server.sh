@@ -55,6 +55,7 @@ start() {
     "$home/sbin/start-connect-server.sh" --master 'local[2]' \
     --conf "spark.connect.grpc.binding.port=$PORT" \
     --conf "spark.sql.warehouse.dir=$STATE/warehouse" \
+    --conf "spark.connect.execute.reattachable.senderMaxStreamDuration=1h" \
     --conf "spark.driver.memory=4g" \
     --driver-java-options "-Dderby.system.home=$STATE" > "$STATE/start.log" 2>&1
   for _ in $(seq 1 240); do

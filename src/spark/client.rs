@@ -73,6 +73,24 @@ impl Client {
         Ok(rows)
     }
 
+    /// [`Client::rows`] for a query that always has an answer (a global aggregate,
+    /// or an aggregate over rows known to exist): an empty result means the
+    /// result stream ended early, and is an error rather than missing numbers.
+    pub fn answer(&self, sql: &str) -> Result<Vec<Row>> {
+        let start = std::time::Instant::now();
+        let rows = self.rows(sql)?;
+        if rows.is_empty() {
+            return Err(self.error(format!(
+                "the result stream ended after {:.0} s without the query's answer. Spark Connect \
+                 servers end a result stream after spark.connect.execute.reattachable.senderMaxStreamDuration \
+                 (2 minutes by default) and this client does not reattach: raise that limit on the \
+                 server (scripts/spark-server.sh sets 1h) or give the cluster more cores",
+                start.elapsed().as_secs_f64()
+            )));
+        }
+        Ok(rows)
+    }
+
     /// The columns of the source, with their Spark types.
     pub fn columns(&self, relation: &str) -> Result<Vec<(String, DataType)>> {
         let sql = format!("SELECT * FROM {relation} LIMIT 0");

@@ -108,9 +108,14 @@ fn evaluate(
     with_calibration: bool,
     queries: &mut usize,
 ) -> Result<(Slots, Grouping, Vec<Vec<MetricSet>>)> {
-    let mut run = |q: String| -> Result<Vec<Row>> {
-        *queries += 1;
+    let counter = std::cell::Cell::new(*queries);
+    let run = |q: String| -> Result<Vec<Row>> {
+        counter.set(counter.get() + 1);
         client.rows(&q)
+    };
+    let answer = |q: String| -> Result<Vec<Row>> {
+        counter.set(counter.get() + 1);
+        client.answer(&q)
     };
     let nf = by.len();
     let order_of: Vec<Option<Vec<String>>> = by
@@ -120,13 +125,15 @@ fn evaluate(
     let orders: Vec<Option<&[String]>> = order_of.iter().map(Option::as_deref).collect();
     let out = match profile.table.task {
         Task::Binary => {
-            let counts_rows = run(sql::binary_counts(profile, by))?;
+            let counts_rows = answer(sql::binary_counts(profile, by))?;
             let slots = Slots::new(&counts_rows, nf, &orders);
             let mut per_model = Vec::new();
             for m in 0..profile.table.models.len() {
                 let counts = binary_counts(client, profile, &slots, &counts_rows, m)?;
                 let ranks = if profile.table.models[m].columns.score.is_some() {
-                    let rows = run(sql::binary_ranks(profile, by, m))?;
+                    let scored = counts.iter().any(|c| c.scored > 0);
+                    let q = sql::binary_ranks(profile, by, m);
+                    let rows = if scored { answer(q)? } else { run(q)? };
                     Some(binary_ranks(&slots, &rows))
                 } else {
                     None
@@ -148,7 +155,9 @@ fn evaluate(
                 }
                 if with_calibration && profile.table.models[m].columns.score.is_some() {
                     let bins = profile.table.params.bins();
-                    let rows = run(sql::calibration_cells(profile, by, m, bins))?;
+                    let scored = counts.iter().any(|c| c.scored > 0);
+                    let q = sql::calibration_cells(profile, by, m, bins);
+                    let rows = if scored { answer(q)? } else { run(q)? };
                     let cals = calibrations(&slots, &rows, m, bins, boot);
                     for (set, cal) in sets.iter_mut().zip(&cals) {
                         calibration::push(set, cal);
@@ -170,7 +179,7 @@ fn evaluate(
                         profile.table.models[m].name
                     )));
                 }
-                all.push(run(sql::confusion(profile, by, m))?);
+                all.push(answer(sql::confusion(profile, by, m))?);
             }
             // Every slot has rows in every model's cells: the first model's rows
             // name the slots.
@@ -212,7 +221,7 @@ fn evaluate(
             }
         }
         Task::Regression => {
-            let rows = run(sql::regression_sums(profile, by))?;
+            let rows = answer(sql::regression_sums(profile, by))?;
             let slots = Slots::new(&rows, nf, &orders);
             let mut per_model = Vec::new();
             for m in 0..profile.table.models.len() {
@@ -257,6 +266,7 @@ fn evaluate(
             )));
         }
     };
+    *queries = counter.get();
     Ok(out)
 }
 
@@ -540,7 +550,7 @@ pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkCompari
     let has_scores = profile.table.models[b].columns.score.is_some()
         && profile.table.models[c].columns.score.is_some();
     queries += 1;
-    let cells_rows = client.rows(&sql::joint_cells(&profile, req.by, b, c))?;
+    let cells_rows = client.answer(&sql::joint_cells(&profile, req.by, b, c))?;
     let mut joint = vec![[0u64; 8]; slots.len()];
     for r in &cells_rows {
         let Some(slot) = slots.slot_of(r) else {
@@ -571,7 +581,7 @@ pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkCompari
     let mut auc = None;
     if has_scores {
         queries += 2;
-        for r in &client.rows(&sql::paired_sums(&profile, req.by, b, c))? {
+        for r in &client.answer(&sql::paired_sums(&profile, req.by, b, c))? {
             let Some(slot) = slots.slot_of(r) else {
                 continue;
             };
@@ -705,7 +715,7 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
         ));
     }
     let mut queries = 1;
-    let totals = client.rows(&sql::slice_totals(&profile, model, against))?;
+    let totals = client.answer(&sql::slice_totals(&profile, model, against))?;
     let t = totals.first();
     let n = u64_of(t.and_then(|r| r.get_by_name("n")));
     let total_err = f64_of(t.and_then(|r| r.get_by_name("e")));

@@ -86,7 +86,7 @@ pub fn profile(
     } else {
         format!("{ql} IS NOT NULL")
     };
-    let first = client.rows(&format!(
+    let first = client.answer(&format!(
         "SELECT count(*), count_if({labelled}), count(DISTINCT {ql}) FROM {relation}"
     ))?;
     let row = first.first();

@@ -53,7 +53,7 @@ pub fn prepare(
             let quantiles: Vec<String> = (0..=bins)
                 .map(|k| double_literal(k as f64 / bins as f64))
                 .collect();
-            let row = client.rows(&format!(
+            let row = client.answer(&format!(
                 "SELECT percentile({x}, array({})) FROM {} WHERE {valid}",
                 quantiles.join(", "),
                 profile.relation
