@@ -173,12 +173,7 @@ fn run_compare_spark(args: &CompareArgs, out: &mut dyn Write) -> Result<CompareO
         },
     )?;
     if args.input.verbose {
-        eprintln!(
-            "faultline: spark: {} queries, {} bytes of results, {:.1} ms",
-            run.queries,
-            run.received_bytes,
-            start.elapsed().as_secs_f64() * 1e3
-        );
+        super::spark_summary(run.queries, run.received_bytes, start);
     }
     render(
         args,

@@ -121,12 +121,7 @@ fn run_metrics_spark(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     };
     emit(out, &text)?;
     if args.timings || args.input.verbose {
-        eprintln!(
-            "faultline: spark: {} queries, {} bytes of results, {:.1} ms",
-            run.queries,
-            run.received_bytes,
-            start.elapsed().as_secs_f64() * 1e3
-        );
+        super::spark_summary(run.queries, run.received_bytes, start);
     }
     Ok(())
 }

@@ -419,3 +419,12 @@ pub fn run_man(out: &mut dyn Write) -> Result<()> {
         })?;
     emit(out, &String::from_utf8_lossy(&buf))
 }
+
+/// What a Spark run cost, on stderr (`--verbose`): queries, bytes back, time.
+#[cfg(feature = "spark")]
+fn spark_summary(queries: usize, bytes: u64, start: std::time::Instant) {
+    eprintln!(
+        "faultline: spark: {queries} queries, {bytes} bytes of results, {:.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+}

@@ -186,10 +186,7 @@ fn run_slices_spark(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
     )?;
     let elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
     if args.input.verbose {
-        eprintln!(
-            "faultline: spark: {} queries, {} bytes of results, {elapsed_ms:.1} ms",
-            run.queries, run.received_bytes
-        );
+        super::spark_summary(run.queries, run.received_bytes, start);
     }
     let text = match args.format {
         Format::Json => json_text(&crate::report::slices_doc::slices_json(

@@ -115,6 +115,22 @@ pub struct Found {
     pub scored: usize,
 }
 
+impl Found {
+    /// A search's answer before any slice: rows, average error and the minimum
+    /// support in force (the contract's default: max(32, 1% of rows)).
+    pub fn start(n: u64, total_err: f64, params: &Params) -> Found {
+        Found {
+            rows: n,
+            average_error: if n == 0 { 0.0 } else { total_err / n as f64 },
+            min_support: params
+                .min_support
+                .unwrap_or_else(|| 32.max((n as f64 * 0.01).ceil() as u64))
+                .max(1),
+            ..Default::default()
+        }
+    }
+}
+
 /// Slices with more combinations than this use a hash map instead of dense arrays.
 const DENSE_LIMIT: u64 = 1 << 20;
 
@@ -167,16 +183,8 @@ pub fn search(
     let n = rows.len() as u64;
     let total_err: f64 = rows.iter().map(|&r| errors[r as usize]).sum();
     let total_sq: f64 = rows.iter().map(|&r| errors[r as usize].powi(2)).sum();
-    let min_support = params
-        .min_support
-        .unwrap_or_else(|| 32.max((n as f64 * 0.01).ceil() as u64))
-        .max(1);
-    let found = Found {
-        rows: n,
-        average_error: if n == 0 { 0.0 } else { total_err / n as f64 },
-        min_support,
-        ..Default::default()
-    };
+    let found = Found::start(n, total_err, params);
+    let min_support = found.min_support;
     if n == 0 || total_err <= 0.0 {
         return Ok(found);
     }

@@ -131,13 +131,6 @@ pub fn calibration_of(
     stream: u64,
 ) -> Calibration {
     let bins = bins.max(1);
-    if n == 0 {
-        return Calibration {
-            n: 0,
-            bins: Vec::new(),
-            metrics: NAMES.iter().map(|&m| (m, None, None)).collect(),
-        };
-    }
     // numpy.array_split: the first n % B bins hold one row more.
     let (base, extra) = (n / bins, n % bins);
     // Cells (equal-width bin, equal-mass bin, label). Both bins only grow along

@@ -77,23 +77,7 @@ fn open(
 ) -> Result<(Client, Profile)> {
     let client = Client::connect(source, verbose)?;
     let profile = profile(&client, mapping, Some(by), bins)?;
-    for f in by {
-        match profile.dtype(f) {
-            None => {
-                return Err(Error::MissingColumn {
-                    path: source.display().into(),
-                    column: f.clone(),
-                    hint: format!("columns: {}", column_list(&profile)),
-                });
-            }
-            Some(t) if !sql::sliceable(t) => {
-                return Err(client.error(format!(
-                    "--by {f}: a {t:?} column cannot be sliced on Spark yet (text, boolean and number columns can)"
-                )));
-            }
-            Some(_) => {}
-        }
-    }
+    check_slice_columns(&client, &profile, by, "--by")?;
     let mut profile = profile;
     super::slicing::prepare(&client, &mut profile, by, bins)?;
     Ok((client, profile))
@@ -268,6 +252,33 @@ fn evaluate(
     };
     *queries = counter.get();
     Ok(out)
+}
+
+/// Every slice column exists and can be sliced on Spark.
+fn check_slice_columns(
+    client: &Client,
+    profile: &Profile,
+    columns: &[String],
+    flag: &str,
+) -> Result<()> {
+    for f in columns {
+        match profile.dtype(f) {
+            None => {
+                return Err(Error::MissingColumn {
+                    path: client.source().display().into(),
+                    column: f.clone(),
+                    hint: format!("columns: {}", column_list(profile)),
+                });
+            }
+            Some(t) if !sql::sliceable(t) => {
+                return Err(client.error(format!(
+                    "{flag} {f}: a {t:?} column cannot be sliced on Spark yet (text, boolean and number columns can)"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 fn column_list(profile: &Profile) -> String {
@@ -673,23 +684,7 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
     let mut profile = profile(&client, req.mapping, explicit, req.bins)?;
     let names: Vec<String> = match explicit {
         Some(list) => {
-            for f in list {
-                match profile.dtype(f) {
-                    None => {
-                        return Err(Error::MissingColumn {
-                            path: source.display().into(),
-                            column: f.clone(),
-                            hint: format!("columns: {}", column_list(&profile)),
-                        });
-                    }
-                    Some(t) if !sql::sliceable(t) => {
-                        return Err(client.error(format!(
-                            "--features {f}: a {t:?} column cannot be sliced on Spark yet (text, boolean and number columns can)"
-                        )));
-                    }
-                    Some(_) => {}
-                }
-            }
+            check_slice_columns(&client, &profile, list, "--features")?;
             list.to_vec()
         }
         None => profile
@@ -725,16 +720,8 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
     }
     let binary = u64_of(t.and_then(|r| r.get_by_name("fractional"))) == 0;
     let params = &req.params;
-    let min_support = params
-        .min_support
-        .unwrap_or_else(|| 32.max((n as f64 * 0.01).ceil() as u64))
-        .max(1);
-    let found = Found {
-        rows: n,
-        average_error: if n == 0 { 0.0 } else { total_err / n as f64 },
-        min_support,
-        ..Default::default()
-    };
+    let found = Found::start(n, total_err, params);
+    let min_support = found.min_support;
     let features: Vec<usize> = names
         .iter()
         .map(|f| profile.table.feature_index(f))
