@@ -42,6 +42,7 @@ fn window(cli: &Cli) -> ExitCode {
     let options = faultline::app::LaunchOptions {
         files: cli.files.clone(),
         mapping: cli.map.mapping(),
+        connect: cli.input.connect.clone(),
         read: cli.input.read_options(),
         view: cli.view,
         select: cli.select.map(|n| n - 1),

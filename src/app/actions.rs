@@ -71,6 +71,14 @@ pub const ACTIONS: &[Action] = &[
         command: || Command::OpenSample,
     },
     Action {
+        label: "Open Spark table…",
+        shortcut: None,
+        hint: "A table or Parquet path on a Spark Connect server: the numbers are computed on the cluster",
+        menu: Menu::File,
+        separated: false,
+        command: || Command::ShowOpenSpark,
+    },
+    Action {
         label: "Save session",
         shortcut: ctrl(Key::S),
         hint: "Save mapping, cohorts, tags, notes and the brief to a .faultline file",

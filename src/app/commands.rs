@@ -28,6 +28,13 @@ pub enum Command {
     /// Files with the mapping chosen in the form.
     OpenMapped(Vec<PathBuf>, Mapping),
     OpenSample,
+    /// Ask for a Spark table or path and its server.
+    ShowOpenSpark,
+    /// Open `spark://TABLE_OR_PATH` (or a bare table or path) on a Spark Connect server.
+    OpenSpark {
+        source: String,
+        connect: String,
+    },
     /// Stop a background job (loading included).
     Cancel(TaskKind),
     // Navigation and view state.
@@ -165,6 +172,15 @@ impl FaultlineApp {
                     .notices
                     .error(format!("Cannot unpack the bundled sample: {e}")),
             },
+            Command::ShowOpenSpark => {
+                let connect =
+                    std::env::var("SPARK_REMOTE").unwrap_or_else(|_| "sc://localhost:15002".into());
+                self.dialogs.open_spark = Some((String::new(), connect));
+            }
+            Command::OpenSpark { source, connect } => {
+                self.dialogs.open_spark = None;
+                self.open_spark(source, connect);
+            }
             Command::Cancel(kind) => self.cancel(kind),
             Command::SetView(v) => {
                 self.view = v;
@@ -323,6 +339,10 @@ impl FaultlineApp {
                     TaskKind::Remap => ws.pending_mapping = None,
                     _ => {}
                 }
+            }
+            #[cfg(feature = "spark")]
+            if let Some(panel) = &mut self.spark {
+                panel.cancelled(kind);
             }
             if kind.user_cancellable()
                 && let Some(l) = label

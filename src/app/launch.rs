@@ -17,6 +17,8 @@ pub const SAMPLE_NAME: &str = "churn.parquet (bundled sample)";
 pub struct LaunchOptions {
     pub files: Vec<PathBuf>,
     pub mapping: Mapping,
+    /// The Spark Connect server of a `spark://` source given at launch (`--connect`).
+    pub connect: Option<String>,
     /// How files given at launch are read (format, encoding).
     pub read: crate::load::read::ReadOptions,
     pub view: Option<ViewName>,
@@ -41,6 +43,7 @@ impl Default for LaunchOptions {
         LaunchOptions {
             files: Vec::new(),
             mapping: Mapping::default(),
+            connect: None,
             read: Default::default(),
             view: None,
             select: None,

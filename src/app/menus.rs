@@ -65,7 +65,13 @@ impl FaultlineApp {
 
     pub(super) fn status_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
-            for v in self.views.iter() {
+            // A Spark source has one panel; the views need a file's rows.
+            let views = if self.spark_status().is_none() {
+                self.views.iter().collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            };
+            for v in views {
                 let r = ui
                     .selectable_label(self.view == v.id(), v.title())
                     .on_hover_text(ui.ctx().format_shortcut(&v.shortcut()));
@@ -97,11 +103,27 @@ impl FaultlineApp {
                 if !c.cohort.filter.is_empty() && ui.button("Clear cohort").clicked() {
                     self.commands.push(Command::ClearCohort);
                 }
+            } else if let Some(text) = self.spark_status() {
+                ui.label(egui::RichText::new(text).strong());
             } else if !self.tasks.is_running(super::tasks::TaskKind::Load) {
                 ui.label("No file open: File > Open, drop a file here, or File > Open path.");
             }
             self.tasks_ui(ui);
         });
+    }
+
+    /// The open Spark source, for the status bar.
+    fn spark_status(&self) -> Option<String> {
+        #[cfg(feature = "spark")]
+        if let Some(p) = &self.spark {
+            return Some(format!(
+                "Spark: {} · {} · cohort: {}",
+                p.table.source().display(),
+                p.table.table().task.as_str(),
+                p.cohort.filter.describe()
+            ));
+        }
+        None
     }
 
     /// Running jobs: a spinner while any view's numbers are computed, and for the
@@ -135,6 +157,53 @@ impl FaultlineApp {
             {
                 self.commands.push(Command::Cancel(t.kind));
             }
+        }
+    }
+
+    /// File > Open Spark table: the table or path, and the server.
+    pub(super) fn open_spark_ui(&mut self, ctx: &egui::Context) {
+        let Some((source, connect)) = &mut self.dialogs.open_spark else {
+            return;
+        };
+        let mut open = true;
+        let mut go = false;
+        egui::Window::new("Open Spark table")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label("A table of the session's catalog (db.table) or a Parquet path the cluster can read.");
+                let label = ui.label("Table or path");
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(source)
+                            .hint_text("evals.predictions or /data/evals.parquet")
+                            .desired_width(380.0),
+                    )
+                    .labelled_by(label.id);
+                let label = ui.label("Spark Connect server");
+                let r2 = ui
+                    .add(
+                        egui::TextEdit::singleline(connect)
+                            .hint_text("sc://HOST:PORT")
+                            .desired_width(380.0),
+                    )
+                    .labelled_by(label.id);
+                let enter = (r.lost_focus() || r2.lost_focus())
+                    && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.label("Only aggregates and pages of rows come back; nothing is written to the cluster.");
+                if ui.button("Open").clicked() || enter {
+                    go = true;
+                }
+            });
+        if go && !source.trim().is_empty() {
+            let command = Command::OpenSpark {
+                source: source.clone(),
+                connect: connect.clone(),
+            };
+            self.commands.push(command);
+        } else if !open {
+            self.dialogs.open_spark = None;
         }
     }
 

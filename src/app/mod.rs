@@ -21,6 +21,8 @@ pub mod results;
 pub mod screenshot;
 pub mod session_io;
 pub mod settings;
+#[cfg(feature = "spark")]
+pub mod spark_panel;
 pub mod tasks;
 pub mod views;
 pub mod workspace;
@@ -47,6 +49,8 @@ use workspace::Workspace;
 #[derive(Default)]
 pub struct Dialogs {
     pub open_path: Option<String>,
+    /// File > Open Spark table: (table or path, server).
+    pub open_spark: Option<(String, String)>,
     /// The typed path opens the mapping form first.
     pub open_with_mapping: bool,
     pub open_session: Option<String>,
@@ -57,6 +61,9 @@ pub struct FaultlineApp {
     pub settings: Settings,
     pub view: ViewName,
     pub workspace: Option<Workspace>,
+    /// An open Spark source (instead of a file): its rows stay on the cluster.
+    #[cfg(feature = "spark")]
+    pub spark: Option<spark_panel::SparkPanel>,
     pub results: Results,
     pub tasks: Tasks,
     pub notices: Notices,
@@ -78,6 +85,8 @@ pub struct FaultlineApp {
     select: Option<u32>,
     /// Metric parameters for the first file loaded (`--k`).
     params: Option<crate::load::table::MetricParams>,
+    /// The command line's mapping, for a Spark source given at launch.
+    launch_mapping: Option<Mapping>,
 }
 
 impl FaultlineApp {
@@ -94,6 +103,8 @@ impl FaultlineApp {
             settings,
             view,
             workspace: None,
+            #[cfg(feature = "spark")]
+            spark: None,
             results: Results::default(),
             tasks: Tasks::new(Some(cc.egui_ctx.clone())),
             notices: Notices::default(),
@@ -112,8 +123,18 @@ impl FaultlineApp {
             read: options.read,
             select: options.select,
             params: Some(options.params),
+            launch_mapping: Some(options.mapping.clone()),
         };
-        if !options.files.is_empty() {
+        if let Some(source) = options.files.first().filter(|p| crate::spark::is_spark(p)) {
+            app.commands.push(Command::OpenSpark {
+                source: source.display().to_string(),
+                connect: options
+                    .connect
+                    .clone()
+                    .or_else(|| std::env::var("SPARK_REMOTE").ok())
+                    .unwrap_or_default(),
+            });
+        } else if !options.files.is_empty() {
             // Several files are joined on their id column.
             app.start_load(options.files, None, Some(options.mapping));
         } else if options.open_sample {
@@ -127,9 +148,18 @@ impl FaultlineApp {
         self.commands.push(command);
     }
 
-    /// True while a file is loading.
+    /// True while a file or a Spark source is opening.
     pub fn is_loading(&self) -> bool {
-        self.tasks.is_running(TaskKind::Load)
+        self.tasks.is_running(TaskKind::Load) || self.tasks.is_running(TaskKind::SparkOpen)
+    }
+
+    /// True when a file or a Spark source is open.
+    pub fn has_data(&self) -> bool {
+        #[cfg(feature = "spark")]
+        if self.spark.is_some() {
+            return true;
+        }
+        self.workspace.is_some()
     }
 
     /// True while anything runs in the background or waits to be applied.
@@ -203,6 +233,10 @@ impl FaultlineApp {
                     .insert(Settings::key(&first), l.mapping.clone());
                 // New data: every job and result of the old data goes.
                 self.tasks.cancel_all();
+                #[cfg(feature = "spark")]
+                {
+                    self.spark = None;
+                }
                 self.results = Results::default();
                 self.views = Views::new();
                 if let Some(j) = &join {
@@ -252,6 +286,51 @@ impl FaultlineApp {
             Err(e) => self
                 .notices
                 .error(format!("Could not open {}: {e}", first.display())),
+        }
+    }
+
+    /// Connects to a Spark source in the background; the open data stays until it
+    /// has opened, and stays for good if it cannot.
+    fn open_spark(&mut self, source: String, connect: String) {
+        let source = source.trim();
+        let source = if crate::spark::is_spark(std::path::Path::new(source)) {
+            source.to_string()
+        } else {
+            format!("spark://{source}")
+        };
+        let connect = Some(connect.trim().to_string()).filter(|c| !c.is_empty());
+        #[cfg(feature = "spark")]
+        {
+            let resolved = crate::spark::SparkSource::resolve(
+                std::path::Path::new(&source),
+                connect.as_deref(),
+            );
+            let resolved = match resolved {
+                Ok(s) => s,
+                Err(e) => {
+                    self.notices
+                        .error(format!("Could not open the Spark source: {e}"));
+                    return;
+                }
+            };
+            let mapping = self.launch_mapping.take().unwrap_or_default();
+            let label = format!("Opening {} on {}", resolved.display(), resolved.remote);
+            self.tasks.start(TaskKind::SparkOpen, label, move |_| {
+                Done::SparkOpened(Box::new(crate::spark::remote::RemoteTable::open(
+                    &resolved,
+                    &mapping,
+                    crate::load::LoadOptions::default().bins,
+                    false,
+                )))
+            });
+        }
+        #[cfg(not(feature = "spark"))]
+        {
+            let _ = connect;
+            self.notices.error(format!(
+                "Could not open the Spark source: {}",
+                crate::spark::unsupported(std::path::Path::new(&source), "the window")
+            ));
         }
     }
 
@@ -338,6 +417,35 @@ impl FaultlineApp {
                     s.written = true;
                 }
             }
+            #[cfg(feature = "spark")]
+            Done::SparkOpened(r) => match *r {
+                Ok(table) => {
+                    self.tasks.cancel_all();
+                    self.results = Results::default();
+                    self.views = Views::new();
+                    self.workspace = None;
+                    self.notices
+                        .info(format!("Opened {} on Spark", table.source().display()));
+                    self.spark = Some(spark_panel::SparkPanel::new(table));
+                }
+                Err(crate::Error::Cancelled) => {}
+                Err(e) => self
+                    .notices
+                    .error(format!("Could not open the Spark source: {e}")),
+            },
+            #[cfg(feature = "spark")]
+            Done::SparkMetrics(done) => {
+                if let Some(msg) = self.spark.as_mut().and_then(|p| p.metrics_done(*done)) {
+                    self.notices.error(format!("Spark query failed: {msg}"));
+                }
+            }
+            #[cfg(feature = "spark")]
+            Done::SparkRows(done) => {
+                let (key, result) = *done;
+                if let Some(msg) = self.spark.as_mut().and_then(|p| p.rows_done(key, result)) {
+                    self.notices.error(msg);
+                }
+            }
             Done::Failed(kind) => self
                 .notices
                 .error(format!("A background job ({kind:?}) stopped unexpectedly")),
@@ -349,6 +457,11 @@ impl FaultlineApp {
     fn central_ui(&mut self, ui: &mut egui::Ui) {
         if self.open_form.is_some() {
             self.open_form_ui(ui);
+            return;
+        }
+        #[cfg(feature = "spark")]
+        if let Some(panel) = &mut self.spark {
+            panel.ui(ui, &mut self.tasks);
             return;
         }
         let Some(ws) = &self.workspace else {
@@ -433,6 +546,7 @@ impl eframe::App for FaultlineApp {
         egui::Panel::top("status").show(ui, |ui| self.status_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         self.open_path_ui(&ctx);
+        self.open_spark_ui(&ctx);
         self.session_dialogs_ui(&ctx);
         self.save_box_ui(&ctx);
         self.notices.notices_ui(&ctx);
@@ -446,6 +560,10 @@ impl eframe::App for FaultlineApp {
             }
         } else {
             self.requests.clear();
+        }
+        #[cfg(feature = "spark")]
+        if let Some(panel) = &mut self.spark {
+            panel.ensure(&mut self.tasks);
         }
         self.screenshot_step(&ctx);
     }

@@ -39,7 +39,7 @@ impl FaultlineApp {
     /// Called at the end of every frame while a screenshot is wanted.
     pub(super) fn screenshot_step(&mut self, ctx: &egui::Context) {
         let loading = self.is_loading() || self.tasks.is_running(TaskKind::Session);
-        let shown = self.workspace.is_some() || self.open_form.is_some();
+        let shown = self.has_data() || self.open_form.is_some();
         let ready = shown && !self.is_busy();
         let failed = !shown && !loading && self.commands.is_empty();
         // A screenshot of the Examples view shows the inspector on the first row.

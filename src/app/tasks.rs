@@ -45,6 +45,12 @@ pub enum TaskKind {
     TagCohort,
     Export,
     Screenshot,
+    /// Connecting to a Spark source and reading its roles.
+    SparkOpen,
+    /// A Spark source's metrics for a cohort and slice columns.
+    SparkQuery,
+    /// A page of a Spark source's rows.
+    SparkRows,
 }
 
 impl TaskKind {
@@ -60,6 +66,9 @@ impl TaskKind {
                 | TaskKind::DefaultBrief
                 | TaskKind::TagCohort
                 | TaskKind::Export
+                | TaskKind::SparkOpen
+                | TaskKind::SparkQuery
+                | TaskKind::SparkRows
         )
     }
 }
@@ -113,6 +122,18 @@ pub enum Done {
     TagCohort(String, Vec<u32>),
     Export(crate::Result<Vec<PathBuf>>),
     Screenshot(PathBuf, Result<(), String>),
+    /// A Spark source opened (or why not).
+    #[cfg(feature = "spark")]
+    SparkOpened(Box<crate::Result<crate::spark::remote::RemoteTable>>),
+    #[cfg(feature = "spark")]
+    SparkMetrics(Box<super::spark_panel::MetricsDone>),
+    #[cfg(feature = "spark")]
+    SparkRows(
+        Box<(
+            super::spark_panel::PageKey,
+            crate::Result<crate::spark::remote::RowPage>,
+        )>,
+    ),
     /// The job's thread ended without a result (a panic).
     Failed(TaskKind),
 }

@@ -84,7 +84,7 @@ fn open(
 }
 
 /// Per model, every slot's metric set; the slots and the grouping they make.
-fn evaluate(
+pub(super) fn evaluate(
     client: &Client,
     profile: &mut Profile,
     by: &[String],
@@ -255,7 +255,7 @@ fn evaluate(
 }
 
 /// Every slice column exists and can be sliced on Spark.
-fn check_slice_columns(
+pub(super) fn check_slice_columns(
     client: &Client,
     profile: &Profile,
     columns: &[String],
@@ -369,7 +369,7 @@ fn binary_ranks(slots: &Slots, rows: &[Row]) -> Vec<Rank> {
 /// The slices Spark returned, in the in-memory engine's order: each feature's
 /// values sorted (text by bytes, `false` before `true`), missing last; the
 /// overall slot after them.
-struct Slots {
+pub(super) struct Slots {
     n_features: usize,
     levels: Vec<Vec<String>>,
     keys: Vec<Vec<u32>>,

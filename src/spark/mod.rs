@@ -10,7 +10,11 @@ pub mod client;
 #[cfg(feature = "spark")]
 pub mod engine;
 #[cfg(feature = "spark")]
+pub mod filter;
+#[cfg(feature = "spark")]
 pub mod profile;
+#[cfg(feature = "spark")]
+pub mod remote;
 #[cfg(feature = "spark")]
 pub mod slicing;
 #[cfg(feature = "spark")]

@@ -27,6 +27,7 @@ const MAX_CLASSES: u64 = 50;
 
 /// A Spark source's roles: an [`EvalTable`] with the decoded metadata (task,
 /// classes, models, features) and no rows, plus the Spark types of its columns.
+#[derive(Clone)]
 pub struct Profile {
     pub table: EvalTable,
     pub columns: Vec<(String, DataType)>,

@@ -23,6 +23,8 @@ mod gui_calibration;
 mod gui_fairness;
 #[cfg(feature = "gui")]
 mod gui_graded;
+#[cfg(all(feature = "gui", feature = "spark"))]
+mod gui_spark;
 mod hostile;
 mod layers;
 mod metrics_reference;

@@ -415,3 +415,25 @@ fn failure_slices_equal_the_in_memory_search() {
     ];
     documents_agree("slices", &delivery, &args, &skip);
 }
+
+#[test]
+fn an_interrupt_stops_a_running_query() {
+    use faultline::spark::SparkSource;
+    use faultline::spark::client::Client;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let source = SparkSource::resolve(Path::new("spark://unused"), Some(&remote())).unwrap();
+    let client = Arc::new(Client::connect(&source, false).unwrap());
+    let runner = client.clone();
+    let started = Instant::now();
+    // Minutes of work on two cores.
+    let job = std::thread::spawn(move || {
+        runner.rows("SELECT sum(id * id % 7) FROM range(0, 200000000000, 1, 2)")
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    client.interrupt();
+    let result = job.join().unwrap();
+    let took = started.elapsed();
+    assert!(result.is_err(), "the interrupted query reports an error");
+    assert!(took < Duration::from_secs(30), "stopped after {took:?}");
+}

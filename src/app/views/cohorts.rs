@@ -146,7 +146,9 @@ impl View for CohortsView {
     }
 }
 
-fn group_ui(
+/// The filter builder of one group (nested groups indented); the Spark panel
+/// uses it too.
+pub fn group_ui(
     ui: &mut egui::Ui,
     group: &mut FilterGroup,
     columns: &[String],
