@@ -326,7 +326,7 @@ impl FaultlineApp {
         }
         #[cfg(not(feature = "spark"))]
         {
-            let _ = connect;
+            let _unused = (connect, self.launch_mapping.take());
             self.notices.error(format!(
                 "Could not open the Spark source: {}",
                 crate::spark::unsupported(std::path::Path::new(&source), "the window")
