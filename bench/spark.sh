@@ -7,7 +7,7 @@
 #
 #   bash bench/spark.sh              10M and 100M rows
 #   bash bench/spark.sh 1000000      other sizes (RUNS=1 for one Spark run each)
-#   bash bench/spark.sh --demo       a local server, the churn sample, its metrics from Spark
+#   bash bench/spark.sh --demo       a local server, the churn sample as a table, the window on it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FAULTLINE_SPARK_PORT=${FAULTLINE_SPARK_PORT:-15002}
@@ -18,10 +18,14 @@ if ! scripts/spark-server.sh status; then
 fi
 
 if [ "${1:-}" = "--demo" ]; then
-  cargo build --release --features spark --bin faultline
-  echo "faultline metrics spark://$PWD/sample_data/churn.parquet --connect $REMOTE --by region,device"
-  target/release/faultline metrics "spark://$PWD/sample_data/churn.parquet" --connect "$REMOTE" \
-    --by region,device --verbose
+  # The churn sample becomes a table of the server's catalog, and the window opens
+  # on it: every number comes from Spark. Further arguments go to the window
+  # (e.g. --screenshot demo.png). The server stops when the window closes.
+  shift
+  cargo build --features spark --bin faultline
+  python3 bench/spark_load.py "$REMOTE" "$PWD/sample_data/churn.parquet" faultline_demo_churn
+  echo "faultline spark://faultline_demo_churn --connect $REMOTE"
+  target/debug/faultline spark://faultline_demo_churn --connect "$REMOTE" "$@"
   exit 0
 fi
 

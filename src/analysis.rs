@@ -487,6 +487,24 @@ pub fn clusters(
     };
     let found = sliceline::search(table, &req.features, &errors, &req.params, cancel)?;
     let tree = error_tree::fit(table, &req.features, &errors, req.tree);
+    let grouping = Grouping::whole(table.len(), mask);
+    let overall = metrics::evaluate(table, &grouping, Bootstrap::default()).overall;
+    let mut c = clusters_from(table, found, tree, req.features.len(), overall, &req.params);
+    c.elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
+    Ok(c)
+}
+
+/// What the views and briefs show of a finished search (in memory or counted by
+/// Spark): the listed slices, their labels and equivalent descriptions.
+pub fn clusters_from(
+    table: &EvalTable,
+    found: crate::discovery::sliceline::Found,
+    tree: Vec<crate::discovery::error_tree::Node>,
+    searched_features: usize,
+    overall: Vec<MetricSet>,
+    params: &crate::discovery::sliceline::Params,
+) -> Clusters {
+    use crate::discovery::sliceline;
     let by_significance = found.slices.is_empty() && !found.by_significance.is_empty();
     let listed = if by_significance {
         found.by_significance.clone()
@@ -516,20 +534,18 @@ pub fn clusters(
                 .collect()
         })
         .collect();
-    let grouping = Grouping::whole(table.len(), mask);
-    let overall = metrics::evaluate(table, &grouping, Bootstrap::default()).overall;
-    Ok(Clusters {
+    Clusters {
         found,
         tree,
         listed,
         by_significance,
         slice_labels,
         equivalents,
-        searched_features: req.features.len(),
+        searched_features,
         overall,
-        params: req.params.clone(),
-        elapsed_ms: start.elapsed().as_secs_f64() * 1e3,
-    })
+        params: params.clone(),
+        elapsed_ms: 0.0,
+    }
 }
 
 /// Everything the Compare view draws beyond the overview.

@@ -7,7 +7,7 @@
 
 use super::findings::{self, Scope};
 use super::{Brief, Provenance, Recommendation, Severity};
-use crate::analysis::{self, ClusterRequest};
+use crate::analysis::{self, ClusterRequest, Clusters, ComparisonView};
 use crate::compare::Verdict;
 use crate::control::Control;
 use crate::discovery::error_tree::TreeParams;
@@ -40,6 +40,30 @@ pub fn cluster_request(table: &EvalTable, baseline: usize, candidate: usize) -> 
     }
 }
 
+/// What the default brief is written from: every number it states, computed in
+/// memory ([`default_brief`]) or from a Spark cluster's aggregates
+/// ([`super::spark::spark_brief`]).
+pub struct Evidence {
+    /// Used rows (examples for graded files).
+    pub rows: usize,
+    /// Every model's overall metrics.
+    pub metrics: Vec<crate::metrics::MetricSet>,
+    /// Candidate against baseline on every row.
+    pub overall: crate::compare::Comparison,
+    /// Per categorical feature, the comparison per slice.
+    pub per_feature: Vec<ComparisonView>,
+    /// Where the candidate is wrong and the baseline right, or why not searched.
+    pub clusters: Result<Clusters, String>,
+    /// ROC curves of the scored models among the two (empty where not drawn).
+    pub curves: Vec<(usize, crate::curves::RankCurves)>,
+    /// Fairness of each model across each sensitive feature.
+    pub fairness: Vec<(usize, crate::metrics::fairness::Fairness)>,
+    /// The candidate's over-confident slices, when the search ran.
+    pub overconfident: Option<Clusters>,
+    /// A line on what this source could not show (empty for a file).
+    pub limits: String,
+}
+
 /// The default brief of `candidate` against `baseline` on every row; None if
 /// cancelled.
 pub fn default_brief(
@@ -50,11 +74,116 @@ pub fn default_brief(
     candidate: usize,
     control: &Control,
 ) -> Option<Brief> {
+    let t = table.threshold;
+    let overview = analysis::overview(table, None, t);
+    control.check().ok()?;
+    let overall = analysis::comparison(table, None, t, baseline, candidate, &[]).overall;
+    control.check().ok()?;
+    let mut per_feature = Vec::new();
+    for (fi, feat) in table.features.iter().enumerate() {
+        if feat.kind != FeatureKind::Categorical || feat.codes.levels.len() > MAX_LEVELS {
+            continue;
+        }
+        per_feature.push(analysis::comparison(
+            table,
+            None,
+            t,
+            baseline,
+            candidate,
+            &[fi],
+        ));
+        control.check().ok()?;
+    }
+    let request = cluster_request(table, baseline, candidate);
+    let clusters = match analysis::clusters(table, None, t, &request, control.flag()) {
+        Ok(c) => Ok(c),
+        Err(crate::discovery::sliceline::SearchError::Cancelled) => return None,
+        Err(e) => Err(e.to_string()),
+    };
+    let mut curves = Vec::new();
+    let mut fairness = Vec::new();
+    let mut overconfident = None;
+    if table.task == Task::Binary {
+        for m in [baseline, candidate] {
+            if table.models[m].score.is_some()
+                && let Some(c) = overview.curves.get(m)
+            {
+                curves.push((m, c.clone()));
+            }
+        }
+        for col in &table.params.sensitive {
+            let Ok(f) = table.feature_index(col) else {
+                continue;
+            };
+            for m in [baseline, candidate] {
+                if let Some(fair) = crate::metrics::fairness::fairness(
+                    table,
+                    m,
+                    f,
+                    None,
+                    crate::stats::Bootstrap::default(),
+                ) {
+                    fairness.push((m, fair));
+                }
+            }
+            control.check().ok()?;
+        }
+        if table.models[candidate].score.is_some() {
+            let mut request = cluster_request(table, baseline, candidate);
+            request.against = None;
+            request.params.excess = true;
+            match analysis::clusters(table, None, t, &request, control.flag()) {
+                Ok(c) => overconfident = Some(c),
+                Err(crate::discovery::sliceline::SearchError::Cancelled) => return None,
+                Err(_) => {}
+            }
+        }
+    }
+    let evidence = Evidence {
+        rows: table.len(),
+        metrics: overview.metrics,
+        overall,
+        per_feature,
+        clusters,
+        curves,
+        fairness,
+        overconfident,
+        limits: String::new(),
+    };
+    Some(assemble(
+        table, mapping, join, baseline, candidate, evidence,
+    ))
+}
+
+/// The default brief from its evidence: the findings, the recommendation that
+/// follows from them, and the summary.
+pub fn assemble(
+    table: &EvalTable,
+    mapping: &Mapping,
+    join: Option<&crate::join::JoinReport>,
+    baseline: usize,
+    candidate: usize,
+    evidence: Evidence,
+) -> Brief {
+    let Evidence {
+        rows,
+        metrics,
+        overall,
+        per_feature,
+        clusters,
+        curves,
+        fairness,
+        overconfident,
+        limits,
+    } = evidence;
     let (bn, cn) = (
         table.models[baseline].name.clone(),
         table.models[candidate].name.clone(),
     );
-    let scope = Scope::all(table);
+    let scope = Scope {
+        cohort: "all rows".into(),
+        rows,
+    };
     let t = table.threshold;
     let mut findings = Vec::new();
     if let Some(j) = join {
@@ -71,12 +200,9 @@ pub fn default_brief(
     }
 
     // 1. Every model's metrics.
-    let overview = analysis::overview(table, None, t);
-    findings.push(findings::metrics_table(table, &overview.metrics, &scope));
-    control.check().ok()?;
+    findings.push(findings::metrics_table(table, &metrics, &scope));
 
     // 2. The paired comparison on every row.
-    let overall = analysis::comparison(table, None, t, baseline, candidate, &[]).overall;
     findings.push(findings::paired_comparison(
         table, &overall, baseline, candidate, &scope,
     ));
@@ -89,15 +215,10 @@ pub fn default_brief(
             .headline()
             .and_then(|d| d.ci)
             .is_some_and(|[_, hi]| hi < 0.0);
-    control.check().ok()?;
 
     // 3. Per-slice verdicts of each categorical feature that has a regression.
     let mut n_regressions = 0;
-    for (fi, feat) in table.features.iter().enumerate() {
-        if feat.kind != FeatureKind::Categorical || feat.codes.levels.len() > MAX_LEVELS {
-            continue;
-        }
-        let cv = analysis::comparison(table, None, t, baseline, candidate, &[fi]);
+    for cv in &per_feature {
         let r = cv
             .slices
             .iter()
@@ -106,31 +227,28 @@ pub fn default_brief(
         if r > 0 {
             n_regressions += r;
             findings.push(findings::slice_verdicts(
-                table, &cv, baseline, candidate, &scope,
+                table, cv, baseline, candidate, &scope,
             ));
         }
-        control.check().ok()?;
     }
     if n_regressions == 0 {
         findings.push(findings::text(
             &format!("No slice where {cn} is significantly worse than {bn}"),
             "No slice of a categorical feature is a regression (McNemar per slice, Benjamini-Hochberg q < 0.05 with a lower headline metric).",
             Severity::Info,
-            &format!("cohort: all rows ({} rows)", table.len()),
+            &format!("cohort: all rows ({rows} rows)"),
         ));
     }
 
     // 4. Failure clusters: where did the candidate get worse (intersections too)?
-    let request = cluster_request(table, baseline, candidate);
-    let clusters = match analysis::clusters(table, None, t, &request, control.flag()) {
+    let clusters = match clusters {
         Ok(c) => Some(c),
-        Err(crate::discovery::sliceline::SearchError::Cancelled) => return None,
         Err(e) => {
             findings.push(findings::text(
                 "Failure clusters: not searched",
-                &e.to_string(),
+                &e,
                 Severity::Info,
-                &format!("cohort: all rows ({} rows)", table.len()),
+                &format!("cohort: all rows ({rows} rows)"),
             ));
             None
         }
@@ -149,72 +267,46 @@ pub fn default_brief(
     }
 
     // 5. ROC curves.
-    if table.task == Task::Binary {
-        let models: Vec<usize> = [baseline, candidate]
-            .into_iter()
-            .filter(|&m| table.models[m].score.is_some())
-            .collect();
-        if !models.is_empty() {
-            let curves: Vec<&crate::curves::RankCurves> = models
-                .iter()
-                .filter_map(|&m| overview.curves.get(m))
-                .collect();
-            findings.push(findings::roc_curves(table, &models, &curves, &scope));
-        }
+    if !curves.is_empty() {
+        let models: Vec<usize> = curves.iter().map(|(m, _)| *m).collect();
+        let refs: Vec<&crate::curves::RankCurves> = curves.iter().map(|(_, c)| c).collect();
+        findings.push(findings::roc_curves(table, &models, &refs, &scope));
     }
 
     // 6. Fairness across each sensitive feature, and calibration.
     if table.task == Task::Binary {
-        for col in &table.params.sensitive {
-            let Ok(f) = table.feature_index(col) else {
-                continue;
-            };
-            for m in [baseline, candidate] {
-                if let Some(fair) = crate::metrics::fairness::fairness(
-                    table,
-                    m,
-                    f,
-                    None,
-                    crate::stats::Bootstrap::default(),
-                ) {
-                    findings.push(findings::fairness_table(
-                        table,
-                        m,
-                        &fair,
-                        Some(t),
-                        None,
-                        &scope,
-                    ));
-                }
-            }
-            control.check().ok()?;
-        }
-        let scored: Vec<usize> = [baseline, candidate]
-            .into_iter()
-            .filter(|&m| table.models[m].score.is_some())
-            .collect();
-        if !scored.is_empty() {
-            findings.push(findings::calibration_table(
+        for (m, fair) in &fairness {
+            findings.push(findings::fairness_table(
                 table,
-                &overview.metrics,
-                &scored,
+                *m,
+                fair,
+                Some(t),
+                None,
                 &scope,
             ));
         }
-        if table.models[candidate].score.is_some() {
-            let mut request = cluster_request(table, baseline, candidate);
-            request.against = None;
-            request.params.excess = true;
-            match analysis::clusters(table, None, t, &request, control.flag()) {
-                Ok(c) if c.listed.iter().any(|s| s.q_value < 0.05) => {
-                    findings.push(findings::failure_clusters(
-                        table, &c, candidate, None, &scope,
-                    ));
-                }
-                Err(crate::discovery::sliceline::SearchError::Cancelled) => return None,
-                _ => {}
-            }
+        let scored: Vec<usize> = [baseline, candidate]
+            .into_iter()
+            .filter(|&m| table.models[m].columns.score.is_some())
+            .collect();
+        if !scored.is_empty() {
+            findings.push(findings::calibration_table(
+                table, &metrics, &scored, &scope,
+            ));
         }
+        if let Some(c) = overconfident.filter(|c| c.listed.iter().any(|s| s.q_value < 0.05)) {
+            findings.push(findings::failure_clusters(
+                table, &c, candidate, None, &scope,
+            ));
+        }
+    }
+    if !limits.is_empty() {
+        findings.push(findings::text(
+            "Not in this brief",
+            &limits,
+            Severity::Info,
+            &format!("cohort: all rows ({rows} rows)"),
+        ));
     }
 
     let recommendation = if worse_overall {
@@ -258,7 +350,7 @@ pub fn default_brief(
         if table.task == Task::Ranking {
             overall.n as usize
         } else {
-            table.len()
+            rows
         },
         if gain >= 0.0 { "better" } else { "worse" },
         overall.headline().and_then(|d| d.delta).unwrap_or(0.0),
@@ -274,12 +366,12 @@ pub fn default_brief(
         n_regressions,
         significant
     );
-    Some(Brief {
+    Brief {
         title: format!("Error analysis: {cn} against {bn}"),
         summary,
         recommendation,
         risks: String::new(),
         findings,
         provenance: Provenance::of(table, mapping, "all rows", join),
-    })
+    }
 }

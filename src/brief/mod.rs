@@ -8,6 +8,8 @@ pub mod default;
 pub mod escape;
 pub mod findings;
 pub mod render;
+#[cfg(feature = "spark")]
+pub mod spark;
 pub mod svg;
 
 use serde::{Deserialize, Serialize};

@@ -56,12 +56,18 @@ pub fn is_session_file(path: &std::path::Path) -> bool {
 
 /// Runs `faultline brief`; returns the files written.
 pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
-    if let Some(p) = args.inputs.iter().find(|p| crate::spark::is_spark(p)) {
-        return Err(crate::spark::unsupported(p, "brief"));
-    }
     use crate::brief::{default::default_brief, merge, now_utc, render};
     let never = crate::control::Control::none();
-    let mut brief = if args.inputs.len() == 1 && is_session_file(&args.inputs[0]) {
+    let spark = args.inputs.iter().find(|p| crate::spark::is_spark(p));
+    let mut brief = if let Some(p) = spark {
+        if args.inputs.len() > 1 {
+            return Err(Error::Usage(format!(
+                "{}: a Spark source is briefed on its own, not joined with other inputs",
+                p.display()
+            )));
+        }
+        spark_brief(args, p)?
+    } else if args.inputs.len() == 1 && is_session_file(&args.inputs[0]) {
         let session = crate::session::Session::load(&args.inputs[0])?;
         for (path, want, got) in session.changed_datasets() {
             eprintln!(
@@ -155,4 +161,32 @@ pub fn run_brief(args: &BriefArgs, out: &mut dyn Write) -> Result<()> {
         .map(|w| format!("wrote {}\n", w.display()))
         .collect();
     emit(out, &lines)
+}
+
+/// `faultline brief spark://TABLE_OR_PATH`: the default brief from Spark's aggregates.
+#[cfg(feature = "spark")]
+fn spark_brief(args: &BriefArgs, path: &std::path::Path) -> Result<crate::brief::Brief> {
+    use crate::brief::spark::{SparkBriefRequest, spark_brief};
+    let (Some(b), Some(c)) = (&args.baseline, &args.candidate) else {
+        return Err(Error::Usage(
+            "a brief from data needs --baseline NAME and --candidate NAME".into(),
+        ));
+    };
+    let source = crate::spark::SparkSource::resolve(path, args.input.connect.as_deref())?;
+    spark_brief(
+        &source,
+        SparkBriefRequest {
+            mapping: &args.map.mapping(),
+            bins: 5,
+            baseline: b,
+            candidate: c,
+            params: args.params.params(),
+            verbose: args.input.verbose,
+        },
+    )
+}
+
+#[cfg(not(feature = "spark"))]
+fn spark_brief(_args: &BriefArgs, path: &std::path::Path) -> Result<crate::brief::Brief> {
+    Err(crate::spark::unsupported(path, "brief"))
 }

@@ -437,3 +437,72 @@ fn an_interrupt_stops_a_running_query() {
     assert!(result.is_err(), "the interrupted query reports an error");
     assert!(took < Duration::from_secs(30), "stopped after {took:?}");
 }
+
+/// `faultline brief` on the file and through Spark: the same summary and
+/// recommendation, and every finding Spark can make equal to the file's.
+fn briefs_agree(file: &Path, baseline: &str, candidate: &str, dir: &Path) {
+    let remote = remote();
+    let source = spark(file);
+    let memory = dir.join("memory.json");
+    let cluster = dir.join("spark.json");
+    let run = |input: &str, out: &Path, extra: &[&str]| {
+        let args = [
+            &[
+                "brief",
+                input,
+                "--baseline",
+                baseline,
+                "--candidate",
+                candidate,
+                "--out",
+                out.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat();
+        let r = faultline(&args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        serde_json::from_str::<Value>(&std::fs::read_to_string(out).unwrap()).unwrap()
+    };
+    let m = run(file.to_str().unwrap(), &memory, &[]);
+    let s = run(&source, &cluster, &["--connect", remote.as_str()]);
+    assert_eq!(s["summary"], m["summary"]);
+    assert_eq!(s["recommendation"], m["recommendation"]);
+    let findings = |d: &Value| -> Vec<Value> { d["findings"].as_array().unwrap().clone() };
+    let (fs, fm) = (findings(&s), findings(&m));
+    let mut compared = 0;
+    for f in &fm {
+        let title = f["title"].as_str().unwrap();
+        let Some(g) = fs.iter().find(|g| g["title"] == f["title"]) else {
+            // Per-row findings a Spark source does not make.
+            assert!(
+                title == "ROC curves" || title.starts_with("Calibration: over-confident"),
+                "{title} is missing from the Spark brief"
+            );
+            continue;
+        };
+        assert_eq!(g["content"], f["content"], "{title}");
+        assert_eq!(g["note"], f["note"], "{title}");
+        assert_eq!(g["source"], f["source"], "{title}");
+        compared += 1;
+    }
+    assert!(compared >= 4, "{compared} findings compared");
+    assert!(
+        fs.iter().any(|g| g["title"] == "Not in this brief"
+            && g["content"].to_string().contains("ROC curves")),
+        "the Spark brief says what it leaves out"
+    );
+}
+
+#[test]
+fn the_brief_equals_the_in_memory_brief() {
+    let dir = scratch("spark-brief");
+    briefs_agree(
+        &repo("sample_data/churn.parquet"),
+        "baseline",
+        "candidate",
+        &dir,
+    );
+    let adult = parquet_of("sample_data/adult_models.csv", &dir);
+    briefs_agree(&adult, "logreg", "gbm", &dir);
+}
