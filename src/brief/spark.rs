@@ -3,9 +3,9 @@
 //! aggregates: the metrics (calibration included), the paired comparison overall
 //! and per slice of every text or boolean column, and SliceLine's clusters where
 //! the candidate is wrong and the baseline right, over every sliceable column
-//! (numeric ones in the same quantile bins as in memory). ROC curves, fairness and
-//! over-confident slices need per-row scores and are left out, with a line that
-//! says so.
+//! (numeric ones in the same quantile bins as in memory), and fairness across the
+//! `--sensitive` columns. ROC curves and over-confident slices need per-row scores
+//! and are left out, with a line that says so.
 
 use super::Brief;
 use super::default::{CLUSTERS, Evidence, assemble};
@@ -33,12 +33,13 @@ pub struct SparkBriefRequest<'a> {
 
 /// The default brief of a Spark source.
 pub fn spark_brief(source: &SparkSource, req: SparkBriefRequest) -> Result<Brief> {
-    if !req.params.sensitive.is_empty() || req.params.cost.is_some() {
+    if req.params.cost.is_some() {
         return Err(Error::Usage(format!(
-            "{}: --sensitive and --cost-fp/--cost-fn are not computed on Spark sources yet",
+            "{}: --cost-fp/--cost-fn are not computed on Spark sources yet",
             source.display()
         )));
     }
+    let sensitive = req.params.sensitive.len();
     let boot = Bootstrap::default();
     let metrics = engine::metrics(
         source,
@@ -133,6 +134,15 @@ pub fn spark_brief(source: &SparkSource, req: SparkBriefRequest) -> Result<Brief
         Err(e) => (table, Err(e.to_string())),
     };
     let rows = table.dataset.used_rows;
+    // As for a file: per sensitive column, the baseline's fairness then the candidate's.
+    let fairness = (0..sensitive)
+        .flat_map(|i| {
+            let sets = &metrics.eval.overall;
+            [baseline, candidate]
+                .into_iter()
+                .filter_map(move |m| Some((m, sets.get(m)?.fairness.get(i)?.clone())))
+        })
+        .collect();
     let evidence = Evidence {
         rows,
         metrics: metrics.eval.overall,
@@ -140,9 +150,9 @@ pub fn spark_brief(source: &SparkSource, req: SparkBriefRequest) -> Result<Brief
         per_feature,
         clusters,
         curves: Vec::new(),
-        fairness: Vec::new(),
+        fairness,
         overconfident: None,
-        limits: "Computed by Spark from aggregates: ROC curves, fairness and over-confident slices need per-row scores and are not part of a Spark source's brief (run faultline on a sample file for them).".into(),
+        limits: "Computed by Spark from aggregates: ROC curves and over-confident slices need per-row scores and are not part of a Spark source's brief (run faultline on a sample file for them).".into(),
     };
     Ok(assemble(
         &table,

@@ -248,14 +248,25 @@ pub fn fairness(
         return None;
     };
     let cells = group_cells(table, pred, feature, mask);
-    let stream = ((model as u64) << 40) ^ ((feature as u64) << 8) ^ 0xfa;
+    let name = &table.features[feature].name;
     Some(from_cells(
-        &table.features[feature].name,
+        name,
         &group_names(table, feature),
         &cells,
         boot,
-        stream,
+        stream_of(model, name),
     ))
+}
+
+/// The bootstrap stream of a model's fairness across a column: from the column's
+/// name, so that it does not depend on which other columns were read (and a Spark
+/// source draws the same intervals).
+pub fn stream_of(model: usize, column: &str) -> u64 {
+    // FNV-1a: stable across builds and platforms.
+    let hash = column.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    ((model as u64) << 56) ^ (hash >> 8) ^ 0xfa
 }
 
 /// What the groups and the whole would look like if group `g` used threshold

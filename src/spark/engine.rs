@@ -47,16 +47,36 @@ pub struct SparkMetrics {
 /// Every model's metrics on a Spark source, overall and per slice of `by`.
 pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics> {
     let (client, mut profile) = open(source, req.mapping, req.by, req.bins, req.verbose)?;
-    if req.params.cost.is_some() || !req.params.sensitive.is_empty() {
+    if req.params.cost.is_some() {
         return Err(client.error(
-            "--cost-fp/--cost-fn and --sensitive are not computed on Spark sources yet".into(),
+            "--cost-fp/--cost-fn (the cost curve) is not computed on Spark sources yet".into(),
         ));
     }
-    profile.table.params = req.params;
+    let mut params = req.params;
+    // Sensitive columns are checked against the whole table below, not the sample.
+    let sensitive = std::mem::take(&mut params.sensitive);
+    profile.table.params = params;
     crate::metrics::check_params(&profile.table)?;
+    if !sensitive.is_empty() && profile.table.task != Task::Binary {
+        return Err(Error::Usage(format!(
+            "--sensitive is for binary tasks; {} is {}",
+            profile.table.dataset.path.display(),
+            profile.table.task.as_str()
+        )));
+    }
     let mut queries = 0;
-    let (_, grouping, per_model) =
+    let (_, grouping, mut per_model) =
         evaluate(&client, &mut profile, req.by, req.boot, true, &mut queries)?;
+    if !sensitive.is_empty() {
+        let fair = fairness(&client, &profile, &sensitive, req.boot)?;
+        queries += sensitive.len();
+        for (sets, fair) in per_model.iter_mut().zip(fair) {
+            if let Some(overall) = sets.last_mut() {
+                overall.fairness = fair;
+            }
+        }
+        profile.table.params.sensitive = sensitive;
+    }
     let eval = Evaluation::from_models(per_model, grouping.len());
     Ok(SparkMetrics {
         received_bytes: client.received_bytes(),
@@ -65,6 +85,70 @@ pub fn metrics(source: &SparkSource, req: MetricsRequest) -> Result<SparkMetrics
         eval,
         queries,
     })
+}
+
+/// Per model, its fairness across each sensitive column: the confusion cells of
+/// each of the column's values (one counts query per column, values as they are,
+/// as in memory) through `metrics::fairness::from_cells`, with the in-memory
+/// run's bootstrap stream.
+fn fairness(
+    client: &Client,
+    profile: &Profile,
+    sensitive: &[String],
+    boot: Bootstrap,
+) -> Result<Vec<Vec<crate::metrics::fairness::Fairness>>> {
+    use crate::metrics::fairness::{from_cells, stream_of};
+    let mut p = profile.clone();
+    let models = profile.table.models.len();
+    let mut out = vec![Vec::new(); models];
+    for col in sensitive {
+        let name = p
+            .columns
+            .iter()
+            .map(|(n, _)| n)
+            .find(|n| *n == col)
+            .or_else(|| {
+                p.columns
+                    .iter()
+                    .map(|(n, _)| n)
+                    .find(|n| n.eq_ignore_ascii_case(col))
+            })
+            .cloned()
+            .unwrap_or_else(|| col.clone());
+        let by = [name.clone()];
+        check_slice_columns(client, &p, &by, "--sensitive")?;
+        // By value, as `--sensitive` columns are read from a file.
+        p.slicing.remove(&name);
+        super::slicing::prepare(client, &mut p, &by, 1000)?;
+        let rows = client.answer(&sql::binary_counts(&p, &by))?;
+        let order = p.level_order(&name).map(<[String]>::to_vec);
+        let slots = Slots::new(&rows, 1, &[order.as_deref()]);
+        let names: Vec<String> = slots
+            .keys
+            .iter()
+            .map(|k| match k.first() {
+                Some(&c) if c != NULL_CODE => slots.levels[0][c as usize].clone(),
+                _ => crate::load::encode::MISSING.to_string(),
+            })
+            .collect();
+        for (m, fair) in out.iter_mut().enumerate() {
+            let counts = binary_counts(client, &p, &slots, &rows, m)?;
+            let cells: Vec<[u64; 4]> = counts[..slots.n_groups()]
+                .iter()
+                .map(|c| [c.tp, c.fp, c.tn, c.fn_])
+                .collect();
+            if cells.iter().filter(|c| c.iter().sum::<u64>() > 0).count() < 2 {
+                return Err(Error::BadColumn {
+                    path: profile.table.dataset.path.clone(),
+                    column: name.clone(),
+                    detail: "the sensitive column has one group; fairness compares at least two"
+                        .into(),
+                });
+            }
+            fair.push(from_cells(&name, &names, &cells, boot, stream_of(m, &name)));
+        }
+    }
+    Ok(out)
 }
 
 /// Connects, reads the source's roles and checks the slice columns.

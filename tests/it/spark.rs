@@ -148,6 +148,24 @@ fn binary_text_labels_equal_the_in_memory_engine() {
 }
 
 #[test]
+fn fairness_equals_the_in_memory_engine() {
+    // Text and numeric sensitive columns (numbers by value, as Fairlearn groups
+    // them), with and without --by; the bootstrap intervals are the same draws.
+    let churn = repo("sample_data/churn.parquet");
+    let doc = documents_agree("metrics", &churn, &["--sensitive", "region,plan"], &[]);
+    assert!(doc["overall"]["baseline"]["fairness"]["plan"]["groups"]["free"]["n"].is_u64());
+    documents_agree(
+        "metrics",
+        &churn,
+        &["--sensitive", "age", "--by", "device"],
+        &[],
+    );
+    let dir = scratch("spark-fairness-adult");
+    let adult = parquet_of("sample_data/adult_models.csv", &dir);
+    documents_agree("metrics", &adult, &["--sensitive", "sex,race"], &[]);
+}
+
+#[test]
 fn multiclass_metrics_equal_the_in_memory_engine() {
     let dir = scratch("spark-intent");
     let file = parquet_of("sample_data/intent.csv", &dir);
@@ -216,8 +234,10 @@ fn spark_failures_are_clear_and_exit_2() {
         &churn,
         "--connect",
         &remote,
-        "--sensitive",
-        "region",
+        "--cost-fp",
+        "1",
+        "--cost-fn",
+        "5",
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
@@ -225,14 +245,28 @@ fn spark_failures_are_clear_and_exit_2() {
         "{}",
         run.stderr
     );
-    // A command that does not read Spark yet says so.
+    // A sensitive column with one value, or none at all.
+    let dir = scratch("spark-one-group");
+    let one = dir.join("one_group.parquet");
+    let mut df = df!(
+        "label" => (0..40).map(|i| i % 2).collect::<Vec<i64>>(),
+        "pred_m" => (0..40).map(|i| (i / 3) % 2).collect::<Vec<i64>>(),
+        "site" => vec!["only"; 40]
+    )
+    .unwrap();
+    ParquetWriter::new(File::create(&one).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let one = spark(&one);
+    for (src, col, says) in [(&one, "site", "one group"), (&churn, "nope", "nope")] {
+        let run = faultline(&["metrics", src, "--connect", &remote, "--sensitive", col]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(says), "{col}: {}", run.stderr);
+    }
+    // A brief from data names its two models.
     let run = faultline(&["brief", &churn, "--connect", &remote, "--out", "x.md"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("does not read Spark sources yet"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("--baseline"), "{}", run.stderr);
     // Compare on Spark reads binary evaluations so far.
     let dir = scratch("spark-compare-multiclass");
     let intent = spark(&parquet_of("sample_data/intent.csv", &dir));
@@ -440,7 +474,7 @@ fn an_interrupt_stops_a_running_query() {
 
 /// `faultline brief` on the file and through Spark: the same summary and
 /// recommendation, and every finding Spark can make equal to the file's.
-fn briefs_agree(file: &Path, baseline: &str, candidate: &str, dir: &Path) {
+fn briefs_agree(file: &Path, baseline: &str, candidate: &str, extra: &[&str], dir: &Path) {
     let remote = remote();
     let source = spark(file);
     let memory = dir.join("memory.json");
@@ -464,8 +498,12 @@ fn briefs_agree(file: &Path, baseline: &str, candidate: &str, dir: &Path) {
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
         serde_json::from_str::<Value>(&std::fs::read_to_string(out).unwrap()).unwrap()
     };
-    let m = run(file.to_str().unwrap(), &memory, &[]);
-    let s = run(&source, &cluster, &["--connect", remote.as_str()]);
+    let m = run(file.to_str().unwrap(), &memory, extra);
+    let s = run(
+        &source,
+        &cluster,
+        &[extra, &["--connect", remote.as_str()]].concat(),
+    );
     assert_eq!(s["summary"], m["summary"]);
     assert_eq!(s["recommendation"], m["recommendation"]);
     let findings = |d: &Value| -> Vec<Value> { d["findings"].as_array().unwrap().clone() };
@@ -501,8 +539,9 @@ fn the_brief_equals_the_in_memory_brief() {
         &repo("sample_data/churn.parquet"),
         "baseline",
         "candidate",
+        &[],
         &dir,
     );
     let adult = parquet_of("sample_data/adult_models.csv", &dir);
-    briefs_agree(&adult, "logreg", "gbm", &dir);
+    briefs_agree(&adult, "logreg", "gbm", &["--sensitive", "sex,race"], &dir);
 }
