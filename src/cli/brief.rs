@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 #[derive(Debug, Args)]
 pub struct BriefArgs {
-    /// A session file (saved from the window), or evaluation files (several are joined on `--id`).
+    /// A session file (saved from the window), evaluation files (several are joined on `--id`), or spark://TABLE_OR_PATH with --connect.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
