@@ -167,6 +167,7 @@ pub fn compare(
         auc: (table.task == Task::Binary && has_scores)
             .then(|| delong_paired(table, baseline, candidate, grouping)),
         joint: joint_cells(table, baseline, candidate, grouping),
+        class_joint: class_joint_cells(table, baseline, candidate, grouping),
     };
     let slot_rows = slot_rows(grouping);
     let slots = grouping.len() + 1;
@@ -196,7 +197,14 @@ pub struct PairedAggregates {
     pub auc: Option<Vec<Option<Interval>>>,
     /// Joint cells (see [`joint_cells`]); none for regression.
     pub joint: Option<Vec<[u64; 8]>>,
+    /// Multiclass: the sparse joint cells `(y, pb, pc, count)` per slot (a null
+    /// prediction is column `k`), whose multinomial resample is the paired row
+    /// bootstrap of the F1 averages.
+    pub class_joint: Option<ClassJoint>,
 }
+
+/// Multiclass joint cells: the number of classes, and per slot `(y, pb, pc, count)`.
+pub type ClassJoint = (usize, Vec<Vec<(u32, u32, u32, u64)>>);
 
 /// Every slot's comparison from its aggregates; `row_bootstrap` gives the
 /// interval of a delta that no aggregate serves (multiclass F1, R²), or None.
@@ -223,6 +231,16 @@ pub fn comparisons_from(
                 .joint
                 .as_ref()
                 .map(|j| joint_bootstrap(agg.task, &j[s], boot.resamples, &mut rng));
+            let class_cis = agg.class_joint.as_ref().map(|(k, j)| {
+                let mut rng = stats::rng(
+                    boot.seed,
+                    ((baseline as u64) << 48)
+                        ^ ((candidate as u64) << 32)
+                        ^ stats::slot_stream(s, slots - 1)
+                        ^ 0xc1a5,
+                );
+                class_joint_bootstrap(*k, &j[s], boot.resamples, &mut rng)
+            });
             let metrics = names
                 .iter()
                 .map(|&name| {
@@ -233,6 +251,11 @@ pub fn comparisons_from(
                             agg.paired.t_interval(s, name)
                         }
                         "roc_auc" => agg.auc.as_ref().and_then(|a| a[s]),
+                        "macro_f1" | "weighted_f1" | "micro_f1" if class_cis.is_some() => {
+                            class_cis.as_ref().and_then(|c| {
+                                c.iter().find(|(n, _)| *n == name).and_then(|(_, ci)| *ci)
+                            })
+                        }
                         _ => cell_cis
                             .as_ref()
                             .and_then(|c| {
@@ -380,6 +403,82 @@ fn joint_cells(
 
 /// Percentile intervals of the deltas of the confusion-based metrics from
 /// multinomial draws of the joint cells.
+/// Per slot, the multiclass joint cells `(y, pb, pc, count)` of two models,
+/// sorted; a null prediction is column `k`.
+fn class_joint_cells(
+    table: &EvalTable,
+    b: usize,
+    c: usize,
+    grouping: &Grouping,
+) -> Option<ClassJoint> {
+    if table.task != Task::Multiclass {
+        return None;
+    }
+    let (Target::Classes(y), Prediction::Classes(pb), Prediction::Classes(pc)) = (
+        table.target.as_ref(),
+        table.models[b].pred.as_ref(),
+        table.models[c].pred.as_ref(),
+    ) else {
+        return None;
+    };
+    let k = table.classes.len() as u32;
+    let col = |p: u32| if p == NULL_CODE { k } else { p };
+    let mut maps: Vec<std::collections::HashMap<(u32, u32, u32), u64>> =
+        vec![Default::default(); grouping.len() + 1];
+    metrics::for_each_slot(grouping, |r, s| {
+        *maps[s].entry((y[r], col(pb[r]), col(pc[r]))).or_default() += 1;
+    });
+    let cells = maps
+        .into_iter()
+        .map(|m| {
+            let mut v: Vec<(u32, u32, u32, u64)> =
+                m.into_iter().map(|((y, b, c), n)| (y, b, c, n)).collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    Some((k as usize, cells))
+}
+
+/// Paired intervals of the F1 averages' deltas from a multinomial resample of the
+/// joint cells (the paired row bootstrap, without the rows).
+fn class_joint_bootstrap(
+    k: usize,
+    cells: &[(u32, u32, u32, u64)],
+    resamples: usize,
+    rng: &mut rand_chacha::ChaCha8Rng,
+) -> Vec<(&'static str, Option<Interval>)> {
+    let counts: Vec<u64> = cells.iter().map(|c| c.3).collect();
+    if resamples == 0 || counts.iter().sum::<u64>() == 0 {
+        return Vec::new();
+    }
+    let mut draw = vec![0u64; counts.len()];
+    let mut reps: [Vec<f64>; 3] = Default::default();
+    for _ in 0..resamples {
+        stats::multinomial_resample(rng, &counts, &mut draw);
+        let (mut cb, mut cc) = (
+            multiclass::ClassCounts::new(k),
+            multiclass::ClassCounts::new(k),
+        );
+        for (&(y, pb, pc, _), &n) in cells.iter().zip(&draw) {
+            if n > 0 {
+                cb.add(y, pb, n);
+                cc.add(y, pc, n);
+            }
+        }
+        let (b, c) = (cb.f1_scores(), cc.f1_scores());
+        reps[0].push(c.0 - b.0);
+        reps[1].push(c.1 - b.1);
+        reps[2].push(c.2 - b.2);
+    }
+    let [ma, we, mi] = reps;
+    vec![
+        ("macro_f1", stats::percentile_interval(&mut { ma })),
+        ("weighted_f1", stats::percentile_interval(&mut { we })),
+        ("micro_f1", stats::percentile_interval(&mut { mi })),
+    ]
+}
+
 fn joint_bootstrap(
     task: Task,
     cells: &[u64; 8],

@@ -631,17 +631,31 @@ pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkCompari
             "--baseline and --candidate must name two different models".into(),
         ));
     }
-    if profile.table.task != Task::Binary {
-        return Err(client.error(format!(
-            "compare reads binary evaluations from Spark so far; this one is {}",
-            profile.table.task.as_str()
-        )));
-    }
     let mut queries = 0;
     let (slots, grouping, mut per_model) =
         evaluate(&client, &mut profile, req.by, req.boot, false, &mut queries)?;
     let nf = req.by.len();
     let (b, c) = (baseline, candidate);
+    if profile.table.task != Task::Binary {
+        let aggregates = match profile.table.task {
+            Task::Multiclass => {
+                multiclass_pairs(&client, &profile, req.by, &slots, &mut per_model, b, c)?
+            }
+            _ => regression_pairs(&client, &profile, req.by, &slots, &mut per_model, b, c)?,
+        };
+        queries += 1;
+        // RMSE's and R²'s delta intervals are row bootstraps in memory: none here.
+        let comparisons = comparisons_from(&aggregates, b, c, req.boot, |_, _| None);
+        return Ok(SparkComparison {
+            received_bytes: client.received_bytes(),
+            table: profile.table,
+            grouping,
+            baseline,
+            candidate,
+            comparisons,
+            queries,
+        });
+    }
     let has_scores = profile.table.models[b].columns.score.is_some()
         && profile.table.models[c].columns.score.is_some();
     queries += 1;
@@ -719,6 +733,7 @@ pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkCompari
         paired: PairedSums { sums },
         auc,
         joint: Some(joint),
+        class_joint: None,
     };
     // Every binary delta has an aggregate interval (average precision has none).
     let comparisons = comparisons_from(&aggregates, b, c, req.boot, |_, _| None);
@@ -730,6 +745,130 @@ pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkCompari
         candidate,
         comparisons,
         queries,
+    })
+}
+
+/// Paired aggregates of two multiclass models: the joint cells `(y, pb, pc)` per
+/// slot give the flips, the accuracy cells and the F1 bootstrap.
+fn multiclass_pairs(
+    client: &Client,
+    profile: &Profile,
+    by: &[String],
+    slots: &Slots,
+    per_model: &mut [Vec<MetricSet>],
+    b: usize,
+    c: usize,
+) -> Result<crate::compare::PairedAggregates> {
+    use crate::compare::{Flips, PairedAggregates, PairedSums};
+    let nf = by.len();
+    let k = profile.table.classes.len() as u32;
+    let rows = client.answer(&sql::class_joint(profile, by, b, c))?;
+    let mut cells: Vec<Vec<(u32, u32, u32, u64)>> = vec![Vec::new(); slots.len()];
+    for r in &rows {
+        let Some(slot) = slots.slot_of(r) else {
+            continue;
+        };
+        let code = |i: usize| -> u32 {
+            r.get(nf + i)
+                .and_then(|v| v.as_i64())
+                .map_or(k, |x| x.max(0) as u32)
+        };
+        cells[slot].push((code(1), code(2), code(3), u64_of(r.get_by_name("n"))));
+    }
+    slots.spread(&mut cells);
+    for v in &mut cells {
+        v.sort_unstable();
+    }
+    let mut flips = vec![Flips::default(); slots.len()];
+    let mut joint = vec![[0u64; 8]; slots.len()];
+    for (s, v) in cells.iter().enumerate() {
+        for &(y, pb, pc, n) in v {
+            let (okb, okc) = (pb == y, pc == y);
+            joint[s][usize::from(okb) * 2 + usize::from(okc)] += n;
+            let f = &mut flips[s];
+            match (okb, okc) {
+                (true, true) => f.both_correct += n,
+                (true, false) => f.baseline_only += n,
+                (false, true) => f.candidate_only += n,
+                (false, false) => f.both_wrong += n,
+            }
+        }
+    }
+    Ok(PairedAggregates {
+        task: Task::Multiclass,
+        has_scores: false,
+        sets_b: std::mem::take(&mut per_model[b]),
+        sets_c: std::mem::take(&mut per_model[c]),
+        flips,
+        paired: PairedSums {
+            sums: vec![Vec::new(); slots.len()],
+        },
+        auc: None,
+        joint: Some(joint),
+        class_joint: Some((k as usize, cells)),
+    })
+}
+
+/// Paired aggregates of two regression models: rows by which model had the
+/// smaller absolute error, and the sums of the paired differences of absolute
+/// and signed errors for the t intervals.
+fn regression_pairs(
+    client: &Client,
+    profile: &Profile,
+    by: &[String],
+    slots: &Slots,
+    per_model: &mut [Vec<MetricSet>],
+    b: usize,
+    c: usize,
+) -> Result<crate::compare::PairedAggregates> {
+    use crate::compare::{Flips, PairedAggregates, PairedSums};
+    let nf = by.len();
+    let rows = client.answer(&sql::regression_pairs(profile, by, b, c))?;
+    let mut flips = vec![Flips::default(); slots.len()];
+    // Per slot: (n, mae sum, mae squares, error sum, error squares).
+    let mut acc = vec![(0u64, 0f64, 0f64, 0f64, 0f64); slots.len()];
+    for r in &rows {
+        let Some(slot) = slots.slot_of(r) else {
+            continue;
+        };
+        let bit = |i: usize| r.get(nf + i).and_then(|v| v.as_i64()) == Some(1);
+        let n = u64_of(r.get_by_name("n"));
+        let f = &mut flips[slot];
+        match (bit(1), bit(2)) {
+            (true, true) => f.both_correct += n,
+            (true, false) => f.baseline_only += n,
+            (false, true) => f.candidate_only += n,
+            (false, false) => f.both_wrong += n,
+        }
+        let a = &mut acc[slot];
+        a.0 += u64_of(r.get_by_name("dn"));
+        a.1 += f64_of(r.get_by_name("dm"));
+        a.2 += f64_of(r.get_by_name("dm2"));
+        a.3 += f64_of(r.get_by_name("de"));
+        a.4 += f64_of(r.get_by_name("de2"));
+    }
+    slots.spread(&mut flips);
+    slots.spread(&mut acc);
+    let sums = acc
+        .iter()
+        .map(|&(n, dm, dm2, de, de2)| {
+            if n == 0 {
+                Vec::new()
+            } else {
+                vec![("mae", n, dm, dm2), ("mean_error", n, de, de2)]
+            }
+        })
+        .collect();
+    Ok(PairedAggregates {
+        task: Task::Regression,
+        has_scores: false,
+        sets_b: std::mem::take(&mut per_model[b]),
+        sets_c: std::mem::take(&mut per_model[c]),
+        flips,
+        paired: PairedSums { sums },
+        auc: None,
+        joint: None,
+        class_joint: None,
     })
 }
 

@@ -312,6 +312,36 @@ pub fn joint_cells(profile: &Profile, features: &[String], b: usize, c: usize) -
     )
 }
 
+/// Per slot, the joint multiclass cells of two models: `(y, pb, pc)` class
+/// codes, NULL for a null prediction.
+pub fn class_joint(profile: &Profile, features: &[String], b: usize, c: usize) -> String {
+    let (select, clause) = grouping_sets(features.len(), &["y", "pb", "pc"]);
+    format!(
+        "WITH base AS ({}) SELECT {select}grouping_id() AS gid, y, pb, pc, count(*) AS n \
+         FROM (SELECT *, p{b} AS pb, p{c} AS pc FROM base) {clause}",
+        base(profile, features)
+    )
+}
+
+/// Per slot, regression rows by which model had the smaller absolute error (ties
+/// both; a null prediction loses, as `compare::flips` counts them), with the sums
+/// of the paired differences of absolute errors (`dm`) and errors (`de`) on the
+/// rows both models predicted.
+pub fn regression_pairs(profile: &Profile, features: &[String], b: usize, c: usize) -> String {
+    let (select, clause) = grouping_sets(features.len(), &["okb", "okc"]);
+    let (eb, ec) = (format!("abs(p{b} - y)"), format!("abs(p{c} - y)"));
+    format!(
+        "WITH base AS ({base}) SELECT {select}grouping_id() AS gid, okb, okc, count(*) AS n, \
+         count(dm) AS dn, coalesce(sum(dm), 0D) AS dm, coalesce(sum(dm * dm), 0D) AS dm2, \
+         coalesce(sum(de), 0D) AS de, coalesce(sum(de * de), 0D) AS de2 \
+         FROM (SELECT *, \
+           CASE WHEN {eb} <= {ec} OR (p{c} IS NULL AND p{b} IS NOT NULL) THEN 1 ELSE 0 END AS okb, \
+           CASE WHEN {ec} <= {eb} OR (p{b} IS NULL AND p{c} IS NOT NULL) THEN 1 ELSE 0 END AS okc, \
+           {ec} - {eb} AS dm, (p{c} - y) - (p{b} - y) AS de FROM base) {clause}",
+        base = base(profile, features),
+    )
+}
+
 /// Per slot, sums of the per-row differences (candidate - baseline) of log loss
 /// and Brier on the rows both models scored, for the paired t intervals.
 pub fn paired_sums(profile: &Profile, features: &[String], b: usize, c: usize) -> String {

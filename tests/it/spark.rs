@@ -267,21 +267,32 @@ fn spark_failures_are_clear_and_exit_2() {
     let run = faultline(&["brief", &churn, "--connect", &remote, "--out", "x.md"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--baseline"), "{}", run.stderr);
-    // Compare on Spark reads binary evaluations so far.
-    let dir = scratch("spark-compare-multiclass");
-    let intent = spark(&parquet_of("sample_data/intent.csv", &dir));
-    let run = faultline(&[
+}
+
+#[test]
+fn multiclass_and_regression_comparisons_equal_the_in_memory_engine() {
+    let dir = scratch("spark-compare-kinds");
+    let pair = ["--baseline", "baseline", "--candidate", "candidate"];
+    let intent = parquet_of("sample_data/intent.csv", &dir);
+    // Flips and accuracy cells from the joint cells; the F1 averages' intervals
+    // from their multinomial resample, the same draws in both engines.
+    let doc = documents_agree(
         "compare",
         &intent,
-        "--connect",
-        &remote,
-        "--baseline",
-        "baseline",
-        "--candidate",
-        "candidate",
-    ]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("binary evaluations"), "{}", run.stderr);
+        &[&pair[..], &["--by", "channel"]].concat(),
+        &[],
+    );
+    assert!(doc["overall"]["metrics"]["macro_f1"]["ci"].is_array());
+    let delivery = parquet_of("sample_data/delivery.csv", &dir);
+    // RMSE's and R²'s delta intervals resample rows in memory; none on Spark.
+    let doc = documents_agree(
+        "compare",
+        &delivery,
+        &[&pair[..], &["--by", "city"]].concat(),
+        &["rmse/ci", "r2/ci"],
+    );
+    assert!(doc["overall"]["metrics"]["mae"]["ci"].is_array());
+    assert!(doc["overall"]["metrics"]["r2"]["ci"].is_null());
 }
 
 #[test]
