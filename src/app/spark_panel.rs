@@ -333,9 +333,10 @@ impl SparkPanel {
             }
         } else if let Some((_, m, took)) = &self.shown {
             ui.label(format!(
-                "{} labelled rows in the cohort · {} queries, {} bytes back, {:.1} s",
+                "{} labelled rows in the cohort · {} {}, {} bytes back, {:.1} s",
                 fmt_int(m.rows),
                 m.queries,
+                if m.queries == 1 { "query" } else { "queries" },
                 fmt_int(m.received_bytes),
                 took.as_secs_f64()
             ));

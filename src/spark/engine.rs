@@ -193,16 +193,24 @@ pub(super) fn evaluate(
     let orders: Vec<Option<&[String]>> = order_of.iter().map(Option::as_deref).collect();
     let out = match profile.table.task {
         Task::Binary => {
-            let counts_rows = answer(sql::binary_counts(profile, by))?;
+            // The counts and every scored model's rank sums: one query.
+            let fused = answer(sql::binary_counts_and_ranks(profile, by))?;
+            let part = |i: i64| -> Vec<Row> {
+                fused
+                    .iter()
+                    .filter(|r| r.get(nf + 1).and_then(|v| v.as_i64()) == Some(i))
+                    .cloned()
+                    .collect()
+            };
+            let counts_rows = part(0);
             let slots = Slots::new(&counts_rows, nf, &orders);
             let mut per_model = Vec::new();
+            let mut scored_part = 0;
             for m in 0..profile.table.models.len() {
                 let counts = binary_counts(client, profile, &slots, &counts_rows, m)?;
                 let ranks = if profile.table.models[m].columns.score.is_some() {
-                    let scored = counts.iter().any(|c| c.scored > 0);
-                    let q = sql::binary_ranks(profile, by, m);
-                    let rows = if scored { answer(q)? } else { run(q)? };
-                    Some(binary_ranks(&slots, &rows))
+                    scored_part += 1;
+                    Some(binary_ranks(&slots, &part(scored_part), m))
                 } else {
                     None
                 };
@@ -239,16 +247,25 @@ pub(super) fn evaluate(
             }
         }
         Task::Multiclass => {
-            let mut all = Vec::new();
-            for m in 0..profile.table.models.len() {
-                if profile.table.models[m].columns.pred.is_none() {
+            for model in &profile.table.models {
+                if model.columns.pred.is_none() {
                     return Err(client.error(format!(
                         "model {:?} has only probability columns; on Spark a multiclass model needs a prediction column",
-                        profile.table.models[m].name
+                        model.name
                     )));
                 }
-                all.push(answer(sql::confusion(profile, by, m))?);
             }
+            // Every model's cells: one query.
+            let fused = answer(sql::confusions(profile, by))?;
+            let all: Vec<Vec<Row>> = (0..profile.table.models.len())
+                .map(|m| {
+                    fused
+                        .iter()
+                        .filter(|r| r.get(nf + 1).and_then(|v| v.as_i64()) == Some(m as i64))
+                        .cloned()
+                        .collect()
+                })
+                .collect();
             // Every slot has rows in every model's cells: the first model's rows
             // name the slots.
             let first = all.first().cloned().unwrap_or_default();
@@ -261,9 +278,9 @@ pub(super) fn evaluate(
                     let Some(slot) = slots.slot_of(r) else {
                         continue;
                     };
-                    let y = r.get(nf + 1).and_then(|v| v.as_i64());
-                    let p = r.get(nf + 2).and_then(|v| v.as_i64());
-                    let n = u64_of(r.get(nf + 3));
+                    let y = r.get_by_name(&format!("y_m{m}")).and_then(|v| v.as_i64());
+                    let p = r.get_by_name(&format!("p_m{m}")).and_then(|v| v.as_i64());
+                    let n = u64_of(r.get_by_name(&format!("n_m{m}")));
                     if y == Some(-1) || p == Some(-1) {
                         return Err(unknown_class(client, profile, m));
                     }
@@ -432,19 +449,21 @@ fn binary_counts(
     Ok(counts)
 }
 
-fn binary_ranks(slots: &Slots, rows: &[Row]) -> Vec<Rank> {
+/// Model `m`'s rank sums per slot, from its part of the fused query.
+fn binary_ranks(slots: &Slots, rows: &[Row], m: usize) -> Vec<Rank> {
     let mut ranks = vec![Rank::default(); slots.len()];
     for r in rows {
         let Some(slot) = slots.slot_of(r) else {
             continue;
         };
+        let get = |name: &str| r.get_by_name(&format!("{name}_m{m}"));
         let k = &mut ranks[slot];
-        k.auc2 = u128_of(r.get_by_name("auc2"));
-        k.ap_sum = f64_of(r.get_by_name("ap_sum"));
-        k.v10_sum = f64_of(r.get_by_name("v10_sum"));
-        k.v10_sq = f64_of(r.get_by_name("v10_sq"));
-        k.v01_sum = f64_of(r.get_by_name("v01_sum"));
-        k.v01_sq = f64_of(r.get_by_name("v01_sq"));
+        k.auc2 = u128_of(get("auc2"));
+        k.ap_sum = f64_of(get("ap_sum"));
+        k.v10_sum = f64_of(get("v10_sum"));
+        k.v10_sq = f64_of(get("v10_sq"));
+        k.v01_sum = f64_of(get("v01_sum"));
+        k.v01_sq = f64_of(get("v01_sq"));
     }
     slots.spread(&mut ranks);
     ranks
@@ -592,7 +611,12 @@ impl Slots {
 
 /// The rows a result row counts: `rows` (counts, sums) or `n` (confusion cells).
 fn count_of(r: &Row) -> u64 {
-    u64_of(r.get_by_name("rows").or_else(|| r.get_by_name("n")))
+    // Counts rows say `rows`; the first model's part of the fused multiclass cells `n_m0`.
+    u64_of(
+        r.get_by_name("rows")
+            .or_else(|| r.get_by_name("n"))
+            .or_else(|| r.get_by_name("n_m0")),
+    )
 }
 
 /// What a `compare` run on Spark needs besides the source.

@@ -162,34 +162,133 @@ fn grouping_sets(n_features: usize, extra: &[&str]) -> (String, String) {
 /// Per slot: rows, then per model the confusion counts, nulls, values that are no
 /// class, out-of-range scores, and the log loss and Brier sums (binary).
 pub fn binary_counts(profile: &Profile, features: &[String]) -> String {
-    let mut aggs = vec!["count(*) AS rows".to_string()];
-    let eps = double_literal(EPS);
-    let one_minus = double_literal(1.0 - EPS);
-    for (m, model) in profile.table.models.iter().enumerate() {
-        aggs.push(format!(
-            "count_if(y = 1 AND p{m} = 1) AS tp{m}, count_if(y = 0 AND (p{m} = 1 OR p{m} IS NULL)) AS fp{m}, \
-             count_if(y = 0 AND p{m} = 0) AS tn{m}, count_if(y = 1 AND (p{m} = 0 OR p{m} IS NULL)) AS fn{m}, \
-             count_if(p{m} IS NULL) AS nulls{m}, count_if(p{m} = -1 OR y = -1) AS unknown{m}"
-        ));
-        if model.columns.score.is_some() {
-            let ll = format!(
-                "-ln(least(greatest(CASE WHEN y = 1 THEN s{m} ELSE 1.0D - s{m} END, {eps}), {one_minus}))"
-            );
-            let br = format!("pow(s{m} - y, 2)");
-            aggs.push(format!(
-                "count(s{m}) AS scored{m}, count_if(s{m} IS NOT NULL AND y = 1) AS scored_pos{m}, \
-                 count_if(s{m} < 0 OR s{m} > 1) AS out_of_range{m}, \
-                 coalesce(sum({ll}), 0D) AS ll{m}, coalesce(sum(pow({ll}, 2)), 0D) AS ll_sq{m}, \
-                 coalesce(sum({br}), 0D) AS br{m}, coalesce(sum(pow({br}, 2)), 0D) AS br_sq{m}"
-            ));
-        }
-    }
+    let aggs: Vec<String> = binary_count_aggregates(profile)
+        .into_iter()
+        .map(|(expr, alias)| format!("{expr} AS {alias}"))
+        .collect();
     let (select, clause) = grouping_sets(features.len(), &[]);
     format!(
         "WITH base AS ({}) SELECT {select}grouping_id() AS gid, {} FROM base {clause}",
         base(profile, features),
         aggs.join(", ")
     )
+}
+
+/// The counts query's aggregates: `(expression, column name)`.
+fn binary_count_aggregates(profile: &Profile) -> Vec<(String, String)> {
+    let mut aggs = vec![("count(*)".to_string(), "rows".to_string())];
+    let eps = double_literal(EPS);
+    let one_minus = double_literal(1.0 - EPS);
+    for (m, model) in profile.table.models.iter().enumerate() {
+        let mut add = |expr: String, name: &str| aggs.push((expr, format!("{name}{m}")));
+        add(format!("count_if(y = 1 AND p{m} = 1)"), "tp");
+        add(
+            format!("count_if(y = 0 AND (p{m} = 1 OR p{m} IS NULL))"),
+            "fp",
+        );
+        add(format!("count_if(y = 0 AND p{m} = 0)"), "tn");
+        add(
+            format!("count_if(y = 1 AND (p{m} = 0 OR p{m} IS NULL))"),
+            "fn",
+        );
+        add(format!("count_if(p{m} IS NULL)"), "nulls");
+        add(format!("count_if(p{m} = -1 OR y = -1)"), "unknown");
+        if model.columns.score.is_some() {
+            let ll = format!(
+                "-ln(least(greatest(CASE WHEN y = 1 THEN s{m} ELSE 1.0D - s{m} END, {eps}), {one_minus}))"
+            );
+            let br = format!("pow(s{m} - y, 2)");
+            add(format!("count(s{m})"), "scored");
+            add(
+                format!("count_if(s{m} IS NOT NULL AND y = 1)"),
+                "scored_pos",
+            );
+            add(format!("count_if(s{m} < 0 OR s{m} > 1)"), "out_of_range");
+            add(format!("coalesce(sum({ll}), 0D)"), "ll");
+            add(format!("coalesce(sum(pow({ll}, 2)), 0D)"), "ll_sq");
+            add(format!("coalesce(sum({br}), 0D)"), "br");
+            add(format!("coalesce(sum(pow({br}, 2)), 0D)"), "br_sq");
+        }
+    }
+    aggs
+}
+
+/// The rank-sum query's value columns (after the slice columns and `gid`).
+pub const RANK_COLUMNS: [&str; 6] = ["auc2", "ap_sum", "v10_sum", "v10_sq", "v01_sum", "v01_sq"];
+
+/// The counts query and every scored model's rank sums as one query (one Spark
+/// operation, what a change in the window sends): the parts' rows stacked with
+/// `UNION ALL`, each tagged by `part` (0 for the counts, then one per scored
+/// model in model order) and holding its own columns, the rank columns of model
+/// `m` renamed `auc2_m{m}` and so on.
+pub fn binary_counts_and_ranks(profile: &Profile, features: &[String]) -> String {
+    let mut parts: Vec<Part> = vec![(
+        binary_counts(profile, features),
+        binary_count_aggregates(profile)
+            .into_iter()
+            .map(|(_, a)| (a.clone(), a))
+            .collect(),
+    )];
+    for (m, model) in profile.table.models.iter().enumerate() {
+        if model.columns.score.is_some() {
+            parts.push((
+                binary_ranks(profile, features, m),
+                RANK_COLUMNS
+                    .iter()
+                    .map(|c| (c.to_string(), format!("{c}_m{m}")))
+                    .collect(),
+            ));
+        }
+    }
+    fuse(&parts, features.len())
+}
+
+/// Every multiclass model's sparse confusion cells as one query: part `m` holds
+/// model `m`'s `(y, p, n)` as `y_m{m}`, `p_m{m}`, `n_m{m}`.
+pub fn confusions(profile: &Profile, features: &[String]) -> String {
+    let parts: Vec<Part> = (0..profile.table.models.len())
+        .map(|m| {
+            (
+                confusion(profile, features, m),
+                ["y", "p", "n"]
+                    .iter()
+                    .map(|c| (c.to_string(), format!("{c}_m{m}")))
+                    .collect(),
+            )
+        })
+        .collect();
+    fuse(&parts, features.len())
+}
+
+/// One query of a fused set: its SQL (slice columns, then `gid`, then values) and
+/// its value columns with the names they take in the fused result.
+type Part = (String, Vec<(String, String)>);
+
+/// Several aggregate queries as one: their rows stacked with `UNION ALL`, each
+/// tagged by `part` (its index) after the slice columns and `gid`, with its own
+/// value columns filled and the other parts' null.
+fn fuse(parts: &[Part], n_features: usize) -> String {
+    let groups: Vec<String> = (0..n_features).map(group_alias).collect();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, (sql, _))| {
+            let mut cols: Vec<String> = groups.clone();
+            cols.push("gid".into());
+            cols.push(format!("{i} AS part"));
+            for (j, (_, names)) in parts.iter().enumerate() {
+                for (name, alias) in names {
+                    cols.push(if i == j {
+                        format!("{name} AS {alias}")
+                    } else {
+                        format!("NULL AS {alias}")
+                    });
+                }
+            }
+            format!("SELECT {} FROM ({sql}) AS part{i}", cols.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }
 
 /// Score buckets of the rank walk: the window over tie groups runs per (slot,

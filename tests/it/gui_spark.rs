@@ -167,6 +167,10 @@ fn the_window_opens_a_spark_table_and_queries_it_on_each_change() {
     let all = churn_where(&churn, |_, _| true);
     assert_panel_equals(&h, &reference(all, "region", &dir));
     h.get_by_label("region = central");
+    // The change sent one query: the counts and both models' rank sums together.
+    let m = &h.state().spark.as_ref().unwrap().shown.as_ref().unwrap().1;
+    assert_eq!(m.queries, 1);
+    h.get_by_label_contains("· 1 query,");
 
     // A cohort through the builder: plan != free.
     h.get_by_label("Add condition").click();
