@@ -26,7 +26,9 @@ pub use source::{SparkSource, is_spark};
 /// `spark` feature, or in a command that does not read Spark sources yet.
 pub fn unsupported(path: &std::path::Path, what: &str) -> crate::error::Error {
     let reason = if cfg!(feature = "spark") {
-        format!("{what} does not read Spark sources yet (metrics, compare, slices, brief and the window do)")
+        format!(
+            "{what} does not read Spark sources yet (metrics, compare, slices, brief and the window do)"
+        )
     } else {
         "this build has no Spark support; build faultline with `--features spark`".to_string()
     };
