@@ -173,22 +173,8 @@ impl FaultlineApp {
             .resizable(false)
             .show(ctx, |ui| {
                 ui.label("A table of the session's catalog (db.table) or a Parquet path the cluster can read.");
-                let label = ui.label("Table or path");
-                let r = ui
-                    .add(
-                        egui::TextEdit::singleline(source)
-                            .hint_text("evals.predictions or /data/evals.parquet")
-                            .desired_width(380.0),
-                    )
-                    .labelled_by(label.id);
-                let label = ui.label("Spark Connect server");
-                let r2 = ui
-                    .add(
-                        egui::TextEdit::singleline(connect)
-                            .hint_text("sc://HOST:PORT")
-                            .desired_width(380.0),
-                    )
-                    .labelled_by(label.id);
+                let r = labelled_field(ui, "Table or path", source, "evals.predictions or /data/evals.parquet");
+                let r2 = labelled_field(ui, "Spark Connect server", connect, "sc://HOST:PORT");
                 let enter = (r.lost_focus() || r2.lost_focus())
                     && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.label("Only aggregates and pages of rows come back; nothing is written to the cluster.");
@@ -224,4 +210,16 @@ impl FaultlineApp {
             self.commands.push(Command::OpenPaths(paths));
         }
     }
+}
+
+/// A label and, under it, a one-line text field that it names (for screen readers
+/// and tests).
+fn labelled_field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(380.0),
+    )
+    .labelled_by(label.id)
 }

@@ -130,13 +130,7 @@ fn pass_flips(b: &Grades, c: &Grades, grouping: &Grouping) -> Vec<Flips> {
         if x.is_nan() || y.is_nan() {
             return;
         }
-        let f = &mut out[s];
-        match (x >= 0.5, y >= 0.5) {
-            (true, true) => f.both_correct += 1,
-            (true, false) => f.baseline_only += 1,
-            (false, true) => f.candidate_only += 1,
-            (false, false) => f.both_wrong += 1,
-        }
+        out[s].add(x >= 0.5, y >= 0.5, 1);
     });
     out
 }

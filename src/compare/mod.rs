@@ -36,6 +36,17 @@ pub struct Flips {
 }
 
 impl Flips {
+    /// Counts `n` rows by whether the baseline (`okb`) and the candidate (`okc`)
+    /// were correct.
+    pub fn add(&mut self, okb: bool, okc: bool, n: u64) {
+        match (okb, okc) {
+            (true, true) => self.both_correct += n,
+            (true, false) => self.baseline_only += n,
+            (false, true) => self.candidate_only += n,
+            (false, false) => self.both_wrong += n,
+        }
+    }
+
     pub fn n(&self) -> u64 {
         self.both_correct + self.baseline_only + self.candidate_only + self.both_wrong
     }
@@ -331,15 +342,7 @@ pub fn gate_fails(overall: &Comparison, slices: &[SliceComparison]) -> bool {
 /// wrong and otherwise "correct" means no worse than the other model's error.
 fn flips(table: &EvalTable, b: usize, c: usize, grouping: &Grouping) -> Vec<Flips> {
     let mut out = vec![Flips::default(); grouping.len() + 1];
-    let mut add = |s: usize, okb: bool, okc: bool| {
-        let f = &mut out[s];
-        match (okb, okc) {
-            (true, true) => f.both_correct += 1,
-            (true, false) => f.baseline_only += 1,
-            (false, true) => f.candidate_only += 1,
-            (false, false) => f.both_wrong += 1,
-        }
-    };
+    let mut add = |s: usize, okb: bool, okc: bool| out[s].add(okb, okc, 1);
     match (
         table.target.as_ref(),
         table.models[b].pred.as_ref(),
@@ -374,13 +377,7 @@ fn joint_cells(
     c: usize,
     grouping: &Grouping,
 ) -> Option<Vec<[u64; 8]>> {
-    let (Target::Classes(y), Prediction::Classes(pb), Prediction::Classes(pc)) = (
-        table.target.as_ref(),
-        table.models[b].pred.as_ref(),
-        table.models[c].pred.as_ref(),
-    ) else {
-        return None;
-    };
+    let (y, pb, pc) = class_predictions(table, b, c)?;
     let mut cells = vec![[0u64; 8]; grouping.len() + 1];
     let binary = table.task == Task::Binary;
     metrics::for_each_slot(grouping, |r, s| {
@@ -401,8 +398,18 @@ fn joint_cells(
     Some(cells)
 }
 
-/// Percentile intervals of the deltas of the confusion-based metrics from
-/// multinomial draws of the joint cells.
+/// The label's and both models' class codes (None for regression).
+fn class_predictions(table: &EvalTable, b: usize, c: usize) -> Option<(&[u32], &[u32], &[u32])> {
+    match (
+        table.target.as_ref(),
+        table.models[b].pred.as_ref(),
+        table.models[c].pred.as_ref(),
+    ) {
+        (Target::Classes(y), Prediction::Classes(pb), Prediction::Classes(pc)) => Some((y, pb, pc)),
+        _ => None,
+    }
+}
+
 /// Per slot, the multiclass joint cells `(y, pb, pc, count)` of two models,
 /// sorted; a null prediction is column `k`.
 fn class_joint_cells(
@@ -414,13 +421,7 @@ fn class_joint_cells(
     if table.task != Task::Multiclass {
         return None;
     }
-    let (Target::Classes(y), Prediction::Classes(pb), Prediction::Classes(pc)) = (
-        table.target.as_ref(),
-        table.models[b].pred.as_ref(),
-        table.models[c].pred.as_ref(),
-    ) else {
-        return None;
-    };
+    let (y, pb, pc) = class_predictions(table, b, c)?;
     let k = table.classes.len() as u32;
     let col = |p: u32| if p == NULL_CODE { k } else { p };
     let mut maps: Vec<std::collections::HashMap<(u32, u32, u32), u64>> =
@@ -479,6 +480,8 @@ fn class_joint_bootstrap(
     ]
 }
 
+/// Percentile intervals of the deltas of the confusion-based metrics from
+/// multinomial draws of the joint cells.
 fn joint_bootstrap(
     task: Task,
     cells: &[u64; 8],

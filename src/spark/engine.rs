@@ -195,13 +195,7 @@ pub(super) fn evaluate(
         Task::Binary => {
             // The counts and every scored model's rank sums: one query.
             let fused = answer(sql::binary_counts_and_ranks(profile, by))?;
-            let part = |i: i64| -> Vec<Row> {
-                fused
-                    .iter()
-                    .filter(|r| r.get(nf + 1).and_then(|v| v.as_i64()) == Some(i))
-                    .cloned()
-                    .collect()
-            };
+            let part = |i: usize| part_rows(&fused, nf, i);
             let counts_rows = part(0);
             let slots = Slots::new(&counts_rows, nf, &orders);
             let mut per_model = Vec::new();
@@ -258,13 +252,7 @@ pub(super) fn evaluate(
             // Every model's cells: one query.
             let fused = answer(sql::confusions(profile, by))?;
             let all: Vec<Vec<Row>> = (0..profile.table.models.len())
-                .map(|m| {
-                    fused
-                        .iter()
-                        .filter(|r| r.get(nf + 1).and_then(|v| v.as_i64()) == Some(m as i64))
-                        .cloned()
-                        .collect()
-                })
+                .map(|m| part_rows(&fused, nf, m))
                 .collect();
             // Every slot has rows in every model's cells: the first model's rows
             // name the slots.
@@ -447,6 +435,16 @@ fn binary_counts(
     }
     slots.spread(&mut counts);
     Ok(counts)
+}
+
+/// The rows of part `i` of a fused query (`sql::fuse`: its `part` column follows
+/// the slice columns and `gid`).
+fn part_rows(fused: &[Row], n_features: usize, i: usize) -> Vec<Row> {
+    fused
+        .iter()
+        .filter(|r| r.get(n_features + 1).and_then(|v| v.as_i64()) == Some(i as i64))
+        .cloned()
+        .collect()
 }
 
 /// Model `m`'s rank sums per slot, from its part of the fused query.
@@ -700,12 +698,7 @@ pub fn compare(source: &SparkSource, req: CompareRequest) -> Result<SparkCompari
             let mut f = Flips::default();
             for (i, &n) in cells.iter().enumerate() {
                 let (y, pb, pc) = (i >> 2, (i >> 1) & 1, i & 1);
-                match (pb == y, pc == y) {
-                    (true, true) => f.both_correct += n,
-                    (true, false) => f.baseline_only += n,
-                    (false, true) => f.candidate_only += n,
-                    (false, false) => f.both_wrong += n,
-                }
+                f.add(pb == y, pc == y, n);
             }
             f
         })
@@ -809,13 +802,7 @@ fn multiclass_pairs(
         for &(y, pb, pc, n) in v {
             let (okb, okc) = (pb == y, pc == y);
             joint[s][usize::from(okb) * 2 + usize::from(okc)] += n;
-            let f = &mut flips[s];
-            match (okb, okc) {
-                (true, true) => f.both_correct += n,
-                (true, false) => f.baseline_only += n,
-                (false, true) => f.candidate_only += n,
-                (false, false) => f.both_wrong += n,
-            }
+            flips[s].add(okb, okc, n);
         }
     }
     Ok(PairedAggregates {
@@ -856,14 +843,7 @@ fn regression_pairs(
             continue;
         };
         let bit = |i: usize| r.get(nf + i).and_then(|v| v.as_i64()) == Some(1);
-        let n = u64_of(r.get_by_name("n"));
-        let f = &mut flips[slot];
-        match (bit(1), bit(2)) {
-            (true, true) => f.both_correct += n,
-            (true, false) => f.baseline_only += n,
-            (false, true) => f.candidate_only += n,
-            (false, false) => f.both_wrong += n,
-        }
+        flips[slot].add(bit(1), bit(2), u64_of(r.get_by_name("n")));
         let a = &mut acc[slot];
         a.0 += u64_of(r.get_by_name("dn"));
         a.1 += f64_of(r.get_by_name("dm"));

@@ -113,24 +113,22 @@ impl RemoteTable {
         Interrupter(self.client.clone())
     }
 
-    /// The profile narrowed to the cohort, with the slice columns of `by` cut.
-    fn narrowed(&self, cohort: &FilterGroup, by: &[String]) -> Result<Profile> {
+    /// The profile with the slice columns of `by` cut (each column once per session).
+    fn cut(&self, by: &[String]) -> Result<Profile> {
         let mut p = self.profile.clone();
-        {
-            let mut cut = self
-                .slicing
-                .lock()
-                .map_err(|_| self.client.error("a previous query panicked".into()))?;
-            p.slicing = cut.clone();
-            super::slicing::prepare(&self.client, &mut p, by, self.bins)?;
-            cut.extend(p.slicing.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        let predicate = super::filter::predicate(cohort, &p)
-            .map_err(|e| self.client.error(format!("cohort: {e}")))?;
-        if predicate != "TRUE" {
-            p.labelled = format!("({}) AND ({predicate})", p.labelled);
-        }
+        let mut cut = self
+            .slicing
+            .lock()
+            .map_err(|_| self.client.error("a previous query panicked".into()))?;
+        p.slicing = cut.clone();
+        super::slicing::prepare(&self.client, &mut p, by, self.bins)?;
+        cut.extend(p.slicing.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(p)
+    }
+
+    /// The cohort's SQL predicate (`TRUE` for every row).
+    fn predicate(&self, cohort: &FilterGroup, p: &Profile) -> Result<String> {
+        super::filter::predicate(cohort, p).map_err(|e| self.client.error(format!("cohort: {e}")))
     }
 
     /// Every model's metrics on the cohort, overall and per slice of `by`
@@ -143,7 +141,11 @@ impl RemoteTable {
     ) -> Result<RemoteMetrics> {
         super::engine::check_slice_columns(&self.client, &self.profile, by, "slice by")?;
         let before = self.client.received_bytes();
-        let mut p = self.narrowed(cohort, by)?;
+        let mut p = self.cut(by)?;
+        let predicate = self.predicate(cohort, &p)?;
+        if predicate != "TRUE" {
+            p.labelled = format!("({}) AND ({predicate})", p.labelled);
+        }
         let mut queries = 0;
         let (_, grouping, per_model) =
             super::engine::evaluate(&self.client, &mut p, by, boot, false, &mut queries)?;
@@ -162,9 +164,7 @@ impl RemoteTable {
     /// Rows `offset..offset + limit` of the cohort (labelled or not), in the order
     /// Spark reads them; never more than `limit` rows cross the network.
     pub fn rows(&self, cohort: &FilterGroup, offset: usize, limit: usize) -> Result<RowPage> {
-        let p = self.narrowed(cohort, &[])?;
-        let predicate = super::filter::predicate(cohort, &p)
-            .map_err(|e| self.client.error(format!("cohort: {e}")))?;
+        let predicate = self.predicate(cohort, &self.cut(&[])?)?;
         let columns: Vec<&(String, _)> = self
             .profile
             .columns
