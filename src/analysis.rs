@@ -239,8 +239,44 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     } else {
         Vec::new()
     };
+    // Binary: each scored model's cohort rows by descending score, taken once from
+    // its cached order and shared by the rank sums, calibration and curves.
+    let kept: Vec<Option<std::borrow::Cow<'_, [crate::load::scores::RankedRow]>>> =
+        if table.task == Task::Binary {
+            use rayon::prelude::*;
+            let set = mask.map(crate::grouping::RowSet::from_mask);
+            table
+                .models
+                .par_iter()
+                .map(|m| {
+                    m.score.as_ref()?;
+                    let order = m.score_order(&table.target);
+                    Some(crate::grouping::kept_order(order, set.as_ref()))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
     let (eval, (curves, calibration, histograms, sweeps)): (_, Shapes) = rayon::join(
         || {
+            if table.task == Task::Binary {
+                use rayon::prelude::*;
+                let per_model = (0..table.models.len())
+                    .into_par_iter()
+                    .map(|m| {
+                        let kept = kept.get(m).and_then(|k| k.as_deref());
+                        metrics::evaluate_model_sorted(
+                            table,
+                            m,
+                            &grouping,
+                            Bootstrap::default(),
+                            metrics::Scope::ALL,
+                            kept,
+                        )
+                    })
+                    .collect();
+                return metrics::Evaluation::from_models(per_model, grouping.len());
+            }
             if table.task != Task::Ranking {
                 return metrics::evaluate(table, &grouping, Bootstrap::default());
             }
@@ -265,25 +301,27 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         || {
             if table.task == Task::Binary {
                 use rayon::prelude::*;
-                let m = table.models.len();
-                (
-                    (0..m)
-                        .into_par_iter()
-                        .map(|m| curves::rank_curves(table, m, mask))
-                        .collect(),
-                    (0..m)
-                        .into_par_iter()
-                        .map(|m| curves::calibration(table, m, mask, table.params.bins()))
-                        .collect(),
-                    (0..m)
-                        .into_par_iter()
-                        .map(|m| curves::score_histogram(table, m, mask, 20))
-                        .collect(),
-                    (0..m)
-                        .into_par_iter()
-                        .map(|m| curves::threshold_sweep(table, m, mask, 100))
-                        .collect(),
-                )
+                let per_model: Vec<(RankCurves, curves::ScoreShapes)> = (0..table.models.len())
+                    .into_par_iter()
+                    .map(|m| {
+                        let Some(k) = kept.get(m).and_then(|k| k.as_deref()) else {
+                            return Default::default();
+                        };
+                        // Thinned by the cohort's rows, or every scored row.
+                        let ranked = curves::rank_curves_of(k, mask.map_or(k.len(), |_| rows));
+                        let nulls = curves::null_scores(table, m, mask);
+                        let bins = table.params.bins();
+                        (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
+                    })
+                    .collect();
+                let mut shapes: Shapes = Default::default();
+                for (ranked, s) in per_model {
+                    shapes.0.push(ranked);
+                    shapes.1.push(s.calibration);
+                    shapes.2.push(s.histogram);
+                    shapes.3.push(s.sweep);
+                }
+                shapes
             } else {
                 Default::default()
             }
@@ -422,7 +460,7 @@ pub fn slices(
         table,
         &grouping,
         Bootstrap::default(),
-        metrics::is_extra_metric(metric),
+        metrics::Scope::for_metric(metric),
     );
     let rows = slice_report::slice_rows(&grouping, &eval, model, metric);
     let labels = grouping.labels(table);
@@ -685,5 +723,30 @@ mod tests {
             assert_eq!(fast.metrics, full.metrics, "threshold {t}");
             assert_eq!(fast.confusion, full.confusion, "threshold {t}");
         }
+    }
+
+    #[test]
+    fn a_cohort_overview_from_its_kept_rows_equals_the_walk_with_group_lookups() {
+        // The overview takes each model's cohort rows from the score order once;
+        // the slice path walks the whole order and looks each row's group up.
+        // Their overall slots must agree to the bit (metrics, calibration).
+        let t = table(3000);
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 7 != 3).collect();
+        let ov = overview(&t, Some(&mask), 0.5);
+        let region = t.feature_index("region").unwrap();
+        let grouping = crate::grouping::group_by(&t, &[region], Some(&mask));
+        let eval = metrics::evaluate(&t, &grouping, Bootstrap::default());
+        assert_eq!(ov.metrics, eval.overall);
+        assert!(ov.metrics[0].value("roc_auc").is_some());
+        assert!(ov.metrics[0].value("ece").is_some());
+        // The curves equal those of a table holding only the cohort's rows.
+        let order = t.models[1].score_order(&t.target);
+        let set = crate::grouping::RowSet::from_mask(&mask);
+        let kept = crate::grouping::kept_order(order, Some(&set));
+        let naive: Vec<_> = order.iter().filter(|r| mask[r.row as usize]).collect();
+        assert_eq!(kept.len(), naive.len());
+        assert!(kept.iter().zip(&naive).all(|(a, b)| a.row == b.row));
+        let rows = mask.iter().filter(|&&k| k).count();
+        assert_eq!(ov.curves[1], curves::rank_curves_of(&kept, rows));
     }
 }

@@ -18,15 +18,22 @@ pub struct RankCurves {
 /// ROC and PR curves of a binary model on the rows `mask` keeps (all if None).
 pub fn rank_curves(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> RankCurves {
     let order = table.models[model].score_order(&table.target);
-    let keep = |r: u32| mask.is_none_or(|m| m[r as usize]);
+    let set = mask.map(crate::grouping::RowSet::from_mask);
+    let kept = crate::grouping::kept_order(order, set.as_ref());
+    let rows = mask.map_or(order.len(), |m| m.iter().filter(|&&k| k).count());
+    rank_curves_of(&kept, rows)
+}
+
+/// ROC and PR curves from a cohort's scored rows by descending score (`kept`);
+/// `rows` (the cohort's size) sets how finely the curves are thinned.
+pub fn rank_curves_of(kept: &[crate::load::scores::RankedRow], rows: usize) -> RankCurves {
     // One walk: keep raw counts at thinned thresholds, normalise at the end.
-    let kept = mask.map_or(order.len(), |m| m.iter().filter(|&&k| k).count());
-    let step = (kept / MAX_POINTS).max(1);
+    let step = (rows / MAX_POINTS).max(1);
     let mut raw: Vec<(u64, u64)> = Vec::with_capacity(MAX_POINTS + 2);
     let (mut tp, mut fp) = (0u64, 0u64);
     let mut seen = 0usize;
     let mut last_emit = 0usize;
-    let mut iter = order.iter().filter(|r| keep(r.row)).peekable();
+    let mut iter = kept.iter().peekable();
     while let Some(r) = iter.next() {
         if r.positive {
             tp += 1;
@@ -74,24 +81,119 @@ pub fn calibration(
     mask: Option<&[bool]>,
     bins: usize,
 ) -> Vec<CalibrationBin> {
-    let (Some(score), Target::Classes(y)) =
-        (table.models[model].score.as_deref(), table.target.as_ref())
-    else {
-        return Vec::new();
+    model_shapes(table, model, mask, bins, 1, 1).calibration
+}
+
+/// What the overview draws from each scored row's score and label, whatever the
+/// order: the reliability curve, the score histogram and the threshold sweep.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoreShapes {
+    pub calibration: Vec<CalibrationBin>,
+    pub histogram: ScoreHistogram,
+    pub sweep: Vec<ThresholdPoint>,
+}
+
+/// [`score_shapes`] of one model on the rows `mask` keeps.
+fn model_shapes(
+    table: &EvalTable,
+    model: usize,
+    mask: Option<&[bool]>,
+    bins: usize,
+    hist_bins: usize,
+    steps: usize,
+) -> ScoreShapes {
+    if table.models[model].score.is_none() {
+        return ScoreShapes::default();
+    }
+    let order = table.models[model].score_order(&table.target);
+    let set = mask.map(crate::grouping::RowSet::from_mask);
+    let kept = crate::grouping::kept_order(order, set.as_ref());
+    let nulls = null_scores(table, model, mask);
+    score_shapes(&kept, nulls, bins, hist_bins, steps)
+}
+
+/// The rows `mask` keeps whose score is null, `(positives, negatives)`: none
+/// without a pass when the score order holds every row.
+pub fn null_scores(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> (u64, u64) {
+    let m = &table.models[model];
+    let (Some(score), Target::Classes(y)) = (m.score.as_deref(), table.target.as_ref()) else {
+        return (0, 0);
     };
+    if m.score_order(&table.target).len() == score.len() {
+        return (0, 0);
+    }
+    let mut nulls = (0, 0);
+    for (r, &p) in score.iter().enumerate() {
+        if p.is_nan() && mask.is_none_or(|m| m[r]) {
+            if y[r] == 1 {
+                nulls.0 += 1;
+            } else {
+                nulls.1 += 1;
+            }
+        }
+    }
+    nulls
+}
+
+/// [`calibration`] (`bins`), [`score_histogram`] (`hist_bins`) and
+/// [`threshold_sweep`] (`steps`) of a cohort in one walk of its scored rows
+/// (`kept`, any order; the overview has them by descending score) and its
+/// null-score rows' `(positives, negatives)`.
+pub fn score_shapes(
+    kept: &[crate::load::scores::RankedRow],
+    (null_pos, null_neg): (u64, u64),
+    bins: usize,
+    hist_bins: usize,
+    steps: usize,
+) -> ScoreShapes {
+    let bins = bins.max(1);
+    let hist_bins = hist_bins.max(1);
+    let steps = steps.max(1);
     let mut sum = vec![0.0; bins];
     let mut posc = vec![0u64; bins];
     let mut n = vec![0u64; bins];
-    for (r, &p) in score.iter().enumerate() {
-        if p.is_nan() || mask.is_some_and(|m| !m[r]) {
-            continue;
-        }
+    let mut h = ScoreHistogram {
+        bins: hist_bins,
+        negative: vec![0; hist_bins],
+        positive: vec![0; hist_bins],
+    };
+    // Null scores (a miss for a positive, a false alarm for a negative) are
+    // counted apart. Each scored row lands on the highest threshold `k / steps`
+    // at or below its score (exactly the comparison `score >= t` the sweep
+    // makes); the counts accumulate from the highest threshold down at the end.
+    let mut hist_pos = vec![0u64; steps + 1];
+    let mut hist_neg = vec![0u64; steps + 1];
+    let t = |k: usize| k as f64 / steps as f64;
+    for r in kept {
+        let (p, positive) = (r.score, r.positive);
         let b = ((p * bins as f64) as usize).min(bins - 1);
         sum[b] += p;
-        posc[b] += u64::from(y[r] == 1);
+        posc[b] += u64::from(positive);
         n[b] += 1;
+        let b = ((p * hist_bins as f64) as usize).min(hist_bins - 1);
+        if positive {
+            h.positive[b] += 1;
+        } else {
+            h.negative[b] += 1;
+        }
+        let mut k = ((p * steps as f64).floor().max(0.0) as usize).min(steps);
+        while k < steps && p >= t(k + 1) {
+            k += 1;
+        }
+        while k > 0 && p < t(k) {
+            k -= 1;
+        }
+        if p < t(k) {
+            // Below every threshold (a negative score): never predicted positive.
+            continue;
+        }
+        if positive {
+            hist_pos[k] += 1;
+        } else {
+            hist_neg[k] += 1;
+        }
     }
-    (0..bins)
+    let calibration = (0..bins)
         .filter(|&b| n[b] > 0)
         .map(|b| CalibrationBin {
             mean_score: sum[b] / n[b] as f64,
@@ -99,7 +201,30 @@ pub fn calibration(
             n: n[b],
             ci: crate::stats::wilson(posc[b], n[b]),
         })
-        .collect()
+        .collect();
+    // Scores are probabilities (checked at load): every one is at or above 0.
+    let pos: u64 = hist_pos.iter().sum();
+    let neg: u64 = hist_neg.iter().sum();
+    let mut sweep = Vec::with_capacity(steps + 1);
+    let (mut tp, mut fp) = (0u64, 0u64);
+    // Thresholds from high to low: a row counts as positive once score >= t.
+    for k in (0..=steps).rev() {
+        tp += hist_pos[k];
+        fp += hist_neg[k];
+        sweep.push(ThresholdPoint {
+            threshold: t(k),
+            tp,
+            fp: fp + null_neg,
+            fn_: pos - tp + null_pos,
+            tn: neg - fp,
+        });
+    }
+    sweep.reverse();
+    ScoreShapes {
+        calibration,
+        histogram: h,
+        sweep,
+    }
 }
 
 /// Reliability curves of one model per value of a categorical feature (the
@@ -225,29 +350,7 @@ pub fn score_histogram(
     mask: Option<&[bool]>,
     bins: usize,
 ) -> ScoreHistogram {
-    let (Some(score), Target::Classes(y)) =
-        (table.models[model].score.as_deref(), table.target.as_ref())
-    else {
-        return ScoreHistogram::default();
-    };
-    let bins = bins.max(1);
-    let mut h = ScoreHistogram {
-        bins,
-        negative: vec![0; bins],
-        positive: vec![0; bins],
-    };
-    for (r, &p) in score.iter().enumerate() {
-        if p.is_nan() || mask.is_some_and(|m| !m[r]) {
-            continue;
-        }
-        let b = ((p * bins as f64) as usize).min(bins - 1);
-        if y[r] == 1 {
-            h.positive[b] += 1;
-        } else {
-            h.negative[b] += 1;
-        }
-    }
-    h
+    model_shapes(table, model, mask, 1, bins, 1).histogram
 }
 
 /// The confusion counts at one threshold (predict positive when score >= t; a null
@@ -280,79 +383,15 @@ impl ThresholdPoint {
     }
 }
 
-/// Confusion counts at `steps + 1` thresholds `0, 1/steps, ..., 1`, from one walk
-/// over the model's cached score order.
+/// Confusion counts at `steps + 1` thresholds `0, 1/steps, ..., 1`, from one
+/// walk of the scored rows.
 pub fn threshold_sweep(
     table: &EvalTable,
     model: usize,
     mask: Option<&[bool]>,
     steps: usize,
 ) -> Vec<ThresholdPoint> {
-    let (Some(score), Target::Classes(y)) =
-        (table.models[model].score.as_deref(), table.target.as_ref())
-    else {
-        return Vec::new();
-    };
-    let keep = |r: usize| mask.is_none_or(|m| m[r]);
-    // Null scores: a miss for a positive, a false alarm for a negative.
-    let (mut null_pos, mut null_neg) = (0u64, 0u64);
-    for (r, &p) in score.iter().enumerate() {
-        if p.is_nan() && keep(r) {
-            if y[r] == 1 {
-                null_pos += 1;
-            } else {
-                null_neg += 1;
-            }
-        }
-    }
-    // One sequential pass: each scored row lands on the highest threshold
-    // `k / steps` at or below its score (exactly the comparison `score >= t` the
-    // sweep makes), then the counts accumulate from the highest threshold down.
-    let steps = steps.max(1);
-    let mut hist_pos = vec![0u64; steps + 1];
-    let mut hist_neg = vec![0u64; steps + 1];
-    for (r, &p) in score.iter().enumerate() {
-        if p.is_nan() || !keep(r) {
-            continue;
-        }
-        let t = |k: usize| k as f64 / steps as f64;
-        let mut k = ((p * steps as f64).floor().max(0.0) as usize).min(steps);
-        while k < steps && p >= t(k + 1) {
-            k += 1;
-        }
-        while k > 0 && p < t(k) {
-            k -= 1;
-        }
-        if p < t(k) {
-            // Below every threshold (a negative score): never predicted positive.
-            continue;
-        }
-        if y[r] == 1 {
-            hist_pos[k] += 1;
-        } else {
-            hist_neg[k] += 1;
-        }
-    }
-    // Scores are probabilities (checked at load): every one is at or above 0.
-    let pos: u64 = hist_pos.iter().sum();
-    let neg: u64 = hist_neg.iter().sum();
-    let mut out = Vec::with_capacity(steps + 1);
-    let (mut tp, mut fp) = (0u64, 0u64);
-    // Thresholds from high to low: a row counts as positive once score >= t.
-    for k in (0..=steps).rev() {
-        let t = k as f64 / steps as f64;
-        tp += hist_pos[k];
-        fp += hist_neg[k];
-        out.push(ThresholdPoint {
-            threshold: t,
-            tp,
-            fp: fp + null_neg,
-            fn_: pos - tp + null_pos,
-            tn: neg - fp,
-        });
-    }
-    out.reverse();
-    out
+    model_shapes(table, model, mask, 1, 1, steps).sweep
 }
 
 /// Up to `max` `(actual, predicted)` pairs of a regression model, evenly spaced

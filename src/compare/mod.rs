@@ -163,8 +163,16 @@ pub fn compare(
         return ranking::compare(table, grouping, baseline, candidate, boot);
     }
     let (sets_b, sets_c) = rayon::join(
-        || metrics::evaluate_model_with(table, baseline, grouping, boot, false),
-        || metrics::evaluate_model_with(table, candidate, grouping, boot, false),
+        || metrics::evaluate_model_with(table, baseline, grouping, boot, metrics::Scope::NO_EXTRAS),
+        || {
+            metrics::evaluate_model_with(
+                table,
+                candidate,
+                grouping,
+                boot,
+                metrics::Scope::NO_EXTRAS,
+            )
+        },
     );
     let has_scores =
         table.models[baseline].score.is_some() && table.models[candidate].score.is_some();

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::{MetricSet, for_each_slot, stream_id};
-use crate::grouping::{Grouping, SKIP};
+use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf, kept_order};
 use crate::load::encode::NULL_CODE;
 pub use crate::load::scores::{RankedRow, row_log_loss, score_order};
 use crate::load::table::{EvalTable, Prediction, Target};
@@ -103,8 +103,10 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
     // The per-row log loss cache is used when a caller built it (the window does,
     // as it recomputes often); a one-off run computes it inline and saves memory.
     let log_loss = table.models[model].log_loss_cache.get().map(Vec::as_slice);
-    let mut c = vec![Counts::default(); grouping.len() + 1];
-    for_each_slot(grouping, |r, s| {
+    // A whole grouping's group and overall slot hold the same rows: count once.
+    let whole = grouping.is_whole();
+    let mut c = vec![Counts::default(); if whole { 1 } else { grouping.len() + 1 }];
+    let mut add = |r: usize, s: usize| {
         let cell = &mut c[s];
         let pos = y[r] == 1;
         match (pred[r], pos) {
@@ -137,28 +139,87 @@ pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Count
                 cell.br_sq += br * br;
             }
         }
-    });
+    };
+    if whole {
+        for (r, &g) in grouping.ids.iter().enumerate() {
+            if g != SKIP {
+                add(r, 0);
+            }
+        }
+        c.push(c[0]);
+    } else {
+        for_each_slot(grouping, add);
+    }
     c
 }
 
+/// Rank sums per slot. A whole grouping (the overview's cohort) walks only the
+/// cohort's rows of the score order (`kept`, or taken here); groups walk the
+/// whole order and look each row's group up in the narrowest id type.
 fn ranks(
     table: &EvalTable,
     model: usize,
     grouping: &Grouping,
     counts: &[Counts],
+    kept: Option<&[RankedRow]>,
 ) -> Option<Vec<Rank>> {
     let m = &table.models[model];
     m.score.as_ref()?;
-    let order = m.score_order(&table.target);
     let overall = grouping.len();
+    if grouping.is_whole() {
+        let taken;
+        let kept = match kept {
+            Some(k) => k,
+            None => {
+                let order = m.score_order(&table.target);
+                taken = kept_order(order, grouping.row_set().as_ref());
+                &taken
+            }
+        };
+        let c = &counts[overall];
+        let rank = Rank::walk(kept, c.scored_pos, c.scored - c.scored_pos);
+        return Some(vec![rank; 2]);
+    }
+    let order = m.score_order(&table.target);
+    Some(match grouping.slot_ids() {
+        SlotIds::Byte(ids) => ranks_by(order, &ids[..], counts),
+        SlotIds::Short(ids) => ranks_by(order, &ids[..], counts),
+        SlotIds::Wide(ids) => ranks_by(order, ids, counts),
+    })
+}
+
+impl Rank {
+    /// The rank sums of one slot from its scored rows, highest score first.
+    fn walk(rows: &[RankedRow], pos: u64, neg: u64) -> Rank {
+        let mut rank = Rank::default();
+        let mut prev = f64::NAN;
+        for r in rows {
+            if r.score != prev {
+                rank.flush(pos, neg);
+                prev = r.score;
+            }
+            if r.positive {
+                rank.tie_p += 1;
+            } else {
+                rank.tie_q += 1;
+            }
+        }
+        rank.flush(pos, neg);
+        rank
+    }
+}
+
+/// Rank sums of every group and the overall slot (the last of `counts`) in one
+/// walk of the score order, one flush per run of tied scores.
+fn ranks_by<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, counts: &[Counts]) -> Vec<Rank> {
+    let overall = counts.len() - 1;
     let mut rank = vec![Rank::default(); overall + 1];
     let mut touched: Vec<usize> = Vec::new();
     let mut prev = f64::NAN;
     for ranked in order {
-        let g = grouping.ids[ranked.row as usize];
-        if g == SKIP {
+        let Some(g) = ids.slot(ranked.row) else {
             continue;
-        }
+        };
         let s = ranked.score;
         if s != prev {
             for &t in &touched {
@@ -169,7 +230,7 @@ fn ranks(
             prev = s;
         }
         let pos = ranked.positive;
-        for slot in [g as usize, overall] {
+        for slot in [g, overall] {
             let k = &mut rank[slot];
             if k.tie_p + k.tie_q == 0 {
                 touched.push(slot);
@@ -185,7 +246,7 @@ fn ranks(
         let c = &counts[t];
         rank[t].flush(c.scored_pos, c.scored - c.scored_pos);
     }
-    Some(rank)
+    rank
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -201,6 +262,16 @@ fn f1(tp: u64, fp: u64, fn_: u64) -> f64 {
         2.0 * tp as f64 / d as f64
     }
 }
+
+/// The metrics [`push_threshold_metrics`] makes.
+pub const THRESHOLD_METRICS: [&str; 6] = [
+    "accuracy",
+    "error_rate",
+    "precision",
+    "recall",
+    "f1",
+    "specificity",
+];
 
 /// The metrics that depend on the predictions (and so on the threshold of a
 /// score-only model): accuracy, error rate, precision, recall, F1 (bootstrap of
@@ -320,9 +391,28 @@ pub fn evaluate(
     grouping: &Grouping,
     boot: Bootstrap,
 ) -> Vec<MetricSet> {
+    evaluate_sorted(table, model, grouping, boot, None, true)
+}
+
+/// [`evaluate`] of a whole grouping whose scored rows by descending score the
+/// caller has taken already (`kept`, from [`kept_order`]), so the overview takes
+/// them once for its metrics, calibration and curves. Without `with_ranks` only
+/// the confusion-count metrics are made (no walk of the score order).
+pub fn evaluate_sorted(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+    boot: Bootstrap,
+    kept: Option<&[RankedRow]>,
+    with_ranks: bool,
+) -> Vec<MetricSet> {
     let counts = counts(table, model, grouping);
-    let ranks = ranks(table, model, grouping, &counts);
-    let has_scores = table.models[model].score.is_some();
+    let ranks = if with_ranks {
+        ranks(table, model, grouping, &counts, kept)
+    } else {
+        None
+    };
+    let has_scores = with_ranks && table.models[model].score.is_some();
     counts
         .par_iter()
         .enumerate()

@@ -13,8 +13,9 @@ pub mod regression;
 
 use rayon::prelude::*;
 
-use crate::grouping::{Grouping, SKIP};
+use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
 use crate::load::roles::Task;
+use crate::load::scores::RankedRow;
 use crate::load::table::EvalTable;
 use crate::stats::{Bootstrap, Interval};
 
@@ -148,21 +149,50 @@ pub fn task_metric_names(task: Task, has_scores: bool) -> Vec<&'static str> {
 
 /// Computes every model's metrics on every group and on all grouped rows.
 pub fn evaluate(table: &EvalTable, grouping: &Grouping, boot: Bootstrap) -> Evaluation {
-    evaluate_with(table, grouping, boot, true)
+    evaluate_with(table, grouping, boot, Scope::ALL)
 }
 
-/// [`evaluate`], with or without a binary model's calibration, cost and fairness
-/// (`extras`): views that show none of them (a slice table of accuracy, a paired
-/// comparison) skip their sorting and bootstraps.
+/// Which of a binary model's costlier metrics a caller shows; the others are not
+/// computed (other tasks compute everything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// ROC AUC, average precision, log loss and Brier: a walk of the score order.
+    pub ranks: bool,
+    /// Calibration, cost and fairness: another walk and their bootstraps.
+    pub extras: bool,
+}
+
+impl Scope {
+    pub const ALL: Scope = Scope {
+        ranks: true,
+        extras: true,
+    };
+    /// Everything but the extras (a paired comparison).
+    pub const NO_EXTRAS: Scope = Scope {
+        ranks: true,
+        extras: false,
+    };
+
+    /// What a view showing one metric needs: a slice table of accuracy needs
+    /// neither walk.
+    pub fn for_metric(name: &str) -> Scope {
+        Scope {
+            ranks: !binary::THRESHOLD_METRICS.contains(&name) && name != "expected_cost",
+            extras: is_extra_metric(name),
+        }
+    }
+}
+
+/// [`evaluate`] of what `scope` asks for.
 pub fn evaluate_with(
     table: &EvalTable,
     grouping: &Grouping,
     boot: Bootstrap,
-    extras: bool,
+    scope: Scope,
 ) -> Evaluation {
     let per_model: Vec<Vec<MetricSet>> = (0..table.models.len())
         .into_par_iter()
-        .map(|m| evaluate_model_with(table, m, grouping, boot, extras))
+        .map(|m| evaluate_model_with(table, m, grouping, boot, scope))
         .collect();
     Evaluation::from_models(per_model, grouping.len())
 }
@@ -186,22 +216,50 @@ pub fn evaluate_model(
     grouping: &Grouping,
     boot: Bootstrap,
 ) -> Vec<MetricSet> {
-    evaluate_model_with(table, model, grouping, boot, true)
+    evaluate_model_with(table, model, grouping, boot, Scope::ALL)
 }
 
-/// [`evaluate_model`], with or without the binary extras (see [`evaluate_with`]).
+/// [`evaluate_model`] of what `scope` asks for.
 pub fn evaluate_model_with(
     table: &EvalTable,
     model: usize,
     grouping: &Grouping,
     boot: Bootstrap,
-    extras: bool,
+    scope: Scope,
 ) -> Vec<MetricSet> {
+    evaluate_model_sorted(table, model, grouping, boot, scope, None)
+}
+
+/// [`evaluate_model_with`] on a whole grouping (one group, a cohort) whose scored
+/// rows by descending score are `kept` ([`crate::grouping::kept_order`]): the
+/// window's overview takes them once per cohort for metrics and curves alike.
+pub fn evaluate_model_sorted(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+    boot: Bootstrap,
+    scope: Scope,
+    kept: Option<&[RankedRow]>,
+) -> Vec<MetricSet> {
+    let kept = kept.filter(|_| grouping.is_whole());
     match table.task {
         Task::Binary => {
-            let mut sets = binary::evaluate(table, model, grouping, boot);
-            if extras {
-                binary_extras(table, model, grouping, boot, &mut sets);
+            let taken;
+            let kept = match kept {
+                Some(k) => Some(k),
+                None if grouping.is_whole()
+                    && table.models[model].score.is_some()
+                    && (scope.ranks || scope.extras) =>
+                {
+                    let order = table.models[model].score_order(&table.target);
+                    taken = crate::grouping::kept_order(order, grouping.row_set().as_ref());
+                    Some(&*taken)
+                }
+                None => None,
+            };
+            let mut sets = binary::evaluate_sorted(table, model, grouping, boot, kept, scope.ranks);
+            if scope.extras {
+                binary_extras(table, model, grouping, boot, kept, &mut sets);
             }
             sets
         }
@@ -272,6 +330,7 @@ fn binary_extras(
     model: usize,
     grouping: &Grouping,
     boot: Bootstrap,
+    kept: Option<&[RankedRow]>,
     sets: &mut [MetricSet],
 ) {
     let n_groups = grouping.len();
@@ -283,27 +342,17 @@ fn binary_extras(
             set.push("expected_cost", cost, None);
         }
     }
-    let whole = grouping.features.is_empty() && n_groups == 1;
-    if whole && params.cost.is_none() && table.models[model].score.is_some() {
+    let whole = grouping.is_whole();
+    if let Some(kept) = kept.filter(|_| whole && params.cost.is_none()) {
         // One group of every row (the window's cohort, `metrics` without `--by`):
-        // walk the cached score order instead of copying it.
-        let order = table.models[model].score_order(&table.target);
-        let keep = |r: &&crate::load::scores::RankedRow| grouping.ids[r.row as usize] != SKIP;
-        // The scored rows kept: a sequential pass, not a walk of the order.
-        let n = table.models[model].score.as_deref().map_or(0, |s| {
-            s.iter()
-                .zip(&grouping.ids)
-                .filter(|(p, g)| !p.is_nan() && **g != SKIP)
-                .count()
-        });
-        let ascending = order
+        // the cohort's scored rows by ascending score, ties in row order.
+        let ascending = kept
             .chunk_by(|a, b| a.score == b.score)
             .rev()
             .flatten()
-            .filter(keep)
             .map(|r| (r.score, r.positive));
         let cal = calibration::calibration_of(
-            n,
+            kept.len(),
             ascending,
             params.bins(),
             boot,
@@ -371,8 +420,23 @@ pub fn slot_sorted_scores(
             v.reserve_exact(size as usize);
         }
     }
-    // `order` is by descending score with ties in row order: walk it backwards
-    // one run of tied scores at a time, each run forwards.
+    match grouping.slot_ids() {
+        SlotIds::Byte(ids) => fill_sorted(order, &ids[..], whole, &mut out),
+        SlotIds::Short(ids) => fill_sorted(order, &ids[..], whole, &mut out),
+        SlotIds::Wide(ids) => fill_sorted(order, ids, whole, &mut out),
+    }
+    out
+}
+
+/// [`slot_sorted_scores`]' walk: `order` is by descending score with ties in row
+/// order, so it goes backwards one run of tied scores at a time, each run forwards.
+fn fill_sorted<S: SlotOf + ?Sized>(
+    order: &[RankedRow],
+    ids: &S,
+    whole: bool,
+    out: &mut [Vec<(f64, bool)>],
+) {
+    let n_groups = out.len() - 1;
     let mut end = order.len();
     while end > 0 {
         let s = order[end - 1].score;
@@ -381,17 +445,15 @@ pub fn slot_sorted_scores(
             start -= 1;
         }
         for r in &order[start..end] {
-            let g = grouping.ids[r.row as usize];
-            if g != SKIP {
+            if let Some(g) = ids.slot(r.row) {
                 if !whole {
-                    out[g as usize].push((r.score, r.positive));
+                    out[g].push((r.score, r.positive));
                 }
                 out[n_groups].push((r.score, r.positive));
             }
         }
         end = start;
     }
-    out
 }
 
 /// Calls `f(row, slot)` for the row's group slot and for the overall slot

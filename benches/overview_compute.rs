@@ -1,0 +1,110 @@
+//! The engine's share of the window's changes (issue 15), without the window: on
+//! the churn file the latency harness opens (`bench/out/churn_ROWS.parquet`, made
+//! by `cargo bench --bench gui_latency -- ROWS`), the first overview, a cohort's
+//! overview (region = east), a threshold move, and a two-feature slice table, each
+//! the median of five runs, with the parts of the cohort overview.
+//!
+//!     cargo bench --bench overview_compute -- 10000000
+
+#![allow(clippy::expect_used)] // A benchmark that cannot set up fails loudly.
+
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use faultline::cohort::FilterGroup;
+use faultline::load::{LoadOptions, Mapping};
+use faultline::{analysis, curves, metrics};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn time(label: &str, f: &dyn Fn()) {
+    let runs: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let lo = runs.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = runs.iter().copied().fold(0.0, f64::max);
+    println!(
+        "{label:<36} {:>8.1} ms (min {lo:.1}, max {hi:.1})",
+        median(runs.clone())
+    );
+}
+
+fn main() {
+    let rows: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let path = format!("bench/out/churn_{rows}.parquet");
+    let t = Instant::now();
+    let loaded = faultline::load::load(
+        std::path::Path::new(&path),
+        &Mapping::default(),
+        &LoadOptions::default(),
+    )
+    .expect("load (make the file with `cargo bench --bench gui_latency -- ROWS`)");
+    println!(
+        "load {:.0} ms (read {:.0}, decode {:.0})",
+        t.elapsed().as_secs_f64() * 1e3,
+        loaded.read_time.as_secs_f64() * 1e3,
+        loaded.decode_time.as_secs_f64() * 1e3
+    );
+    let table = loaded.table;
+    let frame = loaded.frame;
+    let t = Instant::now();
+    let _ = analysis::overview(&table, None, 0.5);
+    println!(
+        "first overview (builds the caches) {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let filter = FilterGroup::equalities(&[("region".into(), "east".into())]);
+    let t = Instant::now();
+    let mask = faultline::cohort::evaluate(&filter, &table, &frame, &AtomicBool::new(false))
+        .expect("cohort");
+    println!("cohort mask {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let mask = Some(mask.as_slice());
+    time("overview, every row", &|| {
+        let _ = analysis::overview(&table, None, 0.5);
+    });
+    time("overview, cohort", &|| {
+        let _ = analysis::overview(&table, mask, 0.5);
+    });
+    let grouping = faultline::grouping::Grouping::whole(table.len(), mask);
+    let boot = faultline::stats::Bootstrap::default();
+    time("  part: Grouping::whole", &|| {
+        let _ = faultline::grouping::Grouping::whole(table.len(), mask);
+    });
+    time("  part: binary::evaluate, model 0", &|| {
+        let _ = metrics::binary::evaluate(&table, 0, &grouping, boot);
+    });
+    time("  part: evaluate_model (+extras), model 0", &|| {
+        let _ = metrics::evaluate_model(&table, 0, &grouping, boot);
+    });
+    time("  part: binary::counts, model 0", &|| {
+        let _ = metrics::binary::counts(&table, 0, &grouping);
+    });
+    time("  part: rank_curves, model 0", &|| {
+        let _ = curves::rank_curves(&table, 0, mask);
+    });
+    time("  part: score_shapes, model 0", &|| {
+        let _ = curves::score_shapes(&table, 0, mask, 10, 20, 100);
+    });
+    let prev = analysis::overview(&table, mask, 0.5);
+    time("threshold move, cohort", &|| {
+        let _ = analysis::overview_at_threshold(&prev, &table, mask, 0.6);
+    });
+    let region = table.feature_index("region").expect("region");
+    let device = table.feature_index("device").expect("device");
+    time("slices region x device, every row", &|| {
+        let _ = analysis::slices(&table, None, 0.5, &[region, device], 0, "accuracy");
+    });
+    time("slices region x device, cohort", &|| {
+        let _ = analysis::slices(&table, mask, 0.5, &[region, device], 0, "accuracy");
+    });
+}
