@@ -89,11 +89,17 @@ fn main() {
     time("  part: binary::counts, model 0", &|| {
         let _ = metrics::binary::counts(&table, 0, &grouping);
     });
-    time("  part: rank_curves, model 0", &|| {
-        let _ = curves::rank_curves(&table, 0, mask);
+    let order = table.models[0].score_order(&table.target);
+    let set = mask.map(faultline::grouping::RowSet::from_mask);
+    time("  part: kept_order, model 0", &|| {
+        let _ = faultline::grouping::kept_order(order, set.as_ref());
+    });
+    let kept = faultline::grouping::kept_order(order, set.as_ref());
+    time("  part: rank_curves_of, model 0", &|| {
+        let _ = curves::rank_curves_of(&kept, kept.len());
     });
     time("  part: score_shapes, model 0", &|| {
-        let _ = curves::score_shapes(&table, 0, mask, 10, 20, 100);
+        let _ = curves::score_shapes(&kept, (0, 0), 10, 20, 100);
     });
     let prev = analysis::overview(&table, mask, 0.5);
     time("threshold move, cohort", &|| {

@@ -84,8 +84,8 @@ pub fn calibration(
     model_shapes(table, model, mask, bins, 1, 1).calibration
 }
 
-/// What the overview draws from each scored row's score and label, whatever the
-/// order: the reliability curve, the score histogram and the threshold sweep.
+/// What the overview draws from each scored row's score and label: the
+/// reliability curve, the score histogram and the threshold sweep.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScoreShapes {
     pub calibration: Vec<CalibrationBin>,
@@ -136,8 +136,8 @@ pub fn null_scores(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> (u
 }
 
 /// [`calibration`] (`bins`), [`score_histogram`] (`hist_bins`) and
-/// [`threshold_sweep`] (`steps`) of a cohort in one walk of its scored rows
-/// (`kept`, any order; the overview has them by descending score) and its
+/// [`threshold_sweep`] (`steps`) of a cohort in one walk of its scored rows by
+/// descending score (`kept`, from [`crate::grouping::kept_order`]) and its
 /// null-score rows' `(positives, negatives)`.
 pub fn score_shapes(
     kept: &[crate::load::scores::RankedRow],
@@ -164,6 +164,9 @@ pub fn score_shapes(
     let mut hist_pos = vec![0u64; steps + 1];
     let mut hist_neg = vec![0u64; steps + 1];
     let t = |k: usize| k as f64 / steps as f64;
+    let ts: Vec<f64> = (0..=steps).map(t).collect();
+    let mut k = steps;
+    debug_assert!(kept.windows(2).all(|w| w[0].score >= w[1].score));
     for r in kept {
         let (p, positive) = (r.score, r.positive);
         let b = ((p * bins as f64) as usize).min(bins - 1);
@@ -176,14 +179,11 @@ pub fn score_shapes(
         } else {
             h.negative[b] += 1;
         }
-        let mut k = ((p * steps as f64).floor().max(0.0) as usize).min(steps);
-        while k < steps && p >= t(k + 1) {
-            k += 1;
-        }
-        while k > 0 && p < t(k) {
+        // Scores only fall along the walk, so the threshold index only falls.
+        while k > 0 && p < ts[k] {
             k -= 1;
         }
-        if p < t(k) {
+        if p < ts[k] {
             // Below every threshold (a negative score): never predicted positive.
             continue;
         }

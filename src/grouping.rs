@@ -123,9 +123,12 @@ impl Grouping {
     pub fn whole(n: usize, cohort: Option<&[bool]>) -> Grouping {
         let ids: Vec<u32> = match cohort {
             None => vec![0; n],
-            Some(c) => c.iter().map(|&k| if k { 0 } else { SKIP }).collect(),
+            Some(c) => c.par_iter().map(|&k| if k { 0 } else { SKIP }).collect(),
         };
-        let size = ids.iter().filter(|&&g| g != SKIP).count() as u64;
+        let size = match cohort {
+            None => n as u64,
+            Some(c) => c.par_iter().filter(|&&k| k).count() as u64,
+        };
         Grouping {
             features: Vec::new(),
             ids,
