@@ -743,9 +743,9 @@ mod tests {
         let order = t.models[1].score_order(&t.target);
         let set = crate::grouping::RowSet::from_mask(&mask);
         let kept = crate::grouping::kept_order(order, Some(&set));
-        let naive: Vec<_> = order.iter().filter(|r| mask[r.row as usize]).collect();
+        let naive: Vec<_> = order.iter().filter(|r| mask[r.row() as usize]).collect();
         assert_eq!(kept.len(), naive.len());
-        assert!(kept.iter().zip(&naive).all(|(a, b)| a.row == b.row));
+        assert!(kept.iter().zip(&naive).all(|(a, b)| a.row() == b.row()));
         let rows = mask.iter().filter(|&&k| k).count();
         assert_eq!(ov.curves[1], curves::rank_curves_of(&kept, rows));
     }

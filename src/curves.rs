@@ -35,7 +35,7 @@ pub fn rank_curves_of(kept: &[crate::load::scores::RankedRow], rows: usize) -> R
     let mut last_emit = 0usize;
     let mut iter = kept.iter().peekable();
     while let Some(r) = iter.next() {
-        if r.positive {
+        if r.positive() {
             tp += 1;
         } else {
             fp += 1;
@@ -168,7 +168,7 @@ pub fn score_shapes(
     let mut k = steps;
     debug_assert!(kept.windows(2).all(|w| w[0].score >= w[1].score));
     for r in kept {
-        let (p, positive) = (r.score, r.positive);
+        let (p, positive) = (r.score, r.positive());
         let b = ((p * bins as f64) as usize).min(bins - 1);
         sum[b] += p;
         posc[b] += u64::from(positive);

@@ -64,7 +64,7 @@ pub fn kept_order<'a>(order: &'a [RankedRow], keep: Option<&RowSet>) -> Cow<'a, 
         Some(set) => Cow::Owned(
             order
                 .par_iter()
-                .filter(|r| set.contains(r.row))
+                .filter(|r| set.contains(r.row()))
                 .copied()
                 .collect(),
         ),
@@ -240,13 +240,17 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
     let mut order_keys: Vec<u64>;
     match space {
         Some(space) if space <= 1 << 22 => {
-            // Dense: count keys, then number the occurring ones in key order.
-            let mut slot = vec![u32::MAX; space as usize];
-            for (r, id) in ids.iter_mut().enumerate() {
+            // Dense: every row's key (in parallel), then number the occurring
+            // keys in key order.
+            ids.par_iter_mut().enumerate().for_each(|(r, id)| {
                 if in_cohort(r) {
-                    let k = key_of(r) as usize;
-                    slot[k] = 0;
-                    *id = k as u32;
+                    *id = key_of(r) as u32;
+                }
+            });
+            let mut slot = vec![u32::MAX; space as usize];
+            for &k in &ids {
+                if k != SKIP {
+                    slot[k as usize] = 0;
                 }
             }
             order_keys = Vec::new();
@@ -256,11 +260,11 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
                     order_keys.push(k as u64);
                 }
             }
-            for id in ids.iter_mut() {
+            ids.par_iter_mut().for_each(|id| {
                 if *id != SKIP {
                     *id = slot[*id as usize];
                 }
-            }
+            });
         }
         _ => {
             let mut map: HashMap<u128, u32, RandomState> = HashMap::default();
@@ -322,12 +326,32 @@ fn decode_key(mut key: u128, radices: &[u64]) -> Vec<u32> {
 }
 
 fn finish(features: &[usize], ids: Vec<u32>, keys: Vec<Vec<u32>>) -> Grouping {
-    let mut sizes = vec![0u64; keys.len()];
-    for &g in &ids {
-        if g != SKIP {
-            sizes[g as usize] += 1;
-        }
-    }
+    let groups = keys.len();
+    // Each chunk counts into its own vector: a million rows per chunk, and
+    // one chunk for the whole when the groups are many.
+    let chunk = if groups > 1 << 16 {
+        ids.len().max(1)
+    } else {
+        1 << 20
+    };
+    let sizes = ids
+        .par_chunks(chunk)
+        .map(|chunk| {
+            let mut sizes = vec![0u64; groups];
+            for &g in chunk {
+                if g != SKIP {
+                    sizes[g as usize] += 1;
+                }
+            }
+            sizes
+        })
+        .reduce(
+            || vec![0u64; groups],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
     Grouping {
         features: features.to_vec(),
         ids,

@@ -745,12 +745,16 @@ fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Ve
     let mut pos = vec![0u64; slots];
     let mut neg = vec![0u64; slots];
     for r in order {
-        let g = grouping.ids[r.row as usize];
+        let g = grouping.ids[r.row() as usize];
         if g == SKIP {
             continue;
         }
         for s in [g as usize, overall] {
-            if r.positive { pos[s] += 1 } else { neg[s] += 1 }
+            if r.positive() {
+                pos[s] += 1
+            } else {
+                neg[s] += 1
+            }
         }
     }
     let mut out = (vec![f64::NAN; n], vec![f64::NAN; n]);
@@ -764,12 +768,12 @@ fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Ve
         }
         let members: Vec<&binary::RankedRow> = order[i..j]
             .iter()
-            .filter(|r| grouping.ids[r.row as usize] != SKIP)
+            .filter(|r| grouping.ids[r.row() as usize] != SKIP)
             .collect();
         for r in &members {
-            let g = grouping.ids[r.row as usize] as usize;
+            let g = grouping.ids[r.row() as usize] as usize;
             for s in [g, overall] {
-                if r.positive {
+                if r.positive() {
                     tie[s].0 += 1
                 } else {
                     tie[s].1 += 1
@@ -777,11 +781,11 @@ fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Ve
             }
         }
         for r in &members {
-            let g = grouping.ids[r.row as usize] as usize;
+            let g = grouping.ids[r.row() as usize] as usize;
             for (k, s) in [g, overall].into_iter().enumerate() {
                 let (p_tie, q_tie) = tie[s];
                 let (p_above, q_above) = above[s];
-                let v = if r.positive {
+                let v = if r.positive() {
                     if neg[s] == 0 {
                         f64::NAN
                     } else {
@@ -793,14 +797,14 @@ fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Ve
                     (p_above as f64 + 0.5 * p_tie as f64) / pos[s] as f64
                 };
                 if k == 0 {
-                    out.0[r.row as usize] = v
+                    out.0[r.row() as usize] = v
                 } else {
-                    out.1[r.row as usize] = v
+                    out.1[r.row() as usize] = v
                 }
             }
         }
         for r in &members {
-            let g = grouping.ids[r.row as usize] as usize;
+            let g = grouping.ids[r.row() as usize] as usize;
             for s in [g, overall] {
                 let t = tie[s];
                 if t != (0, 0) {

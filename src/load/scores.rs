@@ -22,33 +22,89 @@ pub fn row_log_loss(score: &[f64], y: &[u32]) -> Vec<f64> {
 
 /// One scored row in descending score order. The score and label travel with the
 /// row so the per-slice walk reads them sequentially; only the row's group id is
-/// looked up.
+/// looked up. Twelve bytes (the label is the row number's top bit): the walks
+/// read the order of every row, so its size is their speed.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed(4))]
 pub struct RankedRow {
     pub score: f64,
-    pub row: u32,
-    pub positive: bool,
+    /// The row (31 bits) and, in the top bit, whether its label is positive.
+    key: u32,
 }
 
-/// Rows with a non-null score, highest score first; computed once per model and
-/// reused for every slice and cohort.
+const POSITIVE: u32 = 1 << 31;
+
+impl RankedRow {
+    pub fn new(score: f64, row: u32, positive: bool) -> RankedRow {
+        debug_assert!(row < POSITIVE);
+        RankedRow {
+            score,
+            key: row | if positive { POSITIVE } else { 0 },
+        }
+    }
+
+    #[inline]
+    pub fn row(&self) -> u32 {
+        self.key & !POSITIVE
+    }
+
+    #[inline]
+    pub fn positive(&self) -> bool {
+        self.key & POSITIVE != 0
+    }
+}
+
+/// Rows with a non-null score, highest score first (ties in row order); computed
+/// once per model and reused for every slice and cohort. Tables hold fewer than
+/// 2^31 rows (a score column alone would be 16 GiB).
 pub fn score_order(score: &[f64], y: &[u32]) -> Vec<RankedRow> {
-    // Probabilities are non-negative, so their bit patterns sort like the values.
+    // Probabilities are non-negative, so their bit patterns sort like the values;
+    // below them the row, then the label (which never decides: rows are unique).
     let mut keys: Vec<u128> = score
-        .iter()
+        .par_iter()
+        .zip(y.par_iter())
         .enumerate()
-        .filter(|(_, p)| !p.is_nan())
-        .map(|(r, p)| (((!p.to_bits()) as u128) << 32) | r as u128)
+        .filter(|(_, (p, _))| !p.is_nan())
+        .map(|(r, (p, &l))| {
+            (((!p.to_bits()) as u128) << 33) | (r as u128) << 1 | u128::from(l == 1)
+        })
         .collect();
     keys.par_sort_unstable();
-    keys.into_iter()
+    keys.into_par_iter()
         .map(|k| {
-            let row = k as u32;
-            RankedRow {
-                score: f64::from_bits(!((k >> 32) as u64)),
-                row,
-                positive: y[row as usize] == 1,
-            }
+            RankedRow::new(
+                f64::from_bits(!((k >> 33) as u64)),
+                (k >> 1) as u32,
+                k & 1 == 1,
+            )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_order_is_by_descending_score_then_row_and_keeps_each_label() {
+        let score = [0.2, f64::NAN, 0.9, 0.2, 0.0, 0.9, 1.0];
+        let y = [1, 0, 0, 0, 1, 1, 0];
+        let order = score_order(&score, &y);
+        let got: Vec<(f64, u32, bool)> = order
+            .iter()
+            .map(|r| (r.score, r.row(), r.positive()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1.0, 6, false),
+                (0.9, 2, false),
+                (0.9, 5, true),
+                (0.2, 0, true),
+                (0.2, 3, false),
+                (0.0, 4, true),
+            ]
+        );
+        assert_eq!(std::mem::size_of::<RankedRow>(), 12);
+    }
 }

@@ -365,10 +365,10 @@ impl EvalTable {
         if t.task != Task::Binary {
             return t;
         }
-        for m in &mut t.models {
+        t.models.par_iter_mut().for_each(|m| {
             if let Some(score) = &m.score {
                 let pred: Vec<u32> = score
-                    .iter()
+                    .par_iter()
                     .map(|&p| {
                         if p.is_nan() {
                             NULL_CODE
@@ -377,10 +377,10 @@ impl EvalTable {
                         }
                     })
                     .collect();
-                m.null_predictions = pred.iter().filter(|&&c| c == NULL_CODE).count();
+                m.null_predictions = pred.par_iter().filter(|&&c| c == NULL_CODE).count();
                 m.pred = Arc::new(Prediction::Classes(pred));
             }
-        }
+        });
         t
     }
 

@@ -94,12 +94,25 @@ impl Rank {
 
 /// Confusion counts (and score sums) per slot; the last slot is the overall one.
 pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Counts> {
+    counts_of(table, model, grouping, true)
+}
+
+/// [`counts`], with the score sums (log loss, Brier) only when `with_scores`: a
+/// caller showing only threshold metrics reads neither scores nor log losses.
+fn counts_of(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+    with_scores: bool,
+) -> Vec<Counts> {
     let (Target::Classes(y), Prediction::Classes(pred)) =
         (table.target.as_ref(), table.models[model].pred.as_ref())
     else {
         return Vec::new();
     };
-    let score = table.models[model].score.as_deref().map(Vec::as_slice);
+    let score = (table.models[model].score.as_deref())
+        .filter(|_| with_scores)
+        .map(Vec::as_slice);
     // The per-row log loss cache is used when a caller built it (the window does,
     // as it recomputes often); a one-off run computes it inline and saves memory.
     let log_loss = table.models[model].log_loss_cache.get().map(Vec::as_slice);
@@ -198,7 +211,7 @@ impl Rank {
                 rank.flush(pos, neg);
                 prev = r.score;
             }
-            if r.positive {
+            if r.positive() {
                 rank.tie_p += 1;
             } else {
                 rank.tie_q += 1;
@@ -217,7 +230,7 @@ fn ranks_by<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, counts: &[Counts])
     let mut touched: Vec<usize> = Vec::new();
     let mut prev = f64::NAN;
     for ranked in order {
-        let Some(g) = ids.slot(ranked.row) else {
+        let Some(g) = ids.slot(ranked.row()) else {
             continue;
         };
         let s = ranked.score;
@@ -229,7 +242,7 @@ fn ranks_by<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, counts: &[Counts])
             touched.clear();
             prev = s;
         }
-        let pos = ranked.positive;
+        let pos = ranked.positive();
         for slot in [g, overall] {
             let k = &mut rank[slot];
             if k.tie_p + k.tie_q == 0 {
@@ -406,7 +419,7 @@ pub fn evaluate_sorted(
     kept: Option<&[RankedRow]>,
     with_ranks: bool,
 ) -> Vec<MetricSet> {
-    let counts = counts(table, model, grouping);
+    let counts = counts_of(table, model, grouping, with_ranks);
     let ranks = if with_ranks {
         ranks(table, model, grouping, &counts, kept)
     } else {

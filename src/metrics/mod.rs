@@ -350,7 +350,7 @@ fn binary_extras(
             .chunk_by(|a, b| a.score == b.score)
             .rev()
             .flatten()
-            .map(|r| (r.score, r.positive));
+            .map(|r| (r.score, r.positive()));
         let cal = calibration::calibration_of(
             kept.len(),
             ascending,
@@ -445,11 +445,11 @@ fn fill_sorted<S: SlotOf + ?Sized>(
             start -= 1;
         }
         for r in &order[start..end] {
-            if let Some(g) = ids.slot(r.row) {
+            if let Some(g) = ids.slot(r.row()) {
                 if !whole {
-                    out[g].push((r.score, r.positive));
+                    out[g].push((r.score, r.positive()));
                 }
-                out[n_groups].push((r.score, r.positive));
+                out[n_groups].push((r.score, r.positive()));
             }
         }
         end = start;
