@@ -47,6 +47,15 @@ impl RowSet {
         RowSet { words }
     }
 
+    /// How many rows the set holds.
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
     #[inline]
     pub fn contains(&self, row: u32) -> bool {
         let r = row as usize;
@@ -55,19 +64,19 @@ impl RowSet {
 }
 
 /// The scored rows `keep` holds, highest score first with ties in row order: the
-/// cached order itself when every row is kept, else one parallel walk of it. The
+/// cached order itself when every row is kept, else one walk of it. The
 /// walks that follow (rank sums, calibration, curves) then read only the cohort's
 /// rows, in order, with no lookup per row.
 pub fn kept_order<'a>(order: &'a [RankedRow], keep: Option<&RowSet>) -> Cow<'a, [RankedRow]> {
     match keep {
         None => Cow::Borrowed(order),
-        Some(set) => Cow::Owned(
-            order
-                .par_iter()
-                .filter(|r| set.contains(r.row()))
-                .copied()
-                .collect(),
-        ),
+        // One thread per model (the overview runs the models side by side): a
+        // parallel filter collects into pieces and copies them once more.
+        Some(set) => {
+            let mut kept = Vec::with_capacity(set.len().min(order.len()));
+            kept.extend(order.iter().filter(|r| set.contains(r.row())).copied());
+            Cow::Owned(kept)
+        }
     }
 }
 

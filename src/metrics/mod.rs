@@ -160,25 +160,30 @@ pub struct Scope {
     pub ranks: bool,
     /// Calibration, cost and fairness: another walk and their bootstraps.
     pub extras: bool,
+    /// F1's bootstrap interval (a thousand multinomial draws per slot).
+    pub f1_interval: bool,
 }
 
 impl Scope {
     pub const ALL: Scope = Scope {
         ranks: true,
         extras: true,
+        f1_interval: true,
     };
     /// Everything but the extras (a paired comparison).
     pub const NO_EXTRAS: Scope = Scope {
         ranks: true,
         extras: false,
+        f1_interval: true,
     };
 
     /// What a view showing one metric needs: a slice table of accuracy needs
-    /// neither walk.
+    /// neither walk nor F1's bootstrap.
     pub fn for_metric(name: &str) -> Scope {
         Scope {
             ranks: !binary::THRESHOLD_METRICS.contains(&name) && name != "expected_cost",
             extras: is_extra_metric(name),
+            f1_interval: name == "f1",
         }
     }
 }
@@ -257,7 +262,13 @@ pub fn evaluate_model_sorted(
                 }
                 None => None,
             };
-            let mut sets = binary::evaluate_sorted(table, model, grouping, boot, kept, scope.ranks);
+            // Without F1's interval, its bootstrap draws nothing.
+            let f1_boot = Bootstrap {
+                resamples: if scope.f1_interval { boot.resamples } else { 0 },
+                ..boot
+            };
+            let mut sets =
+                binary::evaluate_sorted(table, model, grouping, f1_boot, kept, scope.ranks);
             if scope.extras {
                 binary_extras(table, model, grouping, boot, kept, &mut sets);
             }
