@@ -749,4 +749,56 @@ mod tests {
         let rows = mask.iter().filter(|&&k| k).count();
         assert_eq!(ov.curves[1], curves::rank_curves_of(&kept, rows));
     }
+
+    #[test]
+    fn a_slice_table_computes_only_its_metric_and_equals_the_full_evaluation() {
+        let t = table(3000);
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 4 != 1).collect();
+        let region = t.feature_index("region").unwrap();
+        let grouping = crate::grouping::group_by(&t, &[region], Some(&mask));
+        let full = metrics::evaluate(&t, &grouping, Bootstrap::default());
+        for metric in ["accuracy", "precision", "f1", "roc_auc", "log_loss", "ece"] {
+            let st = slices(&t, Some(&mask), 0.5, &[region], 1, metric);
+            for (g, sets) in st.eval.groups.iter().enumerate() {
+                assert_eq!(
+                    sets[1].get(metric),
+                    full.groups[g][1].get(metric),
+                    "{metric}, slice {g}"
+                );
+            }
+            let scoped = &st.eval.overall[1];
+            // A table of accuracy walks no score order and draws no bootstrap.
+            if metric == "accuracy" {
+                assert!(scoped.get("roc_auc").is_none() && scoped.get("ece").is_none());
+                assert!(scoped.get("f1").is_some_and(|m| m.ci.is_none()));
+            }
+        }
+    }
+
+    #[test]
+    fn rank_sums_agree_whatever_the_width_of_the_group_ids() {
+        // 300 slices need 16-bit ids; the same rows in 3 slices fit a byte. The
+        // overall slot's rank metrics must not depend on the width.
+        let t = table(3000);
+        let region = t.feature_index("region").unwrap();
+        let narrow = crate::grouping::group_by(&t, &[region], None);
+        let mut wide = narrow.clone();
+        wide.ids = (0..t.len() as u32).map(|r| r % 300).collect();
+        wide.keys = vec![Vec::new(); 300];
+        wide.sizes = vec![10; 300];
+        assert!(matches!(
+            wide.slot_ids(),
+            crate::grouping::SlotIds::Short(_)
+        ));
+        assert!(matches!(
+            narrow.slot_ids(),
+            crate::grouping::SlotIds::Byte(_)
+        ));
+        let a = metrics::binary::evaluate(&t, 0, &narrow, Bootstrap::default());
+        let b = metrics::binary::evaluate(&t, 0, &wide, Bootstrap::default());
+        let last = |v: &[MetricSet]| v.last().cloned().unwrap();
+        for m in ["roc_auc", "average_precision", "log_loss", "brier"] {
+            assert_eq!(last(&a).get(m), last(&b).get(m), "{m}");
+        }
+    }
 }
