@@ -56,16 +56,23 @@ impl RankedRow {
 pub fn score_order(score: &[f64], y: &[u32]) -> Vec<RankedRow> {
     // Probabilities are non-negative, so their bit patterns sort like the values;
     // below them the row, then the label (which never decides: rows are unique).
+    // Null scores sort last and are cut off: an unfiltered (indexed) parallel
+    // collect writes straight into one vector, with no pieces to join.
     let mut keys: Vec<u128> = score
         .par_iter()
         .zip(y.par_iter())
         .enumerate()
-        .filter(|(_, (p, _))| !p.is_nan())
         .map(|(r, (p, &l))| {
-            (((!p.to_bits()) as u128) << 33) | (r as u128) << 1 | u128::from(l == 1)
+            if p.is_nan() {
+                u128::MAX
+            } else {
+                (((!p.to_bits()) as u128) << 33) | (r as u128) << 1 | u128::from(l == 1)
+            }
         })
         .collect();
     keys.par_sort_unstable();
+    let scored = score.par_iter().filter(|p| !p.is_nan()).count();
+    keys.truncate(scored);
     keys.into_par_iter()
         .map(|k| {
             RankedRow::new(
