@@ -239,8 +239,6 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     } else {
         Vec::new()
     };
-    // Binary: each scored model's cohort rows by descending score, taken once from
-    // its cached order and shared by the rank sums, calibration and curves.
     // The first overview sorts each model's scores: one model at a time (each
     // sort is parallel), so the sort's scratch is not held twice at once.
     if table.task == Task::Binary {
@@ -248,6 +246,8 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
             m.score_order(&table.target);
         }
     }
+    // Binary: each scored model's cohort rows by descending score, taken once from
+    // its cached order and shared by the rank sums, calibration and curves.
     let kept: Vec<Option<std::borrow::Cow<'_, [crate::load::scores::RankedRow]>>> =
         if table.task == Task::Binary {
             use rayon::prelude::*;

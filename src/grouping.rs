@@ -162,6 +162,12 @@ impl Grouping {
             .then(|| RowSet::from_ids(&self.ids))
     }
 
+    /// The grouped rows of a score order (see [`kept_order`]): for a whole
+    /// grouping, the cohort's scored rows by descending score.
+    pub fn kept_rows<'a>(&self, order: &'a [RankedRow]) -> Cow<'a, [RankedRow]> {
+        kept_order(order, self.row_set().as_ref())
+    }
+
     /// Each row's group id in the narrowest integer type that holds them all, for
     /// walks of the score order that look rows up in random order: a byte per row
     /// (10 MB at 10M rows) stays in cache where the `u32` ids (40 MB) do not.

@@ -500,14 +500,7 @@ fn joint_bootstrap(
         return Vec::new();
     }
     let names: &[&'static str] = if task == Task::Binary {
-        &[
-            "accuracy",
-            "error_rate",
-            "precision",
-            "recall",
-            "f1",
-            "specificity",
-        ]
+        &metrics::binary::THRESHOLD_METRICS
     } else {
         &["accuracy", "error_rate"]
     };

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::{MetricSet, for_each_slot, stream_id};
-use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf, kept_order};
+use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
 use crate::load::encode::NULL_CODE;
 pub use crate::load::scores::{RankedRow, row_log_loss, score_order};
 use crate::load::table::{EvalTable, Prediction, Target};
@@ -180,17 +180,12 @@ fn ranks(
     m.score.as_ref()?;
     let overall = grouping.len();
     if grouping.is_whole() {
-        let taken;
         let kept = match kept {
-            Some(k) => k,
-            None => {
-                let order = m.score_order(&table.target);
-                taken = kept_order(order, grouping.row_set().as_ref());
-                &taken
-            }
+            Some(k) => std::borrow::Cow::Borrowed(k),
+            None => grouping.kept_rows(m.score_order(&table.target)),
         };
         let c = &counts[overall];
-        let rank = Rank::walk(kept, c.scored_pos, c.scored - c.scored_pos);
+        let rank = Rank::walk(&kept, c.scored_pos, c.scored - c.scored_pos);
         return Some(vec![rank; 2]);
     }
     let order = m.score_order(&table.target);
@@ -408,7 +403,7 @@ pub fn evaluate(
 }
 
 /// [`evaluate`] of a whole grouping whose scored rows by descending score the
-/// caller has taken already (`kept`, from [`kept_order`]), so the overview takes
+/// caller has taken already (`kept`, from [`crate::grouping::kept_order`]), so the overview takes
 /// them once for its metrics, calibration and curves. Without `with_ranks` only
 /// the confusion-count metrics are made (no walk of the score order).
 pub fn evaluate_sorted(

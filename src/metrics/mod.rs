@@ -11,6 +11,8 @@ pub mod multiclass;
 pub mod ranking;
 pub mod regression;
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
@@ -116,14 +118,7 @@ pub fn metric_names(table: &EvalTable) -> Vec<&'static str> {
 pub fn task_metric_names(task: Task, has_scores: bool) -> Vec<&'static str> {
     match task {
         Task::Binary => {
-            let mut v = vec![
-                "accuracy",
-                "error_rate",
-                "precision",
-                "recall",
-                "f1",
-                "specificity",
-            ];
+            let mut v = binary::THRESHOLD_METRICS.to_vec();
             if has_scores {
                 v.extend(["roc_auc", "average_precision", "log_loss", "brier"]);
             }
@@ -249,19 +244,18 @@ pub fn evaluate_model_sorted(
     let kept = kept.filter(|_| grouping.is_whole());
     match table.task {
         Task::Binary => {
-            let taken;
+            let m = &table.models[model];
             let kept = match kept {
-                Some(k) => Some(k),
+                Some(k) => Some(Cow::Borrowed(k)),
                 None if grouping.is_whole()
-                    && table.models[model].score.is_some()
+                    && m.score.is_some()
                     && (scope.ranks || scope.extras) =>
                 {
-                    let order = table.models[model].score_order(&table.target);
-                    taken = crate::grouping::kept_order(order, grouping.row_set().as_ref());
-                    Some(&*taken)
+                    Some(grouping.kept_rows(m.score_order(&table.target)))
                 }
                 None => None,
             };
+            let kept = kept.as_deref();
             // Without F1's interval, its bootstrap draws nothing.
             let f1_boot = Bootstrap {
                 resamples: if scope.f1_interval { boot.resamples } else { 0 },
