@@ -69,6 +69,15 @@ fn main() {
         .expect("cohort");
     println!("cohort mask {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let mask = Some(mask.as_slice());
+    // `PROFILE=slices`: only the cohort's slice table, twenty times.
+    if std::env::var("PROFILE").as_deref() == Ok("slices") {
+        let region = table.feature_index("region").expect("region");
+        let device = table.feature_index("device").expect("device");
+        for _ in 0..20 {
+            let _ = analysis::slices(&table, mask, 0.5, &[region, device], 0, "accuracy");
+        }
+        return;
+    }
     // `PROFILE=1`: only the cohort's overview, twenty times (for `perf record`).
     if std::env::var_os("PROFILE").is_some() {
         for _ in 0..20 {

@@ -690,7 +690,11 @@ mod tests {
             label.push(i64::from(y));
             sa.push((a * 100.0).round() / 100.0);
             sb.push(if i % 17 == 0 { None } else { Some(b) });
-            pb.push(i64::from(b >= 0.45));
+            pb.push(if i % 23 == 0 {
+                None
+            } else {
+                Some(i64::from(b >= 0.45))
+            });
             region.push(["north", "south", "east"][i % 3]);
         }
         let df = df!(
@@ -778,6 +782,43 @@ mod tests {
             if metric == "accuracy" {
                 assert!(scoped.get("roc_auc").is_none() && scoped.get("ece").is_none());
                 assert!(scoped.get("f1").is_some_and(|m| m.ci.is_none()));
+            }
+        }
+    }
+
+    #[test]
+    fn confusion_counts_per_slice_equal_a_naive_count() {
+        // The tally is branch-free (cells indexed by prediction kind and label,
+        // rows outside the cohort in a spare slot): check it against the rule.
+        use crate::load::encode::NULL_CODE;
+        use crate::load::table::{Prediction, Target};
+        let t = table(3000);
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 6 != 2).collect();
+        let region = t.feature_index("region").unwrap();
+        let (Target::Classes(y), Prediction::Classes(p)) =
+            (t.target.as_ref(), t.models[1].pred.as_ref())
+        else {
+            panic!("binary table");
+        };
+        assert!(p.contains(&NULL_CODE), "the table has null predictions");
+        let score = t.models[1].score.as_deref().unwrap();
+        for grouping in [
+            crate::grouping::group_by(&t, &[region], Some(&mask)),
+            Grouping::whole(t.len(), Some(&mask)),
+        ] {
+            let counts = metrics::binary::counts(&t, 1, &grouping);
+            assert_eq!(counts.len(), grouping.len() + 1);
+            for (s, c) in counts.iter().enumerate() {
+                let rows: Vec<usize> = (0..t.len())
+                    .filter(|&r| mask[r] && (s == grouping.len() || grouping.ids[r] as usize == s))
+                    .collect();
+                let n = |f: &dyn Fn(usize) -> bool| rows.iter().filter(|&&r| f(r)).count() as u64;
+                assert_eq!(c.tp, n(&|r| p[r] == 1 && y[r] == 1), "slot {s}");
+                assert_eq!(c.fp, n(&|r| p[r] != 0 && y[r] == 0), "slot {s}");
+                assert_eq!(c.tn, n(&|r| p[r] == 0 && y[r] == 0), "slot {s}");
+                assert_eq!(c.fn_, n(&|r| p[r] != 1 && y[r] == 1), "slot {s}");
+                assert_eq!(c.nulls, n(&|r| p[r] == NULL_CODE), "slot {s}");
+                assert_eq!(c.scored, n(&|r| !score[r].is_nan()), "slot {s}");
             }
         }
     }

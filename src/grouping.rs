@@ -127,6 +127,25 @@ pub struct Grouping {
     pub sizes: Vec<u64>,
 }
 
+/// Calls `f(row, group)` for each row with a group, in row order. Rows are taken
+/// 64 at a time as a bitmask of those not `SKIP`, so that a cohort's
+/// unpredictable membership costs a branch per kept row, not a mispredicted one
+/// per row.
+#[inline]
+pub fn for_each_grouped(ids: &[u32], mut f: impl FnMut(usize, u32)) {
+    for (c, chunk) in ids.chunks(64).enumerate() {
+        let mut bits = 0u64;
+        for (i, &g) in chunk.iter().enumerate() {
+            bits |= u64::from(g != SKIP) << i;
+        }
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            f(c * 64 + i, chunk[i]);
+        }
+    }
+}
+
 impl Grouping {
     /// One group holding every row of the cohort (or every row).
     pub fn whole(n: usize, cohort: Option<&[bool]>) -> Grouping {
@@ -256,29 +275,27 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
     match space {
         Some(space) if space <= 1 << 22 => {
             // Dense: every row's key (in parallel), then number the occurring
-            // keys in key order.
+            // keys in key order. No branch on the cohort per row (which rows a
+            // cohort keeps is unpredictable): SKIP maps to a spare last slot.
+            let spare = space as usize;
             ids.par_iter_mut().enumerate().for_each(|(r, id)| {
-                if in_cohort(r) {
-                    *id = key_of(r) as u32;
-                }
+                let key = key_of(r) as u32;
+                *id = if in_cohort(r) { key } else { SKIP };
             });
-            let mut slot = vec![u32::MAX; space as usize];
+            let mut slot = vec![u32::MAX; spare + 1];
             for &k in &ids {
-                if k != SKIP {
-                    slot[k as usize] = 0;
-                }
+                slot[(k as usize).min(spare)] = 0;
             }
             order_keys = Vec::new();
-            for (k, s) in slot.iter_mut().enumerate() {
+            for (k, s) in slot[..spare].iter_mut().enumerate() {
                 if *s == 0 {
                     *s = order_keys.len() as u32;
                     order_keys.push(k as u64);
                 }
             }
+            slot[spare] = SKIP;
             ids.par_iter_mut().for_each(|id| {
-                if *id != SKIP {
-                    *id = slot[*id as usize];
-                }
+                *id = slot[(*id as usize).min(spare)];
             });
         }
         _ => {
@@ -352,12 +369,12 @@ fn finish(features: &[usize], ids: Vec<u32>, keys: Vec<Vec<u32>>) -> Grouping {
     let sizes = ids
         .par_chunks(chunk)
         .map(|chunk| {
-            let mut sizes = vec![0u64; groups];
+            // SKIP counts into a spare last cell (no branch per row).
+            let mut sizes = vec![0u64; groups + 1];
             for &g in chunk {
-                if g != SKIP {
-                    sizes[g as usize] += 1;
-                }
+                sizes[(g as usize).min(groups)] += 1;
             }
+            sizes.truncate(groups);
             sizes
         })
         .reduce(
@@ -372,5 +389,27 @@ fn finish(features: &[usize], ids: Vec<u32>, keys: Vec<Vec<u32>>) -> Grouping {
         ids,
         keys,
         sizes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn for_each_grouped_visits_the_grouped_rows_in_order() {
+        // 150 rows span three 64-row words, the last one partial.
+        let ids: Vec<u32> = (0..150u32)
+            .map(|r| if r % 3 == 0 || r == 149 { SKIP } else { r % 5 })
+            .collect();
+        let mut seen = Vec::new();
+        for_each_grouped(&ids, |r, g| seen.push((r, g)));
+        let naive: Vec<(usize, u32)> = ids
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| **g != SKIP)
+            .map(|(r, &g)| (r, g))
+            .collect();
+        assert_eq!(seen, naive);
     }
 }

@@ -4,8 +4,8 @@
 
 use rayon::prelude::*;
 
-use super::{MetricSet, for_each_slot, stream_id};
-use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
+use super::{MetricSet, stream_id};
+use crate::grouping::{Grouping, SlotIds, SlotOf, for_each_grouped};
 use crate::load::encode::NULL_CODE;
 pub use crate::load::scores::{RankedRow, row_log_loss, score_order};
 use crate::load::table::{EvalTable, Prediction, Target};
@@ -118,27 +118,54 @@ fn counts_of(
     let log_loss = table.models[model].log_loss_cache.get().map(Vec::as_slice);
     // A whole grouping's group and overall slot hold the same rows: count once.
     let whole = grouping.is_whole();
-    let mut c = vec![Counts::default(); if whole { 1 } else { grouping.len() + 1 }];
-    let mut add = |r: usize, s: usize| {
-        let cell = &mut c[s];
-        let pos = y[r] == 1;
-        match (pred[r], pos) {
-            (NULL_CODE, true) => {
-                cell.fn_ += 1;
-                cell.nulls += 1
+    let slots = if whole { 1 } else { grouping.len() + 1 };
+    // The confusion cells are tallied without a branch per row (labels and
+    // predictions are unpredictable, and a mispredicted branch per row cost more
+    // than the rest of the pass): cell `2 * kind + positive`, where kind is 0 for
+    // a negative prediction, 1 for a positive one and 2 for a null. Groups only;
+    // integer counts add up exactly, so the overall slot is their sum.
+    // Rows outside every group (`SKIP`) go to a spare last slot instead of taking
+    // a branch: in a cohort, which rows those are is as unpredictable as labels.
+    let spare = slots;
+    let slot_of = |g: u32| (g as usize).min(spare);
+    let mut tally = vec![[0u64; 6]; slots + 1];
+    let cell_of = |r: usize| {
+        let p = pred[r];
+        2 * (usize::from(p == 1) + 2 * usize::from(p == NULL_CODE)) + usize::from(y[r] == 1)
+    };
+    // (A whole grouping's ids are 0 or SKIP: its one slot is the overall.)
+    for (r, &g) in grouping.ids.iter().enumerate() {
+        tally[slot_of(g)][cell_of(r)] += 1;
+    }
+    if !whole {
+        let overall = grouping.len();
+        let mut sum = [0u64; 6];
+        for t in &tally[..overall] {
+            for (s, v) in sum.iter_mut().zip(t) {
+                *s += v;
             }
-            (NULL_CODE, false) => {
-                cell.fp += 1;
-                cell.nulls += 1
-            }
-            (1, true) => cell.tp += 1,
-            (1, false) => cell.fp += 1,
-            (_, true) => cell.fn_ += 1,
-            (_, false) => cell.tn += 1,
         }
-        if let Some(score) = score {
+        tally[overall] = sum;
+    }
+    let mut c = vec![Counts::default(); slots + 1];
+    for (cell, t) in c.iter_mut().zip(&tally) {
+        // A null prediction counts as wrong: a false negative on a positive row,
+        // a false positive on a negative one.
+        let [tn, fn_, fp, tp, null_neg, null_pos] = *t;
+        cell.tn = tn;
+        cell.fn_ = fn_ + null_pos;
+        cell.fp = fp + null_neg;
+        cell.tp = tp;
+        cell.nulls = null_neg + null_pos;
+    }
+    // Score sums in row order, group then overall, as before (float sums depend
+    // on their order).
+    if let Some(score) = score {
+        let mut add = |r: usize, s: usize| {
+            let cell = &mut c[s];
             let p = score[r];
             if !p.is_nan() {
+                let pos = y[r] == 1;
                 cell.scored += 1;
                 cell.scored_pos += u64::from(pos);
                 let ll = match log_loss {
@@ -151,17 +178,20 @@ fn counts_of(
                 cell.br_sum += br;
                 cell.br_sq += br * br;
             }
-        }
-    };
-    if whole {
-        for (r, &g) in grouping.ids.iter().enumerate() {
-            if g != SKIP {
+        };
+        let overall = grouping.len();
+        for_each_grouped(&grouping.ids, |r, g| {
+            if whole {
                 add(r, 0);
+            } else {
+                add(r, g as usize);
+                add(r, overall);
             }
-        }
+        });
+    }
+    c.truncate(slots);
+    if whole {
         c.push(c[0]);
-    } else {
-        for_each_slot(grouping, add);
     }
     c
 }
