@@ -129,4 +129,13 @@ fn main() {
     time("slices region x device, cohort", &|| {
         let _ = analysis::slices(&table, mask, 0.5, &[region, device], 0, "accuracy");
     });
+    time("slices region x device, cohort, t=0.6", &|| {
+        let _ = analysis::slices(&table, mask, 0.6, &[region, device], 0, "accuracy");
+    });
+    time("  part: at_threshold 0.6", &|| {
+        let _ = analysis::at_threshold(&table, 0.6);
+    });
+    time("  part: group_by region x device, cohort", &|| {
+        let _ = faultline::grouping::group_by(&table, &[region, device], mask);
+    });
 }

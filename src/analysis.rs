@@ -824,6 +824,84 @@ mod tests {
     }
 
     #[test]
+    fn groupings_of_small_and_large_key_spaces_equal_a_naive_grouping() {
+        // Small key spaces take one counting pass (`group_small`), larger ones
+        // number the occurring keys; both must number groups in key order.
+        use crate::load::encode::{Encoded, NULL_CODE};
+        use crate::load::table::{Feature, FeatureKind};
+        let mut t = table(3000);
+        let codes: Vec<u32> = (0..t.len() as u32)
+            .map(|r| {
+                if r % 11 == 0 {
+                    NULL_CODE
+                } else {
+                    (r * 7) % 5000
+                }
+            })
+            .collect();
+        let mut features = (*t.features).clone();
+        features.push(Feature {
+            name: "many".into(),
+            kind: FeatureKind::Categorical,
+            codes: Encoded {
+                codes,
+                levels: (0..5000).map(|k| format!("v{k}")).collect(),
+            },
+        });
+        t.features = std::sync::Arc::new(features);
+        let region = t.feature_index("region").unwrap();
+        let many = t.feature_index("many").unwrap();
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 5 != 1).collect();
+        for (features, cohort) in [
+            (vec![region], None),
+            (vec![region], Some(mask.as_slice())),
+            (vec![region, many], Some(mask.as_slice())),
+            (vec![many, region], None),
+        ] {
+            let g = crate::grouping::group_by(&t, &features, cohort);
+            // Naive: the key tuple of each kept row (nulls last), sorted.
+            let key = |r: usize| -> Vec<u64> {
+                features
+                    .iter()
+                    .map(|&f| match t.features[f].codes.codes[r] {
+                        NULL_CODE => u64::MAX,
+                        c => u64::from(c),
+                    })
+                    .collect()
+            };
+            let kept: Vec<usize> = (0..t.len())
+                .filter(|&r| cohort.is_none_or(|c| c[r]))
+                .collect();
+            let mut keys: Vec<Vec<u64>> = kept.iter().map(|&r| key(r)).collect();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(g.len(), keys.len(), "{features:?}");
+            for r in 0..t.len() {
+                let want = cohort
+                    .is_none_or(|c| c[r])
+                    .then(|| keys.binary_search(&key(r)).unwrap() as u32)
+                    .unwrap_or(crate::grouping::SKIP);
+                assert_eq!(g.ids[r], want, "{features:?}, row {r}");
+            }
+            for (slot, k) in keys.iter().enumerate() {
+                let size = kept.iter().filter(|&&r| &key(r) == k).count() as u64;
+                assert_eq!(g.sizes[slot], size, "{features:?}, slot {slot}");
+                let decoded: Vec<u64> = g.keys[slot]
+                    .iter()
+                    .map(|&c| {
+                        if c == NULL_CODE {
+                            u64::MAX
+                        } else {
+                            u64::from(c)
+                        }
+                    })
+                    .collect();
+                assert_eq!(&decoded, k);
+            }
+        }
+    }
+
+    #[test]
     fn rank_sums_agree_whatever_the_width_of_the_group_ids() {
         // 300 slices need 16-bit ids; the same rows in 3 slices fit a byte. The
         // overall slot's rank metrics must not depend on the width.

@@ -270,6 +270,9 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
     };
     let in_cohort = |r: usize| cohort.is_none_or(|c| c[r]);
 
+    if let Some(space) = space.filter(|&s| s <= SMALL_KEY_SPACE) {
+        return group_small(features, &radices, n, space as usize, key_of, in_cohort);
+    }
     let mut ids = vec![SKIP; n];
     let mut order_keys: Vec<u64>;
     match space {
@@ -340,6 +343,68 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
         .map(|&k| decode_key(k as u128, &radices))
         .collect();
     finish(features, ids, keys)
+}
+
+/// Key spaces up to this size are grouped by [`group_small`].
+const SMALL_KEY_SPACE: u64 = 1 << 12;
+
+/// Grouping when the key space is small (a few features of a few values each, the
+/// slice table's usual case): one parallel pass writes each row's key and counts
+/// the keys per chunk, and a second numbers the occurring keys in key order. The
+/// counts are the group sizes; no pass has a branch on the cohort.
+fn group_small(
+    features: &[usize],
+    radices: &[u64],
+    n: usize,
+    space: usize,
+    key_of: impl Fn(usize) -> u64 + Sync,
+    in_cohort: impl Fn(usize) -> bool + Sync,
+) -> Grouping {
+    const CHUNK: usize = 1 << 18;
+    let spare = space;
+    let mut ids = vec![0u32; n];
+    let counts = ids
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut counts = vec![0u64; spare + 1];
+            for (i, id) in chunk.iter_mut().enumerate() {
+                let r = c * CHUNK + i;
+                let key = key_of(r) as u32;
+                let key = if in_cohort(r) { key } else { SKIP };
+                *id = key;
+                counts[(key as usize).min(spare)] += 1;
+            }
+            counts
+        })
+        .reduce(
+            || vec![0u64; spare + 1],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
+    let mut slot = vec![SKIP; spare + 1];
+    let mut keys = Vec::new();
+    let mut sizes = Vec::new();
+    for (k, &count) in counts[..spare].iter().enumerate() {
+        if count > 0 {
+            slot[k] = keys.len() as u32;
+            keys.push(k as u64);
+            sizes.push(count);
+        }
+    }
+    ids.par_iter_mut()
+        .for_each(|id| *id = slot[(*id as usize).min(spare)]);
+    Grouping {
+        features: features.to_vec(),
+        ids,
+        keys: keys
+            .iter()
+            .map(|&k| decode_key(k as u128, radices))
+            .collect(),
+        sizes,
+    }
 }
 
 fn decode_key(mut key: u128, radices: &[u64]) -> Vec<u32> {

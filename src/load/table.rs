@@ -367,17 +367,26 @@ impl EvalTable {
         }
         t.models.par_iter_mut().for_each(|m| {
             if let Some(score) = &m.score {
-                let pred: Vec<u32> = score
-                    .par_iter()
-                    .map(|&p| {
-                        if p.is_nan() {
-                            NULL_CODE
-                        } else {
-                            u32::from(p >= threshold)
+                // Predictions and their null count in one pass.
+                const CHUNK: usize = 1 << 16;
+                let mut pred = vec![0u32; score.len()];
+                m.null_predictions = pred
+                    .par_chunks_mut(CHUNK)
+                    .zip(score.par_chunks(CHUNK))
+                    .map(|(pred, score)| {
+                        let mut nulls = 0;
+                        for (c, &p) in pred.iter_mut().zip(score) {
+                            let null = p.is_nan();
+                            *c = if null {
+                                NULL_CODE
+                            } else {
+                                u32::from(p >= threshold)
+                            };
+                            nulls += usize::from(null);
                         }
+                        nulls
                     })
-                    .collect();
-                m.null_predictions = pred.par_iter().filter(|&&c| c == NULL_CODE).count();
+                    .sum();
                 m.pred = Arc::new(Prediction::Classes(pred));
             }
         });
