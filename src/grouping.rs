@@ -261,10 +261,15 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
             code as u64
         }
     };
+    let columns: Vec<(&[u32], u64)> = features
+        .iter()
+        .zip(&radices)
+        .map(|(&f, &radix)| (table.features[f].codes.codes.as_slice(), radix))
+        .collect();
     let key_of = |r: usize| -> u64 {
         let mut key = 0u64;
-        for (&f, &radix) in features.iter().zip(&radices) {
-            key = key * radix + digit(table.features[f].codes.codes[r], radix);
+        for &(codes, radix) in &columns {
+            key = key * radix + digit(codes[r], radix);
         }
         key
     };
