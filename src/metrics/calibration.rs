@@ -138,13 +138,23 @@ pub fn calibration_of(
     // and they come out in (equal-width, equal-mass, label) order: one pass.
     let mut pairs: Vec<((usize, usize), [Cell; 2])> = Vec::new();
     let (mut m, mut left) = (0, base + usize::from(extra > 0));
+    // The equal-width bin also only grows: step it up where `s * bins` reaches
+    // the next integer (the same test as `equal_width_bin`'s floor, without a
+    // floor call per row).
+    let mut w = None;
     for (s, y) in ascending.take(n) {
         while left == 0 && m + 1 < bins {
             m += 1;
             left = base + usize::from(m < extra);
         }
         left = left.saturating_sub(1);
-        let key = (equal_width_bin(s, bins), m);
+        let x = s * bins as f64;
+        let mut bin = w.unwrap_or_else(|| equal_width_bin(s, bins));
+        while bin + 1 < bins && x >= (bin + 1) as f64 {
+            bin += 1;
+        }
+        w = Some(bin);
+        let key = (bin, m);
         if pairs.last().is_none_or(|p| p.0 != key) {
             pairs.push((key, [Cell::default(); 2]));
         }
@@ -308,6 +318,36 @@ mod tests {
                 let got: Vec<usize> = (0..n).map(|i| equal_mass_bin(i, n, bins)).collect();
                 assert_eq!(got, expected, "n {n}, bins {bins}");
             }
+        }
+    }
+
+    #[test]
+    fn the_walk_puts_each_score_in_its_equal_width_bin() {
+        // Scores on and beside every bin edge (0.3 * 10 is 3.0000000000000004),
+        // 0 and 1: each bin's count must be that of `equal_width_bin` per score.
+        let mut scores: Vec<f64> = (0..=100).map(|k| k as f64 / 100.0).collect();
+        scores.extend((0..=10).map(|k| (k as f64 / 10.0 - 1e-12).max(0.0)));
+        scores.extend([0.05, 0.55, 0.999_999]);
+        scores.sort_by(f64::total_cmp);
+        for bins in [1, 3, 7, 10] {
+            let rows: Vec<(f64, bool)> =
+                scores.iter().enumerate().map(|(i, &s)| (s, i % 3 == 0)).collect();
+            let c = calibration_of(
+                rows.len(),
+                rows.iter().copied(),
+                bins,
+                Bootstrap {
+                    resamples: 0,
+                    seed: 0,
+                },
+                0,
+            );
+            let mut want = vec![0u64; bins];
+            for &s in &scores {
+                want[equal_width_bin(s, bins)] += 1;
+            }
+            let got: Vec<u64> = c.bins.iter().map(|b| b.n).collect();
+            assert_eq!(got, want, "bins {bins}");
         }
     }
 
