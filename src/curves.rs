@@ -35,14 +35,15 @@ pub fn rank_curves_of(kept: &[crate::load::scores::RankedRow], rows: usize) -> R
     let mut last_emit = 0usize;
     let mut iter = kept.iter().peekable();
     while let Some(r) = iter.next() {
-        if r.positive() {
-            tp += 1;
-        } else {
-            fp += 1;
-        }
+        // No branch on the label or on a tie (both unpredictable): the emit test
+        // combines them with `&`, and is itself rarely true.
+        let p = u64::from(r.positive());
+        tp += p;
+        fp += 1 - p;
         seen += 1;
+        let last = iter.peek().is_none();
         let boundary = iter.peek().is_none_or(|next| next.score != r.score);
-        if boundary && (seen - last_emit >= step || iter.peek().is_none()) {
+        if boundary & (seen - last_emit >= step || last) {
             last_emit = seen;
             raw.push((tp, fp));
         }
@@ -161,8 +162,8 @@ pub fn score_shapes(
     // counted apart. Each scored row lands on the highest threshold `k / steps`
     // at or below its score (exactly the comparison `score >= t` the sweep
     // makes); the counts accumulate from the highest threshold down at the end.
-    let mut hist_pos = vec![0u64; steps + 1];
-    let mut hist_neg = vec![0u64; steps + 1];
+    let mut at_threshold = vec![[0u64; 2]; steps + 1];
+    let mut by_label = vec![[0u64; 2]; hist_bins];
     let t = |k: usize| k as f64 / steps as f64;
     let ts: Vec<f64> = (0..=steps).map(t).collect();
     let mut k = steps;
@@ -173,12 +174,10 @@ pub fn score_shapes(
         sum[b] += p;
         posc[b] += u64::from(positive);
         n[b] += 1;
+        // Counts by label are indexed by it, not branched on (labels are as
+        // good as random along the walk).
         let b = ((p * hist_bins as f64) as usize).min(hist_bins - 1);
-        if positive {
-            h.positive[b] += 1;
-        } else {
-            h.negative[b] += 1;
-        }
+        by_label[b][usize::from(positive)] += 1;
         // Scores only fall along the walk, so the threshold index only falls.
         while k > 0 && p < ts[k] {
             k -= 1;
@@ -187,12 +186,14 @@ pub fn score_shapes(
             // Below every threshold (a negative score): never predicted positive.
             continue;
         }
-        if positive {
-            hist_pos[k] += 1;
-        } else {
-            hist_neg[k] += 1;
-        }
+        at_threshold[k][usize::from(positive)] += 1;
     }
+    for (b, [neg, pos]) in by_label.into_iter().enumerate() {
+        h.negative[b] = neg;
+        h.positive[b] = pos;
+    }
+    let hist_neg: Vec<u64> = at_threshold.iter().map(|c| c[0]).collect();
+    let hist_pos: Vec<u64> = at_threshold.iter().map(|c| c[1]).collect();
     let calibration = (0..bins)
         .filter(|&b| n[b] > 0)
         .map(|b| CalibrationBin {

@@ -72,15 +72,16 @@ impl Rank {
         self.auc2 += q as u128 * (2 * self.pos_above as u128 + p as u128);
         let tp = self.pos_above + p;
         let fp = self.neg_above + q;
-        if p > 0 {
-            self.ap_sum += p as f64 * tp as f64 / (tp + fp) as f64;
-        }
-        if neg > 0 && p > 0 {
+        // Whether a run holds positives or negatives is unpredictable, so the
+        // terms are added without testing p or q: with p = 0 (or q = 0) each is
+        // +0.0, and adding +0.0 to these non-negative sums changes no bit.
+        self.ap_sum += p as f64 * tp as f64 / (tp + fp) as f64;
+        if neg > 0 {
             let v = (neg as f64 - self.neg_above as f64 - 0.5 * q as f64) / neg as f64;
             self.v10_sum += p as f64 * v;
             self.v10_sq += p as f64 * v * v;
         }
-        if pos > 0 && q > 0 {
+        if pos > 0 {
             let v = (self.pos_above as f64 + 0.5 * p as f64) / pos as f64;
             self.v01_sum += q as f64 * v;
             self.v01_sq += q as f64 * v * v;
@@ -236,11 +237,9 @@ impl Rank {
                 rank.flush(pos, neg);
                 prev = r.score;
             }
-            if r.positive() {
-                rank.tie_p += 1;
-            } else {
-                rank.tie_q += 1;
-            }
+            let p = u64::from(r.positive());
+            rank.tie_p += p;
+            rank.tie_q += 1 - p;
         }
         rank.flush(pos, neg);
         rank

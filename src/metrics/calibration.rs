@@ -330,8 +330,11 @@ mod tests {
         scores.extend([0.05, 0.55, 0.999_999]);
         scores.sort_by(f64::total_cmp);
         for bins in [1, 3, 7, 10] {
-            let rows: Vec<(f64, bool)> =
-                scores.iter().enumerate().map(|(i, &s)| (s, i % 3 == 0)).collect();
+            let rows: Vec<(f64, bool)> = scores
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| (s, i % 3 == 0))
+                .collect();
             let c = calibration_of(
                 rows.len(),
                 rows.iter().copied(),
