@@ -877,10 +877,11 @@ mod tests {
             keys.dedup();
             assert_eq!(g.len(), keys.len(), "{features:?}");
             for r in 0..t.len() {
-                let want = cohort
-                    .is_none_or(|c| c[r])
-                    .then(|| keys.binary_search(&key(r)).unwrap() as u32)
-                    .unwrap_or(crate::grouping::SKIP);
+                let want = if cohort.is_none_or(|c| c[r]) {
+                    keys.binary_search(&key(r)).unwrap() as u32
+                } else {
+                    crate::grouping::SKIP
+                };
                 assert_eq!(g.ids[r], want, "{features:?}, row {r}");
             }
             for (slot, k) in keys.iter().enumerate() {
