@@ -2,7 +2,9 @@
 //! the churn file the latency harness opens (`bench/out/churn_ROWS.parquet`, made
 //! by `cargo bench --bench gui_latency -- ROWS`), the first overview, a cohort's
 //! overview (region = east), a threshold move, and a two-feature slice table, each
-//! the median of five runs, with the parts of the cohort overview.
+//! the median of five runs, with the parts of the cohort overview and of the
+//! slice table. `PROFILE=1` runs only the cohort overview and `PROFILE=slices`
+//! only the cohort's slice table, twenty times each, for `perf record`.
 //!
 //!     cargo bench --bench overview_compute -- 10000000
 
