@@ -72,20 +72,9 @@ pub fn kept_order<'a>(order: &'a [RankedRow], keep: Option<&RowSet>) -> Cow<'a, 
         None => Cow::Borrowed(order),
         // One thread per model (the overview runs the models side by side): a
         // parallel filter collects into pieces and copies them once more.
-        // Rows are tested 64 at a time into a bitmask and the kept ones copied
-        // from it: no mispredicted branch per row on the cohort's membership.
         Some(set) => {
             let mut kept = Vec::with_capacity(set.len().min(order.len()));
-            for block in order.chunks(64) {
-                let mut bits = 0u64;
-                for (i, r) in block.iter().enumerate() {
-                    bits |= u64::from(set.contains(r.row())) << i;
-                }
-                while bits != 0 {
-                    kept.push(block[bits.trailing_zeros() as usize]);
-                    bits &= bits - 1;
-                }
-            }
+            for_each_kept(order, |r| set.contains(r.row()), |_, r| kept.push(*r));
             Cow::Owned(kept)
         }
     }
@@ -138,21 +127,21 @@ pub struct Grouping {
     pub sizes: Vec<u64>,
 }
 
-/// Calls `f(row, group)` for each row with a group, in row order. Rows are taken
-/// 64 at a time as a bitmask of those not `SKIP`, so that a cohort's
-/// unpredictable membership costs a branch per kept row, not a mispredicted one
-/// per row.
+/// Calls `f(index, item)` for each item that `keep` holds, in order. Items are
+/// tested 64 at a time into a bitmask and the kept ones visited from it, so that
+/// unpredictable membership (which rows a cohort keeps) costs a branch per kept
+/// item, not a mispredicted one per item.
 #[inline]
-pub fn for_each_grouped(ids: &[u32], mut f: impl FnMut(usize, u32)) {
-    for (c, chunk) in ids.chunks(64).enumerate() {
+pub fn for_each_kept<T>(items: &[T], keep: impl Fn(&T) -> bool, mut f: impl FnMut(usize, &T)) {
+    for (c, block) in items.chunks(64).enumerate() {
         let mut bits = 0u64;
-        for (i, &g) in chunk.iter().enumerate() {
-            bits |= u64::from(g != SKIP) << i;
+        for (i, item) in block.iter().enumerate() {
+            bits |= u64::from(keep(item)) << i;
         }
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            f(c * 64 + i, chunk[i]);
+            f(c * 64 + i, &block[i]);
         }
     }
 }
@@ -393,13 +382,7 @@ fn group_small(
             }
             counts
         })
-        .reduce(
-            || vec![0u64; spare + 1],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        );
+        .reduce(|| vec![0u64; spare + 1], add_counts);
     let mut slot = vec![SKIP; spare + 1];
     let mut keys = Vec::new();
     let mut sizes = Vec::new();
@@ -421,6 +404,12 @@ fn group_small(
             .collect(),
         sizes,
     }
+}
+
+/// Two chunks' per-key counts summed (the reduce step of a parallel count).
+fn add_counts(mut a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+    a
 }
 
 fn decode_key(mut key: u128, radices: &[u64]) -> Vec<u32> {
@@ -458,13 +447,7 @@ fn finish(features: &[usize], ids: Vec<u32>, keys: Vec<Vec<u32>>) -> Grouping {
             sizes.truncate(groups);
             sizes
         })
-        .reduce(
-            || vec![0u64; groups],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        );
+        .reduce(|| vec![0u64; groups], add_counts);
     Grouping {
         features: features.to_vec(),
         ids,
@@ -478,13 +461,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn for_each_grouped_visits_the_grouped_rows_in_order() {
+    fn for_each_kept_visits_the_kept_items_in_order() {
         // 150 rows span three 64-row words, the last one partial.
         let ids: Vec<u32> = (0..150u32)
             .map(|r| if r % 3 == 0 || r == 149 { SKIP } else { r % 5 })
             .collect();
         let mut seen = Vec::new();
-        for_each_grouped(&ids, |r, g| seen.push((r, g)));
+        for_each_kept(&ids, |&g| g != SKIP, |r, &g| seen.push((r, g)));
         let naive: Vec<(usize, u32)> = ids
             .iter()
             .enumerate()

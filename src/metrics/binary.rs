@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::{MetricSet, stream_id};
-use crate::grouping::{Grouping, SlotIds, SlotOf, for_each_grouped};
+use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf, for_each_kept};
 use crate::load::encode::NULL_CODE;
 pub use crate::load::scores::{RankedRow, row_log_loss, score_order};
 use crate::load::table::{EvalTable, Prediction, Target};
@@ -181,14 +181,18 @@ fn counts_of(
             }
         };
         let overall = grouping.len();
-        for_each_grouped(&grouping.ids, |r, g| {
-            if whole {
-                add(r, 0);
-            } else {
-                add(r, g as usize);
-                add(r, overall);
-            }
-        });
+        for_each_kept(
+            &grouping.ids,
+            |&g| g != SKIP,
+            |r, &g| {
+                if whole {
+                    add(r, 0);
+                } else {
+                    add(r, g as usize);
+                    add(r, overall);
+                }
+            },
+        );
     }
     c.truncate(slots);
     if whole {
