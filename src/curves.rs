@@ -42,7 +42,7 @@ pub fn rank_curves_of(kept: &[crate::load::scores::RankedRow], rows: usize) -> R
         fp += 1 - p;
         seen += 1;
         let last = iter.peek().is_none();
-        let boundary = iter.peek().is_none_or(|next| next.score != r.score);
+        let boundary = iter.peek().is_none_or(|next| next.score() != r.score());
         if boundary & (seen - last_emit >= step || last) {
             last_emit = seen;
             raw.push((tp, fp));
@@ -167,9 +167,9 @@ pub fn score_shapes(
     let t = |k: usize| k as f64 / steps as f64;
     let ts: Vec<f64> = (0..=steps).map(t).collect();
     let mut k = steps;
-    debug_assert!(kept.windows(2).all(|w| w[0].score >= w[1].score));
+    debug_assert!(kept.windows(2).all(|w| w[0].score() >= w[1].score()));
     for r in kept {
-        let (p, positive) = (r.score, r.positive());
+        let (p, positive) = (r.score(), r.positive());
         let b = ((p * bins as f64) as usize).min(bins - 1);
         sum[b] += p;
         posc[b] += u64::from(positive);

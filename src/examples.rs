@@ -65,12 +65,25 @@ pub fn select_rows(
             .filter(|c| c.dtype().is_string())
             .filter_map(|c| c.as_materialized_series().str().ok().cloned())
             .collect();
+        // A compacted column is searched once per distinct value, then by code.
+        let enums: Vec<(Vec<Option<u8>>, Vec<bool>)> = frame
+            .columns()
+            .iter()
+            .filter_map(|c| crate::load::compact::enum_codes(c.as_materialized_series()))
+            .map(|(codes, values)| {
+                let hit = values.iter().map(|v| contains_ci(v, &needle)).collect();
+                (codes, hit)
+            })
+            .collect();
         let ids = &table.row_index;
         rows.retain(|&r| {
             let fr = ids[r as usize] as usize;
-            texts
+            enums
                 .iter()
-                .any(|t| t.get(fr).is_some_and(|s| contains_ci(s, &needle)))
+                .any(|(codes, hit)| codes[fr].is_some_and(|c| hit[c as usize]))
+                || texts
+                    .iter()
+                    .any(|t| t.get(fr).is_some_and(|s| contains_ci(s, &needle)))
         });
     }
     if cancel.load(Ordering::Relaxed) {
@@ -130,8 +143,8 @@ pub fn cell_text(frame: &DataFrame, column: usize, row: usize) -> String {
     };
     match col.get(row) {
         Ok(AnyValue::Null) | Err(_) => String::new(),
-        Ok(AnyValue::String(s)) => s.to_string(),
-        Ok(AnyValue::StringOwned(s)) => s.to_string(),
+        // Text, and text kept as an enum (`get_str`: Display would quote it).
+        Ok(v) if v.get_str().is_some() => v.get_str().unwrap_or_default().to_string(),
         Ok(AnyValue::Float64(x)) => format!("{x}"),
         Ok(AnyValue::Float32(x)) => format!("{x}"),
         Ok(v) => v.to_string(),
@@ -156,8 +169,7 @@ pub fn cell_preview(
         }
     };
     match col.get(row) {
-        Ok(AnyValue::String(s)) => cut(s),
-        Ok(AnyValue::StringOwned(s)) => cut(s.as_str()),
+        Ok(v) if v.get_str().is_some() => cut(v.get_str().unwrap_or_default()),
         // Means over runs (2/3 = 0.6666...) read better rounded; copies keep every digit.
         Ok(AnyValue::Float64(x)) => cut(&crate::load::encode::short_number(x, 6)),
         _ => cut(&cell_text(frame, column, row)),

@@ -756,7 +756,7 @@ fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Ve
     let mut i = 0;
     while i < order.len() {
         let mut j = i;
-        while j < order.len() && order[j].score == order[i].score {
+        while j < order.len() && order[j].score() == order[i].score() {
             j += 1;
         }
         let members: Vec<&binary::RankedRow> = order[i..j]

@@ -86,6 +86,16 @@ pub fn encode_categorical(col: &Column) -> PolarsResult<Encoded> {
             codes,
             levels: vec!["false".into(), "true".into()],
         }))
+    } else if let Some((codes, texts)) = super::compact::enum_codes(s) {
+        // A compacted text column: its categories are the distinct values.
+        let mut order: Vec<u32> = (0..texts.len() as u32).collect();
+        order.sort_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize]));
+        let codes = codes
+            .into_iter()
+            .map(|c| c.map_or(NULL_CODE, u32::from))
+            .collect();
+        let levels = order.iter().map(|&i| texts[i as usize].clone()).collect();
+        Ok(drop_unused(remap(codes, &order, levels)))
     } else {
         let owned;
         let ca = if dtype.is_string() {

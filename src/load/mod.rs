@@ -1,5 +1,6 @@
 //! From a file on disk to the decoded [`table::EvalTable`].
 
+pub mod compact;
 pub mod encode;
 pub mod graded;
 pub mod harness;

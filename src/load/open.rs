@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::roles::{self, Mapping};
 use super::table::{self, EvalTable, LoadOptions, Loaded};
-use super::{graded, read, text_features};
+use super::{compact, graded, read, text_features};
 use crate::error::Result;
 
 /// Reads, checks and decodes one evaluation file.
@@ -76,6 +76,17 @@ pub fn decode_frame(
         }
         (table, wide)
     } else {
+        // The window keeps the frame: compact it before decoding, so the file's
+        // wide columns and the decoded table are never held together.
+        let frame = if options.keep_frame {
+            compact::compact(frame).map_err(|e| crate::error::Error::Unreadable {
+                path: path.to_path_buf(),
+                format: "frame",
+                detail: read::polars_message(&e),
+            })?
+        } else {
+            frame
+        };
         (
             table::decode(path, &frame, sha256, mapping, options)?,
             frame,

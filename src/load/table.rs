@@ -907,9 +907,9 @@ fn numbers(path: &Path, col: &Column, what: &str, used: &[u32]) -> Result<Vec<f6
             detail: read::polars_message(&e),
         })?;
         used.iter().map(|&r| v[r as usize]).collect()
-    } else if dtype.is_string() {
+    } else if super::compact::is_text(dtype) {
         let s = col.as_materialized_series();
-        let ca = s.str().map_err(|e| Error::BadColumn {
+        let ca = super::compact::text_of(s).map_err(|e| Error::BadColumn {
             path: path.to_path_buf(),
             column: name.clone(),
             detail: read::polars_message(&e),
@@ -1303,7 +1303,7 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
         });
     }
     let enc = encode::encode_categorical(col)?;
-    if dtype.is_string() && enc.levels.len() > TEXT_MIN_DISTINCT {
+    if super::compact::is_text(&dtype) && enc.levels.len() > TEXT_MIN_DISTINCT {
         let total: usize = enc.levels.iter().map(|l| l.chars().count()).sum();
         if total as f64 / enc.levels.len() as f64 > TEXT_MEAN_LEN {
             return Ok(Feature {

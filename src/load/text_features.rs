@@ -12,6 +12,7 @@
 //!   references) get them: a judge's rationale or a response says *that* a model
 //!   failed, not where, and its words would crowd out the inputs'.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
@@ -142,8 +143,12 @@ fn failures(table: &EvalTable) -> Vec<Vec<f64>> {
 }
 
 /// A string column of the frame (None when missing or not text).
-fn string_column<'a>(frame: &'a DataFrame, col: &str) -> Option<&'a StringChunked> {
-    frame.column(col).ok()?.as_materialized_series().str().ok()
+fn string_column<'a>(frame: &'a DataFrame, col: &str) -> Option<Cow<'a, StringChunked>> {
+    let s = frame.column(col).ok()?.as_materialized_series();
+    if !super::compact::is_text(s.dtype()) {
+        return None;
+    }
+    super::compact::text_of(s).ok()
 }
 
 /// Chooses the tokens of `col` that most raise some model's failure rate.
@@ -276,7 +281,7 @@ pub fn derive(
         }
         let chosen = if wanted.is_none() {
             if inputs.contains(col) {
-                failure_tokens(texts, &rows, &fails)
+                failure_tokens(&texts, &rows, &fails)
             } else {
                 Vec::new()
             }

@@ -237,9 +237,9 @@ impl Rank {
         let mut rank = Rank::default();
         let mut prev = f64::NAN;
         for r in rows {
-            if r.score != prev {
+            if r.score() != prev {
                 rank.flush(pos, neg);
-                prev = r.score;
+                prev = r.score();
             }
             let p = u64::from(r.positive());
             rank.tie_p += p;
@@ -261,7 +261,7 @@ fn ranks_by<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, counts: &[Counts])
         let Some(g) = ids.slot(ranked.row()) else {
             continue;
         };
-        let s = ranked.score;
+        let s = ranked.score();
         if s != prev {
             for &t in &touched {
                 let c = &counts[t];

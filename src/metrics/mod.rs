@@ -352,10 +352,10 @@ fn binary_extras(
         // One group of every row (the window's cohort, `metrics` without `--by`):
         // the cohort's scored rows by ascending score, ties in row order.
         let ascending = kept
-            .chunk_by(|a, b| a.score == b.score)
+            .chunk_by(|a, b| a.score() == b.score())
             .rev()
             .flatten()
-            .map(|r| (r.score, r.positive()));
+            .map(|r| (r.score(), r.positive()));
         let cal = calibration::calibration_of(
             kept.len(),
             ascending,
@@ -444,17 +444,17 @@ fn fill_sorted<S: SlotOf + ?Sized>(
     let n_groups = out.len() - 1;
     let mut end = order.len();
     while end > 0 {
-        let s = order[end - 1].score;
+        let s = order[end - 1].score();
         let mut start = end - 1;
-        while start > 0 && order[start - 1].score == s {
+        while start > 0 && order[start - 1].score() == s {
             start -= 1;
         }
         for r in &order[start..end] {
             if let Some(g) = ids.slot(r.row()) {
                 if !whole {
-                    out[g].push((r.score, r.positive()));
+                    out[g].push((r.score(), r.positive()));
                 }
-                out[n_groups].push((r.score, r.positive()));
+                out[n_groups].push((r.score(), r.positive()));
             }
         }
         end = start;

@@ -26,6 +26,7 @@ mod gui_graded;
 #[cfg(all(feature = "gui", feature = "spark"))]
 mod gui_spark;
 mod hostile;
+mod kept_frame;
 mod layers;
 mod metrics_reference;
 mod ranking;
