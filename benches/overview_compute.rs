@@ -38,6 +38,29 @@ fn time(label: &str, f: &dyn Fn()) {
     );
 }
 
+/// Bytes of the decoded table's columns (labels, predictions, scores, feature
+/// codes, row index): the "decoded size" the window's memory bound is set against.
+fn decoded_bytes(t: &faultline::load::EvalTable) -> usize {
+    use faultline::load::table::{Prediction, Target};
+    let target = match t.target.as_ref() {
+        Target::Classes(v) => v.len() * 4,
+        Target::Values(v) => v.len() * 8,
+    };
+    let models: usize = t
+        .models
+        .iter()
+        .map(|m| {
+            let pred = match m.pred.as_ref() {
+                Prediction::Classes(v) => v.len() * 4,
+                Prediction::Values(v) => v.len() * 8,
+            };
+            pred + m.score.as_ref().map_or(0, |s| s.len() * 8)
+        })
+        .sum();
+    let features: usize = t.features.iter().map(|f| f.codes.codes.len() * 4).sum();
+    target + models + features + t.row_index.len() * 4
+}
+
 fn main() {
     let rows: usize = std::env::args()
         .skip(1)
@@ -60,6 +83,11 @@ fn main() {
     );
     let table = loaded.table;
     let frame = loaded.frame;
+    println!(
+        "decoded table {:.0} MB, kept frame {:.0} MB (polars' estimate)",
+        decoded_bytes(&table) as f64 / 1e6,
+        frame.estimated_size() as f64 / 1e6
+    );
     let t = Instant::now();
     let _ = analysis::overview(&table, None, 0.5);
     println!(

@@ -6,6 +6,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::collections::HashMap;
 
 /// The two-sided 95% normal critical value, `scipy.stats.norm.isf(0.025)`.
 pub const Z_95: f64 = 1.959_963_984_540_054_5;
@@ -201,6 +202,85 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (sorted[hi] - sorted[lo]) * frac
 }
 
+/// [`quantile_sorted`] at each of `qs` of the non-NaN `values` as if they were
+/// sorted (by `total_cmp`), without sorting them: the few order statistics the
+/// quantiles read are counted from the distinct values when there are at most
+/// 65,536 of them (an age, a count), and selected otherwise. Sorting 10M values
+/// to bin a feature took ~0.2 s a column. NaN for every quantile of no values.
+pub fn quantiles_unsorted(values: &[f64], qs: &[f64]) -> Vec<f64> {
+    let n = values.iter().filter(|v| !v.is_nan()).count();
+    if n == 0 {
+        return vec![f64::NAN; qs.len()];
+    }
+    // The two ranks each quantile reads, and its interpolation weight.
+    let spots: Vec<(usize, usize, f64)> = qs
+        .iter()
+        .map(|&q| {
+            if n == 1 {
+                return (0, 0, 0.0);
+            }
+            let pos = q * (n - 1) as f64;
+            let lo = pos.floor() as usize;
+            (lo, (lo + 1).min(n - 1), pos - lo as f64)
+        })
+        .collect();
+    let mut ranks: Vec<usize> = spots.iter().flat_map(|&(lo, hi, _)| [lo, hi]).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let at = order_statistics(values, &ranks);
+    let value = |k: usize| at[ranks.partition_point(|&r| r < k)];
+    spots
+        .iter()
+        .map(|&(lo, hi, frac)| {
+            if n == 1 {
+                value(0)
+            } else {
+                value(lo) + (value(hi) - value(lo)) * frac
+            }
+        })
+        .collect()
+}
+
+/// The values at `ranks` (ascending, distinct) of the non-NaN `values` in
+/// `total_cmp` order.
+fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
+    const MAX_DISTINCT: usize = 1 << 16;
+    let mut counts: HashMap<u64, u64, foldhash::fast::RandomState> = HashMap::default();
+    let few = values.iter().filter(|v| !v.is_nan()).all(|v| {
+        *counts.entry(v.to_bits()).or_insert(0) += 1;
+        counts.len() <= MAX_DISTINCT
+    });
+    if few {
+        let mut distinct: Vec<(f64, u64)> = counts
+            .into_iter()
+            .map(|(bits, c)| (f64::from_bits(bits), c))
+            .collect();
+        distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut out = Vec::with_capacity(ranks.len());
+        let (mut i, mut below) = (0, 0u64);
+        for &k in ranks {
+            // The first distinct value whose run reaches past rank k.
+            while below + distinct[i].1 <= k as u64 {
+                below += distinct[i].1;
+                i += 1;
+            }
+            out.push(distinct[i].0);
+        }
+        return out;
+    }
+    // Each selection leaves every value below its rank before it, so the next
+    // (higher) rank is selected from what is after it.
+    let mut scratch: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let mut out = Vec::with_capacity(ranks.len());
+    let mut start = 0;
+    for &k in ranks {
+        let (_, nth, _) = scratch[start..].select_nth_unstable_by(k - start, f64::total_cmp);
+        out.push(*nth);
+        start = k + 1;
+    }
+    out
+}
+
 /// numpy's default (linear) percentile of unsorted values; NaNs are dropped.
 pub fn percentile(values: &mut [f64], q: f64) -> Option<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -314,6 +394,35 @@ pub fn welch_greater_p(m1: f64, v1: f64, n1: f64, m2: f64, v2: f64, n2: f64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantiles_without_sorting_equal_quantiles_of_the_sorted_values() {
+        use rand::RngExt;
+        let mut r = rng(7, 0);
+        let qs: Vec<f64> = (0..=7)
+            .map(|k| k as f64 / 7.0)
+            .chain([0.025, 0.5, 0.975])
+            .collect();
+        // Few distinct values (counted), many (selected), signed zeros, one value.
+        let few: Vec<f64> = (0..10_000).map(|_| r.random_range(18..90) as f64).collect();
+        let many: Vec<f64> = (0..100_000).map(|_| r.random_range(-10.0..990.0)).collect();
+        let zeros: Vec<f64> = (0..1_001).map(|i| [0.0, -0.0, 1.5, -2.0][i % 4]).collect();
+        for values in [few, many, zeros, vec![3.25], vec![2.0, 1.0]] {
+            let mut sorted = values.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let want: Vec<u64> = qs
+                .iter()
+                .map(|&q| quantile_sorted(&sorted, q).to_bits())
+                .collect();
+            let mut with_nulls = values.clone();
+            with_nulls.insert(values.len() / 2, f64::NAN);
+            let got: Vec<u64> = quantiles_unsorted(&with_nulls, &qs)
+                .into_iter()
+                .map(f64::to_bits)
+                .collect();
+            assert_eq!(got, want, "{} values", values.len());
+        }
+    }
 
     #[test]
     fn the_t_quantile_expansion_meets_scipy() {

@@ -145,6 +145,12 @@ pub fn text_of(series: &Series) -> PolarsResult<Cow<'_, StringChunked>> {
 /// An enum column's per-row category (`None` for null) and the category texts:
 /// a reader that tests text (a search) tests each category once, then rows by code.
 pub fn enum_codes(series: &Series) -> Option<(Vec<Option<u8>>, Vec<String>)> {
+    let (ca, texts) = enum_parts(series)?;
+    Some((ca.physical().iter().collect(), texts))
+}
+
+/// A one-byte enum column and its category texts (None for any other column).
+pub fn enum_parts(series: &Series) -> Option<(&Categorical8Chunked, Vec<String>)> {
     let DataType::Enum(categories, _) = series.dtype() else {
         return None;
     };
@@ -154,8 +160,7 @@ pub fn enum_codes(series: &Series) -> Option<(Vec<Option<u8>>, Vec<String>)> {
         .values_iter()
         .map(str::to_string)
         .collect();
-    let codes = ca.physical().iter().collect();
-    Some((codes, texts))
+    Some((ca, texts))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 /// The code of a null value in a code vector.
 pub const NULL_CODE: u32 = u32::MAX;
@@ -86,16 +87,9 @@ pub fn encode_categorical(col: &Column) -> PolarsResult<Encoded> {
             codes,
             levels: vec!["false".into(), "true".into()],
         }))
-    } else if let Some((codes, texts)) = super::compact::enum_codes(s) {
+    } else if let Some(e) = enum_encoded(s) {
         // A compacted text column: its categories are the distinct values.
-        let mut order: Vec<u32> = (0..texts.len() as u32).collect();
-        order.sort_by(|&a, &b| texts[a as usize].cmp(&texts[b as usize]));
-        let codes = codes
-            .into_iter()
-            .map(|c| c.map_or(NULL_CODE, u32::from))
-            .collect();
-        let levels = order.iter().map(|&i| texts[i as usize].clone()).collect();
-        Ok(drop_unused(remap(codes, &order, levels)))
+        Ok(e)
     } else {
         let owned;
         let ca = if dtype.is_string() {
@@ -126,22 +120,79 @@ pub fn encode_categorical(col: &Column) -> PolarsResult<Encoded> {
     }
 }
 
+/// An enum column dictionary-coded as [`encode_categorical`] codes text:
+/// levels are the values that occur, sorted; nulls are [`NULL_CODE`]. Two passes
+/// over one byte a row, where coding the text hashes every row.
+pub fn enum_encoded(series: &Series) -> Option<Encoded> {
+    let (ca, texts) = super::compact::enum_parts(series)?;
+    let physical = ca.physical();
+    let mut seen = [false; 256];
+    for arr in physical.downcast_iter() {
+        match arr.validity() {
+            None => arr.values().iter().for_each(|&c| seen[c as usize] = true),
+            Some(valid) => arr
+                .values()
+                .iter()
+                .zip(valid.iter())
+                .for_each(|(&c, ok)| seen[c as usize] |= ok),
+        }
+    }
+    let mut present: Vec<usize> = (0..texts.len()).filter(|&c| seen[c]).collect();
+    present.sort_by(|&a, &b| texts[a].cmp(&texts[b]));
+    let mut code_of = [NULL_CODE; 256];
+    for (new, &c) in present.iter().enumerate() {
+        code_of[c] = new as u32;
+    }
+    let mut codes = Vec::with_capacity(physical.len());
+    for arr in physical.downcast_iter() {
+        match arr.validity() {
+            None => codes.extend(arr.values().iter().map(|&c| code_of[c as usize])),
+            Some(valid) => codes.extend(
+                arr.values()
+                    .iter()
+                    .zip(valid.iter())
+                    .map(|(&c, ok)| if ok { code_of[c as usize] } else { NULL_CODE }),
+            ),
+        }
+    }
+    let levels = present.iter().map(|&c| texts[c].clone()).collect();
+    Some(Encoded { codes, levels })
+}
+
 /// Integer columns with a small range (labels, predicted classes, flags) are coded
 /// through a dense table instead of a hash map: one array read per row.
 fn encode_small_ints(s: &Series) -> PolarsResult<Option<Encoded>> {
+    match s.dtype() {
+        DataType::Int64 => Ok(small_ints(s.i64()?, |v| v)),
+        DataType::Int32 => Ok(small_ints(s.i32()?, i64::from)),
+        _ => {
+            let i = s.cast(&DataType::Int64)?;
+            Ok(small_ints(i.i64()?, |v| v))
+        }
+    }
+}
+
+/// [`encode_small_ints`] on one integer type, read in place.
+fn small_ints<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+    as_i64: impl Fn(T::Native) -> i64 + Copy,
+) -> Option<Encoded> {
     const MAX_RANGE: i64 = 1 << 16;
-    let i = s.cast(&DataType::Int64)?;
-    let ca = i.i64()?;
-    let (Some(min), Some(max)) = (ca.min(), ca.max()) else {
-        return Ok(None);
-    };
-    if max.saturating_sub(min) >= MAX_RANGE {
-        return Ok(None);
+    let (mut min, mut max) = (i64::MAX, i64::MIN);
+    for arr in ca.downcast_iter() {
+        for v in arr.iter().flatten() {
+            let v = as_i64(*v);
+            min = min.min(v);
+            max = max.max(v);
+        }
+    }
+    if min > max || max.saturating_sub(min) >= MAX_RANGE {
+        return None;
     }
     let mut seen = vec![false; (max - min + 1) as usize];
     for arr in ca.downcast_iter() {
         for v in arr.iter().flatten() {
-            seen[(*v - min) as usize] = true;
+            seen[(as_i64(*v) - min) as usize] = true;
         }
     }
     let mut code_of = vec![NULL_CODE; seen.len()];
@@ -155,11 +206,11 @@ fn encode_small_ints(s: &Series) -> PolarsResult<Option<Encoded>> {
     let mut codes = Vec::with_capacity(ca.len());
     for arr in ca.downcast_iter() {
         codes.extend(arr.iter().map(|v| match v {
-            Some(v) => code_of[(*v - min) as usize],
+            Some(v) => code_of[(as_i64(*v) - min) as usize],
             None => NULL_CODE,
         }));
     }
-    Ok(Some(Encoded { codes, levels }))
+    Some(Encoded { codes, levels })
 }
 
 /// Renumbers codes so that `order[new] = old`.
@@ -215,21 +266,35 @@ fn drop_unused(e: Encoded) -> Encoded {
 /// A numeric column as `f64`, with NaN for nulls and `-0.0` made `0.0` (the two
 /// are the same number, and must sort and compare as one).
 pub fn numeric_values(col: &Column) -> PolarsResult<Vec<f64>> {
-    let f = col.as_materialized_series().cast(&DataType::Float64)?;
-    let ca = f.f64()?;
-    let mut out = Vec::with_capacity(ca.len());
-    for arr in ca.downcast_iter() {
-        match arr.validity() {
-            None => out.extend(arr.values().iter().map(|&v| v + 0.0)),
-            Some(valid) => out.extend(
-                arr.values()
-                    .iter()
-                    .zip(valid.iter())
-                    .map(|(&v, ok)| if ok { v + 0.0 } else { f64::NAN }),
-            ),
+    let s = col.as_materialized_series();
+    // The common types are read straight into the output (a cast first would
+    // allocate and fill a whole column more).
+    fn read<T: PolarsNumericType>(
+        ca: &ChunkedArray<T>,
+        as_f64: impl Fn(T::Native) -> f64,
+    ) -> Vec<f64> {
+        let mut out = Vec::with_capacity(ca.len());
+        for arr in ca.downcast_iter() {
+            match arr.validity() {
+                None => out.extend(arr.values().iter().map(|&v| as_f64(v) + 0.0)),
+                Some(valid) => out.extend(
+                    arr.values()
+                        .iter()
+                        .zip(valid.iter())
+                        .map(|(&v, ok)| if ok { as_f64(v) + 0.0 } else { f64::NAN }),
+                ),
+            }
         }
+        out
     }
-    Ok(out)
+    match s.dtype() {
+        DataType::Float64 => return Ok(read(s.f64()?, |v| v)),
+        DataType::Int64 => return Ok(read(s.i64()?, |v| v as f64)),
+        DataType::Int32 => return Ok(read(s.i32()?, f64::from)),
+        _ => {}
+    }
+    let f = s.cast(&DataType::Float64)?;
+    Ok(read(f.f64()?, |v| v))
 }
 
 /// Numbers sliced by their values (a 0/1 flag, a rating of 1 to 5): one level per
@@ -269,28 +334,27 @@ pub fn value_levels(values: &[f64], max: usize) -> Option<Encoded> {
 /// the linear-interpolated quantiles, duplicate edges dropped, intervals closed on
 /// the right and the first one closed on both sides. NaN goes to `(missing)`.
 pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
-    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
-    if sorted.is_empty() {
+    if values.iter().all(|v| v.is_nan()) {
         return Encoded {
             codes: vec![NULL_CODE; values.len()],
             levels: Vec::new(),
         };
     }
-    sorted.sort_unstable_by(f64::total_cmp);
     let bins = bins.max(1);
-    let edges = bin_edges(
-        (0..=bins)
-            .map(|k| crate::stats::quantile_sorted(&sorted, k as f64 / bins as f64))
-            .collect(),
-    );
+    let qs: Vec<f64> = (0..=bins).map(|k| k as f64 / bins as f64).collect();
+    let edges = bin_edges(crate::stats::quantiles_unsorted(values, &qs));
+    // The bin is the number of upper edges below the value (the edges ascend):
+    // counted without a branch, as values fall in bins unpredictably.
+    let last = (edges.len() - 2) as u32;
+    let uppers = &edges[1..];
     let codes = values
-        .iter()
+        .par_iter()
         .map(|&x| {
+            let below = uppers.iter().map(|&e| u32::from(e < x)).sum::<u32>();
             if x.is_nan() {
                 NULL_CODE
             } else {
-                let j = edges[1..].partition_point(|&e| e < x);
-                j.min(edges.len() - 2) as u32
+                below.min(last)
             }
         })
         .collect();

@@ -32,14 +32,15 @@ pub struct RankedRow(u128);
 
 impl RankedRow {
     pub fn new(score: f64, row: u32, positive: bool) -> RankedRow {
+        // The score in the high word, so reading it back is one `not`.
         RankedRow(
-            (u128::from(!score.to_bits()) << 33) | (u128::from(row) << 1) | u128::from(positive),
+            (u128::from(!score.to_bits()) << 64) | (u128::from(row) << 1) | u128::from(positive),
         )
     }
 
     #[inline]
     pub fn score(&self) -> f64 {
-        f64::from_bits(!((self.0 >> 33) as u64))
+        f64::from_bits(!((self.0 >> 64) as u64))
     }
 
     #[inline]

@@ -1303,7 +1303,7 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
         });
     }
     let enc = encode::encode_categorical(col)?;
-    if super::compact::is_text(&dtype) && enc.levels.len() > TEXT_MIN_DISTINCT {
+    if super::compact::is_text(dtype) && enc.levels.len() > TEXT_MIN_DISTINCT {
         let total: usize = enc.levels.iter().map(|l| l.chars().count()).sum();
         if total as f64 / enc.levels.len() as f64 > TEXT_MEAN_LEN {
             return Ok(Feature {

@@ -246,6 +246,10 @@ pub fn derive(
             columns.push(src);
         }
     }
+    if columns.is_empty() && mapping.describe.is_empty() {
+        // No text to derive from: skip the per-row failure vectors below.
+        return Ok(());
+    }
     let inputs: Vec<String> = table
         .features
         .iter()

@@ -116,3 +116,48 @@ fn search_finds_text_in_compacted_columns() {
         assert_eq!(rows, expected, "search {needle:?}");
     }
 }
+
+#[test]
+fn a_frame_in_several_chunks_decodes_reads_and_searches_as_one() {
+    // A large Parquet file is read in row ranges kept as separate chunks.
+    let path = Path::new("sample_data/churn.parquet");
+    let whole = read::read_frame(path, &Default::default()).unwrap();
+    let n = whole.height();
+    let mut pieces = whole.slice(0, n / 3);
+    pieces
+        .vstack_mut(&whole.slice((n / 3) as i64, n / 3))
+        .unwrap();
+    pieces
+        .vstack_mut(&whole.slice((2 * (n / 3)) as i64, n))
+        .unwrap();
+    assert!(pieces.first_col_n_chunks() >= 3);
+    let decode = |frame: DataFrame| {
+        load::open::decode_frame(
+            path,
+            frame,
+            "sha".into(),
+            &Mapping::default(),
+            &LoadOptions::default(),
+        )
+        .unwrap()
+    };
+    let (t1, f1) = decode(whole);
+    let (t2, f2) = decode(pieces);
+    assert_eq!(format!("{t1:?}"), format!("{t2:?}"));
+    for row in [0, n / 3 - 1, n / 3, n - 1] {
+        assert_eq!(
+            examples::row_fields(&f1, row),
+            examples::row_fields(&f2, row)
+        );
+    }
+    let query = ExampleQuery {
+        search: "sOuth".into(),
+        sort: Some(("monthly_spend".into(), true)),
+        ..ExampleQuery::default()
+    };
+    let no = AtomicBool::new(false);
+    let rows1 = examples::select_rows(&t1, &f1, None, &query, &no).unwrap();
+    let rows2 = examples::select_rows(&t2, &f2, None, &query, &no).unwrap();
+    assert!(!rows1.is_empty());
+    assert_eq!(rows1, rows2);
+}
