@@ -3,8 +3,10 @@
 //! by `cargo bench --bench gui_latency -- ROWS`), the first overview, a cohort's
 //! overview (region = east), a threshold move, and a two-feature slice table, each
 //! the median of five runs, with the parts of the cohort overview and of the
-//! slice table. `PROFILE=1` runs only the cohort overview and `PROFILE=slices`
-//! only the cohort's slice table, twenty times each, for `perf record`.
+//! slice table. `PROFILE=sizes` prints the columns' sizes (as read and decoded),
+//! `PROFILE=load` runs only the load and the first overview, `PROFILE=1` only
+//! the cohort overview and `PROFILE=slices` only the cohort's slice table (the
+//! last two twenty times each), for `perf record`.
 //!
 //!     cargo bench --bench overview_compute -- 10000000
 
@@ -88,6 +90,18 @@ fn main() {
         decoded_bytes(&table) as f64 / 1e6,
         frame.estimated_size() as f64 / 1e6
     );
+    if profile == "sizes" {
+        // The file's columns as read, before the window compacts them: the
+        // "decoded size" of issue 15's memory bound.
+        let read =
+            faultline::load::read::read_frame(std::path::Path::new(&path), &Default::default())
+                .expect("read");
+        println!(
+            "columns as read {:.0} MB (polars' estimate)",
+            read.estimated_size() as f64 / 1e6
+        );
+        return;
+    }
     let t = Instant::now();
     let _ = analysis::overview(&table, None, 0.5);
     println!(
