@@ -195,7 +195,10 @@ impl FaultlineApp {
             Command::ClearSelection => {}
             Command::ToggleTheme => self.settings.dark = !self.settings.dark,
             Command::Copy(text) => ctx.copy_text(text),
-            Command::SetCohort(c) => self.with_workspace(|ws, tasks| ws.start_cohort(c, tasks)),
+            Command::SetCohort(c) => {
+                let with_overview = self.view == ViewName::Overview;
+                self.with_workspace(|ws, tasks| ws.start_cohort_with(c, with_overview, tasks))
+            }
             Command::ClearCohort => {
                 self.with_workspace(|ws, tasks| ws.start_cohort(all_rows(), tasks))
             }

@@ -369,9 +369,16 @@ impl FaultlineApp {
                 self.preview_done(paths, mapping, reason, head);
             }
             Done::Session(r) => self.session_done(r),
-            Done::Cohort(c, r) => {
-                if let Some(msg) = self.workspace.as_mut().and_then(|ws| ws.cohort_done(c, r)) {
-                    self.notices.error(msg);
+            Done::Cohort(c, r, overview) => {
+                if let Some(ws) = self.workspace.as_mut() {
+                    if let Some(msg) = ws.cohort_done(c.clone(), r) {
+                        self.notices.error(msg);
+                    }
+                    if let Some(o) = overview
+                        && let Some(key) = ws.cohort_overview_key(&c, &o)
+                    {
+                        self.results.offer_overview(key, o.overview);
+                    }
                 }
             }
             Done::Remap(m, r) => {

@@ -423,6 +423,15 @@ impl Results {
     }
 
     /// Takes a finished result; hands back what is not a view result.
+    /// Shows an overview computed outside an overview job (with a cohort's mask,
+    /// [`super::tasks::CohortOverview`]) for `key`; a running overview job for an
+    /// older key is no longer wanted.
+    pub fn offer_overview(&mut self, key: BaseKey, overview: Overview) {
+        self.overview.pending = None;
+        self.overview.value = Some(Arc::new(overview));
+        self.overview.key = Some(key);
+    }
+
     pub fn accept(&mut self, done: Done) -> Option<Done> {
         match done {
             Done::Overview(k, v) => self.overview.accept(k, v),

@@ -99,6 +99,14 @@ pub type PreviewDone = (
     crate::Result<polars::prelude::DataFrame>,
 );
 
+/// A cohort's overview computed in the cohort's own job, right after its mask,
+/// and the inputs it was computed for (shown only if they are still current).
+pub struct CohortOverview {
+    pub table_version: u64,
+    pub threshold_bits: u64,
+    pub overview: Overview,
+}
+
 /// The result of a finished job.
 pub enum Done {
     Load(Box<LoadDone>),
@@ -106,7 +114,12 @@ pub enum Done {
     /// from, why the form opens, the rows.
     Preview(Box<PreviewDone>),
     Session(crate::Result<Box<SessionCheck>>),
-    Cohort(Cohort, Result<Vec<bool>, CohortError>),
+    /// A cohort's mask, and its overview when the job was asked for it.
+    Cohort(
+        Cohort,
+        Result<Vec<bool>, CohortError>,
+        Option<Box<CohortOverview>>,
+    ),
     Remap(Mapping, Box<crate::Result<EvalTable>>),
     Overview(BaseKey, Overview),
     Slices(SliceKey, SliceTable),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use polars::prelude::DataFrame;
 
 use super::results::BaseKey;
-use super::tasks::{Done, TaskKind, Tasks};
+use super::tasks::{CohortOverview, Done, TaskKind, Tasks};
 use crate::cohort::{self, Cohort, CohortError, FilterGroup};
 use crate::join::JoinReport;
 use crate::load::Mapping;
@@ -185,6 +185,14 @@ impl Workspace {
 
     /// Starts evaluating a cohort; it becomes active only if it evaluates.
     pub fn start_cohort(&mut self, cohort: Cohort, tasks: &mut Tasks) {
+        self.start_cohort_with(cohort, false, tasks);
+    }
+
+    /// [`Workspace::start_cohort`]; with `with_overview` (the Overview is on
+    /// screen) the same job then computes the cohort's overview, so the new
+    /// numbers reach the frame in one hand-over instead of two (mask, then a
+    /// separate overview job started by the next frame).
+    pub fn start_cohort_with(&mut self, cohort: Cohort, with_overview: bool, tasks: &mut Tasks) {
         if cohort.filter.is_empty() {
             tasks.cancel(TaskKind::Cohort);
             self.pending_cohort = None;
@@ -197,11 +205,33 @@ impl Workspace {
             self.frame.clone(),
             cohort.filter.clone(),
         );
+        let (table_version, threshold) = (self.table_version, self.threshold);
         let c = cohort.clone();
         tasks.start(TaskKind::Cohort, "Applying the cohort", move |control| {
-            Done::Cohort(c, cohort::evaluate(&filter, &table, &frame, control.flag()))
+            let mask = cohort::evaluate(&filter, &table, &frame, control.flag());
+            let overview = match &mask {
+                Ok(m) if with_overview && !control.is_cancelled() => {
+                    Some(Box::new(CohortOverview {
+                        table_version,
+                        threshold_bits: threshold.to_bits(),
+                        overview: crate::analysis::overview(&table, Some(m), threshold),
+                    }))
+                }
+                _ => None,
+            };
+            Done::Cohort(c, mask, overview)
         });
         self.pending_cohort = Some(cohort);
+    }
+
+    /// The key an overview computed with a cohort's job is shown under: the
+    /// current one, if that cohort is the active one and the table and threshold
+    /// are still those it was computed for.
+    pub fn cohort_overview_key(&self, cohort: &Cohort, o: &CohortOverview) -> Option<BaseKey> {
+        (self.active.cohort == *cohort
+            && self.table_version == o.table_version
+            && self.threshold.to_bits() == o.threshold_bits)
+            .then(|| self.base_key())
     }
 
     /// A cohort finished evaluating; returns a message if it did not apply.

@@ -47,3 +47,41 @@ pub fn settle(h: &mut Window) {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// A cohort applied on the Overview arrives with its overview: the cohort's job
+/// computes it right after the mask (one hand-over to the frame, not two), and
+/// the numbers are the engine's for that cohort.
+#[test]
+fn a_cohort_applied_on_the_overview_arrives_with_its_overview() {
+    use faultline::app::Command;
+    use faultline::app::tasks::TaskKind;
+    use faultline::cohort::{Cohort, FilterGroup};
+    let mut h = open(Vec::new(), egui::vec2(1400.0, 900.0));
+    settle(&mut h);
+    h.state_mut().command(Command::SetCohort(Cohort {
+        name: "east".into(),
+        filter: FilterGroup::equalities(&[("region".into(), "east".into())]),
+    }));
+    let start = Instant::now();
+    loop {
+        h.step();
+        let app = h.state();
+        let ws = app.workspace.as_ref().expect("the sample is open");
+        if ws.pending_cohort.is_none() {
+            // The frame that activates the cohort already shows its overview.
+            assert!(app.results.overview.is_current(&ws.base_key()));
+            assert!(!app.tasks.is_running(TaskKind::Overview));
+            let shown = app.results.overview.value.as_ref().expect("an overview");
+            let mask = ws.active.mask.as_deref().map(Vec::as_slice);
+            assert!(mask.is_some_and(|m| m.iter().any(|&k| !k)));
+            let engine = faultline::analysis::overview(&ws.table, mask, ws.threshold);
+            assert_eq!(format!("{shown:?}"), format!("{engine:?}"));
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the cohort never applied"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
