@@ -59,17 +59,20 @@ pub fn select_rows(
     }
     let needle = query.search.trim().to_lowercase();
     if !needle.is_empty() {
+        use crate::load::compact;
+        // A compacted (one-byte enum) column is searched once per distinct value,
+        // then by code; other text (plain, or a file's own categoricals) by row.
         let texts: Vec<StringChunked> = frame
             .columns()
             .iter()
-            .filter(|c| c.dtype().is_string())
-            .filter_map(|c| c.as_materialized_series().str().ok().cloned())
+            .map(Column::as_materialized_series)
+            .filter(|s| compact::is_text(s.dtype()) && compact::enum_parts(s).is_none())
+            .filter_map(|s| compact::text_of(s).ok().map(|t| t.into_owned()))
             .collect();
-        // A compacted column is searched once per distinct value, then by code.
         let enums: Vec<(Vec<Option<u8>>, Vec<bool>)> = frame
             .columns()
             .iter()
-            .filter_map(|c| crate::load::compact::enum_codes(c.as_materialized_series()))
+            .filter_map(|c| compact::enum_codes(c.as_materialized_series()))
             .map(|(codes, values)| {
                 let hit = values.iter().map(|v| contains_ci(v, &needle)).collect();
                 (codes, hit)

@@ -79,9 +79,9 @@ pub fn decode_frame(
         // The window keeps the frame: compact it before decoding, so the file's
         // wide columns and the decoded table are never held together.
         let frame = if options.keep_frame {
-            compact::compact(frame).map_err(|e| crate::error::Error::Unreadable {
+            compact::compact(frame).map_err(|e| crate::error::Error::BadColumn {
                 path: path.to_path_buf(),
-                format: "frame",
+                column: "(frame)".into(),
                 detail: read::polars_message(&e),
             })?
         } else {

@@ -161,3 +161,41 @@ fn a_frame_in_several_chunks_decodes_reads_and_searches_as_one() {
     assert!(!rows1.is_empty());
     assert_eq!(rows1, rows2);
 }
+
+#[test]
+fn search_reads_a_files_own_categorical_text() {
+    // Parquet written from a pandas `category` column is read as a categorical.
+    let path = Path::new("sample_data/churn.parquet");
+    let plain = read::read_frame(path, &Default::default()).unwrap();
+    let mut frame = plain.clone();
+    let cat = frame
+        .column("plan")
+        .unwrap()
+        .cast(&DataType::from_categories(Categories::global()))
+        .unwrap();
+    frame.replace("plan", cat).unwrap();
+    assert!(frame.column("plan").unwrap().dtype().is_categorical());
+    let decode = |frame: DataFrame| {
+        load::open::decode_frame(
+            path,
+            frame,
+            "sha".into(),
+            &Mapping::default(),
+            &LoadOptions::default(),
+        )
+        .unwrap()
+    };
+    let (t1, f1) = decode(plain);
+    let (t2, f2) = decode(frame);
+    assert_eq!(format!("{t1:?}"), format!("{t2:?}"));
+    let query = ExampleQuery {
+        search: "ENTERPRISE".into(),
+        ..ExampleQuery::default()
+    };
+    let no = AtomicBool::new(false);
+    let rows1 = examples::select_rows(&t1, &f1, None, &query, &no).unwrap();
+    let rows2 = examples::select_rows(&t2, &f2, None, &query, &no).unwrap();
+    assert!(!rows1.is_empty());
+    assert_eq!(rows1, rows2);
+    assert_eq!(examples::row_fields(&f1, 2), examples::row_fields(&f2, 2));
+}
