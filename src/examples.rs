@@ -62,22 +62,18 @@ pub fn select_rows(
         use crate::load::compact;
         // A compacted (one-byte enum) column is searched once per distinct value,
         // then by code; other text (plain, or a file's own categoricals) by row.
-        let texts: Vec<StringChunked> = frame
-            .columns()
-            .iter()
-            .map(Column::as_materialized_series)
-            .filter(|s| compact::is_text(s.dtype()) && compact::enum_parts(s).is_none())
-            .filter_map(|s| compact::text_of(s).ok().map(|t| t.into_owned()))
-            .collect();
-        let enums: Vec<(Vec<Option<u8>>, Vec<bool>)> = frame
-            .columns()
-            .iter()
-            .filter_map(|c| compact::enum_codes(c.as_materialized_series()))
-            .map(|(codes, values)| {
+        let mut texts: Vec<StringChunked> = Vec::new();
+        let mut enums: Vec<(Vec<Option<u8>>, Vec<bool>)> = Vec::new();
+        for s in frame.columns().iter().map(Column::as_materialized_series) {
+            if let Some((codes, values)) = compact::enum_codes(s) {
                 let hit = values.iter().map(|v| contains_ci(v, &needle)).collect();
-                (codes, hit)
-            })
-            .collect();
+                enums.push((codes, hit));
+            } else if compact::is_text(s.dtype())
+                && let Ok(t) = compact::text_of(s)
+            {
+                texts.push(t.into_owned());
+            }
+        }
         let ids = &table.row_index;
         rows.retain(|&r| {
             let fr = ids[r as usize] as usize;

@@ -422,7 +422,6 @@ impl Results {
         }
     }
 
-    /// Takes a finished result; hands back what is not a view result.
     /// Shows an overview computed outside an overview job (with a cohort's mask,
     /// [`super::tasks::CohortOverview`]) for `key`; a running overview job for an
     /// older key is no longer wanted.
@@ -432,6 +431,7 @@ impl Results {
         self.overview.key = Some(key);
     }
 
+    /// Takes a finished result; hands back what is not a view result.
     pub fn accept(&mut self, done: Done) -> Option<Done> {
         match done {
             Done::Overview(k, v) => self.overview.accept(k, v),

@@ -90,14 +90,7 @@ fn search_finds_text_in_compacted_columns() {
             search: needle.into(),
             ..ExampleQuery::default()
         };
-        let rows = examples::select_rows(
-            &loaded.table,
-            &loaded.frame,
-            None,
-            &query,
-            &AtomicBool::new(false),
-        )
-        .unwrap();
+        let rows = select(&loaded.table, &loaded.frame, &query);
         // The same rows, searched naively in the file's own text columns.
         let texts: Vec<&StringChunked> = file
             .columns()
@@ -117,6 +110,23 @@ fn search_finds_text_in_compacted_columns() {
     }
 }
 
+/// The churn sample's frame decoded as the window decodes it (frame kept).
+fn decode_as_window(frame: DataFrame) -> (load::EvalTable, DataFrame) {
+    load::open::decode_frame(
+        Path::new("sample_data/churn.parquet"),
+        frame,
+        "sha".into(),
+        &Mapping::default(),
+        &LoadOptions::default(),
+    )
+    .unwrap()
+}
+
+/// The Examples view's rows for `query` on every row.
+fn select(table: &load::EvalTable, frame: &DataFrame, query: &ExampleQuery) -> Vec<u32> {
+    examples::select_rows(table, frame, None, query, &AtomicBool::new(false)).unwrap()
+}
+
 #[test]
 fn a_frame_in_several_chunks_decodes_reads_and_searches_as_one() {
     // A large Parquet file is read in row ranges kept as separate chunks.
@@ -131,18 +141,8 @@ fn a_frame_in_several_chunks_decodes_reads_and_searches_as_one() {
         .vstack_mut(&whole.slice((2 * (n / 3)) as i64, n))
         .unwrap();
     assert!(pieces.first_col_n_chunks() >= 3);
-    let decode = |frame: DataFrame| {
-        load::open::decode_frame(
-            path,
-            frame,
-            "sha".into(),
-            &Mapping::default(),
-            &LoadOptions::default(),
-        )
-        .unwrap()
-    };
-    let (t1, f1) = decode(whole);
-    let (t2, f2) = decode(pieces);
+    let (t1, f1) = decode_as_window(whole);
+    let (t2, f2) = decode_as_window(pieces);
     assert_eq!(format!("{t1:?}"), format!("{t2:?}"));
     for row in [0, n / 3 - 1, n / 3, n - 1] {
         assert_eq!(
@@ -155,11 +155,9 @@ fn a_frame_in_several_chunks_decodes_reads_and_searches_as_one() {
         sort: Some(("monthly_spend".into(), true)),
         ..ExampleQuery::default()
     };
-    let no = AtomicBool::new(false);
-    let rows1 = examples::select_rows(&t1, &f1, None, &query, &no).unwrap();
-    let rows2 = examples::select_rows(&t2, &f2, None, &query, &no).unwrap();
+    let rows1 = select(&t1, &f1, &query);
     assert!(!rows1.is_empty());
-    assert_eq!(rows1, rows2);
+    assert_eq!(rows1, select(&t2, &f2, &query));
 }
 
 #[test]
@@ -175,27 +173,15 @@ fn search_reads_a_files_own_categorical_text() {
         .unwrap();
     frame.replace("plan", cat).unwrap();
     assert!(frame.column("plan").unwrap().dtype().is_categorical());
-    let decode = |frame: DataFrame| {
-        load::open::decode_frame(
-            path,
-            frame,
-            "sha".into(),
-            &Mapping::default(),
-            &LoadOptions::default(),
-        )
-        .unwrap()
-    };
-    let (t1, f1) = decode(plain);
-    let (t2, f2) = decode(frame);
+    let (t1, f1) = decode_as_window(plain);
+    let (t2, f2) = decode_as_window(frame);
     assert_eq!(format!("{t1:?}"), format!("{t2:?}"));
     let query = ExampleQuery {
         search: "ENTERPRISE".into(),
         ..ExampleQuery::default()
     };
-    let no = AtomicBool::new(false);
-    let rows1 = examples::select_rows(&t1, &f1, None, &query, &no).unwrap();
-    let rows2 = examples::select_rows(&t2, &f2, None, &query, &no).unwrap();
+    let rows1 = select(&t1, &f1, &query);
     assert!(!rows1.is_empty());
-    assert_eq!(rows1, rows2);
+    assert_eq!(rows1, select(&t2, &f2, &query));
     assert_eq!(examples::row_fields(&f1, 2), examples::row_fields(&f2, 2));
 }
