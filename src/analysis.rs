@@ -215,13 +215,10 @@ pub fn overlay_features(table: &EvalTable) -> Vec<usize> {
 /// Computes the overview of every model on the rows `mask` keeps.
 pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Overview {
     let table = at_threshold(table, threshold);
+    let at_own_threshold = matches!(table, std::borrow::Cow::Borrowed(_));
     let table = table.as_ref();
     let grouping = Grouping::whole(table.len(), mask);
     let rows = grouping.sizes[0] as usize;
-    // The window recomputes the overview often: keep each model's per-row log loss.
-    for m in &table.models {
-        m.row_log_loss(&table.target);
-    }
     // Metrics and curves are independent walks: run them side by side.
     type Shapes = (
         Vec<RankCurves>,
@@ -240,30 +237,37 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         Vec::new()
     };
     // The first overview sorts each model's scores: one model at a time (each
-    // sort is parallel), so the sort's scratch is not held twice at once.
+    // sort is parallel), so the sort's scratch is not held twice at once. The
+    // window recomputes the overview often: keep each model's log losses, and
+    // the confusion cells of the table as loaded (a table at another threshold
+    // is made for this call, and making its cells would cost what they save).
     if table.task == Task::Binary {
         for m in &table.models {
-            m.score_order(&table.target);
+            m.order_log_loss(&table.target);
+            if at_own_threshold {
+                m.cells(&table.target);
+            }
         }
     }
-    // Binary: each scored model's cohort rows by descending score, taken once from
-    // its cached order and shared by the rank sums, calibration and curves.
-    let kept: Vec<Option<std::borrow::Cow<'_, [crate::load::scores::RankedRow]>>> =
-        if table.task == Task::Binary {
-            use rayon::prelude::*;
-            let set = mask.map(crate::grouping::RowSet::from_mask);
-            table
-                .models
-                .par_iter()
-                .map(|m| {
-                    m.score.as_ref()?;
-                    let order = m.score_order(&table.target);
-                    Some(crate::grouping::kept_order(order, set.as_ref()))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+    // Binary: each scored model's cohort rows by descending score with their
+    // score sums, taken once from its cached order and shared by the metrics,
+    // calibration and curves.
+    let kept: Vec<Option<metrics::binary::Kept>> = if table.task == Task::Binary {
+        use rayon::prelude::*;
+        (0..table.models.len())
+            .into_par_iter()
+            .map(|m| {
+                table.models[m].score.as_ref()?;
+                Some(metrics::binary::kept_rows(
+                    table,
+                    m,
+                    grouping.members.as_ref(),
+                ))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let (eval, (curves, calibration, histograms, sweeps)): (_, Shapes) = rayon::join(
         || {
             if table.task == Task::Binary {
@@ -271,7 +275,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                 let per_model = (0..table.models.len())
                     .into_par_iter()
                     .map(|m| {
-                        let kept = kept.get(m).and_then(|k| k.as_deref());
+                        let kept = kept.get(m).and_then(Option::as_ref);
                         metrics::evaluate_model_sorted(
                             table,
                             m,
@@ -311,7 +315,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                 let per_model: Vec<(RankCurves, curves::ScoreShapes)> = (0..table.models.len())
                     .into_par_iter()
                     .map(|m| {
-                        let Some(k) = kept.get(m).and_then(|k| k.as_deref()) else {
+                        let Some(k) = kept.get(m).and_then(|k| k.as_ref().map(|k| &*k.rows)) else {
                             return Default::default();
                         };
                         // Thinned by the cohort's rows, or every scored row.
@@ -802,25 +806,60 @@ mod tests {
         };
         assert!(p.contains(&NULL_CODE), "the table has null predictions");
         let score = t.models[1].score.as_deref().unwrap();
-        for grouping in [
-            crate::grouping::group_by(&t, &[region], Some(&mask)),
-            Grouping::whole(t.len(), Some(&mask)),
-        ] {
-            let counts = metrics::binary::counts(&t, 1, &grouping);
-            assert_eq!(counts.len(), grouping.len() + 1);
-            for (s, c) in counts.iter().enumerate() {
-                let rows: Vec<usize> = (0..t.len())
-                    .filter(|&r| mask[r] && (s == grouping.len() || grouping.ids[r] as usize == s))
-                    .collect();
-                let n = |f: &dyn Fn(usize) -> bool| rows.iter().filter(|&&r| f(r)).count() as u64;
-                assert_eq!(c.tp, n(&|r| p[r] == 1 && y[r] == 1), "slot {s}");
-                assert_eq!(c.fp, n(&|r| p[r] != 0 && y[r] == 0), "slot {s}");
-                assert_eq!(c.tn, n(&|r| p[r] == 0 && y[r] == 0), "slot {s}");
-                assert_eq!(c.fn_, n(&|r| p[r] != 1 && y[r] == 1), "slot {s}");
-                assert_eq!(c.nulls, n(&|r| p[r] == NULL_CODE), "slot {s}");
-                assert_eq!(c.scored, n(&|r| !score[r].is_nan()), "slot {s}");
+        let whole = Grouping::whole(t.len(), Some(&mask));
+        // A whole grouping counts from its bitset, or from its ids without one.
+        let whole_by_ids = Grouping {
+            members: None,
+            ..whole.clone()
+        };
+        // First from the labels and predictions, then from the kept cells.
+        for cached in [false, true] {
+            if cached {
+                assert_eq!(t.models[1].cells(&t.target).len(), t.len());
+            }
+            for grouping in [
+                crate::grouping::group_by(&t, &[region], Some(&mask)),
+                whole.clone(),
+                whole_by_ids.clone(),
+            ] {
+                let counts = metrics::binary::counts(&t, 1, &grouping);
+                assert_eq!(counts.len(), grouping.len() + 1);
+                for (s, c) in counts.iter().enumerate() {
+                    let rows: Vec<usize> = (0..t.len())
+                        .filter(|&r| {
+                            mask[r] && (s == grouping.len() || grouping.ids[r] as usize == s)
+                        })
+                        .collect();
+                    let n =
+                        |f: &dyn Fn(usize) -> bool| rows.iter().filter(|&&r| f(r)).count() as u64;
+                    assert_eq!(c.tp, n(&|r| p[r] == 1 && y[r] == 1), "slot {s}");
+                    assert_eq!(c.fp, n(&|r| p[r] != 0 && y[r] == 0), "slot {s}");
+                    assert_eq!(c.tn, n(&|r| p[r] == 0 && y[r] == 0), "slot {s}");
+                    assert_eq!(c.fn_, n(&|r| p[r] != 1 && y[r] == 1), "slot {s}");
+                    assert_eq!(c.nulls, n(&|r| p[r] == NULL_CODE), "slot {s}");
+                    assert_eq!(c.scored, n(&|r| !score[r].is_nan()), "slot {s}");
+                    assert_eq!(
+                        c.scored_pos,
+                        n(&|r| !score[r].is_nan() && y[r] == 1),
+                        "slot {s}"
+                    );
+                }
             }
         }
+        // At another threshold the cells are made from the new predictions.
+        let moved = t.with_threshold(0.6);
+        let Prediction::Classes(p6) = moved.models[1].pred.as_ref() else {
+            panic!("binary table");
+        };
+        let naive: Vec<u8> = (0..t.len())
+            .map(|r| crate::load::table::confusion_cell(p6[r], y[r]))
+            .collect();
+        assert!(moved.models[1].cells_cache.get().is_none());
+        assert_eq!(moved.models[1].cells(&moved.target), naive);
+        assert_ne!(
+            moved.models[1].cells(&moved.target),
+            t.models[1].cells(&t.target)
+        );
     }
 
     #[test]

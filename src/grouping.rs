@@ -61,6 +61,18 @@ impl RowSet {
         let r = row as usize;
         self.words[r / 64] >> (r % 64) & 1 == 1
     }
+
+    /// Calls `f(row)` for each row in the set, in order.
+    #[inline]
+    pub fn for_each(&self, mut f: impl FnMut(usize)) {
+        for (w, &word) in self.words.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                f(w * 64 + bits.trailing_zeros() as usize);
+                bits &= bits - 1;
+            }
+        }
+    }
 }
 
 /// The scored rows `keep` holds, highest score first with ties in row order: the
@@ -125,6 +137,10 @@ pub struct Grouping {
     pub ids: Vec<u32>,
     pub keys: Vec<Vec<u32>>,
     pub sizes: Vec<u64>,
+    /// A whole grouping of a cohort: the cohort's rows as a bitset, so a count
+    /// over them reads 1 bit a row instead of a 4-byte id. None otherwise (for a
+    /// whole grouping of every row, every row).
+    pub members: Option<RowSet>,
 }
 
 /// Calls `f(index, item)` for each item that `keep` holds, in order. Items are
@@ -153,15 +169,14 @@ impl Grouping {
             None => vec![0; n],
             Some(c) => c.par_iter().map(|&k| if k { 0 } else { SKIP }).collect(),
         };
-        let size = match cohort {
-            None => n as u64,
-            Some(c) => c.par_iter().filter(|&&k| k).count() as u64,
-        };
+        let members = cohort.map(RowSet::from_mask);
+        let size = members.as_ref().map_or(n, RowSet::len) as u64;
         Grouping {
             features: Vec::new(),
             ids,
             keys: vec![Vec::new()],
             sizes: vec![size],
+            members,
         }
     }
 
@@ -176,6 +191,9 @@ impl Grouping {
 
     /// The rows in some group, or None when that is every row.
     pub fn row_set(&self) -> Option<RowSet> {
+        if self.members.is_some() {
+            return self.members.clone();
+        }
         self.ids
             .contains(&SKIP)
             .then(|| RowSet::from_ids(&self.ids))
@@ -403,6 +421,7 @@ fn group_small(
             .map(|&k| decode_key(k as u128, radices))
             .collect(),
         sizes,
+        members: None,
     }
 }
 
@@ -453,6 +472,7 @@ fn finish(features: &[usize], ids: Vec<u32>, keys: Vec<Vec<u32>>) -> Grouping {
         ids,
         keys,
         sizes,
+        members: None,
     }
 }
 

@@ -664,8 +664,10 @@ fn delong_paired(
             }
         })
         .collect();
+    // Its ids are the truth (rows without both scores left out): no bitset.
     let common = Grouping {
         ids,
+        members: None,
         ..grouping.clone()
     };
     let (pb, pc) = rayon::join(

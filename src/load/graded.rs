@@ -640,6 +640,7 @@ pub fn decode(
             null_predictions,
             score_order_cache: Arc::new(OnceLock::new()),
             log_loss_cache: Arc::new(OnceLock::new()),
+            cells_cache: Arc::new(OnceLock::new()),
             grades: Some(Arc::new(grades)),
         });
     }

@@ -1,22 +1,27 @@
 //! Per-row quantities derived once from a model's scores and shared by every later
-//! pass: the descending score order (for ROC AUC, average precision, DeLong and
-//! curves) and the per-row log loss. They live with the decoded table because the
-//! table caches them.
+//! pass: the descending score order (for ROC AUC, average precision, DeLong,
+//! log loss, Brier and curves) and the log loss of each row of that order. They
+//! live with the decoded table because the table caches them.
 
 use rayon::prelude::*;
 
 /// sklearn's probability clipping for log loss (machine epsilon).
 pub const EPS: f64 = f64::EPSILON;
 
-/// Per-row log loss with probabilities clipped to `[eps, 1 - eps]` as sklearn does.
-pub fn row_log_loss(score: &[f64], y: &[u32]) -> Vec<f64> {
-    score
+/// One row's log loss, with the probability clipped to `[eps, 1 - eps]` as
+/// sklearn does.
+#[inline]
+pub fn log_loss(p: f64, positive: bool) -> f64 {
+    let q = if positive { p } else { 1.0 - p };
+    -q.clamp(EPS, 1.0 - EPS).ln()
+}
+
+/// The log loss of each row of a score order, in that order: the walks that sum
+/// it read it alongside the order, sequentially, instead of one row at a time.
+pub fn order_log_loss(order: &[RankedRow]) -> Vec<f64> {
+    order
         .par_iter()
-        .zip(y.par_iter())
-        .map(|(&p, &label)| {
-            let q = if label == 1 { p } else { 1.0 - p };
-            -q.clamp(EPS, 1.0 - EPS).ln()
-        })
+        .map(|r| log_loss(r.score(), r.positive()))
         .collect()
 }
 

@@ -54,19 +54,35 @@ pub struct ModelData {
     pub null_predictions: usize,
     /// Rows by descending score, built on first use and shared by every slice.
     pub score_order_cache: Arc<OnceLock<Vec<RankedRow>>>,
-    /// Per-row log loss, built on first use (a logarithm per row is the costliest
-    /// part of a metrics pass, and it depends only on the label and the score).
+    /// The log loss of each row of the score order, in that order, built on first
+    /// use (a logarithm per row is the costliest part of a metrics pass, and it
+    /// depends only on the label and the score).
     pub log_loss_cache: Arc<OnceLock<Vec<f64>>>,
+    /// Binary: each row's confusion cell ([`confusion_cell`]), one byte a row, so
+    /// that a count reads a byte where the label and prediction take eight. Built
+    /// on first use; it belongs to `pred` and is emptied when `pred` is replaced.
+    pub cells_cache: Arc<OnceLock<Vec<u8>>>,
     /// Graded: the model's grades per example (runs averaged).
     pub grades: Option<Arc<Grades>>,
 }
 
 impl ModelData {
-    /// Per-row log loss (sklearn's clipping), NaN where the score is null.
-    pub fn row_log_loss(&self, target: &Target) -> &[f64] {
+    /// The log loss of each row of [`ModelData::score_order`] (sklearn's
+    /// clipping), in that order.
+    pub fn order_log_loss(&self, target: &Target) -> &[f64] {
         self.log_loss_cache
-            .get_or_init(|| match (&self.score, target) {
-                (Some(score), Target::Classes(y)) => scores::row_log_loss(score, y),
+            .get_or_init(|| scores::order_log_loss(self.score_order(target)))
+    }
+
+    /// Each row's [`confusion_cell`] (empty unless binary).
+    pub fn cells(&self, target: &Target) -> &[u8] {
+        self.cells_cache
+            .get_or_init(|| match (self.pred.as_ref(), target) {
+                (Prediction::Classes(p), Target::Classes(y)) => p
+                    .par_iter()
+                    .zip(y.par_iter())
+                    .map(|(&p, &y)| confusion_cell(p, y))
+                    .collect(),
                 _ => Vec::new(),
             })
     }
@@ -79,6 +95,13 @@ impl ModelData {
                 _ => Vec::new(),
             })
     }
+}
+
+/// A binary row's confusion cell, `2 * kind + positive`: kind 0 for a negative
+/// prediction, 1 for a positive one, 2 for a null.
+#[inline]
+pub fn confusion_cell(pred: u32, label: u32) -> u8 {
+    2 * (u8::from(pred == 1) + 2 * u8::from(pred == NULL_CODE)) + u8::from(label == 1)
 }
 
 /// One graded model's grades per example (runs averaged).
@@ -388,6 +411,8 @@ impl EvalTable {
                     })
                     .sum();
                 m.pred = Arc::new(Prediction::Classes(pred));
+                // The cells belong to the predictions they were made from.
+                m.cells_cache = Arc::new(OnceLock::new());
             }
         });
         t
@@ -1240,6 +1265,7 @@ fn decode_model(
         null_predictions,
         score_order_cache: Arc::new(OnceLock::new()),
         log_loss_cache: Arc::new(OnceLock::new()),
+        cells_cache: Arc::new(OnceLock::new()),
         grades: None,
     })
 }

@@ -5,10 +5,11 @@
 use rayon::prelude::*;
 
 use super::{MetricSet, stream_id};
-use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf, for_each_kept};
-use crate::load::encode::NULL_CODE;
-pub use crate::load::scores::{RankedRow, row_log_loss, score_order};
-use crate::load::table::{EvalTable, Prediction, Target};
+use std::borrow::Cow;
+
+use crate::grouping::{Grouping, RowSet, SlotIds, SlotOf, for_each_kept};
+pub use crate::load::scores::{RankedRow, log_loss, order_log_loss, score_order};
+use crate::load::table::{EvalTable, Prediction, Target, confusion_cell};
 use crate::stats::{self, Bootstrap, Z_95};
 
 /// Confusion counts and score sums of one slot. A null prediction is counted as the
@@ -37,10 +38,82 @@ impl Counts {
     pub fn correct(&self) -> u64 {
         self.tp + self.tn
     }
+
+    /// Adds one scored row (its log loss given) to the score sums.
+    #[inline]
+    fn add_scored(&mut self, r: &RankedRow, ll: f64) {
+        let (p, pos) = (r.score(), r.positive());
+        self.scored += 1;
+        self.scored_pos += u64::from(pos);
+        let br = (p - if pos { 1.0 } else { 0.0 }).powi(2);
+        self.ll_sum += ll;
+        self.ll_sq += ll * ll;
+        self.br_sum += br;
+        self.br_sq += br * br;
+    }
+
+    /// Takes the score sums (scored rows, log loss, Brier) of `from`.
+    fn set_score_sums(&mut self, from: &Counts) {
+        self.scored = from.scored;
+        self.scored_pos = from.scored_pos;
+        self.ll_sum = from.ll_sum;
+        self.ll_sq = from.ll_sq;
+        self.br_sum = from.br_sum;
+        self.br_sq = from.br_sq;
+    }
 }
 
-/// sklearn clips probabilities to `[eps, 1 - eps]` with the dtype's machine epsilon.
-use crate::load::scores::EPS;
+/// A whole grouping's scored rows by descending score (ties in row order) and
+/// their score sums, taken in one walk of the model's score order: the overview
+/// shares the rows between its metrics, calibration and curves.
+#[derive(Debug, Clone)]
+pub struct Kept<'a> {
+    pub rows: Cow<'a, [RankedRow]>,
+    /// Only the score sums are set: scored rows, positives, log loss and Brier
+    /// sums, added in score order.
+    pub sums: Counts,
+}
+
+/// [`Kept`] of the rows in `keep` (every scored row if None). The log loss of a
+/// row comes from the model's cache when a caller built it (the window does, as
+/// it recomputes often); a one-off run takes the logarithm here.
+pub fn kept_rows<'a>(table: &'a EvalTable, model: usize, keep: Option<&RowSet>) -> Kept<'a> {
+    let m = &table.models[model];
+    let order = m.score_order(&table.target);
+    match m.log_loss_cache.get() {
+        Some(ll) => kept_with(order, keep, |i, _| ll[i]),
+        None => kept_with(order, keep, row_log_loss),
+    }
+}
+
+fn kept_with<'a>(
+    order: &'a [RankedRow],
+    keep: Option<&RowSet>,
+    ll: impl Fn(usize, &RankedRow) -> f64,
+) -> Kept<'a> {
+    let mut sums = Counts::default();
+    let rows = match keep {
+        None => {
+            for (i, r) in order.iter().enumerate() {
+                sums.add_scored(r, ll(i, r));
+            }
+            Cow::Borrowed(order)
+        }
+        Some(set) => {
+            let mut kept = Vec::with_capacity(set.len().min(order.len()));
+            for_each_kept(
+                order,
+                |r| set.contains(r.row()),
+                |i, r| {
+                    sums.add_scored(r, ll(i, r));
+                    kept.push(*r);
+                },
+            );
+            Cow::Owned(kept)
+        }
+    };
+    Kept { rows, sums }
+}
 
 /// Rank statistics of one slot, accumulated while walking the global score order
 /// (descending), one flush per run of tied scores. A Spark source computes the
@@ -93,54 +166,58 @@ impl Rank {
     }
 }
 
-/// Confusion counts (and score sums) per slot; the last slot is the overall one.
+/// Confusion counts and scored rows per slot; the last slot is the overall one.
+/// The score sums (log loss, Brier) are left at zero: they are added along the
+/// score order by [`evaluate_sorted`] (or a [`Kept`] walk).
 pub fn counts(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Counts> {
     counts_of(table, model, grouping, true)
 }
 
-/// [`counts`], with the score sums (log loss, Brier) only when `with_scores`: a
-/// caller showing only threshold metrics reads neither scores nor log losses.
+/// [`counts`], counting scored rows only when `with_scored`: a caller showing
+/// only threshold metrics reads no scores, and a whole grouping takes them from
+/// its [`Kept`] walk.
 fn counts_of(
     table: &EvalTable,
     model: usize,
     grouping: &Grouping,
-    with_scores: bool,
+    with_scored: bool,
 ) -> Vec<Counts> {
     let (Target::Classes(y), Prediction::Classes(pred)) =
         (table.target.as_ref(), table.models[model].pred.as_ref())
     else {
         return Vec::new();
     };
-    let score = (table.models[model].score.as_deref())
-        .filter(|_| with_scores)
+    let m = &table.models[model];
+    let score = m
+        .score
+        .as_deref()
+        .filter(|_| with_scored)
         .map(Vec::as_slice);
-    // The per-row log loss cache is used when a caller built it (the window does,
-    // as it recomputes often); a one-off run computes it inline and saves memory.
-    let log_loss = table.models[model].log_loss_cache.get().map(Vec::as_slice);
     // A whole grouping's group and overall slot hold the same rows: count once.
     let whole = grouping.is_whole();
     let slots = if whole { 1 } else { grouping.len() + 1 };
-    // The confusion cells are tallied without a branch per row (labels and
-    // predictions are unpredictable, and a mispredicted branch per row cost more
-    // than the rest of the pass): cell `2 * kind + positive`, where kind is 0 for
-    // a negative prediction, 1 for a positive one and 2 for a null. Groups only;
-    // integer counts add up exactly, so the overall slot is their sum.
-    // Rows outside every group (`SKIP`) go to a spare last slot instead of taking
-    // a branch: in a cohort, which rows those are is as unpredictable as labels.
-    let spare = slots;
-    let slot_of = |g: u32| (g as usize).min(spare);
-    let mut tally = vec![[0u64; 6]; slots + 1];
-    let cell_of = |r: usize| {
-        let p = pred[r];
-        2 * (usize::from(p == 1) + 2 * usize::from(p == NULL_CODE)) + usize::from(y[r] == 1)
-    };
-    // (A whole grouping's ids are 0 or SKIP: its one slot is the overall.)
-    for (r, &g) in grouping.ids.iter().enumerate() {
-        tally[slot_of(g)][cell_of(r)] += 1;
+    // The cells are tallied without a branch per row (labels and predictions are
+    // unpredictable, and a mispredicted branch per row cost more than the rest of
+    // the pass): the row's `confusion_cell`, plus 6 for a row with a non-null
+    // score when scored rows are counted. The window keeps each model's cells,
+    // a byte a row; a one-off run makes them from the label and prediction.
+    let cached = m.cells_cache.get().map(Vec::as_slice);
+    let mut tally = vec![[0u64; 12]; slots + 1];
+    match (cached, score) {
+        (Some(cells), None) => tally_cells(grouping, &mut tally, |r| usize::from(cells[r])),
+        (Some(cells), Some(score)) => tally_cells(grouping, &mut tally, |r| {
+            usize::from(cells[r]) + 6 * usize::from(!score[r].is_nan())
+        }),
+        (None, None) => tally_cells(grouping, &mut tally, |r| {
+            usize::from(confusion_cell(pred[r], y[r]))
+        }),
+        (None, Some(score)) => tally_cells(grouping, &mut tally, |r| {
+            usize::from(confusion_cell(pred[r], y[r])) + 6 * usize::from(!score[r].is_nan())
+        }),
     }
     if !whole {
         let overall = grouping.len();
-        let mut sum = [0u64; 6];
+        let mut sum = [0u64; 12];
         for t in &tally[..overall] {
             for (s, v) in sum.iter_mut().zip(t) {
                 *s += v;
@@ -150,49 +227,18 @@ fn counts_of(
     }
     let mut c = vec![Counts::default(); slots + 1];
     for (cell, t) in c.iter_mut().zip(&tally) {
+        // Unscored and scored rows of each cell.
+        let at = |i: usize| t[i] + t[i + 6];
         // A null prediction counts as wrong: a false negative on a positive row,
         // a false positive on a negative one.
-        let [tn, fn_, fp, tp, null_neg, null_pos] = *t;
+        let [tn, fn_, fp, tp, null_neg, null_pos] = [at(0), at(1), at(2), at(3), at(4), at(5)];
         cell.tn = tn;
         cell.fn_ = fn_ + null_pos;
         cell.fp = fp + null_neg;
         cell.tp = tp;
         cell.nulls = null_neg + null_pos;
-    }
-    // Score sums in row order, group then overall, as before (float sums depend
-    // on their order).
-    if let Some(score) = score {
-        let mut add = |r: usize, s: usize| {
-            let cell = &mut c[s];
-            let p = score[r];
-            if !p.is_nan() {
-                let pos = y[r] == 1;
-                cell.scored += 1;
-                cell.scored_pos += u64::from(pos);
-                let ll = match log_loss {
-                    Some(cached) => cached[r],
-                    None => -(if pos { p } else { 1.0 - p }).clamp(EPS, 1.0 - EPS).ln(),
-                };
-                let br = (p - if pos { 1.0 } else { 0.0 }).powi(2);
-                cell.ll_sum += ll;
-                cell.ll_sq += ll * ll;
-                cell.br_sum += br;
-                cell.br_sq += br * br;
-            }
-        };
-        let overall = grouping.len();
-        for_each_kept(
-            &grouping.ids,
-            |&g| g != SKIP,
-            |r, &g| {
-                if whole {
-                    add(r, 0);
-                } else {
-                    add(r, g as usize);
-                    add(r, overall);
-                }
-            },
-        );
+        cell.scored = t[6..].iter().sum();
+        cell.scored_pos = t[7] + t[9] + t[11];
     }
     c.truncate(slots);
     if whole {
@@ -201,34 +247,77 @@ fn counts_of(
     c
 }
 
-/// Rank sums per slot. A whole grouping (the overview's cohort) walks only the
-/// cohort's rows of the score order (`kept`, or taken here); groups walk the
-/// whole order and look each row's group up in the narrowest id type.
+/// Adds each grouped row's cell (`cell_of(row)`, below 12) to its slot's tally.
+/// Integer counts add up exactly, so for groups the overall slot is summed after.
+/// Rows outside every group (`SKIP`) go to a spare last slot instead of taking a
+/// branch: in a cohort, which rows those are is as unpredictable as labels. A
+/// whole grouping counts its one slot from its bitset (or every row), reading no
+/// group ids.
+fn tally_cells(grouping: &Grouping, tally: &mut [[u64; 12]], cell_of: impl Fn(usize) -> usize) {
+    if grouping.is_whole() {
+        let t = &mut tally[0];
+        match &grouping.members {
+            Some(set) => set.for_each(|r| t[cell_of(r)] += 1),
+            None if grouping.ids.contains(&crate::grouping::SKIP) => {
+                for_each_kept(&grouping.ids, |&g| g == 0, |r, _| t[cell_of(r)] += 1);
+            }
+            None => (0..grouping.ids.len()).for_each(|r| t[cell_of(r)] += 1),
+        }
+        return;
+    }
+    let spare = tally.len() - 1;
+    for (r, &g) in grouping.ids.iter().enumerate() {
+        tally[(g as usize).min(spare)][cell_of(r)] += 1;
+    }
+}
+
+/// Rank sums per slot, with each slot's score sums (log loss, Brier) added to
+/// `counts` in score order. A whole grouping (the overview's cohort) walks only
+/// the cohort's rows of the score order (`kept`, or taken here), and takes its
+/// scored rows from them; groups walk the whole order and look each row's group
+/// up in the narrowest id type.
 fn ranks(
     table: &EvalTable,
     model: usize,
     grouping: &Grouping,
-    counts: &[Counts],
-    kept: Option<&[RankedRow]>,
+    counts: &mut [Counts],
+    kept: Option<&Kept>,
 ) -> Option<Vec<Rank>> {
     let m = &table.models[model];
     m.score.as_ref()?;
-    let overall = grouping.len();
     if grouping.is_whole() {
+        let taken;
         let kept = match kept {
-            Some(k) => std::borrow::Cow::Borrowed(k),
-            None => grouping.kept_rows(m.score_order(&table.target)),
+            Some(k) => k,
+            None => {
+                taken = kept_rows(table, model, grouping.row_set().as_ref());
+                &taken
+            }
         };
-        let c = &counts[overall];
-        let rank = Rank::walk(&kept, c.scored_pos, c.scored - c.scored_pos);
+        for c in counts.iter_mut() {
+            c.set_score_sums(&kept.sums);
+        }
+        let s = &kept.sums;
+        let rank = Rank::walk(&kept.rows, s.scored_pos, s.scored - s.scored_pos);
         return Some(vec![rank; 2]);
     }
     let order = m.score_order(&table.target);
-    Some(match grouping.slot_ids() {
-        SlotIds::Byte(ids) => ranks_by(order, &ids[..], counts),
-        SlotIds::Short(ids) => ranks_by(order, &ids[..], counts),
-        SlotIds::Wide(ids) => ranks_by(order, ids, counts),
+    let cached = m.log_loss_cache.get();
+    let ids = grouping.slot_ids();
+    Some(match (&ids, cached) {
+        (SlotIds::Byte(ids), Some(ll)) => ranks_by(order, &ids[..], counts, |i, _| ll[i]),
+        (SlotIds::Short(ids), Some(ll)) => ranks_by(order, &ids[..], counts, |i, _| ll[i]),
+        (SlotIds::Wide(ids), Some(ll)) => ranks_by(order, *ids, counts, |i, _| ll[i]),
+        (SlotIds::Byte(ids), None) => ranks_by(order, &ids[..], counts, row_log_loss),
+        (SlotIds::Short(ids), None) => ranks_by(order, &ids[..], counts, row_log_loss),
+        (SlotIds::Wide(ids), None) => ranks_by(order, *ids, counts, row_log_loss),
     })
+}
+
+/// A row's log loss when no cache holds it.
+#[inline]
+fn row_log_loss(_: usize, r: &RankedRow) -> f64 {
+    log_loss(r.score(), r.positive())
 }
 
 impl Rank {
@@ -251,19 +340,27 @@ impl Rank {
 }
 
 /// Rank sums of every group and the overall slot (the last of `counts`) in one
-/// walk of the score order, one flush per run of tied scores.
-fn ranks_by<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, counts: &[Counts]) -> Vec<Rank> {
+/// walk of the score order, one flush per run of tied scores; each slot's score
+/// sums are added to `counts` along the way (`ll`: a row's log loss, by its
+/// position in the order).
+fn ranks_by<S: SlotOf + ?Sized>(
+    order: &[RankedRow],
+    ids: &S,
+    counts: &mut [Counts],
+    ll: impl Fn(usize, &RankedRow) -> f64,
+) -> Vec<Rank> {
     let overall = counts.len() - 1;
     let mut rank = vec![Rank::default(); overall + 1];
+    let mut sums = vec![Counts::default(); overall + 1];
     let mut touched: Vec<usize> = Vec::new();
     let mut prev = f64::NAN;
-    for ranked in order {
+    for (i, ranked) in order.iter().enumerate() {
         let Some(g) = ids.slot(ranked.row()) else {
             continue;
         };
         let s = ranked.score();
         if s != prev {
-            for &t in &touched {
+            for &t in touched.iter() {
                 let c = &counts[t];
                 rank[t].flush(c.scored_pos, c.scored - c.scored_pos);
             }
@@ -271,7 +368,9 @@ fn ranks_by<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, counts: &[Counts])
             prev = s;
         }
         let pos = ranked.positive();
+        let loss = ll(i, ranked);
         for slot in [g, overall] {
+            sums[slot].add_scored(ranked, loss);
             let k = &mut rank[slot];
             if k.tie_p + k.tie_q == 0 {
                 touched.push(slot);
@@ -286,6 +385,9 @@ fn ranks_by<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, counts: &[Counts])
     for &t in &touched {
         let c = &counts[t];
         rank[t].flush(c.scored_pos, c.scored - c.scored_pos);
+    }
+    for (c, s) in counts.iter_mut().zip(&sums) {
+        c.set_score_sums(s);
     }
     rank
 }
@@ -436,7 +538,7 @@ pub fn evaluate(
 }
 
 /// [`evaluate`] of a whole grouping whose scored rows by descending score the
-/// caller has taken already (`kept`, from [`crate::grouping::kept_order`]), so the overview takes
+/// caller has taken already (`kept`, from [`kept_rows`]), so the overview takes
 /// them once for its metrics, calibration and curves. Without `with_ranks` only
 /// the confusion-count metrics are made (no walk of the score order).
 pub fn evaluate_sorted(
@@ -444,12 +546,13 @@ pub fn evaluate_sorted(
     model: usize,
     grouping: &Grouping,
     boot: Bootstrap,
-    kept: Option<&[RankedRow]>,
+    kept: Option<&Kept>,
     with_ranks: bool,
 ) -> Vec<MetricSet> {
-    let counts = counts_of(table, model, grouping, with_ranks);
+    // A whole grouping counts its scored rows along its kept rows.
+    let mut counts = counts_of(table, model, grouping, with_ranks && !grouping.is_whole());
     let ranks = if with_ranks {
-        ranks(table, model, grouping, &counts, kept)
+        ranks(table, model, grouping, &mut counts, kept)
     } else {
         None
     };

@@ -11,8 +11,6 @@ pub mod multiclass;
 pub mod ranking;
 pub mod regression;
 
-use std::borrow::Cow;
-
 use rayon::prelude::*;
 
 use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
@@ -231,31 +229,32 @@ pub fn evaluate_model_with(
 }
 
 /// [`evaluate_model_with`] on a whole grouping (one group, a cohort) whose scored
-/// rows by descending score are `kept` ([`crate::grouping::kept_order`]): the
-/// window's overview takes them once per cohort for metrics and curves alike.
+/// rows by descending score are `kept` ([`binary::kept_rows`]): the window's
+/// overview takes them once per cohort for metrics and curves alike.
 pub fn evaluate_model_sorted(
     table: &EvalTable,
     model: usize,
     grouping: &Grouping,
     boot: Bootstrap,
     scope: Scope,
-    kept: Option<&[RankedRow]>,
+    kept: Option<&binary::Kept>,
 ) -> Vec<MetricSet> {
     let kept = kept.filter(|_| grouping.is_whole());
     match table.task {
         Task::Binary => {
             let m = &table.models[model];
+            let taken;
             let kept = match kept {
-                Some(k) => Some(Cow::Borrowed(k)),
+                Some(k) => Some(k),
                 None if grouping.is_whole()
                     && m.score.is_some()
                     && (scope.ranks || scope.extras) =>
                 {
-                    Some(grouping.kept_rows(m.score_order(&table.target)))
+                    taken = binary::kept_rows(table, model, grouping.row_set().as_ref());
+                    Some(&taken)
                 }
                 None => None,
             };
-            let kept = kept.as_deref();
             // Without F1's interval, its bootstrap draws nothing.
             let f1_boot = Bootstrap {
                 resamples: if scope.f1_interval { boot.resamples } else { 0 },
@@ -335,7 +334,7 @@ fn binary_extras(
     model: usize,
     grouping: &Grouping,
     boot: Bootstrap,
-    kept: Option<&[RankedRow]>,
+    kept: Option<&binary::Kept>,
     sets: &mut [MetricSet],
 ) {
     let n_groups = grouping.len();
@@ -352,12 +351,13 @@ fn binary_extras(
         // One group of every row (the window's cohort, `metrics` without `--by`):
         // the cohort's scored rows by ascending score, ties in row order.
         let ascending = kept
+            .rows
             .chunk_by(|a, b| a.score() == b.score())
             .rev()
             .flatten()
             .map(|r| (r.score(), r.positive()));
         let cal = calibration::calibration_of(
-            kept.len(),
+            kept.rows.len(),
             ascending,
             params.bins(),
             boot,

@@ -603,6 +603,7 @@ impl Slots {
                 self.keys.clone()
             },
             sizes,
+            members: None,
         }
     }
 }
