@@ -127,10 +127,24 @@ fn main() {
         }
         return;
     }
-    // `PROFILE=1`: only the cohort's overview, twenty times (for `perf record`).
+    // `PROFILE=1`: only the cohort's overview, twenty times (`RUNS=N`: N times),
+    // for `perf record`; the first three runs' times are printed (the first two
+    // take fresh pages from the kernel, later ones reuse freed memory).
     if std::env::var_os("PROFILE").is_some() {
-        for _ in 0..20 {
+        let runs = std::env::var("RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(20);
+        for i in 0..runs {
+            let t = Instant::now();
             let _ = analysis::overview(&table, mask, 0.5);
+            if i < 3 {
+                println!(
+                    "cohort overview, run {} {:.1} ms",
+                    i + 1,
+                    t.elapsed().as_secs_f64() * 1e3
+                );
+            }
         }
         return;
     }

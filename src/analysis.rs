@@ -217,7 +217,12 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     let table = at_threshold(table, threshold);
     let at_own_threshold = matches!(table, std::borrow::Cow::Borrowed(_));
     let table = table.as_ref();
-    let grouping = Grouping::whole(table.len(), mask);
+    // A binary table's counts and walks read the cohort's bitset: no row ids.
+    let grouping = if table.task == Task::Binary {
+        Grouping::whole_rows(table.len(), mask)
+    } else {
+        Grouping::whole(table.len(), mask)
+    };
     let rows = grouping.sizes[0] as usize;
     // Metrics and curves are independent walks: run them side by side.
     type Shapes = (
@@ -754,6 +759,15 @@ mod tests {
         assert_eq!(ov.metrics, eval.overall);
         assert!(ov.metrics[0].value("roc_auc").is_some());
         assert!(ov.metrics[0].value("ece").is_some());
+        // With a cost and a sensitive column the overview's grouping (a bitset,
+        // no row ids) takes the cost curve and fairness from the cohort's rows.
+        let mut priced = t.clone();
+        priced.params.cost = Some((1.0, 4.0));
+        priced.params.sensitive = vec!["region".into()];
+        let ov = overview(&priced, Some(&mask), 0.5);
+        let eval = metrics::evaluate(&priced, &grouping, Bootstrap::default());
+        assert_eq!(ov.metrics, eval.overall);
+        assert!(ov.metrics[1].cost.is_some() && !ov.metrics[1].fairness.is_empty());
         // The curves equal those of a table holding only the cohort's rows.
         let order = t.models[1].score_order(&t.target);
         let set = crate::grouping::RowSet::from_mask(&mask);

@@ -139,7 +139,7 @@ pub struct Grouping {
     pub sizes: Vec<u64>,
     /// A whole grouping of a cohort: the cohort's rows as a bitset, so a count
     /// over them reads 1 bit a row instead of a 4-byte id. None otherwise (for a
-    /// whole grouping of every row, every row).
+    /// whole grouping, every row, unless its ids say otherwise).
     pub members: Option<RowSet>,
 }
 
@@ -174,6 +174,21 @@ impl Grouping {
         Grouping {
             features: Vec::new(),
             ids,
+            keys: vec![Vec::new()],
+            sizes: vec![size],
+            members,
+        }
+    }
+
+    /// [`Grouping::whole`] without the per-row ids (40 MB at 10M rows): its rows
+    /// are `members`, or every row. For the binary overview, whose counts and
+    /// walks read only the bitset; code that reads `ids` must not be given one.
+    pub fn whole_rows(n: usize, cohort: Option<&[bool]>) -> Grouping {
+        let members = cohort.map(RowSet::from_mask);
+        let size = members.as_ref().map_or(n, RowSet::len) as u64;
+        Grouping {
+            features: Vec::new(),
+            ids: Vec::new(),
             keys: vec![Vec::new()],
             sizes: vec![size],
             members,

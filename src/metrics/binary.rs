@@ -261,7 +261,8 @@ fn tally_cells(grouping: &Grouping, tally: &mut [[u64; 12]], cell_of: impl Fn(us
             None if grouping.ids.contains(&crate::grouping::SKIP) => {
                 for_each_kept(&grouping.ids, |&g| g == 0, |r, _| t[cell_of(r)] += 1);
             }
-            None => (0..grouping.ids.len()).for_each(|r| t[cell_of(r)] += 1),
+            // Every row (a whole grouping without ids holds `sizes[0]` rows).
+            None => (0..grouping.sizes[0] as usize).for_each(|r| t[cell_of(r)] += 1),
         }
         return;
     }

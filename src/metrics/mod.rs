@@ -395,8 +395,15 @@ fn binary_extras(
         }
     }
     if let Some(overall) = sets.last_mut() {
-        let mask: Option<Vec<bool>> = (n_groups != 1 || grouping.ids.contains(&SKIP))
-            .then(|| grouping.ids.iter().map(|&g| g != SKIP).collect());
+        let mask: Option<Vec<bool>> = match &grouping.members {
+            Some(set) => {
+                let mut mask = vec![false; table.len()];
+                set.for_each(|r| mask[r] = true);
+                Some(mask)
+            }
+            None => (n_groups != 1 || grouping.ids.contains(&SKIP))
+                .then(|| grouping.ids.iter().map(|&g| g != SKIP).collect()),
+        };
         for col in &params.sensitive {
             if let Ok(f) = table.feature_index(col)
                 && let Some(fair) = fairness::fairness(table, model, f, mask.as_deref(), boot)
@@ -420,27 +427,31 @@ pub fn slot_sorted_scores(
     let mut out: Vec<Vec<(f64, bool)>> = vec![Vec::new(); n_groups + 1];
     out[n_groups].reserve(order.len());
     let whole = grouping.features.is_empty() && n_groups == 1;
-    if !whole {
-        for (v, &size) in out.iter_mut().zip(&grouping.sizes) {
-            v.reserve_exact(size as usize);
-        }
+    if whole {
+        // Its rows (a bitset, or every row) with no group to look up.
+        out[n_groups] = grouping
+            .kept_rows(order)
+            .chunk_by(|a, b| a.score() == b.score())
+            .rev()
+            .flatten()
+            .map(|r| (r.score(), r.positive()))
+            .collect();
+        return out;
+    }
+    for (v, &size) in out.iter_mut().zip(&grouping.sizes) {
+        v.reserve_exact(size as usize);
     }
     match grouping.slot_ids() {
-        SlotIds::Byte(ids) => fill_sorted(order, &ids[..], whole, &mut out),
-        SlotIds::Short(ids) => fill_sorted(order, &ids[..], whole, &mut out),
-        SlotIds::Wide(ids) => fill_sorted(order, ids, whole, &mut out),
+        SlotIds::Byte(ids) => fill_sorted(order, &ids[..], &mut out),
+        SlotIds::Short(ids) => fill_sorted(order, &ids[..], &mut out),
+        SlotIds::Wide(ids) => fill_sorted(order, ids, &mut out),
     }
     out
 }
 
 /// [`slot_sorted_scores`]' walk: `order` is by descending score with ties in row
 /// order, so it goes backwards one run of tied scores at a time, each run forwards.
-fn fill_sorted<S: SlotOf + ?Sized>(
-    order: &[RankedRow],
-    ids: &S,
-    whole: bool,
-    out: &mut [Vec<(f64, bool)>],
-) {
+fn fill_sorted<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, out: &mut [Vec<(f64, bool)>]) {
     let n_groups = out.len() - 1;
     let mut end = order.len();
     while end > 0 {
@@ -451,9 +462,7 @@ fn fill_sorted<S: SlotOf + ?Sized>(
         }
         for r in &order[start..end] {
             if let Some(g) = ids.slot(r.row()) {
-                if !whole {
-                    out[g].push((r.score(), r.positive()));
-                }
+                out[g].push((r.score(), r.positive()));
                 out[n_groups].push((r.score(), r.positive()));
             }
         }
