@@ -85,6 +85,53 @@ pub fn score_order(score: &[f64], y: &[u32]) -> Vec<RankedRow> {
     order
 }
 
+/// What the walks of a score order read of a row: its score and label. Both
+/// [`RankedRow`] (a model's whole order) and [`ScoredRow`] (a cohort's) have
+/// them, so each walk is written once for both.
+pub trait Scored: Copy + Send + Sync {
+    fn score(&self) -> f64;
+    fn positive(&self) -> bool;
+}
+
+impl Scored for RankedRow {
+    #[inline]
+    fn score(&self) -> f64 {
+        RankedRow::score(self)
+    }
+    #[inline]
+    fn positive(&self) -> bool {
+        RankedRow::positive(self)
+    }
+}
+
+/// A cohort's scored row in score order, in 8 bytes: the score's bits with the
+/// label in the sign bit (scores are probabilities, never negative, and `-0.0`
+/// is read as `0.0`). Half a [`RankedRow`]: a cohort's rows are copied out of
+/// the order on every cohort change and then walked four times, so the copy's
+/// size is what those walks and the fresh pages for it cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoredRow(u64);
+
+impl ScoredRow {
+    const LABEL: u64 = 1 << 63;
+
+    #[inline]
+    pub fn of(r: &RankedRow) -> ScoredRow {
+        ScoredRow(r.score().to_bits() | if r.positive() { Self::LABEL } else { 0 })
+    }
+}
+
+impl Scored for ScoredRow {
+    #[inline]
+    fn score(&self) -> f64 {
+        f64::from_bits(self.0 & !Self::LABEL)
+    }
+    #[inline]
+    fn positive(&self) -> bool {
+        self.0 & Self::LABEL != 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +145,10 @@ mod tests {
             .iter()
             .map(|r| (r.score(), r.row(), r.positive()))
             .collect();
+        for r in &order {
+            let s = ScoredRow::of(r);
+            assert_eq!((s.score(), s.positive()), (r.score(), r.positive()));
+        }
         assert_eq!(
             got,
             vec![

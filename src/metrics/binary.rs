@@ -5,10 +5,10 @@
 use rayon::prelude::*;
 
 use super::{MetricSet, stream_id};
-use std::borrow::Cow;
-
 use crate::grouping::{Grouping, RowSet, SlotIds, SlotOf, for_each_kept};
-pub use crate::load::scores::{RankedRow, log_loss, order_log_loss, score_order};
+pub use crate::load::scores::{
+    RankedRow, Scored, ScoredRow, log_loss, order_log_loss, score_order,
+};
 use crate::load::table::{EvalTable, Prediction, Target, confusion_cell};
 use crate::stats::{self, Bootstrap, Z_95};
 
@@ -68,10 +68,44 @@ impl Counts {
 /// shares the rows between its metrics, calibration and curves.
 #[derive(Debug, Clone)]
 pub struct Kept<'a> {
-    pub rows: Cow<'a, [RankedRow]>,
+    pub rows: KeptRows<'a>,
     /// Only the score sums are set: scored rows, positives, log loss and Brier
     /// sums, added in score order.
     pub sums: Counts,
+}
+
+/// Every scored row (the model's order itself) or a cohort's, copied out in 8
+/// bytes a row.
+#[derive(Debug, Clone)]
+pub enum KeptRows<'a> {
+    Every(&'a [RankedRow]),
+    Cohort(Vec<ScoredRow>),
+}
+
+impl KeptRows<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            KeptRows::Every(r) => r.len(),
+            KeptRows::Cohort(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A walk of the rows in whichever form they are: `every` and `cohort` are
+    /// the same generic walk, named twice.
+    pub fn walk<T>(
+        &self,
+        every: impl FnOnce(&[RankedRow]) -> T,
+        cohort: impl FnOnce(&[ScoredRow]) -> T,
+    ) -> T {
+        match self {
+            KeptRows::Every(r) => every(r),
+            KeptRows::Cohort(r) => cohort(r),
+        }
+    }
 }
 
 /// [`Kept`] of the rows in `keep` (every scored row if None). The log loss of a
@@ -97,7 +131,7 @@ fn kept_with<'a>(
             for (i, r) in order.iter().enumerate() {
                 sums.add_scored(r, ll(i, r));
             }
-            Cow::Borrowed(order)
+            KeptRows::Every(order)
         }
         Some(set) => {
             let mut kept = Vec::with_capacity(set.len().min(order.len()));
@@ -106,10 +140,10 @@ fn kept_with<'a>(
                 |r| set.contains(r.row()),
                 |i, r| {
                     sums.add_scored(r, ll(i, r));
-                    kept.push(*r);
+                    kept.push(ScoredRow::of(r));
                 },
             );
-            Cow::Owned(kept)
+            KeptRows::Cohort(kept)
         }
     };
     Kept { rows, sums }
@@ -299,7 +333,10 @@ fn ranks(
             c.set_score_sums(&kept.sums);
         }
         let s = &kept.sums;
-        let rank = Rank::walk(&kept.rows, s.scored_pos, s.scored - s.scored_pos);
+        let (pos, neg) = (s.scored_pos, s.scored - s.scored_pos);
+        let rank = kept
+            .rows
+            .walk(|r| Rank::walk(r, pos, neg), |r| Rank::walk(r, pos, neg));
         return Some(vec![rank; 2]);
     }
     let order = m.score_order(&table.target);
@@ -323,7 +360,7 @@ fn row_log_loss(_: usize, r: &RankedRow) -> f64 {
 
 impl Rank {
     /// The rank sums of one slot from its scored rows, highest score first.
-    fn walk(rows: &[RankedRow], pos: u64, neg: u64) -> Rank {
+    fn walk<R: Scored>(rows: &[R], pos: u64, neg: u64) -> Rank {
         let mut rank = Rank::default();
         let mut prev = f64::NAN;
         for r in rows {

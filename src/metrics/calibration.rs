@@ -121,6 +121,24 @@ pub fn calibration(
     calibration_of(sorted.len(), sorted.iter().copied(), bins, boot, stream)
 }
 
+/// [`calibration`] of rows given by descending score, ties in row order (a
+/// cohort's rows of the score order): taken one run of tied scores at a time
+/// from the lowest, each run forwards, which is ascending order with ties in row
+/// order.
+pub fn calibration_of_descending<R: crate::load::scores::Scored>(
+    rows: &[R],
+    bins: usize,
+    boot: Bootstrap,
+    stream: u64,
+) -> Calibration {
+    let ascending = rows
+        .chunk_by(|a, b| a.score() == b.score())
+        .rev()
+        .flatten()
+        .map(|r| (r.score(), r.positive()));
+    calibration_of(rows.len(), ascending, bins, boot, stream)
+}
+
 /// [`calibration`] of `n` rows given in ascending score order by an iterator
 /// (the window walks a model's cached score order instead of copying it).
 pub fn calibration_of(

@@ -350,18 +350,10 @@ fn binary_extras(
     if let Some(kept) = kept.filter(|_| whole && params.cost.is_none()) {
         // One group of every row (the window's cohort, `metrics` without `--by`):
         // the cohort's scored rows by ascending score, ties in row order.
-        let ascending = kept
-            .rows
-            .chunk_by(|a, b| a.score() == b.score())
-            .rev()
-            .flatten()
-            .map(|r| (r.score(), r.positive()));
-        let cal = calibration::calibration_of(
-            kept.rows.len(),
-            ascending,
-            params.bins(),
-            boot,
-            stream_id(model, n_groups, n_groups, 0xca),
+        let (bins, stream) = (params.bins(), stream_id(model, n_groups, n_groups, 0xca));
+        let cal = kept.rows.walk(
+            |r| calibration::calibration_of_descending(r, bins, boot, stream),
+            |r| calibration::calibration_of_descending(r, bins, boot, stream),
         );
         for set in sets.iter_mut() {
             calibration::push(set, &cal);
