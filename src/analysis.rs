@@ -327,15 +327,19 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                         let thin = mask.map_or(k.len(), |_| rows);
                         let nulls = curves::null_scores(table, m, mask);
                         let bins = table.params.bins();
+                        // The ROC/PR points and the score shapes of one model.
+                        fn drawn<R: crate::load::scores::Scored>(
+                            k: &[R],
+                            thin: usize,
+                            nulls: (u64, u64),
+                            bins: usize,
+                        ) -> (RankCurves, curves::ScoreShapes) {
+                            let ranked = curves::rank_curves_of(k, thin);
+                            (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
+                        }
                         k.walk(
-                            |k| {
-                                let ranked = curves::rank_curves_of(k, thin);
-                                (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
-                            },
-                            |k| {
-                                let ranked = curves::rank_curves_of(k, thin);
-                                (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
-                            },
+                            |k| drawn(k, thin, nulls, bins),
+                            |k| drawn(k, thin, nulls, bins),
                         )
                     })
                     .collect();

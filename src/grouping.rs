@@ -169,14 +169,9 @@ impl Grouping {
             None => vec![0; n],
             Some(c) => c.par_iter().map(|&k| if k { 0 } else { SKIP }).collect(),
         };
-        let members = cohort.map(RowSet::from_mask);
-        let size = members.as_ref().map_or(n, RowSet::len) as u64;
         Grouping {
-            features: Vec::new(),
             ids,
-            keys: vec![Vec::new()],
-            sizes: vec![size],
-            members,
+            ..Grouping::whole_rows(n, cohort)
         }
     }
 

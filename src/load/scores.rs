@@ -104,6 +104,16 @@ impl Scored for RankedRow {
     }
 }
 
+/// `(score, positive)` of rows given by descending score (ties in row order),
+/// by ascending score with ties in row order (numpy's stable argsort): one run
+/// of tied scores at a time from the lowest, each run forwards.
+pub fn ascending<R: Scored>(rows: &[R]) -> impl Iterator<Item = (f64, bool)> + '_ {
+    rows.chunk_by(|a, b| a.score() == b.score())
+        .rev()
+        .flatten()
+        .map(|r| (r.score(), r.positive()))
+}
+
 /// A cohort's scored row in score order, in 8 bytes: the score's bits with the
 /// label in the sign bit (scores are probabilities, never negative, and `-0.0`
 /// is read as `0.0`). Half a [`RankedRow`]: a cohort's rows are copied out of

@@ -122,20 +122,14 @@ pub fn calibration(
 }
 
 /// [`calibration`] of rows given by descending score, ties in row order (a
-/// cohort's rows of the score order): taken one run of tied scores at a time
-/// from the lowest, each run forwards, which is ascending order with ties in row
-/// order.
+/// cohort's rows of the score order), read in ascending order.
 pub fn calibration_of_descending<R: crate::load::scores::Scored>(
     rows: &[R],
     bins: usize,
     boot: Bootstrap,
     stream: u64,
 ) -> Calibration {
-    let ascending = rows
-        .chunk_by(|a, b| a.score() == b.score())
-        .rev()
-        .flatten()
-        .map(|r| (r.score(), r.positive()));
+    let ascending = crate::load::scores::ascending(rows);
     calibration_of(rows.len(), ascending, bins, boot, stream)
 }
 

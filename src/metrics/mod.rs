@@ -421,13 +421,7 @@ pub fn slot_sorted_scores(
     let whole = grouping.features.is_empty() && n_groups == 1;
     if whole {
         // Its rows (a bitset, or every row) with no group to look up.
-        out[n_groups] = grouping
-            .kept_rows(order)
-            .chunk_by(|a, b| a.score() == b.score())
-            .rev()
-            .flatten()
-            .map(|r| (r.score(), r.positive()))
-            .collect();
+        out[n_groups] = crate::load::scores::ascending(&grouping.kept_rows(order)).collect();
         return out;
     }
     for (v, &size) in out.iter_mut().zip(&grouping.sizes) {
