@@ -320,27 +320,16 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                 let per_model: Vec<(RankCurves, curves::ScoreShapes)> = (0..table.models.len())
                     .into_par_iter()
                     .map(|m| {
-                        let Some(k) = kept.get(m).and_then(|k| k.as_ref().map(|k| &k.rows)) else {
+                        let Some(k) = kept.get(m).and_then(|k| k.as_ref().map(|k| &k.rows[..]))
+                        else {
                             return Default::default();
                         };
                         // Thinned by the cohort's rows, or every scored row.
                         let thin = mask.map_or(k.len(), |_| rows);
                         let nulls = curves::null_scores(table, m, mask);
                         let bins = table.params.bins();
-                        // The ROC/PR points and the score shapes of one model.
-                        fn drawn<R: crate::load::scores::Scored>(
-                            k: &[R],
-                            thin: usize,
-                            nulls: (u64, u64),
-                            bins: usize,
-                        ) -> (RankCurves, curves::ScoreShapes) {
-                            let ranked = curves::rank_curves_of(k, thin);
-                            (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
-                        }
-                        k.walk(
-                            |k| drawn(k, thin, nulls, bins),
-                            |k| drawn(k, thin, nulls, bins),
-                        )
+                        let ranked = curves::rank_curves_of(k, thin);
+                        (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
                     })
                     .collect();
                 let mut shapes: Shapes = Default::default();
@@ -785,9 +774,11 @@ mod tests {
         let order = t.models[1].score_order(&t.target);
         let set = crate::grouping::RowSet::from_mask(&mask);
         let kept = crate::grouping::kept_order(order, Some(&set));
-        let naive: Vec<_> = order.iter().filter(|r| mask[r.row() as usize]).collect();
-        assert_eq!(kept.len(), naive.len());
-        assert!(kept.iter().zip(&naive).all(|(a, b)| a.row() == b.row()));
+        let naive: Vec<_> = (order.scored.iter().zip(&order.rows))
+            .filter(|(_, row)| mask[**row as usize])
+            .map(|(r, _)| *r)
+            .collect();
+        assert_eq!(kept[..], naive[..]);
         let rows = mask.iter().filter(|&&k| k).count();
         assert_eq!(ov.curves[1], curves::rank_curves_of(&kept, rows));
     }

@@ -3,7 +3,7 @@
 //! of points for regression scatter plots. Curves are thinned to a few hundred
 //! points so drawing never grows with the data.
 
-use crate::load::scores::Scored;
+use crate::load::scores::ScoredRow;
 use crate::load::table::{EvalTable, Prediction, Target};
 
 /// Points drawn per curve at most.
@@ -27,7 +27,7 @@ pub fn rank_curves(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> Ra
 
 /// ROC and PR curves from a cohort's scored rows by descending score (`kept`);
 /// `rows` (the cohort's size) sets how finely the curves are thinned.
-pub fn rank_curves_of<R: Scored>(kept: &[R], rows: usize) -> RankCurves {
+pub fn rank_curves_of(kept: &[ScoredRow], rows: usize) -> RankCurves {
     // One walk: keep raw counts at thinned thresholds, normalise at the end.
     let step = (rows / MAX_POINTS).max(1);
     let mut raw: Vec<(u64, u64)> = Vec::with_capacity(MAX_POINTS + 2);
@@ -141,8 +141,8 @@ pub fn null_scores(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> (u
 /// [`threshold_sweep`] (`steps`) of a cohort in one walk of its scored rows by
 /// descending score (`kept`, from [`crate::grouping::kept_order`]) and its
 /// null-score rows' `(positives, negatives)`.
-pub fn score_shapes<R: Scored>(
-    kept: &[R],
+pub fn score_shapes(
+    kept: &[ScoredRow],
     (null_pos, null_neg): (u64, u64),
     bins: usize,
     hist_bins: usize,

@@ -9,7 +9,7 @@ use foldhash::fast::RandomState;
 use rayon::prelude::*;
 
 use crate::load::encode::NULL_CODE;
-use crate::load::scores::RankedRow;
+use crate::load::scores::{ScoreOrder, ScoredRow};
 use crate::load::table::EvalTable;
 
 /// The group id of a row that belongs to no group (outside the cohort).
@@ -79,17 +79,35 @@ impl RowSet {
 /// cached order itself when every row is kept, else one walk of it. The
 /// walks that follow (rank sums, calibration, curves) then read only the cohort's
 /// rows, in order, with no lookup per row.
-pub fn kept_order<'a>(order: &'a [RankedRow], keep: Option<&RowSet>) -> Cow<'a, [RankedRow]> {
+pub fn kept_order<'a>(order: &'a ScoreOrder, keep: Option<&RowSet>) -> Cow<'a, [ScoredRow]> {
     match keep {
-        None => Cow::Borrowed(order),
-        // One thread per model (the overview runs the models side by side): a
-        // parallel filter collects into pieces and copies them once more.
+        None => Cow::Borrowed(&order.scored),
         Some(set) => {
             let mut kept = Vec::with_capacity(set.len().min(order.len()));
-            for_each_kept(order, |r| set.contains(r.row()), |_, r| kept.push(*r));
+            for_each_kept_position(order, set, |_, r| kept.push(r));
             Cow::Owned(kept)
         }
     }
+}
+
+/// Calls `f(position, row)` for each position of the score order whose row `set`
+/// holds, in order. One thread per model (the overview runs the models side by
+/// side): a parallel filter collects into pieces and copies them once more.
+#[inline]
+pub fn for_each_kept_position(
+    order: &ScoreOrder,
+    set: &RowSet,
+    mut f: impl FnMut(usize, ScoredRow),
+) {
+    for_each_kept(
+        &order.rows,
+        |&r| set.contains(r),
+        |i, _| {
+            if let Some(&r) = order.scored.get(i) {
+                f(i, r);
+            }
+        },
+    );
 }
 
 /// A grouping's row → group ids, narrowed (see [`Grouping::slot_ids`]).
@@ -211,7 +229,7 @@ impl Grouping {
 
     /// The grouped rows of a score order (see [`kept_order`]): for a whole
     /// grouping, the cohort's scored rows by descending score.
-    pub fn kept_rows<'a>(&self, order: &'a [RankedRow]) -> Cow<'a, [RankedRow]> {
+    pub fn kept_rows<'a>(&self, order: &'a ScoreOrder) -> Cow<'a, [ScoredRow]> {
         kept_order(order, self.row_set().as_ref())
     }
 

@@ -733,14 +733,15 @@ impl DelongSums {
 /// DeLong placements of each row within its group (first vector) and overall
 /// (second): a positive's share of negatives scored below it (ties half), a
 /// negative's share of positives scored above it (ties half).
-fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Vec<f64>) {
+fn placements(order: &binary::ScoreOrder, grouping: &Grouping) -> (Vec<f64>, Vec<f64>) {
+    let (scored, rows) = (&order.scored, &order.rows);
     let n = grouping.ids.len();
     let slots = grouping.len() + 1;
     let overall = grouping.len();
     let mut pos = vec![0u64; slots];
     let mut neg = vec![0u64; slots];
-    for r in order {
-        let g = grouping.ids[r.row() as usize];
+    for (r, &row) in scored.iter().zip(rows) {
+        let g = grouping.ids[row as usize];
         if g == SKIP {
             continue;
         }
@@ -756,17 +757,19 @@ fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Ve
     let mut above = vec![(0u64, 0u64); slots];
     let mut tie = vec![(0u64, 0u64); slots];
     let mut i = 0;
-    while i < order.len() {
+    while i < scored.len() {
         let mut j = i;
-        while j < order.len() && order[j].score() == order[i].score() {
+        while j < scored.len() && scored[j].score() == scored[i].score() {
             j += 1;
         }
-        let members: Vec<&binary::RankedRow> = order[i..j]
+        let members: Vec<(binary::ScoredRow, u32)> = scored[i..j]
             .iter()
-            .filter(|r| grouping.ids[r.row() as usize] != SKIP)
+            .zip(&rows[i..j])
+            .filter(|(_, row)| grouping.ids[**row as usize] != SKIP)
+            .map(|(r, &row)| (*r, row))
             .collect();
-        for r in &members {
-            let g = grouping.ids[r.row() as usize] as usize;
+        for &(r, row) in &members {
+            let g = grouping.ids[row as usize] as usize;
             for s in [g, overall] {
                 if r.positive() {
                     tie[s].0 += 1
@@ -775,8 +778,8 @@ fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Ve
                 }
             }
         }
-        for r in &members {
-            let g = grouping.ids[r.row() as usize] as usize;
+        for &(r, row) in &members {
+            let g = grouping.ids[row as usize] as usize;
             for (k, s) in [g, overall].into_iter().enumerate() {
                 let (p_tie, q_tie) = tie[s];
                 let (p_above, q_above) = above[s];
@@ -792,14 +795,14 @@ fn placements(order: &[binary::RankedRow], grouping: &Grouping) -> (Vec<f64>, Ve
                     (p_above as f64 + 0.5 * p_tie as f64) / pos[s] as f64
                 };
                 if k == 0 {
-                    out.0[r.row() as usize] = v
+                    out.0[row as usize] = v
                 } else {
-                    out.1[r.row() as usize] = v
+                    out.1[row as usize] = v
                 }
             }
         }
-        for r in &members {
-            let g = grouping.ids[r.row() as usize] as usize;
+        for &(_, row) in &members {
+            let g = grouping.ids[row as usize] as usize;
             for s in [g, overall] {
                 let t = tie[s];
                 if t != (0, 0) {

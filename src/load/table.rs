@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::encode::{self, Encoded, MISSING, NULL_CODE};
 use super::read;
 use super::roles::{self, Mapping, ModelColumns, Task};
-use super::scores::{self, RankedRow};
+use super::scores::{self, ScoreOrder};
 use crate::error::{Error, Result};
 
 /// Where the data came from and how many rows were used.
@@ -53,7 +53,7 @@ pub struct ModelData {
     pub probs: Option<Arc<Vec<Vec<f64>>>>,
     pub null_predictions: usize,
     /// Rows by descending score, built on first use and shared by every slice.
-    pub score_order_cache: Arc<OnceLock<Vec<RankedRow>>>,
+    pub score_order_cache: Arc<OnceLock<ScoreOrder>>,
     /// The log loss of each row of the score order, in that order, built on first
     /// use (a logarithm per row is the costliest part of a metrics pass, and it
     /// depends only on the label and the score).
@@ -88,11 +88,11 @@ impl ModelData {
     }
 
     /// Rows with a non-null score, highest first (empty without a score).
-    pub fn score_order(&self, target: &Target) -> &[RankedRow] {
+    pub fn score_order(&self, target: &Target) -> &ScoreOrder {
         self.score_order_cache
             .get_or_init(|| match (&self.score, target) {
                 (Some(score), Target::Classes(y)) => scores::score_order(score, y),
-                _ => Vec::new(),
+                _ => ScoreOrder::default(),
             })
     }
 }

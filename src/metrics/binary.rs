@@ -2,13 +2,13 @@
 //! AUC (with DeLong's interval) and average precision for every slice from one
 //! global sort of the scores.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use super::{MetricSet, stream_id};
-use crate::grouping::{Grouping, RowSet, SlotIds, SlotOf, for_each_kept};
-pub use crate::load::scores::{
-    RankedRow, Scored, ScoredRow, log_loss, order_log_loss, score_order,
-};
+use crate::grouping::{Grouping, RowSet, SlotIds, SlotOf, for_each_kept, for_each_kept_position};
+pub use crate::load::scores::{ScoreOrder, ScoredRow, log_loss, order_log_loss, score_order};
 use crate::load::table::{EvalTable, Prediction, Target, confusion_cell};
 use crate::stats::{self, Bootstrap, Z_95};
 
@@ -41,7 +41,7 @@ impl Counts {
 
     /// Adds one scored row (its log loss given) to the score sums.
     #[inline]
-    fn add_scored(&mut self, r: &RankedRow, ll: f64) {
+    fn add_scored(&mut self, r: ScoredRow, ll: f64) {
         let (p, pos) = (r.score(), r.positive());
         self.scored += 1;
         self.scored_pos += u64::from(pos);
@@ -68,44 +68,11 @@ impl Counts {
 /// shares the rows between its metrics, calibration and curves.
 #[derive(Debug, Clone)]
 pub struct Kept<'a> {
-    pub rows: KeptRows<'a>,
+    /// Every scored row (the model's order itself) or a cohort's, copied out.
+    pub rows: Cow<'a, [ScoredRow]>,
     /// Only the score sums are set: scored rows, positives, log loss and Brier
     /// sums, added in score order.
     pub sums: Counts,
-}
-
-/// Every scored row (the model's order itself) or a cohort's, copied out in 8
-/// bytes a row.
-#[derive(Debug, Clone)]
-pub enum KeptRows<'a> {
-    Every(&'a [RankedRow]),
-    Cohort(Vec<ScoredRow>),
-}
-
-impl KeptRows<'_> {
-    pub fn len(&self) -> usize {
-        match self {
-            KeptRows::Every(r) => r.len(),
-            KeptRows::Cohort(r) => r.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// A walk of the rows in whichever form they are: `every` and `cohort` are
-    /// the same generic walk, named twice.
-    pub fn walk<T>(
-        &self,
-        every: impl FnOnce(&[RankedRow]) -> T,
-        cohort: impl FnOnce(&[ScoredRow]) -> T,
-    ) -> T {
-        match self {
-            KeptRows::Every(r) => every(r),
-            KeptRows::Cohort(r) => cohort(r),
-        }
-    }
 }
 
 /// [`Kept`] of the rows in `keep` (every scored row if None). The log loss of a
@@ -121,29 +88,25 @@ pub fn kept_rows<'a>(table: &'a EvalTable, model: usize, keep: Option<&RowSet>) 
 }
 
 fn kept_with<'a>(
-    order: &'a [RankedRow],
+    order: &'a ScoreOrder,
     keep: Option<&RowSet>,
-    ll: impl Fn(usize, &RankedRow) -> f64,
+    ll: impl Fn(usize, ScoredRow) -> f64,
 ) -> Kept<'a> {
     let mut sums = Counts::default();
     let rows = match keep {
         None => {
-            for (i, r) in order.iter().enumerate() {
+            for (i, &r) in order.scored.iter().enumerate() {
                 sums.add_scored(r, ll(i, r));
             }
-            KeptRows::Every(order)
+            Cow::Borrowed(&order.scored[..])
         }
         Some(set) => {
             let mut kept = Vec::with_capacity(set.len().min(order.len()));
-            for_each_kept(
-                order,
-                |r| set.contains(r.row()),
-                |i, r| {
-                    sums.add_scored(r, ll(i, r));
-                    kept.push(ScoredRow::of(r));
-                },
-            );
-            KeptRows::Cohort(kept)
+            for_each_kept_position(order, set, |i, r| {
+                sums.add_scored(r, ll(i, r));
+                kept.push(r);
+            });
+            Cow::Owned(kept)
         }
     };
     Kept { rows, sums }
@@ -334,9 +297,7 @@ fn ranks(
         }
         let s = &kept.sums;
         let (pos, neg) = (s.scored_pos, s.scored - s.scored_pos);
-        let rank = kept
-            .rows
-            .walk(|r| Rank::walk(r, pos, neg), |r| Rank::walk(r, pos, neg));
+        let rank = Rank::walk(&kept.rows, pos, neg);
         return Some(vec![rank; 2]);
     }
     let order = m.score_order(&table.target);
@@ -354,13 +315,13 @@ fn ranks(
 
 /// A row's log loss when no cache holds it.
 #[inline]
-fn row_log_loss(_: usize, r: &RankedRow) -> f64 {
+fn row_log_loss(_: usize, r: ScoredRow) -> f64 {
     log_loss(r.score(), r.positive())
 }
 
 impl Rank {
     /// The rank sums of one slot from its scored rows, highest score first.
-    fn walk<R: Scored>(rows: &[R], pos: u64, neg: u64) -> Rank {
+    fn walk(rows: &[ScoredRow], pos: u64, neg: u64) -> Rank {
         let mut rank = Rank::default();
         let mut prev = f64::NAN;
         for r in rows {
@@ -382,18 +343,18 @@ impl Rank {
 /// sums are added to `counts` along the way (`ll`: a row's log loss, by its
 /// position in the order).
 fn ranks_by<S: SlotOf + ?Sized>(
-    order: &[RankedRow],
+    order: &ScoreOrder,
     ids: &S,
     counts: &mut [Counts],
-    ll: impl Fn(usize, &RankedRow) -> f64,
+    ll: impl Fn(usize, ScoredRow) -> f64,
 ) -> Vec<Rank> {
     let overall = counts.len() - 1;
     let mut rank = vec![Rank::default(); overall + 1];
     let mut sums = vec![Counts::default(); overall + 1];
     let mut touched: Vec<usize> = Vec::new();
     let mut prev = f64::NAN;
-    for (i, ranked) in order.iter().enumerate() {
-        let Some(g) = ids.slot(ranked.row()) else {
+    for (i, (&row, &ranked)) in order.rows.iter().zip(&order.scored).enumerate() {
+        let Some(g) = ids.slot(row) else {
             continue;
         };
         let s = ranked.score();

@@ -123,8 +123,8 @@ pub fn calibration(
 
 /// [`calibration`] of rows given by descending score, ties in row order (a
 /// cohort's rows of the score order), read in ascending order.
-pub fn calibration_of_descending<R: crate::load::scores::Scored>(
-    rows: &[R],
+pub fn calibration_of_descending(
+    rows: &[crate::load::scores::ScoredRow],
     bins: usize,
     boot: Bootstrap,
     stream: u64,

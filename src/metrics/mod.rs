@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
 use crate::load::roles::Task;
-use crate::load::scores::RankedRow;
+use crate::load::scores::ScoreOrder;
 use crate::load::table::EvalTable;
 use crate::stats::{Bootstrap, Interval};
 
@@ -351,10 +351,7 @@ fn binary_extras(
         // One group of every row (the window's cohort, `metrics` without `--by`):
         // the cohort's scored rows by ascending score, ties in row order.
         let (bins, stream) = (params.bins(), stream_id(model, n_groups, n_groups, 0xca));
-        let cal = kept.rows.walk(
-            |r| calibration::calibration_of_descending(r, bins, boot, stream),
-            |r| calibration::calibration_of_descending(r, bins, boot, stream),
-        );
+        let cal = calibration::calibration_of_descending(&kept.rows, bins, boot, stream);
         for set in sets.iter_mut() {
             calibration::push(set, &cal);
         }
@@ -437,17 +434,18 @@ pub fn slot_sorted_scores(
 
 /// [`slot_sorted_scores`]' walk: `order` is by descending score with ties in row
 /// order, so it goes backwards one run of tied scores at a time, each run forwards.
-fn fill_sorted<S: SlotOf + ?Sized>(order: &[RankedRow], ids: &S, out: &mut [Vec<(f64, bool)>]) {
+fn fill_sorted<S: SlotOf + ?Sized>(order: &ScoreOrder, ids: &S, out: &mut [Vec<(f64, bool)>]) {
     let n_groups = out.len() - 1;
-    let mut end = order.len();
+    let scored = &order.scored;
+    let mut end = scored.len();
     while end > 0 {
-        let s = order[end - 1].score();
+        let s = scored[end - 1].score();
         let mut start = end - 1;
-        while start > 0 && order[start - 1].score() == s {
+        while start > 0 && scored[start - 1].score() == s {
             start -= 1;
         }
-        for r in &order[start..end] {
-            if let Some(g) = ids.slot(r.row()) {
+        for (r, &row) in scored[start..end].iter().zip(&order.rows[start..end]) {
+            if let Some(g) = ids.slot(row) {
                 out[g].push((r.score(), r.positive()));
                 out[n_groups].push((r.score(), r.positive()));
             }
