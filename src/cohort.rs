@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::load::encode;
@@ -279,10 +280,12 @@ fn condition_mask(
             if f.codes.codes.is_empty() {
                 return None;
             }
+            // In parallel: the mask is fresh memory, and its page faults are
+            // most of the pass.
             Some(
                 f.codes
                     .codes
-                    .iter()
+                    .par_iter()
                     .map(|&code| {
                         if code == encode::NULL_CODE {
                             missing
