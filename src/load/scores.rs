@@ -98,8 +98,8 @@ pub fn score_order(score: &[f64], y: &[u32]) -> ScoreOrder {
         })
         .collect();
     order.par_sort_unstable();
-    let scored = score.par_iter().filter(|p| !p.is_nan()).count();
-    order.truncate(scored);
+    let n_scored = score.par_iter().filter(|p| !p.is_nan()).count();
+    order.truncate(n_scored);
     // The keys are split in two arrays (and dropped) one model at a time.
     let rows = order.par_iter().map(RankedRow::row).collect();
     let scored = order.par_iter().map(ScoredRow::of).collect();
@@ -118,7 +118,7 @@ pub fn ascending(rows: &[ScoredRow]) -> impl Iterator<Item = (f64, bool)> + '_ {
 
 /// A scored row in score order, in 8 bytes: the score's bits with the label in
 /// the sign bit (scores are probabilities, never negative, and `-0.0` is read as
-/// `0.0`). Half a [`RankedRow`]: the order is walked four times per overview, and
+/// `0.0`). Half the 16-byte sort key: the order is walked four times per overview, and
 /// a cohort's rows are copied out of it on every cohort change, so its size is
 /// what those walks and the fresh pages for the copy cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
