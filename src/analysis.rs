@@ -320,15 +320,13 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                 let per_model: Vec<(RankCurves, curves::ScoreShapes)> = (0..table.models.len())
                     .into_par_iter()
                     .map(|m| {
-                        let Some(k) = kept.get(m).and_then(|k| k.as_ref().map(|k| &k.rows[..]))
-                        else {
+                        let Some(k) = kept.get(m).and_then(|k| k.as_ref().map(|k| &*k.rows)) else {
                             return Default::default();
                         };
                         // Thinned by the cohort's rows, or every scored row.
-                        let thin = mask.map_or(k.len(), |_| rows);
+                        let ranked = curves::rank_curves_of(k, mask.map_or(k.len(), |_| rows));
                         let nulls = curves::null_scores(table, m, mask);
                         let bins = table.params.bins();
-                        let ranked = curves::rank_curves_of(k, thin);
                         (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
                     })
                     .collect();

@@ -296,8 +296,7 @@ fn ranks(
             c.set_score_sums(&kept.sums);
         }
         let s = &kept.sums;
-        let (pos, neg) = (s.scored_pos, s.scored - s.scored_pos);
-        let rank = Rank::walk(&kept.rows, pos, neg);
+        let rank = Rank::walk(&kept.rows, s.scored_pos, s.scored - s.scored_pos);
         return Some(vec![rank; 2]);
     }
     let order = m.score_order(&table.target);
