@@ -184,6 +184,16 @@ fn main() {
     time("threshold move, cohort", &|| {
         let _ = analysis::overview_at_threshold(&prev, &table, mask, 0.6);
     });
+    let every = analysis::overview(&table, None, 0.5);
+    time("threshold move, every row", &|| {
+        let _ = analysis::overview_at_threshold(&every, &table, None, 0.6);
+    });
+    time(
+        "  part: counts_at (a pass over every row), model 0",
+        &|| {
+            let _ = metrics::binary::counts_at(&table, 0, mask, 0.6);
+        },
+    );
     let region = table.feature_index("region").expect("region");
     let device = table.feature_index("device").expect("device");
     time("slices region x device, every row", &|| {

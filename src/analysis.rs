@@ -46,6 +46,9 @@ pub struct Overview {
     pub graded: Option<GradedOverview>,
     /// Ranking: the spread of the headline metric over queries.
     pub ranking: Option<RankingOverview>,
+    /// Binary: each scored model's rows of this cohort by descending score,
+    /// from which [`overview_at_threshold`] recounts the confusion cells.
+    pub scored_cohorts: Vec<Option<metrics::binary::ScoredCohort>>,
 }
 
 /// What the Overview shows of a ranking evaluation.
@@ -257,17 +260,15 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     // Binary: each scored model's cohort rows by descending score with their
     // score sums, taken once from its cached order and shared by the metrics,
     // calibration and curves.
-    let kept: Vec<Option<metrics::binary::Kept>> = if table.task == Task::Binary {
+    // With them, its rows whose score is null: `(positives, negatives)`.
+    let kept: Vec<Option<(metrics::binary::Kept, (u64, u64))>> = if table.task == Task::Binary {
         use rayon::prelude::*;
         (0..table.models.len())
             .into_par_iter()
             .map(|m| {
                 table.models[m].score.as_ref()?;
-                Some(metrics::binary::kept_rows(
-                    table,
-                    m,
-                    grouping.members.as_ref(),
-                ))
+                let kept = metrics::binary::kept_rows(table, m, grouping.members.as_ref());
+                Some((kept, curves::null_scores(table, m, mask)))
             })
             .collect()
     } else {
@@ -280,7 +281,7 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                 let per_model = (0..table.models.len())
                     .into_par_iter()
                     .map(|m| {
-                        let kept = kept.get(m).and_then(Option::as_ref);
+                        let kept = kept.get(m).and_then(Option::as_ref).map(|k| &k.0);
                         metrics::evaluate_model_sorted(
                             table,
                             m,
@@ -320,12 +321,12 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                 let per_model: Vec<(RankCurves, curves::ScoreShapes)> = (0..table.models.len())
                     .into_par_iter()
                     .map(|m| {
-                        let Some(k) = kept.get(m).and_then(|k| k.as_ref().map(|k| &*k.rows)) else {
+                        let Some((k, nulls)) = kept.get(m).and_then(Option::as_ref) else {
                             return Default::default();
                         };
+                        let (k, nulls) = (&*k.rows, *nulls);
                         // Thinned by the cohort's rows, or every scored row.
                         let ranked = curves::rank_curves_of(k, mask.map_or(k.len(), |_| rows));
-                        let nulls = curves::null_scores(table, m, mask);
                         let bins = table.params.bins();
                         (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
                     })
@@ -343,6 +344,16 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
             }
         },
     );
+    // What a threshold move on these rows recounts from.
+    let scored_cohorts = kept
+        .into_iter()
+        .enumerate()
+        .map(|(m, k)| {
+            let (kept, nulls) = k?;
+            let cache = &table.models[m].score_order_cache;
+            Some(metrics::binary::ScoredCohort::new(kept, cache, nulls))
+        })
+        .collect();
     let models = 0..table.models.len();
     let confusion = match table.task {
         // The metrics pass counted them already.
@@ -387,12 +398,14 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         sweeps,
         scatter,
         graded,
+        scored_cohorts,
     }
 }
 
 /// The overview at another threshold, from one computed on the same rows: only
 /// what the threshold changes is recomputed (each scored model's confusion
-/// counts, in one pass over its scores, and the metrics made from them: accuracy,
+/// counts, from the cohort's rows by descending score that `prev` kept, or in
+/// one pass over its scores when it kept none, and the metrics made from them: accuracy,
 /// error rate, precision, recall, F1, specificity, expected cost). Curves, ROC
 /// AUC, average precision, log loss, Brier and calibration stay. The numbers equal
 /// [`overview`]'s at `threshold`.
@@ -419,7 +432,10 @@ pub fn overview_at_threshold(
                 let grouping = Grouping::whole(table.len(), mask);
                 return metrics::binary::counts(table, m, &grouping).pop();
             }
-            metrics::binary::counts_at(table, m, mask, threshold)
+            match prev.scored_cohorts.get(m).and_then(Option::as_ref) {
+                Some(cohort) => Some(cohort.counts_at(threshold)),
+                None => metrics::binary::counts_at(table, m, mask, threshold),
+            }
         })
         .collect();
     let boot = Bootstrap::default();
@@ -742,6 +758,32 @@ mod tests {
             let full = overview(&full_table, Some(&mask), t);
             assert_eq!(fast.metrics, full.metrics, "threshold {t}");
             assert_eq!(fast.confusion, full.confusion, "threshold {t}");
+        }
+    }
+
+    #[test]
+    fn counts_from_the_kept_score_order_equal_a_pass_over_every_row() {
+        // A threshold move counts from the rows the overview kept (a binary search
+        // and a count of positives); the pass over every row's score is the
+        // reference. Scores of model a are tied in hundredths, so the thresholds
+        // below fall on tie values as well as between them; model b has nulls.
+        let t = table(3000);
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 5 != 0).collect();
+        let thresholds: Vec<f64> = (0..=100)
+            .map(|i| f64::from(i) / 100.0)
+            .chain([0.005, 0.333, 0.999, -1.0, 2.0, f64::NAN])
+            .collect();
+        for mask in [None, Some(&mask[..])] {
+            let ov = overview(&t, mask, 0.5);
+            for m in 0..t.models.len() {
+                let cohort = ov.scored_cohorts[m].as_ref().expect("a scored model");
+                for &th in &thresholds {
+                    let fast = cohort.counts_at(th);
+                    let slow = metrics::binary::counts_at(&t, m, mask, th).unwrap();
+                    let cells = |c: metrics::binary::Counts| (c.tp, c.fp, c.tn, c.fn_, c.nulls);
+                    assert_eq!(cells(fast), cells(slow), "model {m}, threshold {th}");
+                }
+            }
         }
     }
 
