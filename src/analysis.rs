@@ -13,10 +13,52 @@ use crate::stats::Bootstrap;
 /// The table with predictions re-made at `threshold`, or the table itself when the
 /// threshold is the one it was decoded with (so given prediction columns stand).
 pub fn at_threshold(table: &EvalTable, threshold: f64) -> std::borrow::Cow<'_, EvalTable> {
-    if table.task == Task::Binary && threshold != table.threshold {
+    if moves_predictions(table, threshold) {
         std::borrow::Cow::Owned(table.with_threshold(threshold))
     } else {
         std::borrow::Cow::Borrowed(table)
+    }
+}
+
+/// Whether `threshold` re-makes any prediction of `table`.
+fn moves_predictions(table: &EvalTable, threshold: f64) -> bool {
+    table.task == Task::Binary && threshold != table.threshold
+}
+
+/// A table at a threshold, made at most once however many computations ask for
+/// it: [`at_threshold`] remakes every scored model's predictions (about 40 ms
+/// at 10M rows and two models), which the window's views would otherwise pay
+/// in every job after a threshold move. Clones share the made table; the first
+/// caller makes it and concurrent callers wait for it.
+#[derive(Debug, Clone)]
+pub struct TableAtThreshold {
+    table: std::sync::Arc<EvalTable>,
+    threshold: f64,
+    moved: std::sync::Arc<std::sync::OnceLock<EvalTable>>,
+}
+
+impl TableAtThreshold {
+    pub fn new(table: std::sync::Arc<EvalTable>, threshold: f64) -> TableAtThreshold {
+        TableAtThreshold {
+            table,
+            threshold,
+            moved: Default::default(),
+        }
+    }
+
+    /// Whether this is `table` at `threshold` (the same table, not an equal one).
+    pub fn is_of(&self, table: &std::sync::Arc<EvalTable>, threshold: f64) -> bool {
+        std::sync::Arc::ptr_eq(&self.table, table)
+            && self.threshold.to_bits() == threshold.to_bits()
+    }
+
+    /// [`at_threshold`] of the table, made on the first call.
+    pub fn get(&self) -> &EvalTable {
+        if !moves_predictions(&self.table, self.threshold) {
+            return &self.table;
+        }
+        self.moved
+            .get_or_init(|| self.table.with_threshold(self.threshold))
     }
 }
 
@@ -759,6 +801,31 @@ mod tests {
             assert_eq!(fast.metrics, full.metrics, "threshold {t}");
             assert_eq!(fast.confusion, full.confusion, "threshold {t}");
         }
+    }
+
+    #[test]
+    fn a_table_at_a_threshold_is_made_once_and_shared_by_its_clones() {
+        let t = std::sync::Arc::new(table(500));
+        // At the table's own threshold it is the table itself.
+        let own = TableAtThreshold::new(t.clone(), t.threshold);
+        assert!(std::ptr::eq(own.get(), &*t));
+        let at = TableAtThreshold::new(t.clone(), 0.7);
+        assert!(at.is_of(&t, 0.7) && !at.is_of(&t, 0.5));
+        let copy = at.clone();
+        let made = at.get();
+        assert!(std::ptr::eq(made, copy.get()), "made twice");
+        assert_eq!(made.threshold, 0.7);
+        let expected = t.with_threshold(0.7);
+        let classes = |t: &EvalTable| match t.models[1].pred.as_ref() {
+            crate::load::table::Prediction::Classes(p) => p.clone(),
+            crate::load::table::Prediction::Values(_) => panic!("binary table"),
+        };
+        assert_eq!(classes(made), classes(&expected));
+        // The slices of the table made once equal those at the threshold.
+        let region = t.feature_index("region").unwrap();
+        let a = slices(made, None, 0.7, &[region], 0, "accuracy");
+        let b = slices(&t, None, 0.7, &[region], 0, "accuracy");
+        assert_eq!(a.eval.overall, b.eval.overall);
     }
 
     #[test]

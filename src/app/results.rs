@@ -194,6 +194,9 @@ impl Results {
     pub fn ensure(&mut self, request: Request, ws: &Workspace, tasks: &mut Tasks) {
         let base = ws.base_key();
         let (table, mask, t) = (ws.table.clone(), ws.active.mask.clone(), ws.threshold);
+        // The views other than the Overview read the table at the threshold: made
+        // once per threshold by the first job that needs it, shared by the rest.
+        let at = ws.table_at_threshold();
         match request {
             Request::Overview => {
                 // While the threshold is dragged, a recount already under way for
@@ -239,7 +242,7 @@ impl Results {
                     self.slices.pending = Some(key.clone());
                     tasks.start(TaskKind::Slices, "Computing slices", move |_| {
                         let st = analysis::slices(
-                            &table,
+                            at.get(),
                             mask.as_deref().map(Vec::as_slice),
                             t,
                             &key.features,
@@ -256,7 +259,7 @@ impl Results {
                     self.examples.pending = Some(key.clone());
                     let frame = ws.frame.clone();
                     tasks.start(TaskKind::Examples, "Selecting rows", move |c| {
-                        let table = analysis::at_threshold(&table, t);
+                        let table = at.get();
                         let rows = crate::examples::select_rows(
                             &table,
                             &frame,
@@ -282,7 +285,7 @@ impl Results {
                     self.clusters.pending = Some(key.clone());
                     tasks.start(TaskKind::Clusters, "Searching failure clusters", move |c| {
                         let found = analysis::clusters(
-                            &table,
+                            at.get(),
                             mask.as_deref().map(Vec::as_slice),
                             t,
                             &key.request,
@@ -300,7 +303,7 @@ impl Results {
                     self.comparison.pending = Some(key.clone());
                     tasks.start(TaskKind::Comparison, "Comparing", move |_| {
                         let cv = analysis::comparison(
-                            &table,
+                            at.get(),
                             mask.as_deref().map(Vec::as_slice),
                             t,
                             key.1,
@@ -316,7 +319,7 @@ impl Results {
                 if self.reliability.wants(&key) {
                     self.reliability.pending = Some(key);
                     tasks.start(TaskKind::Reliability, "Calibration by slice", move |_| {
-                        let table = analysis::at_threshold(&table, t);
+                        let table = at.get();
                         let curves = crate::curves::calibration_by(
                             &table,
                             model,
@@ -363,7 +366,7 @@ impl Results {
                 if self.fairness.wants(&key) {
                     self.fairness.pending = Some(key.clone());
                     tasks.start(TaskKind::Fairness, "Computing fairness", move |_| {
-                        let table = analysis::at_threshold(&table, t);
+                        let table = at.get();
                         let fair = fairness::fairness(
                             &table,
                             key.model,

@@ -59,9 +59,30 @@ pub struct Workspace {
     pub notes: BTreeMap<u32, String>,
     /// Examples marked reviewed (review queue), keyed like `example_tags`.
     pub reviewed: std::collections::BTreeSet<u32>,
+    /// The table at the threshold last asked for, shared by the jobs that
+    /// need it ([`Workspace::table_at_threshold`]).
+    at_threshold: std::sync::Mutex<Option<crate::analysis::TableAtThreshold>>,
 }
 
 impl Workspace {
+    /// The table at the current threshold, for a job to resolve off the frame:
+    /// the same handle until the table or the threshold changes, so the jobs of
+    /// every view share one remaking of the predictions.
+    pub fn table_at_threshold(&self) -> crate::analysis::TableAtThreshold {
+        let mut cached = self
+            .at_threshold
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match cached.as_ref() {
+            Some(at) if at.is_of(&self.table, self.threshold) => at.clone(),
+            _ => {
+                let at = crate::analysis::TableAtThreshold::new(self.table.clone(), self.threshold);
+                *cached = Some(at.clone());
+                at
+            }
+        }
+    }
+
     pub fn new(
         loaded: Loaded,
         name: String,
@@ -100,6 +121,7 @@ impl Workspace {
             example_tags: BTreeMap::new(),
             notes: BTreeMap::new(),
             reviewed: Default::default(),
+            at_threshold: Default::default(),
         }
     }
 
