@@ -261,7 +261,7 @@ impl Results {
                     tasks.start(TaskKind::Examples, "Selecting rows", move |c| {
                         let table = at.get();
                         let rows = crate::examples::select_rows(
-                            &table,
+                            table,
                             &frame,
                             mask.as_deref().map(Vec::as_slice),
                             &key.1,
@@ -321,7 +321,7 @@ impl Results {
                     tasks.start(TaskKind::Reliability, "Calibration by slice", move |_| {
                         let table = at.get();
                         let curves = crate::curves::calibration_by(
-                            &table,
+                            table,
                             model,
                             mask.as_deref().map(Vec::as_slice),
                             table.params.bins(),
@@ -368,7 +368,7 @@ impl Results {
                     tasks.start(TaskKind::Fairness, "Computing fairness", move |_| {
                         let table = at.get();
                         let fair = fairness::fairness(
-                            &table,
+                            table,
                             key.model,
                             key.feature,
                             mask.as_deref().map(Vec::as_slice),
