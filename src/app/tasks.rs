@@ -114,10 +114,11 @@ pub enum Done {
     /// from, why the form opens, the rows.
     Preview(Box<PreviewDone>),
     Session(crate::Result<Box<SessionCheck>>),
-    /// A cohort's mask, and its overview when the job was asked for it.
+    /// A cohort's mask with how many rows it keeps (counted in the job, not in
+    /// the frame), and its overview when the job was asked for it.
     Cohort(
         Cohort,
-        Result<Vec<bool>, CohortError>,
+        Result<(Vec<bool>, usize), CohortError>,
         Option<Box<CohortOverview>>,
     ),
     Remap(Mapping, Box<crate::Result<EvalTable>>),

@@ -230,9 +230,13 @@ impl Workspace {
         let (table_version, threshold) = (self.table_version, self.threshold);
         let c = cohort.clone();
         tasks.start(TaskKind::Cohort, "Applying the cohort", move |control| {
-            let mask = cohort::evaluate(&filter, &table, &frame, control.flag());
+            let mask = cohort::evaluate(&filter, &table, &frame, control.flag()).map(|m| {
+                use rayon::prelude::*;
+                let rows = m.par_iter().filter(|&&k| k).count();
+                (m, rows)
+            });
             let overview = match &mask {
-                Ok(m) if with_overview && !control.is_cancelled() => {
+                Ok((m, _)) if with_overview && !control.is_cancelled() => {
                     Some(Box::new(CohortOverview {
                         table_version,
                         threshold_bits: threshold.to_bits(),
@@ -260,7 +264,7 @@ impl Workspace {
     pub fn cohort_done(
         &mut self,
         cohort: Cohort,
-        result: Result<Vec<bool>, CohortError>,
+        result: Result<(Vec<bool>, usize), CohortError>,
     ) -> Option<String> {
         if self.pending_cohort.as_ref() != Some(&cohort) {
             return None;
@@ -280,10 +284,13 @@ impl Workspace {
         }
     }
 
-    fn activate(&mut self, cohort: Cohort, mask: Option<Vec<bool>>) {
-        let rows = mask
-            .as_ref()
-            .map_or(self.table.len(), |m| m.iter().filter(|&&k| k).count());
+    /// Makes `cohort` the active one: its mask and how many rows it keeps, or
+    /// every row.
+    fn activate(&mut self, cohort: Cohort, mask: Option<(Vec<bool>, usize)>) {
+        let (mask, rows) = match mask {
+            Some((mask, rows)) => (Some(mask), rows),
+            None => (None, self.table.len()),
+        };
         self.active = ActiveCohort {
             cohort,
             mask: mask.map(Arc::new),
