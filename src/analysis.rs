@@ -260,6 +260,7 @@ pub fn overlay_features(table: &EvalTable) -> Vec<usize> {
 /// Computes the overview of every model on the rows `mask` keeps.
 pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Overview {
     let table = at_threshold(table, threshold);
+    let at_own_threshold = matches!(table, std::borrow::Cow::Borrowed(_));
     let table = table.as_ref();
     // A binary table's counts and walks read the cohort's bitset: no row ids.
     let grouping = if table.task == Task::Binary {
@@ -287,13 +288,15 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     };
     // The first overview sorts each model's scores: one model at a time (each
     // sort is parallel), so the sort's scratch is not held twice at once. The
-    // window recomputes the overview often: keep each model's log losses and
-    // confusion cells (a table at another threshold made its cells with its
-    // predictions).
+    // window recomputes the overview often: keep each model's log losses, and
+    // the confusion cells of the table as loaded (a table at another threshold
+    // is made for this call, and making its cells would cost what they save).
     if table.task == Task::Binary {
         for m in &table.models {
             m.order_log_loss(&table.target);
-            m.cells(&table.target);
+            if at_own_threshold {
+                m.cells(&table.target);
+            }
         }
     }
     // Binary: each scored model's cohort rows by descending score with their
@@ -976,11 +979,8 @@ mod tests {
         let naive: Vec<u8> = (0..t.len())
             .map(|r| crate::load::table::confusion_cell(p6[r], y[r]))
             .collect();
-        // Made with the predictions, in the same pass.
-        assert_eq!(
-            moved.models[1].cells_cache.get().map(Vec::as_slice),
-            Some(&naive[..])
-        );
+        assert!(moved.models[1].cells_cache.get().is_none());
+        assert_eq!(moved.models[1].cells(&moved.target), naive);
         assert_ne!(
             moved.models[1].cells(&moved.target),
             t.models[1].cells(&t.target)

@@ -388,40 +388,31 @@ impl EvalTable {
         if t.task != Task::Binary {
             return t;
         }
-        let Target::Classes(y) = self.target.as_ref() else {
-            return t;
-        };
         t.models.par_iter_mut().for_each(|m| {
             if let Some(score) = &m.score {
-                // Predictions, their confusion cells (which belong to them, and
-                // which every count reads: a byte a row instead of the label and
-                // prediction's eight) and their null count in one pass.
+                // Predictions and their null count in one pass.
                 const CHUNK: usize = 1 << 16;
                 let mut pred = vec![0u32; score.len()];
-                let mut cells = vec![0u8; score.len()];
                 m.null_predictions = pred
                     .par_chunks_mut(CHUNK)
-                    .zip(cells.par_chunks_mut(CHUNK))
-                    .zip(score.par_chunks(CHUNK).zip(y.par_chunks(CHUNK)))
-                    .map(|((pred, cells), (score, y))| {
+                    .zip(score.par_chunks(CHUNK))
+                    .map(|(pred, score)| {
                         let mut nulls = 0;
-                        for ((c, cell), (&p, &y)) in
-                            pred.iter_mut().zip(cells).zip(score.iter().zip(y))
-                        {
+                        for (c, &p) in pred.iter_mut().zip(score) {
                             let null = p.is_nan();
                             *c = if null {
                                 NULL_CODE
                             } else {
                                 u32::from(p >= threshold)
                             };
-                            *cell = confusion_cell(*c, y);
                             nulls += usize::from(null);
                         }
                         nulls
                     })
                     .sum();
                 m.pred = Arc::new(Prediction::Classes(pred));
-                m.cells_cache = Arc::new(OnceLock::from(cells));
+                // The cells belong to the predictions they were made from.
+                m.cells_cache = Arc::new(OnceLock::new());
             }
         });
         t
