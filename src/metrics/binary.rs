@@ -119,7 +119,7 @@ fn kept_with<'a>(
 /// shorter side of it are counted. A pass over every row's score and label
 /// ([`counts_at`]) reads 12 bytes a row of the whole table; this reads 8 bytes
 /// a row of at most half the cohort.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ScoredCohort {
     rows: ScoredCohortRows,
     /// Positives among `rows`.
@@ -128,9 +128,20 @@ pub struct ScoredCohort {
     nulls: (u64, u64),
 }
 
+/// Its size and counts, not its rows (millions of them).
+impl std::fmt::Debug for ScoredCohort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScoredCohort")
+            .field("rows", &self.rows().len())
+            .field("positives", &self.positives)
+            .field("nulls", &self.nulls)
+            .finish()
+    }
+}
+
 /// Every scored row (the model's cached order, shared, not copied) or a
 /// cohort's copy, handed over by the overview that made it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum ScoredCohortRows {
     Every(std::sync::Arc<std::sync::OnceLock<ScoreOrder>>),
     Cohort(std::sync::Arc<Vec<ScoredRow>>),

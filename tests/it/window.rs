@@ -85,3 +85,49 @@ fn a_cohort_applied_on_the_overview_arrives_with_its_overview() {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// A threshold moved in the window: the Overview's recount (from the rows the
+/// overview kept by descending score) and the Slices view (from the table at
+/// that threshold the views share) show the engine's numbers at that threshold.
+#[test]
+fn a_moved_threshold_shows_the_engine_s_numbers_on_the_overview_and_slices() {
+    use faultline::app::Command;
+    use faultline::cli::ViewName;
+    let mut h = open(Vec::new(), egui::vec2(1400.0, 900.0));
+    settle(&mut h);
+    for t in [0.7, 0.35] {
+        h.state_mut().command(Command::SetThreshold(t));
+        settle(&mut h);
+        let app = h.state();
+        let ws = app.workspace.as_ref().expect("the sample is open");
+        assert!(
+            app.results.overview.is_current(&ws.base_key()),
+            "threshold {t}"
+        );
+        let shown = app.results.overview.value.as_ref().expect("an overview");
+        let engine = faultline::analysis::overview(&ws.table, None, t);
+        assert_eq!(shown.metrics, engine.metrics, "threshold {t}");
+        assert_eq!(shown.confusion, engine.confusion, "threshold {t}");
+    }
+    h.state_mut().command(Command::SetView(ViewName::Slices));
+    settle(&mut h);
+    let app = h.state();
+    let ws = app.workspace.as_ref().expect("the sample is open");
+    let key = app.results.slices.key.as_ref().expect("a slice table");
+    assert_eq!(key.base, ws.base_key());
+    let shown = app.results.slices.value.as_ref().expect("a slice table");
+    let engine =
+        faultline::analysis::slices(&ws.table, None, 0.35, &key.features, key.model, &key.metric);
+    assert_eq!(shown.eval.overall, engine.eval.overall);
+    assert_eq!(shown.eval.groups, engine.eval.groups);
+    // At 0.35 the accuracy is not the file's own threshold's.
+    let own = faultline::analysis::slices(
+        &ws.table,
+        None,
+        ws.table.threshold,
+        &key.features,
+        key.model,
+        &key.metric,
+    );
+    assert_ne!(shown.eval.overall, own.eval.overall);
+}
