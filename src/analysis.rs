@@ -38,6 +38,8 @@ pub struct TableAtThreshold {
 }
 
 impl TableAtThreshold {
+    /// `table` at `threshold`, not made until [`TableAtThreshold::get`] is called
+    /// (in a job, off the frame).
     pub fn new(table: std::sync::Arc<EvalTable>, threshold: f64) -> TableAtThreshold {
         TableAtThreshold {
             table,
