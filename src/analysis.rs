@@ -303,8 +303,8 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     }
     // Binary: each scored model's cohort rows by descending score with their
     // score sums, taken once from its cached order and shared by the metrics,
-    // calibration and curves.
-    // With them, its rows whose score is null: `(positives, negatives)`.
+    // calibration, curves and later threshold moves; beside them, the cohort's
+    // rows whose score is null, `(positives, negatives)`.
     let kept: Vec<Option<(metrics::binary::Kept, (u64, u64))>> = if table.task == Task::Binary {
         use rayon::prelude::*;
         (0..table.models.len())
