@@ -244,13 +244,7 @@ pub fn quantiles_unsorted(values: &[f64], qs: &[f64]) -> Vec<f64> {
 /// The values at `ranks` (ascending, distinct) of the non-NaN `values` in
 /// `total_cmp` order.
 fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
-    const MAX_DISTINCT: usize = 1 << 16;
-    let mut counts: HashMap<u64, u64, foldhash::fast::RandomState> = HashMap::default();
-    let few = values.iter().filter(|v| !v.is_nan()).all(|v| {
-        *counts.entry(v.to_bits()).or_insert(0) += 1;
-        counts.len() <= MAX_DISTINCT
-    });
-    if few {
+    if let Some(counts) = distinct_counts(values) {
         let mut distinct: Vec<(f64, u64)> = counts
             .into_iter()
             .map(|(bits, c)| (f64::from_bits(bits), c))
@@ -279,6 +273,44 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
         start = k + 1;
     }
     out
+}
+
+/// How often each non-NaN value (by its bits) occurs, or None past 65,536
+/// distinct values. Most rows of a column of few values (ages, counts, ratings)
+/// are counted in a small direct-mapped table, one multiply and one compare a
+/// row; the rest go to a hash map.
+fn distinct_counts(values: &[f64]) -> Option<HashMap<u64, u64, foldhash::fast::RandomState>> {
+    const MAX_DISTINCT: usize = 1 << 16;
+    const SLOTS_LOG2: u32 = 12;
+    // A NaN's bits: never a key, as NaNs are not counted.
+    const EMPTY: u64 = u64::MAX;
+    let mut slot_bits = vec![EMPTY; 1 << SLOTS_LOG2];
+    let mut slot_count = vec![0u64; 1 << SLOTS_LOG2];
+    let mut spill: HashMap<u64, u64, foldhash::fast::RandomState> = HashMap::default();
+    for v in values {
+        if v.is_nan() {
+            continue;
+        }
+        let bits = v.to_bits();
+        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS_LOG2)) as usize;
+        if slot_bits[slot] == bits {
+            slot_count[slot] += 1;
+        } else if slot_bits[slot] == EMPTY {
+            slot_bits[slot] = bits;
+            slot_count[slot] = 1;
+        } else {
+            *spill.entry(bits).or_insert(0) += 1;
+            if spill.len() > MAX_DISTINCT {
+                return None;
+            }
+        }
+    }
+    for (&bits, &count) in slot_bits.iter().zip(&slot_count) {
+        if bits != EMPTY {
+            *spill.entry(bits).or_insert(0) += count;
+        }
+    }
+    (spill.len() <= MAX_DISTINCT).then_some(spill)
 }
 
 /// numpy's default (linear) percentile of unsorted values; NaNs are dropped.
@@ -406,8 +438,13 @@ mod tests {
         // Few distinct values (counted), many (selected), signed zeros, one value.
         let few: Vec<f64> = (0..10_000).map(|_| r.random_range(18..90) as f64).collect();
         let many: Vec<f64> = (0..100_000).map(|_| r.random_range(-10.0..990.0)).collect();
+        // More distinct values than the counting table's slots, fewer than the
+        // 65,536 past which they are selected.
+        let some: Vec<f64> = (0..50_000)
+            .map(|_| r.random_range(0..10_000) as f64 / 8.0)
+            .collect();
         let zeros: Vec<f64> = (0..1_001).map(|i| [0.0, -0.0, 1.5, -2.0][i % 4]).collect();
-        for values in [few, many, zeros, vec![3.25], vec![2.0, 1.0]] {
+        for values in [few, many, some, zeros, vec![3.25], vec![2.0, 1.0]] {
             let mut sorted = values.clone();
             sorted.sort_unstable_by(f64::total_cmp);
             let want: Vec<u64> = qs

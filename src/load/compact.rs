@@ -47,25 +47,38 @@ fn compact_column(col: Column) -> Column {
 fn text_to_enum(col: &Column) -> Option<Column> {
     let ca = col.as_materialized_series().str().ok()?;
     // A string of up to 12 bytes is held whole in its 16-byte view, so the view
-    // is a cheap key for it; longer strings (and the first sight of every view)
-    // go through the text itself, which decides.
-    let mut code_of_view: HashMap<u128, u8, RandomState> = HashMap::default();
+    // is its key: a small direct-mapped table of views answers most rows with
+    // one multiply and one compare. Longer strings (and the first sight of
+    // every view) go through the text itself, which decides.
+    const SLOTS_LOG2: u32 = 10;
+    // No inline view has this length, so an empty slot never matches.
+    let mut slot_view = vec![u128::MAX; 1 << SLOTS_LOG2];
+    let mut slot_code = vec![0u8; 1 << SLOTS_LOG2];
+    let slot_of = |key: u128| {
+        let mixed = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - SLOTS_LOG2)) as usize
+    };
     let mut code_of: HashMap<&str, u8, RandomState> = HashMap::default();
     let mut values: Vec<&str> = Vec::new();
     let mut codes: Vec<u8> = Vec::with_capacity(ca.len());
+    let validity = ca.rechunk_validity();
+    let mut row = 0;
     for arr in ca.downcast_iter() {
-        for (view, value) in arr.views().iter().zip(arr.iter()) {
-            let Some(text) = value else {
+        for (i, view) in arr.views().iter().enumerate() {
+            row += 1;
+            if validity.as_ref().is_some_and(|v| !v.get_bit(row - 1)) {
                 // A null: any code, the validity says it is null.
                 codes.push(0);
                 continue;
-            };
+            }
             let key = view.as_u128();
             let inline = view.length <= 12;
-            if inline && let Some(&c) = code_of_view.get(&key) {
-                codes.push(c);
+            let slot = slot_of(key);
+            if inline && slot_view[slot] == key {
+                codes.push(slot_code[slot]);
                 continue;
             }
+            let text = arr.value(i);
             let c = match code_of.get(text) {
                 Some(&c) => c,
                 None => {
@@ -79,7 +92,8 @@ fn text_to_enum(col: &Column) -> Option<Column> {
                 }
             };
             if inline {
-                code_of_view.insert(key, c);
+                slot_view[slot] = key;
+                slot_code[slot] = c;
             }
             codes.push(c);
         }
@@ -97,7 +111,6 @@ fn text_to_enum(col: &Column) -> Option<Column> {
     if dtype.cat_physical().ok()? != CategoricalPhysical::U8 {
         return None;
     }
-    let validity = ca.rechunk_validity();
     let physical = UInt8Chunked::from_vec_validity(col.name().clone(), codes, validity);
     let enumerated = Categorical8Chunked::from_cats_and_dtype(physical, dtype);
     Some(enumerated.into_series().into_column())
@@ -223,6 +236,30 @@ mod tests {
         // Unique ids (600 of them) stay plain text.
         assert!(after.column("id").unwrap().dtype().is_string());
         assert!(is_text(region.dtype()) && is_text(after.column("id").unwrap().dtype()));
+    }
+
+    #[test]
+    fn texts_short_and_long_keep_their_values_across_chunks() {
+        // Up to 12 bytes (held in the view) and longer (in a buffer), 200
+        // distinct values (slots collide), nulls, and a frame of two chunks.
+        let texts: Vec<Option<String>> = (0..5_000)
+            .map(|i: usize| match i % 7 {
+                0 => None,
+                1 | 2 => Some(format!("v{}", i % 100)),
+                _ => Some(format!("a longer value, number {}", i % 100)),
+            })
+            .collect();
+        let mut column = Column::new("t".into(), texts.clone());
+        column
+            .append(&Column::new("t".into(), texts[..1_000].to_vec()))
+            .unwrap();
+        let before = DataFrame::new(column.len(), vec![column]).unwrap();
+        let after = compact(before.clone()).unwrap();
+        let now = after.column("t").unwrap();
+        assert!(now.dtype().is_enum());
+        let was = before.column("t").unwrap().as_materialized_series();
+        let now = text_of(now.as_materialized_series()).unwrap();
+        assert!(now.iter().eq(was.str().unwrap().iter()));
     }
 
     #[test]

@@ -755,7 +755,7 @@ fn decode_with(
         _ => {
             let map = level_map(&label_enc.levels, &class_index);
             Target::Classes(
-                used.iter()
+                used.par_iter()
                     .map(|&r| map[label_enc.codes[r as usize] as usize])
                     .collect(),
             )
@@ -913,6 +913,17 @@ fn decode_queries(path: &Path, col: &Column, used: &[u32]) -> Result<Queries> {
     Ok(Queries::from_codes(col.name().to_string(), names, &codes))
 }
 
+/// A column's values (one per row of the file) on the used rows: `values`
+/// itself when every row is used, as in most files.
+fn pick<T: Copy>(values: Vec<T>, used: &[u32]) -> Vec<T> {
+    if used.len() == values.len() {
+        // `used` is increasing and within the rows, so it is every row in order.
+        values
+    } else {
+        used.iter().map(|&r| values[r as usize]).collect()
+    }
+}
+
 /// A numeric column's values on the used rows, NaN for nulls. Text that reads as
 /// numbers is accepted; text that does not, and infinite values, are refused with
 /// the first offending row.
@@ -931,7 +942,7 @@ fn numbers(path: &Path, col: &Column, what: &str, used: &[u32]) -> Result<Vec<f6
             column: name.clone(),
             detail: read::polars_message(&e),
         })?;
-        used.iter().map(|&r| v[r as usize]).collect()
+        pick(v, used)
     } else if super::compact::is_text(dtype) {
         let s = col.as_materialized_series();
         let ca = super::compact::text_of(s).map_err(|e| Error::BadColumn {
@@ -1303,21 +1314,9 @@ pub const MAX_VALUE_GROUPS: usize = 1000;
 pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsResult<Feature> {
     let name = col.name().to_string();
     let dtype = col.dtype();
-    let all_used = used.len() == col.len();
-    let pick_codes = |codes: Vec<u32>| -> Vec<u32> {
-        if all_used {
-            codes
-        } else {
-            used.iter().map(|&r| codes[r as usize]).collect()
-        }
-    };
+    let pick_codes = |codes: Vec<u32>| -> Vec<u32> { pick(codes, used) };
     if dtype.is_primitive_numeric() {
-        let raw = encode::numeric_values(col)?;
-        let values: Vec<f64> = if all_used {
-            raw
-        } else {
-            used.iter().map(|&r| raw[r as usize]).collect()
-        };
+        let values = pick(encode::numeric_values(col)?, used);
         // No more distinct values than bins: slice by the values themselves (a 0/1
         // flag is two slices, not one bin holding every row).
         let codes = encode::value_levels(&values, bins)
