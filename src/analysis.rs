@@ -288,12 +288,13 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     } else {
         Vec::new()
     };
-    // The first overview sorts each model's scores: one model at a time (each
-    // sort is parallel), so the sort's scratch is not held twice at once. The
+    // The first overview sorts each model's scores: side by side, one model per
+    // thread, when every thread has one (`ModelData::sort_scores`). The
     // window recomputes the overview often: keep each model's log losses, and
     // the confusion cells of the table as loaded (a table at another threshold
     // is made for this call, and making its cells would cost what they save).
     if table.task == Task::Binary {
+        crate::load::table::ModelData::sort_scores(&table.models, &table.target);
         for m in &table.models {
             m.order_log_loss(&table.target);
             if at_own_threshold {

@@ -80,29 +80,53 @@ impl RankedRow {
 
 /// Rows with a non-null score, highest score first (ties in row order).
 pub fn score_order(score: &[f64], y: &[u32]) -> ScoreOrder {
+    score_order_with(score, y, true)
+}
+
+/// [`score_order`] with a sequential sort, for a caller that sorts several
+/// models side by side, one per thread: a parallel sort spends about a quarter
+/// more CPU time than a sequential one (measured at 10M rows: 180 ms on two
+/// cores against 290 ms on one), which is waste when every core has a sort.
+pub fn score_order_sequential(score: &[f64], y: &[u32]) -> ScoreOrder {
+    score_order_with(score, y, false)
+}
+
+fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
     // Probabilities are non-negative, so their bit patterns sort like the values;
     // below them the row, then the label (which never decides: rows are unique).
     // Null scores sort last (the largest key) and are cut off: an unfiltered
     // (indexed) parallel collect writes straight into one vector, with no pieces
     // to join.
-    let mut order: Vec<RankedRow> = score
-        .par_iter()
-        .zip(y.par_iter())
-        .enumerate()
-        .map(|(r, (&p, &l))| {
-            if p.is_nan() {
-                RankedRow(u128::MAX)
-            } else {
-                RankedRow::new(p, r as u32, l == 1)
-            }
-        })
-        .collect();
-    order.par_sort_unstable();
-    let n_scored = score.par_iter().filter(|p| !p.is_nan()).count();
-    order.truncate(n_scored);
+    let key = |(r, (&p, &l)): (usize, (&f64, &u32))| {
+        if p.is_nan() {
+            RankedRow(u128::MAX)
+        } else {
+            RankedRow::new(p, r as u32, l == 1)
+        }
+    };
     // The keys are split in two arrays (and dropped) one model at a time.
-    let rows = order.par_iter().map(RankedRow::row).collect();
-    let scored = order.par_iter().map(ScoredRow::of).collect();
+    let (rows, scored) = if parallel {
+        let mut order: Vec<RankedRow> = score
+            .par_iter()
+            .zip(y.par_iter())
+            .enumerate()
+            .map(key)
+            .collect();
+        order.par_sort_unstable();
+        order.truncate(score.par_iter().filter(|p| !p.is_nan()).count());
+        (
+            order.par_iter().map(RankedRow::row).collect(),
+            order.par_iter().map(ScoredRow::of).collect(),
+        )
+    } else {
+        let mut order: Vec<RankedRow> = score.iter().zip(y).enumerate().map(key).collect();
+        order.sort_unstable();
+        order.truncate(score.iter().filter(|p| !p.is_nan()).count());
+        (
+            order.iter().map(RankedRow::row).collect(),
+            order.iter().map(ScoredRow::of).collect(),
+        )
+    };
     ScoreOrder { scored, rows }
 }
 
@@ -171,5 +195,8 @@ mod tests {
                 (0.0, 4, true),
             ]
         );
+        // The sequential sort makes the same order.
+        let same = score_order_sequential(&score, &y);
+        assert_eq!((same.scored, same.rows), (order.scored, order.rows));
     }
 }

@@ -87,6 +87,31 @@ impl ModelData {
             })
     }
 
+    /// Sorts the scores of `models` not sorted yet: side by side, one model per
+    /// thread, when there are at least as many as threads (see
+    /// [`scores::score_order_sequential`]); else each with a parallel sort.
+    pub fn sort_scores(models: &[ModelData], target: &Target) {
+        let Target::Classes(y) = target else {
+            return;
+        };
+        let unsorted: Vec<&ModelData> = models
+            .iter()
+            .filter(|m| m.score.is_some() && m.score_order_cache.get().is_none())
+            .collect();
+        if unsorted.len() < 2 || unsorted.len() < rayon::current_num_threads() {
+            unsorted.iter().for_each(|m| {
+                m.score_order(target);
+            });
+            return;
+        }
+        unsorted.par_iter().for_each(|m| {
+            if let Some(score) = &m.score {
+                m.score_order_cache
+                    .get_or_init(|| scores::score_order_sequential(score, y));
+            }
+        });
+    }
+
     /// Rows with a non-null score, highest first (empty without a score).
     pub fn score_order(&self, target: &Target) -> &ScoreOrder {
         self.score_order_cache
