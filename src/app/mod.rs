@@ -558,7 +558,14 @@ impl eframe::App for FaultlineApp {
         self.save_box_ui(&ctx);
         self.notices.notices_ui(&ctx);
         // End of the frame: commands change the workspace, requests start jobs.
-        for c in std::mem::take(&mut self.commands) {
+        let commands = std::mem::take(&mut self.commands);
+        if !commands.is_empty() {
+            // This pass drew the state before the commands: draw the new one
+            // now (egui runs the pass again, once), so that the views' requests
+            // for it start their jobs in this frame rather than the next.
+            ctx.request_discard("commands changed what the views show");
+        }
+        for c in commands {
             self.apply(c, &ctx);
         }
         if let Some(ws) = &self.workspace {

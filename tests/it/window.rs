@@ -131,3 +131,22 @@ fn a_moved_threshold_shows_the_engine_s_numbers_on_the_overview_and_slices() {
     );
     assert_ne!(shown.eval.overall, own.eval.overall);
 }
+
+/// A command's effect is asked for in the frame that applies it: opening a
+/// view starts its job in that frame (egui draws the pass again with the new
+/// view), not a frame later.
+#[test]
+fn a_view_opened_by_a_command_starts_its_job_in_the_same_frame() {
+    use faultline::app::Command;
+    use faultline::cli::ViewName;
+    let mut h = open(Vec::new(), egui::vec2(1400.0, 900.0));
+    settle(&mut h);
+    assert!(!h.state().results.slices.is_busy());
+    h.state_mut().command(Command::SetView(ViewName::Slices));
+    h.step();
+    let slices = &h.state().results.slices;
+    assert!(
+        slices.is_busy() || slices.value.is_some(),
+        "the slice table was not asked for in the frame that opened the view"
+    );
+}
