@@ -241,10 +241,9 @@ impl Results {
                 if self.slices.wants(&key) {
                     self.slices.pending = Some(key.clone());
                     tasks.start(TaskKind::Slices, "Computing slices", move |_| {
-                        let st = analysis::slices(
-                            at.get(),
+                        let st = analysis::slices_at(
+                            &at,
                             mask.as_deref().map(Vec::as_slice),
-                            t,
                             &key.features,
                             key.model,
                             &key.metric,
