@@ -581,9 +581,15 @@ fn decode_with(
     let label_col = column(&label_name)?;
     let label_enc =
         encode::encode_categorical(label_col).map_err(|e| polars_err(&label_name, e))?;
-    let used: Vec<u32> = (0..frame.height() as u32)
-        .filter(|&r| label_enc.codes[r as usize] != NULL_CODE)
-        .collect();
+    // Most files label every row: then every row is used, written in parallel
+    // with no test a row.
+    let used: Vec<u32> = if label_enc.codes.par_iter().all(|&c| c != NULL_CODE) {
+        (0..frame.height() as u32).into_par_iter().collect()
+    } else {
+        (0..frame.height() as u32)
+            .filter(|&r| label_enc.codes[r as usize] != NULL_CODE)
+            .collect()
+    };
     if used.is_empty() {
         return Err(Error::BadColumn {
             path: path.to_path_buf(),
