@@ -209,6 +209,20 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 /// to bin a feature took ~0.2 s a column. NaN for every quantile of no values.
 pub fn quantiles_unsorted(values: &[f64], qs: &[f64]) -> Vec<f64> {
     let n = values.iter().filter(|v| !v.is_nan()).count();
+    quantiles_by_rank(n, qs, |ranks| order_statistics(values, ranks))
+}
+
+/// [`quantiles_unsorted`] of values given as their distinct values, ascending,
+/// with how often each occurs (an integer column counted by value).
+pub fn quantiles_of_counts(distinct: &[(f64, u64)], qs: &[f64]) -> Vec<f64> {
+    let n = distinct.iter().map(|&(_, c)| c).sum::<u64>() as usize;
+    quantiles_by_rank(n, qs, |ranks| statistics_of_counts(distinct, ranks))
+}
+
+/// The quantiles at `qs` of `n` values, linear between the two order
+/// statistics each reads; `at(ranks)` gives the values at `ranks` (ascending,
+/// distinct).
+fn quantiles_by_rank(n: usize, qs: &[f64], at: impl FnOnce(&[usize]) -> Vec<f64>) -> Vec<f64> {
     if n == 0 {
         return vec![f64::NAN; qs.len()];
     }
@@ -227,7 +241,7 @@ pub fn quantiles_unsorted(values: &[f64], qs: &[f64]) -> Vec<f64> {
     let mut ranks: Vec<usize> = spots.iter().flat_map(|&(lo, hi, _)| [lo, hi]).collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let at = order_statistics(values, &ranks);
+    let at = at(&ranks);
     let value = |k: usize| at[ranks.partition_point(|&r| r < k)];
     spots
         .iter()
@@ -241,6 +255,22 @@ pub fn quantiles_unsorted(values: &[f64], qs: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// The values at `ranks` (ascending, distinct, below the total count) of
+/// values given as `(value, count)`, ascending.
+fn statistics_of_counts(distinct: &[(f64, u64)], ranks: &[usize]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(ranks.len());
+    let (mut i, mut below) = (0, 0u64);
+    for &k in ranks {
+        // The first distinct value whose run reaches past rank k.
+        while below + distinct[i].1 <= k as u64 {
+            below += distinct[i].1;
+            i += 1;
+        }
+        out.push(distinct[i].0);
+    }
+    out
+}
+
 /// The values at `ranks` (ascending, distinct) of the non-NaN `values` in
 /// `total_cmp` order.
 fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
@@ -250,17 +280,7 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Vec<f64> {
             .map(|(bits, c)| (f64::from_bits(bits), c))
             .collect();
         distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        let mut out = Vec::with_capacity(ranks.len());
-        let (mut i, mut below) = (0, 0u64);
-        for &k in ranks {
-            // The first distinct value whose run reaches past rank k.
-            while below + distinct[i].1 <= k as u64 {
-                below += distinct[i].1;
-                i += 1;
-            }
-            out.push(distinct[i].0);
-        }
-        return out;
+        return statistics_of_counts(&distinct, ranks);
     }
     // Each selection leaves every value below its rank before it, so the next
     // (higher) rank is selected from what is after it.

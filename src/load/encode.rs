@@ -353,6 +353,96 @@ pub fn value_levels(values: &[f64], max: usize) -> Option<Encoded> {
     })
 }
 
+/// An integer column of a small range coded as [`value_levels`], or else
+/// [`quantile_bins`], code its values as numbers, from one count per value: no
+/// copy as `f64` and no hashing (an age, a tenure in months, a count at 10M
+/// rows). None when the range is wide, when every value is null, or beyond
+/// 2^53, where `f64` would merge neighbouring values.
+pub fn integer_codes(col: &Column, bins: usize) -> Option<Encoded> {
+    let s = col.as_materialized_series();
+    match s.dtype() {
+        DataType::Int32 => integer_codes_of(s.i32().ok()?, i64::from, bins),
+        DataType::Int64 => integer_codes_of(s.i64().ok()?, |v| v, bins),
+        _ => None,
+    }
+}
+
+fn integer_codes_of<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+    as_i64: impl Fn(T::Native) -> i64 + Copy,
+    bins: usize,
+) -> Option<Encoded> {
+    const MAX_RANGE: i64 = 1 << 16;
+    const EXACT: i64 = 1 << 53;
+    let (mut min, mut max) = (i64::MAX, i64::MIN);
+    for_each_valid(ca, as_i64, |v| {
+        min = min.min(v);
+        max = max.max(v);
+    });
+    if min > max || max - min >= MAX_RANGE || min <= -EXACT || max >= EXACT {
+        return None;
+    }
+    let mut counts = vec![0u64; (max - min + 1) as usize];
+    for_each_valid(ca, as_i64, |v| counts[(v - min) as usize] += 1);
+    let distinct: Vec<(f64, u64)> = counts
+        .iter()
+        .enumerate()
+        .filter(|&(_, &c)| c > 0)
+        .map(|(k, &c)| ((min + k as i64) as f64, c))
+        .collect();
+    let mut code_of = vec![NULL_CODE; counts.len()];
+    let slot = |v: f64| (v as i64 - min) as usize;
+    let levels = if distinct.len() <= bins {
+        for (i, &(v, _)) in distinct.iter().enumerate() {
+            code_of[slot(v)] = i as u32;
+        }
+        distinct.iter().map(|&(v, _)| number_text(v)).collect()
+    } else {
+        let bins = bins.max(1);
+        let qs: Vec<f64> = (0..=bins).map(|k| k as f64 / bins as f64).collect();
+        let edges = bin_edges(crate::stats::quantiles_of_counts(&distinct, &qs));
+        let last = (edges.len() - 2) as u32;
+        for &(v, _) in &distinct {
+            let below = edges[1..].iter().filter(|&&e| e < v).count() as u32;
+            code_of[slot(v)] = below.min(last);
+        }
+        bin_labels(&edges)
+    };
+    let mut codes = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        let code = |v: T::Native| code_of[(as_i64(v) - min) as usize];
+        match arr.validity() {
+            None => codes.extend(arr.values().iter().map(|&v| code(v))),
+            Some(valid) => codes.extend(
+                arr.values()
+                    .iter()
+                    .zip(valid.iter())
+                    .map(|(&v, ok)| if ok { code(v) } else { NULL_CODE }),
+            ),
+        }
+    }
+    Some(Encoded { codes, levels })
+}
+
+/// Calls `f` with each valid value, chunk by chunk.
+fn for_each_valid<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+    as_i64: impl Fn(T::Native) -> i64,
+    mut f: impl FnMut(i64),
+) {
+    for arr in ca.downcast_iter() {
+        match arr.validity() {
+            None => arr.values().iter().for_each(|&v| f(as_i64(v))),
+            Some(valid) => arr
+                .values()
+                .iter()
+                .zip(valid.iter())
+                .filter(|&(_, ok)| ok)
+                .for_each(|(&v, _)| f(as_i64(v))),
+        }
+    }
+}
+
 /// Quantile bins as pandas' `qcut(x, bins, duplicates="drop")` makes them: edges at
 /// the linear-interpolated quantiles, duplicate edges dropped, intervals closed on
 /// the right and the first one closed on both sides. NaN goes to `(missing)`.
@@ -497,6 +587,57 @@ mod tests {
             })
             .collect();
         assert_eq!(quantile_bins(&v, bins).codes, want);
+    }
+
+    #[test]
+    fn integer_codes_equal_the_codes_of_the_values_as_numbers() {
+        let as_numbers = |col: &Column, bins: usize| {
+            let v = numeric_values(col).unwrap();
+            value_levels(&v, bins).unwrap_or_else(|| quantile_bins(&v, bins))
+        };
+        // Ages with nulls over two chunks (bins), a flag (levels), negative
+        // counts as Int32 (bins), a constant, and few values with bins to spare.
+        let ages: Vec<Option<i64>> = (0..30_011i64)
+            .map(|i| (i % 97 != 0).then_some(18 + (i * 7919) % 73))
+            .collect();
+        let mut two_chunks = Column::new("age".into(), ages.clone());
+        two_chunks
+            .append(&Column::new("age".into(), ages[..5_000].to_vec()))
+            .unwrap();
+        let flag = Column::new(
+            "flag".into(),
+            (0..1_000i64).map(|i| i % 2).collect::<Vec<_>>(),
+        );
+        let signed = Column::new(
+            "delta".into(),
+            (0..20_000i32)
+                .map(|i| (i * 31) % 401 - 200)
+                .collect::<Vec<_>>(),
+        );
+        let constant = Column::new("one".into(), vec![7i64; 50]);
+        for (col, bins) in [
+            (&two_chunks, 10),
+            (&two_chunks, 4),
+            (&flag, 10),
+            (&signed, 10),
+            (&constant, 10),
+            (&signed, 1000),
+            (&flag, 0),
+        ] {
+            let got = integer_codes(col, bins).expect("a small range");
+            let want = as_numbers(col, bins);
+            assert_eq!(got.levels, want.levels, "{} {bins}", col.name());
+            assert_eq!(got.codes, want.codes, "{} {bins}", col.name());
+        }
+        // A wide range, values past 2^53, no values, and floats are left to the
+        // general path.
+        let wide = Column::new("id".into(), vec![0i64, 1 << 20]);
+        let huge = Column::new("big".into(), vec![1i64 << 60, (1i64 << 60) + 1]);
+        let none = Column::new("none".into(), vec![None::<i64>; 3]);
+        let float = Column::new("x".into(), vec![1.0f64, 2.0]);
+        for col in [wide, huge, none, float] {
+            assert!(integer_codes(&col, 10).is_none(), "{}", col.name());
+        }
     }
 
     #[test]

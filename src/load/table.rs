@@ -1347,6 +1347,15 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
     let dtype = col.dtype();
     let pick_codes = |codes: Vec<u32>| -> Vec<u32> { pick(codes, used) };
     if dtype.is_primitive_numeric() {
+        if used.len() == col.len()
+            && let Some(codes) = encode::integer_codes(col, bins)
+        {
+            return Ok(Feature {
+                name,
+                kind: FeatureKind::Numeric,
+                codes,
+            });
+        }
         let values = pick(encode::numeric_values(col)?, used);
         // No more distinct values than bins: slice by the values themselves (a 0/1
         // flag is two slices, not one bin holding every row).
