@@ -530,29 +530,9 @@ pub fn slices(
     model: usize,
     metric: &str,
 ) -> SliceTable {
-    // The slices do not depend on the threshold: rows are grouped while the
-    // predictions are re-made (both wait on fresh pages as much as on the cores).
-    let (table, grouping) = rayon::join(
-        || at_threshold(table, threshold),
-        || group_by(table, features, mask),
-    );
-    slice_table(table.as_ref(), grouping, model, metric)
-}
-
-/// [`slices`] on the window's shared table at the threshold.
-pub fn slices_at(
-    at: &TableAtThreshold,
-    mask: Option<&[bool]>,
-    features: &[usize],
-    model: usize,
-    metric: &str,
-) -> SliceTable {
-    let (table, grouping) = rayon::join(|| at.get(), || group_by(&at.table, features, mask));
-    slice_table(table, grouping, model, metric)
-}
-
-/// The slice table of `grouping`'s slices of `table`.
-fn slice_table(table: &EvalTable, grouping: Grouping, model: usize, metric: &str) -> SliceTable {
+    let table = at_threshold(table, threshold);
+    let table = table.as_ref();
+    let grouping = group_by(table, features, mask);
     let eval = metrics::evaluate_with(
         table,
         &grouping,

@@ -241,9 +241,10 @@ impl Results {
                 if self.slices.wants(&key) {
                     self.slices.pending = Some(key.clone());
                     tasks.start(TaskKind::Slices, "Computing slices", move |_| {
-                        let st = analysis::slices_at(
-                            &at,
+                        let st = analysis::slices(
+                            at.get(),
                             mask.as_deref().map(Vec::as_slice),
+                            t,
                             &key.features,
                             key.model,
                             &key.metric,
