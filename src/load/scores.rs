@@ -104,7 +104,7 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
             RankedRow::new(p, r as u32, l == 1)
         }
     };
-    // The keys are split in two arrays (and dropped) one model at a time.
+    // The keys are split in two arrays, then dropped.
     let (rows, scored) = if parallel {
         let mut order: Vec<RankedRow> = score
             .par_iter()
