@@ -177,39 +177,9 @@ fn small_ints<T: PolarsNumericType>(
     ca: &ChunkedArray<T>,
     as_i64: impl Fn(T::Native) -> i64 + Copy,
 ) -> Option<Encoded> {
-    const MAX_RANGE: i64 = 1 << 16;
-    let (mut min, mut max) = (i64::MAX, i64::MIN);
-    for arr in ca.downcast_iter() {
-        if arr.validity().is_none_or(|v| v.unset_bits() == 0) {
-            // No validity to consult: a plain pass the compiler vectorizes.
-            for &v in arr.values().iter() {
-                let v = as_i64(v);
-                min = min.min(v);
-                max = max.max(v);
-            }
-            continue;
-        }
-        for v in arr.iter().flatten() {
-            let v = as_i64(*v);
-            min = min.min(v);
-            max = max.max(v);
-        }
-    }
-    if min > max || max.saturating_sub(min) >= MAX_RANGE {
-        return None;
-    }
+    let (min, max) = small_range(ca, as_i64)?;
     let mut seen = vec![false; (max - min + 1) as usize];
-    for arr in ca.downcast_iter() {
-        if arr.validity().is_none_or(|v| v.unset_bits() == 0) {
-            for &v in arr.values().iter() {
-                seen[(as_i64(v) - min) as usize] = true;
-            }
-            continue;
-        }
-        for v in arr.iter().flatten() {
-            seen[(as_i64(*v) - min) as usize] = true;
-        }
-    }
+    for_each_valid(ca, as_i64, |v| seen[(v - min) as usize] = true);
     let mut code_of = vec![NULL_CODE; seen.len()];
     let mut levels = Vec::new();
     for (k, &present) in seen.iter().enumerate() {
@@ -218,22 +188,70 @@ fn small_ints<T: PolarsNumericType>(
             levels.push((min + k as i64).to_string());
         }
     }
+    Some(Encoded {
+        codes: codes_by_value(ca, as_i64, min, &code_of),
+        levels,
+    })
+}
+
+/// Widest range of an integer column coded through a table indexed by value.
+const MAX_INT_RANGE: i64 = 1 << 16;
+
+/// The smallest and largest valid value, or None when there is none or they
+/// are [`MAX_INT_RANGE`] or more apart.
+fn small_range<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+    as_i64: impl Fn(T::Native) -> i64,
+) -> Option<(i64, i64)> {
+    let (mut min, mut max) = (i64::MAX, i64::MIN);
+    for_each_valid(ca, as_i64, |v| {
+        min = min.min(v);
+        max = max.max(v);
+    });
+    (min <= max && max.saturating_sub(min) < MAX_INT_RANGE).then_some((min, max))
+}
+
+/// Calls `f` with each valid value, chunk by chunk (a chunk without nulls in
+/// a plain pass the compiler vectorizes).
+fn for_each_valid<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+    as_i64: impl Fn(T::Native) -> i64,
+    mut f: impl FnMut(i64),
+) {
+    for arr in ca.downcast_iter() {
+        match arr.validity().filter(|v| v.unset_bits() > 0) {
+            None => arr.values().iter().for_each(|&v| f(as_i64(v))),
+            Some(valid) => arr
+                .values()
+                .iter()
+                .zip(valid.iter())
+                .filter(|&(_, ok)| ok)
+                .for_each(|(&v, _)| f(as_i64(v))),
+        }
+    }
+}
+
+/// Each row's code, `code_of[value - min]`, or [`NULL_CODE`] for a null.
+fn codes_by_value<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+    as_i64: impl Fn(T::Native) -> i64,
+    min: i64,
+    code_of: &[u32],
+) -> Vec<u32> {
+    let code = |v: T::Native| code_of[(as_i64(v) - min) as usize];
     let mut codes = Vec::with_capacity(ca.len());
     for arr in ca.downcast_iter() {
-        if arr.validity().is_none_or(|v| v.unset_bits() == 0) {
-            codes.extend(
+        match arr.validity().filter(|v| v.unset_bits() > 0) {
+            None => codes.extend(arr.values().iter().map(|&v| code(v))),
+            Some(valid) => codes.extend(
                 arr.values()
                     .iter()
-                    .map(|&v| code_of[(as_i64(v) - min) as usize]),
-            );
-            continue;
+                    .zip(valid.iter())
+                    .map(|(&v, ok)| if ok { code(v) } else { NULL_CODE }),
+            ),
         }
-        codes.extend(arr.iter().map(|v| match v {
-            Some(v) => code_of[(as_i64(*v) - min) as usize],
-            None => NULL_CODE,
-        }));
     }
-    Some(Encoded { codes, levels })
+    codes
 }
 
 /// Renumbers codes so that `order[new] = old`.
@@ -372,14 +390,9 @@ fn integer_codes_of<T: PolarsNumericType>(
     as_i64: impl Fn(T::Native) -> i64 + Copy,
     bins: usize,
 ) -> Option<Encoded> {
-    const MAX_RANGE: i64 = 1 << 16;
     const EXACT: i64 = 1 << 53;
-    let (mut min, mut max) = (i64::MAX, i64::MIN);
-    for_each_valid(ca, as_i64, |v| {
-        min = min.min(v);
-        max = max.max(v);
-    });
-    if min > max || max - min >= MAX_RANGE || min <= -EXACT || max >= EXACT {
+    let (min, max) = small_range(ca, as_i64)?;
+    if min <= -EXACT || max >= EXACT {
         return None;
     }
     let mut counts = vec![0u64; (max - min + 1) as usize];
@@ -398,9 +411,10 @@ fn integer_codes_of<T: PolarsNumericType>(
         }
         distinct.iter().map(|&(v, _)| number_text(v)).collect()
     } else {
-        let bins = bins.max(1);
-        let qs: Vec<f64> = (0..=bins).map(|k| k as f64 / bins as f64).collect();
-        let edges = bin_edges(crate::stats::quantiles_of_counts(&distinct, &qs));
+        let edges = bin_edges(crate::stats::quantiles_of_counts(
+            &distinct,
+            &bin_quantiles(bins),
+        ));
         let last = (edges.len() - 2) as u32;
         for &(v, _) in &distinct {
             let below = edges[1..].iter().filter(|&&e| e < v).count() as u32;
@@ -408,39 +422,10 @@ fn integer_codes_of<T: PolarsNumericType>(
         }
         bin_labels(&edges)
     };
-    let mut codes = Vec::with_capacity(ca.len());
-    for arr in ca.downcast_iter() {
-        let code = |v: T::Native| code_of[(as_i64(v) - min) as usize];
-        match arr.validity() {
-            None => codes.extend(arr.values().iter().map(|&v| code(v))),
-            Some(valid) => codes.extend(
-                arr.values()
-                    .iter()
-                    .zip(valid.iter())
-                    .map(|(&v, ok)| if ok { code(v) } else { NULL_CODE }),
-            ),
-        }
-    }
-    Some(Encoded { codes, levels })
-}
-
-/// Calls `f` with each valid value, chunk by chunk.
-fn for_each_valid<T: PolarsNumericType>(
-    ca: &ChunkedArray<T>,
-    as_i64: impl Fn(T::Native) -> i64,
-    mut f: impl FnMut(i64),
-) {
-    for arr in ca.downcast_iter() {
-        match arr.validity() {
-            None => arr.values().iter().for_each(|&v| f(as_i64(v))),
-            Some(valid) => arr
-                .values()
-                .iter()
-                .zip(valid.iter())
-                .filter(|&(_, ok)| ok)
-                .for_each(|(&v, _)| f(as_i64(v))),
-        }
-    }
+    Some(Encoded {
+        codes: codes_by_value(ca, as_i64, min, &code_of),
+        levels,
+    })
 }
 
 /// Quantile bins as pandas' `qcut(x, bins, duplicates="drop")` makes them: edges at
@@ -453,9 +438,10 @@ pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
             levels: Vec::new(),
         };
     }
-    let bins = bins.max(1);
-    let qs: Vec<f64> = (0..=bins).map(|k| k as f64 / bins as f64).collect();
-    let edges = bin_edges(crate::stats::quantiles_unsorted(values, &qs));
+    let edges = bin_edges(crate::stats::quantiles_unsorted(
+        values,
+        &bin_quantiles(bins),
+    ));
     // The bin is the number of upper edges below the value (the edges ascend),
     // counted edge by edge over a block of rows: a compare and an add per row
     // and edge that the compiler vectorizes, with no branch on where a value falls.
@@ -488,6 +474,13 @@ pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
         codes,
         levels: bin_labels(&edges),
     }
+}
+
+/// The quantiles `0, 1/B, ..., 1` whose values are the edges of `B` bins (at
+/// least one).
+fn bin_quantiles(bins: usize) -> Vec<f64> {
+    let bins = bins.max(1);
+    (0..=bins).map(|k| k as f64 / bins as f64).collect()
 }
 
 /// Bin edges from the quantiles at `0, 1/B, ..., 1` (linear interpolation, as
