@@ -52,7 +52,7 @@ fn decoded_bytes(t: &faultline::load::EvalTable) -> usize {
         .models
         .iter()
         .map(|m| {
-            let pred = match m.pred.as_ref() {
+            let pred = match m.pred() {
                 Prediction::Classes(v) => v.len() * 4,
                 Prediction::Values(v) => v.len() * 8,
             };

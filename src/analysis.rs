@@ -786,6 +786,80 @@ mod tests {
     }
 
     #[test]
+    fn cells_at_a_moved_threshold_equal_the_cells_of_the_scores_at_it() {
+        // A move makes the cells from the score order and the cells as loaded:
+        // model a's labels are its scores at 0.5 (tied in hundredths), model b's
+        // come from a prediction column with nulls of its own, and its scores
+        // have nulls too. Thresholds on ties, between them, outside [0, 1] and
+        // NaN; every move from the loaded table and from a moved one; without
+        // the loaded cells, from every score and label.
+        use crate::load::encode::NULL_CODE;
+        use crate::load::table::{Target, confusion_cell};
+        let t = table(3000);
+        let Target::Classes(y) = t.target.as_ref() else {
+            panic!("binary table");
+        };
+        // The window's first overview builds the score orders and the cells.
+        let _ = overview(&t, None, t.threshold);
+        assert!(t.models.iter().all(|m| m.cells_cache.get().is_some()));
+        let naive = |m: usize, th: f64| -> (Vec<u8>, usize) {
+            let score = t.models[m].score.as_ref().unwrap();
+            let cells = score
+                .iter()
+                .zip(y.iter())
+                .map(|(&s, &y)| {
+                    let p = if s.is_nan() {
+                        NULL_CODE
+                    } else {
+                        u32::from(s >= th)
+                    };
+                    confusion_cell(p, y)
+                })
+                .collect();
+            (cells, score.iter().filter(|s| s.is_nan()).count())
+        };
+        let check = |table: &EvalTable, th: f64| {
+            for m in 0..table.models.len() {
+                let (cells, nulls) = naive(m, th);
+                let got = &table.models[m];
+                assert_eq!(got.cells(&table.target), cells, "model {m}, threshold {th}");
+                assert_eq!(got.null_predictions, nulls, "model {m}, threshold {th}");
+            }
+        };
+        let thresholds = [
+            0.0,
+            0.3,
+            0.37,
+            0.375,
+            0.45,
+            0.5,
+            0.500001,
+            0.71,
+            0.99,
+            1.0,
+            -1.0,
+            2.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for &th in &thresholds {
+            let moved = t.with_threshold(th);
+            check(&moved, th);
+            for th2 in [0.2, 0.62, th, 0.5] {
+                check(&moved.with_threshold(th2), th2);
+            }
+            let cold = table(3000).with_threshold(th);
+            assert!(
+                cold.models
+                    .iter()
+                    .all(|m| m.score_order_cache.get().is_none())
+            );
+            check(&cold, th);
+        }
+    }
+
+    #[test]
     fn a_threshold_change_recomputes_only_the_counts_and_equals_a_full_overview() {
         let full_table = table(3000);
         let mask: Vec<bool> = (0..full_table.len()).map(|r| r % 5 != 0).collect();
@@ -818,14 +892,20 @@ mod tests {
         let made = at.get();
         assert!(std::ptr::eq(made, copy.get()), "made twice");
         assert_eq!(made.threshold, 0.7);
+        // The slice table and the overview at the threshold count from the
+        // cells; neither makes the models' labels (80 MB at 10M rows).
+        let region = t.feature_index("region").unwrap();
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 3 != 0).collect();
+        let _ = slices(made, Some(&mask), 0.7, &[region], 0, "accuracy");
+        let _ = overview(made, Some(&mask), 0.7);
+        assert!(made.models.iter().all(|m| !m.predictions.is_made()));
         let expected = t.with_threshold(0.7);
-        let classes = |t: &EvalTable| match t.models[1].pred.as_ref() {
+        let classes = |t: &EvalTable| match t.models[1].pred() {
             crate::load::table::Prediction::Classes(p) => p.clone(),
             crate::load::table::Prediction::Values(_) => panic!("binary table"),
         };
         assert_eq!(classes(made), classes(&expected));
         // The slices of the table made once equal those at the threshold.
-        let region = t.feature_index("region").unwrap();
         let a = slices(made, None, 0.7, &[region], 0, "accuracy");
         let b = slices(&t, None, 0.7, &[region], 0, "accuracy");
         assert_eq!(a.eval.overall, b.eval.overall);
@@ -927,8 +1007,7 @@ mod tests {
         let t = table(3000);
         let mask: Vec<bool> = (0..t.len()).map(|r| r % 6 != 2).collect();
         let region = t.feature_index("region").unwrap();
-        let (Target::Classes(y), Prediction::Classes(p)) =
-            (t.target.as_ref(), t.models[1].pred.as_ref())
+        let (Target::Classes(y), Prediction::Classes(p)) = (t.target.as_ref(), t.models[1].pred())
         else {
             panic!("binary table");
         };
@@ -974,16 +1053,28 @@ mod tests {
                 }
             }
         }
-        // At another threshold the cells are made from the new predictions.
+        // At another threshold the cells are made with it, straight from the
+        // scores; the labels wait for a reader, and agree with the cells.
         let moved = t.with_threshold(0.6);
-        let Prediction::Classes(p6) = moved.models[1].pred.as_ref() else {
+        assert!(moved.models[1].cells_cache.get().is_some());
+        assert!(!moved.models[1].predictions.is_made());
+        let cells = moved.models[1].cells(&moved.target).to_vec();
+        let Prediction::Classes(p6) = moved.models[1].pred() else {
             panic!("binary table");
         };
+        for (r, &p) in p6.iter().enumerate() {
+            let s = t.models[1].score.as_ref().unwrap()[r];
+            let at = if s.is_nan() {
+                NULL_CODE
+            } else {
+                u32::from(s >= 0.6)
+            };
+            assert_eq!(p, at, "row {r}");
+        }
         let naive: Vec<u8> = (0..t.len())
             .map(|r| crate::load::table::confusion_cell(p6[r], y[r]))
             .collect();
-        assert!(moved.models[1].cells_cache.get().is_none());
-        assert_eq!(moved.models[1].cells(&moved.target), naive);
+        assert_eq!(cells, naive);
         assert_ne!(
             moved.models[1].cells(&moved.target),
             t.models[1].cells(&t.target)

@@ -405,7 +405,7 @@ pub fn regression_points(
     max: usize,
 ) -> Vec<[f64; 2]> {
     let (Target::Values(y), Prediction::Values(p)) =
-        (table.target.as_ref(), table.models[model].pred.as_ref())
+        (table.target.as_ref(), table.models[model].pred())
     else {
         return Vec::new();
     };

@@ -42,7 +42,7 @@ pub fn select_rows(
     if let Some(m) = error_of_regression {
         // Regression has no "wrong": keep the rows with the largest errors (top 10%).
         if let (crate::load::table::Target::Values(y), crate::load::table::Prediction::Values(p)) =
-            (table.target.as_ref(), table.models[m].pred.as_ref())
+            (table.target.as_ref(), table.models[m].pred())
         {
             let err = |r: u32| (p[r as usize] - y[r as usize]).abs();
             rows.sort_by(|&a, &b| err(b).total_cmp(&err(a)));

@@ -353,8 +353,8 @@ fn flips(table: &EvalTable, b: usize, c: usize, grouping: &Grouping) -> Vec<Flip
     let mut add = |s: usize, okb: bool, okc: bool| out[s].add(okb, okc, 1);
     match (
         table.target.as_ref(),
-        table.models[b].pred.as_ref(),
-        table.models[c].pred.as_ref(),
+        table.models[b].pred(),
+        table.models[c].pred(),
     ) {
         (Target::Classes(y), Prediction::Classes(pb), Prediction::Classes(pc)) => {
             metrics::for_each_slot(grouping, |r, s| add(s, pb[r] == y[r], pc[r] == y[r]));
@@ -410,8 +410,8 @@ fn joint_cells(
 fn class_predictions(table: &EvalTable, b: usize, c: usize) -> Option<(&[u32], &[u32], &[u32])> {
     match (
         table.target.as_ref(),
-        table.models[b].pred.as_ref(),
-        table.models[c].pred.as_ref(),
+        table.models[b].pred(),
+        table.models[c].pred(),
     ) {
         (Target::Classes(y), Prediction::Classes(pb), Prediction::Classes(pc)) => Some((y, pb, pc)),
         _ => None,
@@ -595,8 +595,8 @@ impl PairedSums {
         };
         match (
             table.target.as_ref(),
-            table.models[b].pred.as_ref(),
-            table.models[c].pred.as_ref(),
+            table.models[b].pred(),
+            table.models[c].pred(),
         ) {
             (Target::Classes(y), _, _) => {
                 if let (Some(sb), Some(sc)) = (&table.models[b].score, &table.models[c].score) {
@@ -842,7 +842,7 @@ fn row_bootstrap(
         return None;
     }
     let metric = |m: usize, idx: &[u32]| -> Option<f64> {
-        match (table.target.as_ref(), table.models[m].pred.as_ref()) {
+        match (table.target.as_ref(), table.models[m].pred()) {
             (Target::Classes(y), Prediction::Classes(p)) if table.task == Task::Multiclass => {
                 let k = table.classes.len();
                 let mut cc = multiclass::ClassCounts::new(k);

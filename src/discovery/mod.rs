@@ -111,9 +111,9 @@ pub fn row_errors(
     if table.task == crate::load::Task::Ranking {
         return ranking_errors(table, model, against, mask);
     }
-    match (table.target.as_ref(), table.models[model].pred.as_ref()) {
+    match (table.target.as_ref(), table.models[model].pred()) {
         (Target::Classes(y), Prediction::Classes(p)) => {
-            let other = against.and_then(|b| match table.models[b].pred.as_ref() {
+            let other = against.and_then(|b| match table.models[b].pred() {
                 Prediction::Classes(q) => Some(q),
                 _ => None,
             });
@@ -132,7 +132,7 @@ pub fn row_errors(
                 .collect()
         }
         (Target::Values(y), Prediction::Values(p)) => {
-            let other = against.and_then(|b| match table.models[b].pred.as_ref() {
+            let other = against.and_then(|b| match table.models[b].pred() {
                 Prediction::Values(q) => Some(q),
                 _ => None,
             });

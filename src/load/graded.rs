@@ -17,7 +17,8 @@ use polars::prelude::*;
 use super::encode;
 use super::roles::{self, Mapping, ModelColumns, Task};
 use super::table::{
-    DatasetInfo, EvalTable, Feature, Grades, LoadOptions, ModelData, Prediction, Target,
+    DatasetInfo, EvalTable, Feature, Grades, LoadOptions, ModelData, Prediction, Predictions,
+    Target,
 };
 use crate::error::{Error, Result};
 
@@ -634,7 +635,7 @@ pub fn decode(
                     .cloned()
                     .collect(),
             },
-            pred: Arc::new(Prediction::Values(headline)),
+            predictions: Predictions::given(Prediction::Values(headline)),
             score: None,
             probs: None,
             null_predictions,

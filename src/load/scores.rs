@@ -36,6 +36,8 @@ pub fn order_log_loss(order: &ScoreOrder) -> Vec<f64> {
 pub struct ScoreOrder {
     pub scored: Vec<ScoredRow>,
     pub rows: Vec<u32>,
+    /// The rows whose score is null, ascending (they have no place in the order).
+    pub nulls: Vec<u32>,
 }
 
 impl ScoreOrder {
@@ -105,6 +107,7 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
         }
     };
     // The keys are split in two arrays, then dropped.
+    let nulls;
     let (rows, scored) = if parallel {
         let mut order: Vec<RankedRow> = score
             .par_iter()
@@ -113,7 +116,8 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
             .map(key)
             .collect();
         order.par_sort_unstable();
-        order.truncate(score.par_iter().filter(|p| !p.is_nan()).count());
+        nulls = null_rows(score);
+        order.truncate(score.len() - nulls.len());
         (
             order.par_iter().map(RankedRow::row).collect(),
             order.par_iter().map(ScoredRow::of).collect(),
@@ -121,13 +125,28 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
     } else {
         let mut order: Vec<RankedRow> = score.iter().zip(y).enumerate().map(key).collect();
         order.sort_unstable();
-        order.truncate(score.iter().filter(|p| !p.is_nan()).count());
+        nulls = null_rows(score);
+        order.truncate(score.len() - nulls.len());
         (
             order.iter().map(RankedRow::row).collect(),
             order.iter().map(ScoredRow::of).collect(),
         )
     };
-    ScoreOrder { scored, rows }
+    ScoreOrder {
+        scored,
+        rows,
+        nulls,
+    }
+}
+
+/// The rows whose score is null.
+fn null_rows(score: &[f64]) -> Vec<u32> {
+    score
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_nan())
+        .map(|(r, _)| r as u32)
+        .collect()
 }
 
 /// `(score, positive)` of rows given by descending score (ties in row order),

@@ -41,12 +41,125 @@ pub enum Prediction {
     Values(Vec<f64>),
 }
 
+/// A model's predicted labels: decoded from the file, or a threshold on its
+/// scores made into labels on the first read. A threshold move needs only the
+/// confusion cells (a byte a row, [`ModelData::cells`]); the labels (four bytes
+/// a row, 80 MB at 10M rows and two models) are made only for a reader that
+/// wants them.
+#[derive(Debug, Clone)]
+pub struct Predictions {
+    made: Arc<OnceLock<Prediction>>,
+    /// The scores and threshold the labels are made from, when not given.
+    at: Option<(Arc<Vec<f64>>, f64)>,
+}
+
+impl Predictions {
+    /// Labels decoded or derived at load.
+    pub fn given(pred: Prediction) -> Predictions {
+        Predictions {
+            made: Arc::new(OnceLock::from(pred)),
+            at: None,
+        }
+    }
+
+    /// `score >= threshold` (null where the score is), made on first read.
+    pub fn at_threshold(score: Arc<Vec<f64>>, threshold: f64) -> Predictions {
+        Predictions {
+            made: Arc::new(OnceLock::new()),
+            at: Some((score, threshold)),
+        }
+    }
+
+    /// Whether the labels exist yet (a threshold's are made on first read).
+    pub fn is_made(&self) -> bool {
+        self.made.get().is_some()
+    }
+
+    /// The labels, made now if they are a threshold's and no one read them yet.
+    pub fn get(&self) -> &Prediction {
+        self.made.get_or_init(|| match &self.at {
+            Some((score, threshold)) => Prediction::Classes(threshold_classes(score, *threshold)),
+            None => Prediction::Classes(Vec::new()),
+        })
+    }
+}
+
+/// Each row's class at `threshold`: 1 where `score >= threshold`, [`NULL_CODE`]
+/// where the score is null, else 0.
+fn threshold_classes(score: &[f64], threshold: f64) -> Vec<u32> {
+    const CHUNK: usize = 1 << 16;
+    let mut pred = vec![0u32; score.len()];
+    pred.par_chunks_mut(CHUNK)
+        .zip(score.par_chunks(CHUNK))
+        .for_each(|(pred, score)| {
+            for (c, &p) in pred.iter_mut().zip(score) {
+                *c = if p.is_nan() {
+                    NULL_CODE
+                } else {
+                    u32::from(p >= threshold)
+                };
+            }
+        });
+    pred
+}
+
+/// Each row's [`confusion_cell`] at `threshold` straight from the scores and
+/// labels, and how many scores are null (null predictions).
+fn threshold_cells(score: &[f64], y: &[u32], threshold: f64) -> (Vec<u8>, usize) {
+    const CHUNK: usize = 1 << 16;
+    let mut cells = vec![0u8; score.len()];
+    let nulls = cells
+        .par_chunks_mut(CHUNK)
+        .zip(score.par_chunks(CHUNK).zip(y.par_chunks(CHUNK)))
+        .map(|(cells, (score, y))| {
+            let mut nulls = 0;
+            for ((c, &p), &y) in cells.iter_mut().zip(score).zip(y) {
+                let null = p.is_nan();
+                // `confusion_cell` of the class at the threshold, without a branch.
+                *c = 2 * (u8::from(p >= threshold) + 2 * u8::from(null)) + u8::from(y == 1);
+                nulls += usize::from(null);
+            }
+            nulls
+        })
+        .sum();
+    (cells, nulls)
+}
+
+/// The cells at `threshold` from the score order and the cells of any other
+/// labels (which give each row's label, their low bit): every row starts as
+/// the class most scored rows take, then the rest of the order (a prefix or a
+/// suffix, at most half) and the null-score rows are set. Reads the cells, a
+/// byte a row kept warm by the overview's counts, and writes at most half the
+/// rows at random, where [`threshold_cells`] reads every score and label (12
+/// bytes a row): on this project's VM a first read of arrays left cold since
+/// the load runs at a fifth of the speed of a warm one (110-145 ms against
+/// about 20 for two models at 10M rows).
+fn cells_from_order(cells: &[u8], order: &ScoreOrder, threshold: f64) -> Vec<u8> {
+    let above = order.scored.partition_point(|r| r.score() >= threshold);
+    let (start, flip, delta) = if above * 2 <= order.len() {
+        (0u8, &order.rows[..above], 2u8)
+    } else {
+        (2u8, &order.rows[above..], 2u8.wrapping_neg())
+    };
+    let mut out: Vec<u8> = cells.par_iter().map(|&c| (c & 1) + start).collect();
+    for &row in flip {
+        let c = &mut out[row as usize];
+        *c = c.wrapping_add(delta);
+    }
+    for &row in &order.nulls {
+        let c = &mut out[row as usize];
+        *c = (*c & 1) + 4;
+    }
+    out
+}
+
 /// One model's decoded outputs.
 #[derive(Debug, Clone)]
 pub struct ModelData {
     pub name: String,
     pub columns: ModelColumns,
-    pub pred: Arc<Prediction>,
+    /// Read through [`ModelData::pred`].
+    pub predictions: Predictions,
     /// Binary positive-class probability; NaN where null.
     pub score: Option<Arc<Vec<f64>>>,
     /// Multiclass per-class probabilities, `probs[class][row]`, where given.
@@ -67,6 +180,11 @@ pub struct ModelData {
 }
 
 impl ModelData {
+    /// The model's predicted labels (see [`Predictions`]).
+    pub fn pred(&self) -> &Prediction {
+        self.predictions.get()
+    }
+
     /// The log loss of each row of [`ModelData::score_order`] (sklearn's
     /// clipping), in that order.
     pub fn order_log_loss(&self, target: &Target) -> &[f64] {
@@ -77,7 +195,7 @@ impl ModelData {
     /// Each row's [`confusion_cell`] (empty unless binary).
     pub fn cells(&self, target: &Target) -> &[u8] {
         self.cells_cache
-            .get_or_init(|| match (self.pred.as_ref(), target) {
+            .get_or_init(|| match (self.pred(), target) {
                 (Prediction::Classes(p), Target::Classes(y)) => p
                     .par_iter()
                     .zip(y.par_iter())
@@ -413,31 +531,22 @@ impl EvalTable {
         if t.task != Task::Binary {
             return t;
         }
+        let Target::Classes(y) = t.target.as_ref() else {
+            return t;
+        };
+        let y = y.as_slice();
         t.models.par_iter_mut().for_each(|m| {
             if let Some(score) = &m.score {
-                // Predictions and their null count in one pass.
-                const CHUNK: usize = 1 << 16;
-                let mut pred = vec![0u32; score.len()];
-                m.null_predictions = pred
-                    .par_chunks_mut(CHUNK)
-                    .zip(score.par_chunks(CHUNK))
-                    .map(|(pred, score)| {
-                        let mut nulls = 0;
-                        for (c, &p) in pred.iter_mut().zip(score) {
-                            let null = p.is_nan();
-                            *c = if null {
-                                NULL_CODE
-                            } else {
-                                u32::from(p >= threshold)
-                            };
-                            nulls += usize::from(null);
-                        }
-                        nulls
-                    })
-                    .sum();
-                m.pred = Arc::new(Prediction::Classes(pred));
-                // The cells belong to the predictions they were made from.
-                m.cells_cache = Arc::new(OnceLock::new());
+                // The cells (and the null count); the labels wait for a reader.
+                let (cells, nulls) = match (m.cells_cache.get(), m.score_order_cache.get()) {
+                    (Some(cells), Some(order)) if cells.len() == score.len() => {
+                        (cells_from_order(cells, order, threshold), order.nulls.len())
+                    }
+                    _ => threshold_cells(score, y, threshold),
+                };
+                m.null_predictions = nulls;
+                m.predictions = Predictions::at_threshold(score.clone(), threshold);
+                m.cells_cache = Arc::new(OnceLock::from(cells));
             }
         });
         t
@@ -445,7 +554,14 @@ impl EvalTable {
 
     /// Per-row correctness of a classification model (null predictions are wrong).
     pub fn correct(&self, model: usize) -> Option<Vec<bool>> {
-        match (self.target.as_ref(), self.models.get(model)?.pred.as_ref()) {
+        let m = self.models.get(model)?;
+        // A binary model's cells say it in a byte a row, and a moved threshold
+        // has them without its labels.
+        if let Some(cells) = m.cells_cache.get().filter(|c| !c.is_empty()) {
+            // Cell 0: negative predicted negative; 3: positive predicted positive.
+            return Some(cells.par_iter().map(|&c| c == 0 || c == 3).collect());
+        }
+        match (self.target.as_ref(), m.pred()) {
             (Target::Classes(y), Prediction::Classes(p)) => {
                 Some(y.iter().zip(p).map(|(a, b)| a == b).collect())
             }
@@ -1301,7 +1417,7 @@ fn decode_model(
     Ok(ModelData {
         name: cols.name.clone(),
         columns: cols,
-        pred: Arc::new(pred),
+        predictions: Predictions::given(pred),
         score: score.map(Arc::new),
         probs: probs.map(Arc::new),
         null_predictions,

@@ -129,7 +129,7 @@ fn failures(table: &EvalTable) -> Vec<Vec<f64>> {
             if let Some(g) = m.grades.as_deref() {
                 return g.failure();
             }
-            match (table.target.as_ref(), m.pred.as_ref()) {
+            match (table.target.as_ref(), m.pred()) {
                 (Target::Classes(y), Prediction::Classes(p)) => Some(
                     y.iter()
                         .zip(p)

@@ -268,12 +268,19 @@ fn counts_of(
     grouping: &Grouping,
     with_scored: bool,
 ) -> Vec<Counts> {
-    let (Target::Classes(y), Prediction::Classes(pred)) =
-        (table.target.as_ref(), table.models[model].pred.as_ref())
-    else {
+    let m = &table.models[model];
+    let Target::Classes(y) = table.target.as_ref() else {
         return Vec::new();
     };
-    let m = &table.models[model];
+    // The cells when kept (a moved threshold has them and not its labels).
+    let cached = m.cells_cache.get().map(Vec::as_slice);
+    let pred: &[u32] = match cached {
+        Some(_) => &[],
+        None => match m.pred() {
+            Prediction::Classes(pred) => pred,
+            Prediction::Values(_) => return Vec::new(),
+        },
+    };
     let score = m
         .score
         .as_deref()
@@ -287,7 +294,6 @@ fn counts_of(
     // the pass): the row's `confusion_cell`, plus 6 for a row with a non-null
     // score when scored rows are counted. The window keeps each model's cells,
     // a byte a row; a one-off run makes them from the label and prediction.
-    let cached = m.cells_cache.get().map(Vec::as_slice);
     let mut tally = vec![[0u64; 12]; slots + 1];
     match (cached, score) {
         (Some(cells), None) => tally_cells(grouping, &mut tally, |r| usize::from(cells[r])),

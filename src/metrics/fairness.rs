@@ -244,7 +244,7 @@ pub fn fairness(
     mask: Option<&[bool]>,
     boot: Bootstrap,
 ) -> Option<Fairness> {
-    let Prediction::Classes(pred) = table.models.get(model)?.pred.as_ref() else {
+    let Prediction::Classes(pred) = table.models.get(model)?.pred() else {
         return None;
     };
     let cells = group_cells(table, pred, feature, mask);

@@ -155,7 +155,7 @@ pub fn f1_scores(cm: &[u64], k: usize) -> (f64, f64, f64) {
 /// Confusion matrices per slot (groups, then overall), sparse.
 pub fn confusion(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<Confusion> {
     let (Target::Classes(y), Prediction::Classes(pred)) =
-        (table.target.as_ref(), table.models[model].pred.as_ref())
+        (table.target.as_ref(), table.models[model].pred())
     else {
         return Vec::new();
     };

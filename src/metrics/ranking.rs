@@ -71,7 +71,7 @@ fn columns(table: &EvalTable, model: usize) -> Option<(&Queries, &[f64], &[f64])
     let Target::Values(rel) = table.target.as_ref() else {
         return None;
     };
-    let Prediction::Values(score) = table.models.get(model)?.pred.as_ref() else {
+    let Prediction::Values(score) = table.models.get(model)?.pred() else {
         return None;
     };
     Some((q, rel, score))
@@ -386,7 +386,7 @@ pub fn evaluate_queries(
 /// Rows with a null score, per slot.
 fn null_scores(table: &EvalTable, model: usize, grouping: &Grouping) -> Vec<u64> {
     let mut out = vec![0u64; grouping.len() + 1];
-    if let Prediction::Values(v) = table.models[model].pred.as_ref() {
+    if let Prediction::Values(v) = table.models[model].pred() {
         super::for_each_slot(grouping, |r, s| {
             if v[r].is_nan() {
                 out[s] += 1;

@@ -35,7 +35,7 @@ pub fn evaluate(
     boot: Bootstrap,
 ) -> Vec<MetricSet> {
     let (Target::Values(y), Prediction::Values(pred)) =
-        (table.target.as_ref(), table.models[model].pred.as_ref())
+        (table.target.as_ref(), table.models[model].pred())
     else {
         return Vec::new();
     };

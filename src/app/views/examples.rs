@@ -99,7 +99,7 @@ pub fn prediction(table: &EvalTable, m: usize, r: usize, threshold: f64) -> (Str
         return graded_verdict(g, r);
     }
     let rethreshold = table.task == crate::load::Task::Binary && threshold != table.threshold;
-    match (model.pred.as_ref(), table.target.as_ref()) {
+    match (model.pred(), table.target.as_ref()) {
         (Prediction::Classes(p), Target::Classes(y)) => {
             let c = match (&model.score, rethreshold) {
                 (Some(s), true) if s[r].is_nan() => NULL_CODE,
