@@ -794,7 +794,7 @@ mod tests {
         // NaN; every move from the loaded table and from a moved one; without
         // the loaded cells, from every score and label.
         use crate::load::encode::NULL_CODE;
-        use crate::load::table::{Target, confusion_cell};
+        use crate::load::table::{Prediction, Target, confusion_cell};
         let t = table(3000);
         let Target::Classes(y) = t.target.as_ref() else {
             panic!("binary table");
@@ -824,6 +824,12 @@ mod tests {
                 let got = &table.models[m];
                 assert_eq!(got.cells(&table.target), cells, "model {m}, threshold {th}");
                 assert_eq!(got.null_predictions, nulls, "model {m}, threshold {th}");
+                // Correctness read from the cells equals label == prediction.
+                let Prediction::Classes(p) = got.pred() else {
+                    panic!("binary table");
+                };
+                let naive: Vec<bool> = y.iter().zip(p).map(|(a, b)| a == b).collect();
+                assert_eq!(table.correct(m), Some(naive), "model {m}, threshold {th}");
             }
         };
         let thresholds = [

@@ -116,7 +116,7 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
             .map(key)
             .collect();
         order.par_sort_unstable();
-        nulls = null_rows(score);
+        nulls = null_rows(score, true);
         order.truncate(score.len() - nulls.len());
         (
             order.par_iter().map(RankedRow::row).collect(),
@@ -125,7 +125,7 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
     } else {
         let mut order: Vec<RankedRow> = score.iter().zip(y).enumerate().map(key).collect();
         order.sort_unstable();
-        nulls = null_rows(score);
+        nulls = null_rows(score, false);
         order.truncate(score.len() - nulls.len());
         (
             order.iter().map(RankedRow::row).collect(),
@@ -139,14 +139,26 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
     }
 }
 
-/// The rows whose score is null.
-fn null_rows(score: &[f64]) -> Vec<u32> {
-    score
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.is_nan())
-        .map(|(r, _)| r as u32)
-        .collect()
+/// The rows whose score is null: counted first (a count vectorizes, and most
+/// models score every row), then listed only if there are any.
+fn null_rows(score: &[f64], parallel: bool) -> Vec<u32> {
+    let nulls = if parallel {
+        score.par_iter().filter(|p| p.is_nan()).count()
+    } else {
+        score.iter().filter(|p| p.is_nan()).count()
+    };
+    if nulls == 0 {
+        return Vec::new();
+    }
+    let mut rows = Vec::with_capacity(nulls);
+    rows.extend(
+        score
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.is_nan())
+            .map(|(r, _)| r as u32),
+    );
+    rows
 }
 
 /// `(score, positive)` of rows given by descending score (ties in row order),
@@ -214,8 +226,13 @@ mod tests {
                 (0.0, 4, true),
             ]
         );
+        // The null score's row is kept aside.
+        assert_eq!(order.nulls, vec![1]);
         // The sequential sort makes the same order.
         let same = score_order_sequential(&score, &y);
-        assert_eq!((same.scored, same.rows), (order.scored, order.rows));
+        assert_eq!(
+            (same.scored, same.rows, same.nulls),
+            (order.scored, order.rows, order.nulls)
+        );
     }
 }
