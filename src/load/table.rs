@@ -75,7 +75,8 @@ impl Predictions {
         self.made.get().is_some()
     }
 
-    /// The labels, made now if they are a threshold's and no one read them yet.
+    /// The labels, made now if they are a threshold's and no one read them yet
+    /// (every constructor gives either the labels or what makes them).
     pub fn get(&self) -> &Prediction {
         self.made.get_or_init(|| match &self.at {
             Some((score, threshold)) => Prediction::Classes(threshold_classes(score, *threshold)),
@@ -523,8 +524,10 @@ impl EvalTable {
     }
 
     /// The same table with every scored binary model's prediction re-made as
-    /// `score >= threshold`. Cheap: the columns are shared, only the predictions
-    /// of scored models are rebuilt.
+    /// `score >= threshold`. Cheap: the columns are shared, and a scored model
+    /// gets only its confusion cells, a byte a row ([`cells_from_order`] when
+    /// its score order and loaded cells are at hand); its labels are made on
+    /// first read ([`Predictions`]).
     pub fn with_threshold(&self, threshold: f64) -> EvalTable {
         let mut t = self.clone();
         t.threshold = threshold;
