@@ -133,8 +133,8 @@ fn threshold_cells(score: &[f64], y: &[u32], threshold: f64) -> (Vec<u8>, usize)
 /// byte a row kept warm by the overview's counts, and writes at most half the
 /// rows at random, where [`threshold_cells`] reads every score and label (12
 /// bytes a row): on this project's VM a first read of arrays left cold since
-/// the load runs at a fifth of the speed of a warm one (110-145 ms against
-/// about 20 for two models at 10M rows).
+/// the load is slow (re-making two models' predictions from their scores took
+/// 110-145 ms in the window at 10M rows, 20-40 ms warm).
 fn cells_from_order(cells: &[u8], order: &ScoreOrder, threshold: f64) -> Vec<u8> {
     let above = order.scored.partition_point(|r| r.score() >= threshold);
     let (start, flip, delta) = if above * 2 <= order.len() {
