@@ -85,8 +85,18 @@ impl Predictions {
     }
 }
 
-/// Each row's class at `threshold`: 1 where `score >= threshold`, [`NULL_CODE`]
+/// A score's class at `threshold`: 1 where `score >= threshold`, [`NULL_CODE`]
 /// where the score is null, else 0.
+#[inline]
+fn class_at(score: f64, threshold: f64) -> u32 {
+    if score.is_nan() {
+        NULL_CODE
+    } else {
+        u32::from(score >= threshold)
+    }
+}
+
+/// Each row's [`class_at`] the threshold.
 fn threshold_classes(score: &[f64], threshold: f64) -> Vec<u32> {
     const CHUNK: usize = 1 << 16;
     let mut pred = vec![0u32; score.len()];
@@ -94,11 +104,7 @@ fn threshold_classes(score: &[f64], threshold: f64) -> Vec<u32> {
         .zip(score.par_chunks(CHUNK))
         .for_each(|(pred, score)| {
             for (c, &p) in pred.iter_mut().zip(score) {
-                *c = if p.is_nan() {
-                    NULL_CODE
-                } else {
-                    u32::from(p >= threshold)
-                };
+                *c = class_at(p, threshold);
             }
         });
     pred
@@ -115,10 +121,8 @@ fn threshold_cells(score: &[f64], y: &[u32], threshold: f64) -> (Vec<u8>, usize)
         .map(|(cells, (score, y))| {
             let mut nulls = 0;
             for ((c, &p), &y) in cells.iter_mut().zip(score).zip(y) {
-                let null = p.is_nan();
-                // `confusion_cell` of the class at the threshold, without a branch.
-                *c = 2 * (u8::from(p >= threshold) + 2 * u8::from(null)) + u8::from(y == 1);
-                nulls += usize::from(null);
+                *c = confusion_cell(class_at(p, threshold), y);
+                nulls += usize::from(p.is_nan());
             }
             nulls
         })
@@ -1388,17 +1392,8 @@ fn decode_model(
                 }
                 Prediction::Classes(out)
             } else if let Some(s) = &score {
-                Prediction::Classes(
-                    s.iter()
-                        .map(|&p| {
-                            if p.is_nan() {
-                                NULL_CODE
-                            } else {
-                                u32::from(p >= threshold)
-                            }
-                        })
-                        .collect(),
-                )
+                // Sequential: this runs inside the per-model parallel decode.
+                Prediction::Classes(s.iter().map(|&p| class_at(p, threshold)).collect())
             } else if let Some(p) = &probs {
                 Prediction::Classes(argmax(p, used.len()))
             } else {
