@@ -117,6 +117,12 @@ fn main() {
     let mut frames = Vec::new();
     let first = until(&mut h, &mut frames, overview_current);
     report("first overview", first, &mut frames);
+    // Once the first overview is on screen the window makes, in the background,
+    // what cohort changes read (a user reads the overview first): its time, then
+    // the changes.
+    let mut frames = Vec::new();
+    let prepare = until(&mut h, &mut frames, |a| !a.is_busy());
+    report("prepare (background)", prepare, &mut frames);
 
     // Cohort: region = east.
     let mut frames = Vec::new();

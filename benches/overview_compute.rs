@@ -6,7 +6,9 @@
 //! slice table. `PROFILE=sizes` prints the columns' sizes (as read and decoded),
 //! `PROFILE=load` runs only the load and the first overview, `PROFILE=1` only
 //! the cohort overview and `PROFILE=slices` only the cohort's slice table (the
-//! last two twenty times each), for `perf record`.
+//! last two twenty times each), for `perf record`. After the first overview it
+//! makes what the window makes in the background then
+//! (`EvalTable::prepare_cohort_changes`); `NOPREP=1` leaves it out.
 //!
 //!     cargo bench --bench overview_compute -- 10000000
 
@@ -112,6 +114,16 @@ fn main() {
     if profile == "load" {
         return;
     }
+    // What the window makes in the background after the first overview
+    // (`NOPREP=1`: not made, as a cohort change right after the first overview).
+    if std::env::var_os("NOPREP").is_none() {
+        let t = Instant::now();
+        table.prepare_cohort_changes();
+        println!(
+            "prepare cohort changes (background in the window) {:.0} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
     let filter = FilterGroup::equalities(&[("region".into(), "east".into())]);
     let t = Instant::now();
     let mask = faultline::cohort::evaluate(&filter, &table, &frame, &AtomicBool::new(false))
@@ -135,9 +147,19 @@ fn main() {
             .ok()
             .and_then(|r| r.parse().ok())
             .unwrap_or(20);
+        let mut all = Vec::new();
         for i in 0..runs {
             let t = Instant::now();
             let _ = analysis::overview(&table, mask, 0.5);
+            all.push(t.elapsed().as_secs_f64() * 1e3);
+            if i + 1 == runs {
+                all.sort_by(f64::total_cmp);
+                println!(
+                    "cohort overview, median of {runs} {:.1} ms, min {:.1}",
+                    all[runs / 2],
+                    all[0]
+                );
+            }
             if i < 3 {
                 println!(
                     "cohort overview, run {} {:.1} ms",

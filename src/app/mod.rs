@@ -357,6 +357,28 @@ impl FaultlineApp {
         }
     }
 
+    /// With no job running, makes what the next cohort change reads and the
+    /// first overview did not need, in the background: a user looking at the
+    /// first overview does not wait for it, and a cohort change made before it
+    /// is done takes the slower way, with the same numbers.
+    fn prepare_when_idle(&mut self) {
+        let Some(ws) = &self.workspace else {
+            return;
+        };
+        if self.tasks.is_busy() || ws.table.cohort_changes_prepared() {
+            return;
+        }
+        let table = ws.table.clone();
+        self.tasks.start(
+            TaskKind::Prepare,
+            "Preparing for cohort changes",
+            move |_| {
+                table.prepare_cohort_changes();
+                Done::Prepared
+            },
+        );
+    }
+
     /// Routes a finished job's result.
     fn finished(&mut self, done: Done) {
         let Some(done) = self.results.accept(done) else {
@@ -575,6 +597,7 @@ impl eframe::App for FaultlineApp {
         } else {
             self.requests.clear();
         }
+        self.prepare_when_idle();
         #[cfg(feature = "spark")]
         if let Some(panel) = &mut self.spark {
             panel.ensure(&mut self.tasks);

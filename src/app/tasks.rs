@@ -51,6 +51,9 @@ pub enum TaskKind {
     SparkQuery,
     /// A page of a Spark source's rows.
     SparkRows,
+    /// Making, once the window is idle, what later cohort changes read
+    /// ([`crate::load::table::EvalTable::prepare_cohort_changes`]).
+    Prepare,
 }
 
 impl TaskKind {
@@ -148,6 +151,8 @@ pub enum Done {
             crate::Result<crate::spark::remote::RowPage>,
         )>,
     ),
+    /// [`TaskKind::Prepare`] is done: nothing to show.
+    Prepared,
     /// The job's thread ended without a result (a panic).
     Failed(TaskKind),
 }

@@ -480,6 +480,30 @@ impl EvalTable {
         self.models.iter().map(|m| m.name.clone()).collect()
     }
 
+    /// Makes what later cohort changes read and the first overview does not
+    /// need: each sorted model's row positions in its score order
+    /// ([`ScoreOrder::positions`]), one model after the other on one thread. The
+    /// window runs it in the background once the first overview is on screen
+    /// (the other core stays free for drawing); a one-off command-line run
+    /// never needs it. Nothing to do if it was made.
+    pub fn prepare_cohort_changes(&self) {
+        let rows = self.len();
+        self.models.iter().for_each(|m| {
+            if let Some(order) = m.score_order_cache.get().filter(|o| !o.is_empty()) {
+                order.positions(rows);
+            }
+        });
+    }
+
+    /// Whether [`EvalTable::prepare_cohort_changes`] has anything left to make.
+    pub fn cohort_changes_prepared(&self) -> bool {
+        self.models.iter().all(|m| {
+            m.score_order_cache
+                .get()
+                .is_none_or(|o| o.is_empty() || o.made_positions().is_some())
+        })
+    }
+
     /// Finds a model by name, or says which models exist.
     pub fn model_index(&self, name: &str) -> Result<usize> {
         self.models

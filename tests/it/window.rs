@@ -58,6 +58,16 @@ fn a_cohort_applied_on_the_overview_arrives_with_its_overview() {
     use faultline::cohort::{Cohort, FilterGroup};
     let mut h = open(Vec::new(), egui::vec2(1400.0, 900.0));
     settle(&mut h);
+    // Once idle after the first overview, the window has made what cohort
+    // changes read (each sorted model's row positions in its score order).
+    let table = &h.state().workspace.as_ref().expect("the sample").table;
+    assert!(
+        table
+            .models
+            .iter()
+            .any(|m| m.score_order_cache.get().is_some())
+    );
+    assert!(table.cohort_changes_prepared());
     h.state_mut().command(Command::SetCohort(Cohort {
         name: "east".into(),
         filter: FilterGroup::equalities(&[("region".into(), "east".into())]),
