@@ -151,68 +151,91 @@ pub fn score_shapes(
     let bins = bins.max(1);
     let hist_bins = hist_bins.max(1);
     let steps = steps.max(1);
-    let mut sum = vec![0.0; bins];
-    let mut posc = vec![0u64; bins];
-    let mut n = vec![0u64; bins];
-    let mut h = ScoreHistogram {
-        bins: hist_bins,
-        negative: vec![0; hist_bins],
-        positive: vec![0; hist_bins],
-    };
-    // Null scores (a miss for a positive, a false alarm for a negative) are
-    // counted apart. Each scored row lands on the highest threshold `k / steps`
-    // at or below its score (exactly the comparison `score >= t` the sweep
-    // makes); the counts accumulate from the highest threshold down at the end.
-    let mut at_threshold = vec![[0u64; 2]; steps + 1];
-    let mut by_label = vec![[0u64; 2]; hist_bins];
-    let t = |k: usize| k as f64 / steps as f64;
-    let ts: Vec<f64> = (0..=steps).map(t).collect();
-    let mut k = steps;
     debug_assert!(kept.windows(2).all(|w| w[0].score() >= w[1].score()));
-    for r in kept {
-        let (p, positive) = (r.score(), r.positive());
-        let b = ((p * bins as f64) as usize).min(bins - 1);
-        sum[b] += p;
-        posc[b] += u64::from(positive);
-        n[b] += 1;
-        // Counts by label are indexed by it, not branched on (labels are as
-        // good as random along the walk).
-        let b = ((p * hist_bins as f64) as usize).min(hist_bins - 1);
-        by_label[b][usize::from(positive)] += 1;
-        // Scores only fall along the walk, so the threshold index only falls.
-        while k > 0 && p < ts[k] {
-            k -= 1;
+    // Every bin and threshold holds one stretch of the rows (they are by
+    // descending score), found by binary search: `..at(e)` are the rows whose
+    // `score * k` is at least e (`(score * k) as usize`, the bin, at least e).
+    let edges = |k: usize| -> Vec<usize> {
+        let kf = k as f64;
+        (0..=k)
+            .map(|e| match e {
+                0 => kept.len(),
+                e if e == k => 0,
+                e => kept.partition_point(|r| r.score() * kf >= e as f64),
+            })
+            .collect()
+    };
+    let (cal_edges, hist_edges) = (edges(bins), edges(hist_bins));
+    // Each scored row lands on the highest threshold `k / steps` at or below its
+    // score (exactly the comparison `score >= t` the sweep makes): threshold k
+    // holds `at[k + 1]..at[k]`, the highest every row from the top, and a row
+    // below every threshold (a negative score) none.
+    let t = |k: usize| k as f64 / steps as f64;
+    let mut at: Vec<usize> = (0..=steps)
+        .map(|k| kept.partition_point(|r| r.score() >= t(k)))
+        .collect();
+    at.push(0);
+    // One walk from the top, cut at every edge: the positives above each cut,
+    // and each calibration bin's score sum, added row by row from the top (as a
+    // walk adding into the bin would).
+    let mut cuts: Vec<usize> = cal_edges
+        .iter()
+        .chain(&hist_edges)
+        .chain(&at)
+        .copied()
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut positives_above = vec![0u64; cuts.len()];
+    let mut sums = vec![0.0; bins];
+    let mut positives = 0u64;
+    let mut bin = bins - 1;
+    let mut sum = 0.0;
+    for (j, pair) in cuts.windows(2).enumerate() {
+        while bin > 0 && pair[0] >= cal_edges[bin] {
+            sums[bin] = sum;
+            sum = 0.0;
+            bin -= 1;
         }
-        if p < ts[k] {
-            // Below every threshold (a negative score): never predicted positive.
-            continue;
+        for r in &kept[pair[0]..pair[1]] {
+            sum += r.score();
+            positives += u64::from(r.positive());
         }
-        at_threshold[k][usize::from(positive)] += 1;
+        positives_above[j + 1] = positives;
     }
-    for (b, [neg, pos]) in by_label.into_iter().enumerate() {
-        h.negative[b] = neg;
-        h.positive[b] = pos;
-    }
-    let hist_neg: Vec<u64> = at_threshold.iter().map(|c| c[0]).collect();
-    let hist_pos: Vec<u64> = at_threshold.iter().map(|c| c[1]).collect();
+    sums[bin] = sum;
+    // Positives and rows in the stretch `lo..hi` (both cuts).
+    let counts = |lo: usize, hi: usize| -> (u64, u64) {
+        let above = |i: usize| positives_above[cuts.partition_point(|&c| c < i)];
+        let pos = above(hi) - above(lo);
+        (pos, (hi - lo) as u64 - pos)
+    };
     let calibration = (0..bins)
-        .filter(|&b| n[b] > 0)
-        .map(|b| CalibrationBin {
-            mean_score: sum[b] / n[b] as f64,
-            positive_rate: posc[b] as f64 / n[b] as f64,
-            n: n[b],
-            ci: crate::stats::wilson(posc[b], n[b]),
+        .filter_map(|b| {
+            let (pos, neg) = counts(cal_edges[b + 1], cal_edges[b]);
+            let n = pos + neg;
+            (n > 0).then(|| CalibrationBin {
+                mean_score: sums[b] / n as f64,
+                positive_rate: pos as f64 / n as f64,
+                n,
+                ci: crate::stats::wilson(pos, n),
+            })
         })
         .collect();
+    let (positive, negative) = (0..hist_bins)
+        .map(|b| counts(hist_edges[b + 1], hist_edges[b]))
+        .unzip();
+    let h = ScoreHistogram {
+        bins: hist_bins,
+        negative,
+        positive,
+    };
     // Scores are probabilities (checked at load): every one is at or above 0.
-    let pos: u64 = hist_pos.iter().sum();
-    let neg: u64 = hist_neg.iter().sum();
+    let (pos, neg) = counts(0, at[0]);
     let mut sweep = Vec::with_capacity(steps + 1);
-    let (mut tp, mut fp) = (0u64, 0u64);
     // Thresholds from high to low: a row counts as positive once score >= t.
     for k in (0..=steps).rev() {
-        tp += hist_pos[k];
-        fp += hist_neg[k];
+        let (tp, fp) = counts(0, at[k]);
         sweep.push(ThresholdPoint {
             threshold: t(k),
             tp,
@@ -419,6 +442,96 @@ pub fn regression_points(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The walk `score_shapes` replaced: one row at a time into each bin.
+    fn walked_shapes(
+        kept: &[ScoredRow],
+        (null_pos, null_neg): (u64, u64),
+        bins: usize,
+        hist_bins: usize,
+        steps: usize,
+    ) -> ScoreShapes {
+        let bins = bins.max(1);
+        let hist_bins = hist_bins.max(1);
+        let steps = steps.max(1);
+        let mut sum = vec![0.0; bins];
+        let mut posc = vec![0u64; bins];
+        let mut n = vec![0u64; bins];
+        let mut h = ScoreHistogram {
+            bins: hist_bins,
+            negative: vec![0; hist_bins],
+            positive: vec![0; hist_bins],
+        };
+        // Null scores (a miss for a positive, a false alarm for a negative) are
+        // counted apart. Each scored row lands on the highest threshold `k / steps`
+        // at or below its score (exactly the comparison `score >= t` the sweep
+        // makes); the counts accumulate from the highest threshold down at the end.
+        let mut at_threshold = vec![[0u64; 2]; steps + 1];
+        let mut by_label = vec![[0u64; 2]; hist_bins];
+        let t = |k: usize| k as f64 / steps as f64;
+        let ts: Vec<f64> = (0..=steps).map(t).collect();
+        let mut k = steps;
+        debug_assert!(kept.windows(2).all(|w| w[0].score() >= w[1].score()));
+        for r in kept {
+            let (p, positive) = (r.score(), r.positive());
+            let b = ((p * bins as f64) as usize).min(bins - 1);
+            sum[b] += p;
+            posc[b] += u64::from(positive);
+            n[b] += 1;
+            // Counts by label are indexed by it, not branched on (labels are as
+            // good as random along the walk).
+            let b = ((p * hist_bins as f64) as usize).min(hist_bins - 1);
+            by_label[b][usize::from(positive)] += 1;
+            // Scores only fall along the walk, so the threshold index only falls.
+            while k > 0 && p < ts[k] {
+                k -= 1;
+            }
+            if p < ts[k] {
+                // Below every threshold (a negative score): never predicted positive.
+                continue;
+            }
+            at_threshold[k][usize::from(positive)] += 1;
+        }
+        for (b, [neg, pos]) in by_label.into_iter().enumerate() {
+            h.negative[b] = neg;
+            h.positive[b] = pos;
+        }
+        let hist_neg: Vec<u64> = at_threshold.iter().map(|c| c[0]).collect();
+        let hist_pos: Vec<u64> = at_threshold.iter().map(|c| c[1]).collect();
+        let calibration = (0..bins)
+            .filter(|&b| n[b] > 0)
+            .map(|b| CalibrationBin {
+                mean_score: sum[b] / n[b] as f64,
+                positive_rate: posc[b] as f64 / n[b] as f64,
+                n: n[b],
+                ci: crate::stats::wilson(posc[b], n[b]),
+            })
+            .collect();
+        // Scores are probabilities (checked at load): every one is at or above 0.
+        let pos: u64 = hist_pos.iter().sum();
+        let neg: u64 = hist_neg.iter().sum();
+        let mut sweep = Vec::with_capacity(steps + 1);
+        let (mut tp, mut fp) = (0u64, 0u64);
+        // Thresholds from high to low: a row counts as positive once score >= t.
+        for k in (0..=steps).rev() {
+            tp += hist_pos[k];
+            fp += hist_neg[k];
+            sweep.push(ThresholdPoint {
+                threshold: t(k),
+                tp,
+                fp: fp + null_neg,
+                fn_: pos - tp + null_pos,
+                tn: neg - fp,
+            });
+        }
+        sweep.reverse();
+        ScoreShapes {
+            calibration,
+            histogram: h,
+            sweep,
+        }
+    }
+
     use crate::load::{LoadOptions, Mapping, table::decode};
     use polars::prelude::*;
 
@@ -499,5 +612,39 @@ mod tests {
         assert_eq!((at.tp, at.fp, at.fn_, at.tn), (1, 1, 1, 1));
         assert_eq!(sweep[0].tp + sweep[0].fp, 4);
         assert_eq!(sweep[10].tp + sweep[10].fp, 0);
+    }
+
+    #[test]
+    fn score_shapes_by_stretches_equal_the_row_walk_to_the_bit() {
+        use crate::load::scores::score_order;
+        // Distinct scores, long runs of ties, scores on every bin edge and
+        // threshold (0.3 * 10 is 3.0000000000000004), 0 and 1, tiny sets.
+        let sets: Vec<Vec<f64>> = vec![
+            Vec::new(),
+            vec![1.0],
+            (0..=100).map(|k| k as f64 / 100.0).collect(),
+            (0..501)
+                .map(|r| ((r * 7919) % 1000) as f64 / 999.0)
+                .collect(),
+            (0..300).map(|r| ((r * 13) % 11) as f64 / 10.0).collect(),
+            (0..64).map(|_| 0.3).collect(),
+        ];
+        for (k, scores) in sets.iter().enumerate() {
+            let y: Vec<u32> = (0..scores.len())
+                .map(|r| u32::from((r * 31 + k) % 7 < 3))
+                .collect();
+            let order = score_order(scores, &y);
+            for (bins, hist_bins, steps) in [(10, 20, 100), (1, 1, 1), (3, 7, 9), (13, 4, 50)] {
+                for nulls in [(0, 0), (3, 5)] {
+                    let got = score_shapes(&order.scored, nulls, bins, hist_bins, steps);
+                    let walked = walked_shapes(&order.scored, nulls, bins, hist_bins, steps);
+                    assert_eq!(
+                        format!("{got:?}"),
+                        format!("{walked:?}"),
+                        "set {k}, bins {bins}/{hist_bins}/{steps}"
+                    );
+                }
+            }
+        }
     }
 }

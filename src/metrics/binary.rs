@@ -231,19 +231,22 @@ impl Rank {
         self.auc2 += q as u128 * (2 * self.pos_above as u128 + p as u128);
         let tp = self.pos_above + p;
         let fp = self.neg_above + q;
+        // Counts are far below 2^63: converted through i64 (one instruction;
+        // from u64, several), the same values.
+        let f = |x: u64| x as i64 as f64;
         // Whether a run holds positives or negatives is unpredictable, so the
         // terms are added without testing p or q: with p = 0 (or q = 0) each is
         // +0.0, and adding +0.0 to these non-negative sums changes no bit.
-        self.ap_sum += p as f64 * tp as f64 / (tp + fp) as f64;
+        self.ap_sum += f(p) * f(tp) / f(tp + fp);
         if neg > 0 {
-            let v = (neg as f64 - self.neg_above as f64 - 0.5 * q as f64) / neg as f64;
-            self.v10_sum += p as f64 * v;
-            self.v10_sq += p as f64 * v * v;
+            let v = (f(neg) - f(self.neg_above) - 0.5 * f(q)) / f(neg);
+            self.v10_sum += f(p) * v;
+            self.v10_sq += f(p) * v * v;
         }
         if pos > 0 {
-            let v = (self.pos_above as f64 + 0.5 * p as f64) / pos as f64;
-            self.v01_sum += q as f64 * v;
-            self.v01_sq += q as f64 * v * v;
+            let v = (f(self.pos_above) + 0.5 * f(p)) / f(pos);
+            self.v01_sum += f(q) * v;
+            self.v01_sq += f(q) * v * v;
         }
         self.pos_above += p;
         self.neg_above += q;

@@ -122,15 +122,119 @@ pub fn calibration(
 }
 
 /// [`calibration`] of rows given by descending score, ties in row order (a
-/// cohort's rows of the score order), read in ascending order.
+/// cohort's rows of the score order): the same cells as [`calibration_of`] on
+/// them in ascending order, summed one cell at a time ([`descending_cells`]).
 pub fn calibration_of_descending(
     rows: &[crate::load::scores::ScoredRow],
     bins: usize,
     boot: Bootstrap,
     stream: u64,
 ) -> Calibration {
-    let ascending = crate::load::scores::ascending(rows);
-    calibration_of(rows.len(), ascending, bins, boot, stream)
+    let bins = bins.max(1);
+    from_cells(
+        rows.len(),
+        &descending_cells(rows, bins),
+        bins,
+        boot,
+        stream,
+    )
+}
+
+/// The non-empty cells (equal-width bin, equal-mass bin, label) of rows given by
+/// descending score, each summed in the order [`calibration_of`] adds to it
+/// when it walks them by ascending score (ties in row order).
+///
+/// A cell's rows are one stretch of the order: the equal-width bins are ranges
+/// of score (found by binary search) and the equal-mass bins ranges of
+/// ascending position, so each cell is a tight loop over its stretch, read
+/// backwards, with nothing else in the loop. Reading backwards visits tied rows
+/// in reverse; that changes no sum (tied rows add the same value) except where
+/// an equal-mass edge cuts a run of ties, which then contributes to each side
+/// the rows the ascending walk gives it: the run's stretch mirrored within it.
+pub fn descending_cells(rows: &[crate::load::scores::ScoredRow], bins: usize) -> Vec<KeyedCell> {
+    let n = rows.len();
+    let bins = bins.max(1);
+    let (base, extra) = (n / bins, n % bins);
+    let bins_f = bins as f64;
+    // Rows `..cut[e]` have `s * bins >= e` (`equal_width_bin`'s floor at least
+    // e): equal-width bin w is the stretch `cut[w + 1]..cut[w]`.
+    let cut: Vec<usize> = (0..=bins)
+        .map(|e| match e {
+            0 => n,
+            e if e == bins => 0,
+            e => rows.partition_point(|r| r.score() * bins_f >= e as f64),
+        })
+        .collect();
+    let mut cells = Vec::new();
+    let mut above = 0; // rows of the lower equal-mass bins
+    for m in 0..bins {
+        let size = base + usize::from(m < extra);
+        // Ascending positions `above..above + size`, as positions of `rows`.
+        let (m_lo, m_hi) = (n - above - size, n - above);
+        above += size;
+        for w in 0..bins {
+            let (lo, hi) = (m_lo.max(cut[w + 1]), m_hi.min(cut[w]));
+            if lo >= hi {
+                continue;
+            }
+            let [neg, pos] = stretch_cells(rows, lo, hi);
+            for (label, c) in [(false, neg), (true, pos)] {
+                if c.n > 0 {
+                    cells.push(((w, m, label), c));
+                }
+            }
+        }
+    }
+    cells
+}
+
+/// The two label cells of the rows at ascending positions `n - hi..n - lo` of
+/// `rows` (descending), in ascending order: see [`descending_cells`].
+fn stretch_cells(rows: &[crate::load::scores::ScoredRow], lo: usize, hi: usize) -> [Cell; 2] {
+    // The run of ties holding position i: `start..end`.
+    let run = |i: usize| {
+        let s = rows[i].score();
+        (
+            rows.partition_point(|r| r.score() > s),
+            rows.partition_point(|r| r.score() >= s),
+        )
+    };
+    let (h0, h1) = run(hi - 1);
+    let (t0, t1) = run(lo);
+    let mut sums = [Cell::default(); 2];
+    if h0 == t0 {
+        // One run holds the whole stretch.
+        add_backwards(&mut sums, &rows[h0 + h1 - hi..h0 + h1 - lo]);
+    } else {
+        // The run at the top end (lowest scores), mirrored, the whole runs
+        // between, then the run at the bottom end, mirrored.
+        add_backwards(&mut sums, &rows[h0 + h1 - hi..h1]);
+        add_backwards(&mut sums, &rows[t1..h0]);
+        add_backwards(&mut sums, &rows[t0..t0 + t1 - lo]);
+    }
+    sums
+}
+
+/// Adds `rows`, last first, to the negative and positive cells.
+#[inline]
+fn add_backwards(sums: &mut [Cell; 2], rows: &[crate::load::scores::ScoredRow]) {
+    let [mut neg, mut pos] = *sums;
+    for r in rows.iter().rev() {
+        let s = r.score();
+        let y = r.positive();
+        // Both cells take the row, weighted by its label: times 1.0 it is the
+        // row itself, times 0.0 it adds +0.0, which changes no bit of these
+        // non-negative sums (a branch on the label would miss half the time).
+        let yes = f64::from(u8::from(y));
+        let no = 1.0 - yes;
+        pos.n += u64::from(y);
+        pos.sum += s * yes;
+        neg.sum += s * no;
+        pos.sq += s * s * yes;
+        neg.sq += s * s * no;
+    }
+    neg.n += rows.len() as u64 - (pos.n - sums[1].n);
+    *sums = [neg, pos];
 }
 
 /// [`calibration`] of `n` rows given in ascending score order by an iterator
@@ -142,6 +246,17 @@ pub fn calibration_of(
     boot: Bootstrap,
     stream: u64,
 ) -> Calibration {
+    let bins = bins.max(1);
+    from_cells(n, &ascending_cells(n, ascending, bins), bins, boot, stream)
+}
+
+/// The non-empty cells (equal-width bin, equal-mass bin, label) of `n` rows
+/// given in ascending score order, in that order of cells.
+pub fn ascending_cells(
+    n: usize,
+    ascending: impl Iterator<Item = (f64, bool)>,
+    bins: usize,
+) -> Vec<KeyedCell> {
     let bins = bins.max(1);
     // numpy.array_split: the first n % B bins hold one row more.
     let (base, extra) = (n / bins, n % bins);
@@ -177,12 +292,11 @@ pub fn calibration_of(
             c.sq += s * s;
         }
     }
-    let cells: Vec<((usize, usize, bool), Cell)> = pairs
+    pairs
         .iter()
         .flat_map(|&((w, m), c)| [((w, m, false), c[0]), ((w, m, true), c[1])])
         .filter(|(_, c)| c.n > 0)
-        .collect();
-    from_cells(n, &cells, bins, boot, stream)
+        .collect()
 }
 
 /// The equal-mass bin of the row at ascending position `i` of `n` (numpy's
@@ -398,5 +512,40 @@ mod tests {
         assert!((v("brier_uncertainty") - 0.75 * 0.25).abs() < 1e-12);
         assert_eq!(equal_width_bin(1.0, 10), 9);
         assert_eq!(equal_width_bin(0.3, 10), 3);
+    }
+
+    #[test]
+    fn descending_cells_equal_the_ascending_walk_s_to_the_bit() {
+        use crate::load::scores::{ascending, score_order};
+        // Scores with long runs of ties (a few distinct values), ties on bin
+        // edges, distinct scores, and sizes below, at and above the bins, so
+        // that equal-mass edges cut runs of ties of mixed labels.
+        let sets: Vec<Vec<f64>> = vec![
+            Vec::new(),
+            vec![0.5],
+            (0..7).map(|r| (r % 3) as f64 / 2.0).collect(),
+            (0..101).map(|r| ((r * 37) % 5) as f64 / 4.0).collect(),
+            (0..257)
+                .map(|r| ((r * 7919) % 1000) as f64 / 999.0)
+                .collect(),
+            (0..300).map(|r| ((r * 13) % 11) as f64 / 10.0).collect(),
+            (0..64).map(|_| 0.3).collect(),
+        ];
+        for (k, scores) in sets.iter().enumerate() {
+            let y: Vec<u32> = (0..scores.len())
+                .map(|r| u32::from((r * 31 + k) % 7 < 3))
+                .collect();
+            let order = score_order(scores, &y);
+            for bins in [1, 2, 3, 7, 10, 13] {
+                let walked = ascending_cells(order.len(), ascending(&order.scored), bins);
+                let stretched = descending_cells(&order.scored, bins);
+                assert!(!scores.is_empty() || walked.is_empty());
+                assert_eq!(
+                    format!("{stretched:?}"),
+                    format!("{walked:?}"),
+                    "set {k}, bins {bins}"
+                );
+            }
+        }
     }
 }
