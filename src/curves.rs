@@ -28,26 +28,32 @@ pub fn rank_curves(table: &EvalTable, model: usize, mask: Option<&[bool]>) -> Ra
 /// ROC and PR curves from a cohort's scored rows by descending score (`kept`);
 /// `rows` (the cohort's size) sets how finely the curves are thinned.
 pub fn rank_curves_of(kept: &[ScoredRow], rows: usize) -> RankCurves {
-    // One walk: keep raw counts at thinned thresholds, normalise at the end.
+    // Raw counts at thinned thresholds, normalised at the end: a point at the
+    // end of the run of ties holding every `step`-th row after the last point
+    // (found by binary search), and at the last row; the positives between two
+    // points are counted in one tight loop.
     let step = (rows / MAX_POINTS).max(1);
+    let n = kept.len();
     let mut raw: Vec<(u64, u64)> = Vec::with_capacity(MAX_POINTS + 2);
     let (mut tp, mut fp) = (0u64, 0u64);
-    let mut seen = 0usize;
     let mut last_emit = 0usize;
-    let mut iter = kept.iter().peekable();
-    while let Some(r) = iter.next() {
-        // No branch on the label or on a tie (both unpredictable): the emit test
-        // combines them with `&`, and is itself rarely true.
-        let p = u64::from(r.positive());
+    while last_emit < n {
+        let j = last_emit + step - 1;
+        let end = match kept.get(j) {
+            Some(r) if j + 1 < n => {
+                let s = r.score();
+                kept.partition_point(|r| r.score() >= s)
+            }
+            _ => n,
+        };
+        let p: u64 = kept[last_emit..end]
+            .iter()
+            .map(|r| u64::from(r.positive()))
+            .sum();
         tp += p;
-        fp += 1 - p;
-        seen += 1;
-        let last = iter.peek().is_none();
-        let boundary = iter.peek().is_none_or(|next| next.score() != r.score());
-        if boundary & (seen - last_emit >= step || last) {
-            last_emit = seen;
-            raw.push((tp, fp));
-        }
+        fp += (end - last_emit) as u64 - p;
+        last_emit = end;
+        raw.push((tp, fp));
     }
     let (pos, neg) = (tp, fp);
     if pos == 0 || neg == 0 {
@@ -443,6 +449,29 @@ pub fn regression_points(
 mod tests {
     use super::*;
 
+    /// The row walk `rank_curves_of` replaced (its raw points).
+    fn walked_points(kept: &[ScoredRow], rows: usize) -> Vec<(u64, u64)> {
+        let step = (rows / MAX_POINTS).max(1);
+        let mut raw = Vec::new();
+        let (mut tp, mut fp) = (0u64, 0u64);
+        let mut seen = 0usize;
+        let mut last_emit = 0usize;
+        let mut iter = kept.iter().peekable();
+        while let Some(r) = iter.next() {
+            let p = u64::from(r.positive());
+            tp += p;
+            fp += 1 - p;
+            seen += 1;
+            let last = iter.peek().is_none();
+            let boundary = iter.peek().is_none_or(|next| next.score() != r.score());
+            if boundary & (seen - last_emit >= step || last) {
+                last_emit = seen;
+                raw.push((tp, fp));
+            }
+        }
+        raw
+    }
+
     /// The walk `score_shapes` replaced: one row at a time into each bin.
     fn walked_shapes(
         kept: &[ScoredRow],
@@ -644,6 +673,42 @@ mod tests {
                         "set {k}, bins {bins}/{hist_bins}/{steps}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn rank_curves_by_stretches_equal_the_row_walk() {
+        use crate::load::scores::score_order;
+        let sets: Vec<Vec<f64>> = vec![
+            vec![0.4],
+            (0..=100).map(|k| k as f64 / 100.0).collect(),
+            (0..5001)
+                .map(|r| ((r * 7919) % 1000) as f64 / 999.0)
+                .collect(),
+            (0..3000).map(|r| ((r * 13) % 11) as f64 / 10.0).collect(),
+            (0..900).map(|r| ((r * 17) % 450) as f64 / 449.0).collect(),
+            (0..64).map(|_| 0.3).collect(),
+        ];
+        for (k, scores) in sets.iter().enumerate() {
+            let y: Vec<u32> = (0..scores.len())
+                .map(|r| u32::from((r * 31 + k) % 7 < 3))
+                .collect();
+            let order = score_order(scores, &y);
+            for rows in [order.len(), 401, 800, 1200, 4000, 100_000] {
+                let walked = walked_points(&order.scored, rows);
+                let got = rank_curves_of(&order.scored, rows);
+                let (pos, neg) = walked.last().copied().unwrap_or_default();
+                if pos == 0 || neg == 0 {
+                    assert_eq!(got, RankCurves::default());
+                    continue;
+                }
+                let expected: Vec<[f64; 2]> = walked
+                    .iter()
+                    .map(|&(t, f)| [f as f64 / neg as f64, t as f64 / pos as f64])
+                    .collect();
+                assert_eq!(got.roc[1..], expected[..], "set {k}, rows {rows}");
+                assert_eq!(got.pr.len(), walked.len(), "set {k}, rows {rows}");
             }
         }
     }
