@@ -38,10 +38,11 @@ impl RowSet {
         let words = (0..n.div_ceil(64))
             .into_par_iter()
             .map(|w| {
+                // No branch on membership (a cohort's rows are as good as
+                // random): each row's bit is shifted in.
                 let start = w * 64;
                 (start..(start + 64).min(n))
-                    .filter(|&r| keep(r))
-                    .fold(0u64, |word, r| word | 1 << (r - start))
+                    .fold(0u64, |word, r| word | u64::from(keep(r)) << (r - start))
             })
             .collect();
         RowSet { words }

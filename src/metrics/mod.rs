@@ -383,7 +383,10 @@ fn binary_extras(
             set.cost = curve;
         }
     }
-    if let Some(overall) = sets.last_mut() {
+    if let Some(overall) = sets.last_mut()
+        && !params.sensitive.is_empty()
+    {
+        // The cohort's rows as a mask, for the fairness of each sensitive column.
         let mask: Option<Vec<bool>> = match &grouping.members {
             Some(set) => {
                 let mut mask = vec![false; table.len()];
