@@ -495,7 +495,7 @@ impl EvalTable {
         });
     }
 
-    /// Whether [`EvalTable::prepare_cohort_changes`] has anything left to make.
+    /// Whether [`EvalTable::prepare_cohort_changes`] has nothing left to make.
     pub fn cohort_changes_prepared(&self) -> bool {
         self.models.iter().all(|m| {
             m.score_order_cache
