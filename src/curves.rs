@@ -645,24 +645,7 @@ mod tests {
 
     #[test]
     fn score_shapes_by_stretches_equal_the_row_walk_to_the_bit() {
-        use crate::load::scores::score_order;
-        // Distinct scores, long runs of ties, scores on every bin edge and
-        // threshold (0.3 * 10 is 3.0000000000000004), 0 and 1, tiny sets.
-        let sets: Vec<Vec<f64>> = vec![
-            Vec::new(),
-            vec![1.0],
-            (0..=100).map(|k| k as f64 / 100.0).collect(),
-            (0..501)
-                .map(|r| ((r * 7919) % 1000) as f64 / 999.0)
-                .collect(),
-            (0..300).map(|r| ((r * 13) % 11) as f64 / 10.0).collect(),
-            (0..64).map(|_| 0.3).collect(),
-        ];
-        for (k, scores) in sets.iter().enumerate() {
-            let y: Vec<u32> = (0..scores.len())
-                .map(|r| u32::from((r * 31 + k) % 7 < 3))
-                .collect();
-            let order = score_order(scores, &y);
+        for (k, order) in crate::load::scores::tied_orders().iter().enumerate() {
             for (bins, hist_bins, steps) in [(10, 20, 100), (1, 1, 1), (3, 7, 9), (13, 4, 50)] {
                 for nulls in [(0, 0), (3, 5)] {
                     let got = score_shapes(&order.scored, nulls, bins, hist_bins, steps);
@@ -679,22 +662,7 @@ mod tests {
 
     #[test]
     fn rank_curves_by_stretches_equal_the_row_walk() {
-        use crate::load::scores::score_order;
-        let sets: Vec<Vec<f64>> = vec![
-            vec![0.4],
-            (0..=100).map(|k| k as f64 / 100.0).collect(),
-            (0..5001)
-                .map(|r| ((r * 7919) % 1000) as f64 / 999.0)
-                .collect(),
-            (0..3000).map(|r| ((r * 13) % 11) as f64 / 10.0).collect(),
-            (0..900).map(|r| ((r * 17) % 450) as f64 / 449.0).collect(),
-            (0..64).map(|_| 0.3).collect(),
-        ];
-        for (k, scores) in sets.iter().enumerate() {
-            let y: Vec<u32> = (0..scores.len())
-                .map(|r| u32::from((r * 31 + k) % 7 < 3))
-                .collect();
-            let order = score_order(scores, &y);
+        for (k, order) in crate::load::scores::tied_orders().iter().enumerate() {
             for rows in [order.len(), 401, 800, 1200, 4000, 100_000] {
                 let walked = walked_points(&order.scored, rows);
                 let got = rank_curves_of(&order.scored, rows);

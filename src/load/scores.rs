@@ -229,6 +229,38 @@ impl ScoredRow {
     }
 }
 
+/// Score orders for tests of the walks over an order: empty and one-row sets,
+/// distinct scores, long runs of ties (a few distinct values, and one value
+/// throughout), scores on every bin edge and threshold (0.3 * 10 is
+/// 3.0000000000000004), 0 and 1, at sizes below, at and above a few hundred
+/// bins or points; labels mixed within the runs of ties.
+#[cfg(test)]
+pub fn tied_orders() -> Vec<ScoreOrder> {
+    let sets: Vec<Vec<f64>> = vec![
+        Vec::new(),
+        vec![0.5],
+        vec![1.0],
+        (0..7).map(|r| (r % 3) as f64 / 2.0).collect(),
+        (0..101).map(|r| ((r * 37) % 5) as f64 / 4.0).collect(),
+        (0..=100).map(|k| k as f64 / 100.0).collect(),
+        (0..5001)
+            .map(|r| ((r * 7919) % 1000) as f64 / 999.0)
+            .collect(),
+        (0..3000).map(|r| ((r * 13) % 11) as f64 / 10.0).collect(),
+        (0..900).map(|r| ((r * 17) % 450) as f64 / 449.0).collect(),
+        (0..64).map(|_| 0.3).collect(),
+    ];
+    sets.iter()
+        .enumerate()
+        .map(|(k, scores)| {
+            let y: Vec<u32> = (0..scores.len())
+                .map(|r| u32::from((r * 31 + k) % 7 < 3))
+                .collect();
+            score_order(scores, &y)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

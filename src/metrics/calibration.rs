@@ -151,7 +151,7 @@ pub fn calibration_of_descending(
 /// in reverse; that changes no sum (tied rows add the same value) except where
 /// an equal-mass edge cuts a run of ties, which then contributes to each side
 /// the rows the ascending walk gives it: the run's stretch mirrored within it.
-pub fn descending_cells(rows: &[crate::load::scores::ScoredRow], bins: usize) -> Vec<KeyedCell> {
+fn descending_cells(rows: &[crate::load::scores::ScoredRow], bins: usize) -> Vec<KeyedCell> {
     let n = rows.len();
     let bins = bins.max(1);
     let (base, extra) = (n / bins, n % bins);
@@ -252,7 +252,7 @@ pub fn calibration_of(
 
 /// The non-empty cells (equal-width bin, equal-mass bin, label) of `n` rows
 /// given in ascending score order, in that order of cells.
-pub fn ascending_cells(
+fn ascending_cells(
     n: usize,
     ascending: impl Iterator<Item = (f64, bool)>,
     bins: usize,
@@ -516,30 +516,13 @@ mod tests {
 
     #[test]
     fn descending_cells_equal_the_ascending_walk_s_to_the_bit() {
-        use crate::load::scores::{ascending, score_order};
-        // Scores with long runs of ties (a few distinct values), ties on bin
-        // edges, distinct scores, and sizes below, at and above the bins, so
-        // that equal-mass edges cut runs of ties of mixed labels.
-        let sets: Vec<Vec<f64>> = vec![
-            Vec::new(),
-            vec![0.5],
-            (0..7).map(|r| (r % 3) as f64 / 2.0).collect(),
-            (0..101).map(|r| ((r * 37) % 5) as f64 / 4.0).collect(),
-            (0..257)
-                .map(|r| ((r * 7919) % 1000) as f64 / 999.0)
-                .collect(),
-            (0..300).map(|r| ((r * 13) % 11) as f64 / 10.0).collect(),
-            (0..64).map(|_| 0.3).collect(),
-        ];
-        for (k, scores) in sets.iter().enumerate() {
-            let y: Vec<u32> = (0..scores.len())
-                .map(|r| u32::from((r * 31 + k) % 7 < 3))
-                .collect();
-            let order = score_order(scores, &y);
+        use crate::load::scores::{ascending, tied_orders};
+        // Equal-mass edges cut runs of ties of mixed labels.
+        for (k, order) in tied_orders().iter().enumerate() {
             for bins in [1, 2, 3, 7, 10, 13] {
                 let walked = ascending_cells(order.len(), ascending(&order.scored), bins);
                 let stretched = descending_cells(&order.scored, bins);
-                assert!(!scores.is_empty() || walked.is_empty());
+                assert!(!order.is_empty() || walked.is_empty());
                 assert_eq!(
                     format!("{stretched:?}"),
                     format!("{walked:?}"),
