@@ -1089,9 +1089,10 @@ mod tests {
 
     #[test]
     fn groupings_of_small_and_large_key_spaces_equal_a_naive_grouping() {
-        // Small key spaces take one counting pass (`group_small`), larger ones
-        // number the occurring keys; both must number groups in key order.
-        use crate::load::encode::{Encoded, NULL_CODE};
+        // Small key spaces take one counting pass (`group_small`, keys of a byte
+        // or of two), larger ones number the occurring keys (dense or hashed);
+        // all must number groups in key order, whatever the codes' width.
+        use crate::load::encode::{Codes, Encoded, NULL_CODE};
         use crate::load::table::{Feature, FeatureKind};
         let mut t = table(3000);
         let codes: Vec<u32> = (0..t.len() as u32)
@@ -1110,17 +1111,45 @@ mod tests {
             codes: Encoded {
                 codes,
                 levels: (0..5000).map(|k| format!("v{k}")).collect(),
-            },
+            }
+            .into(),
+        });
+        // A hundred levels and nulls: byte codes.
+        let hundred: Vec<u32> = (0..t.len() as u32)
+            .map(|r| {
+                if r % 13 == 0 {
+                    NULL_CODE
+                } else {
+                    (r * 3) % 100
+                }
+            })
+            .collect();
+        features.push(Feature {
+            name: "hundred".into(),
+            kind: FeatureKind::Categorical,
+            codes: Encoded {
+                codes: hundred,
+                levels: (0..100).map(|k| format!("h{k}")).collect(),
+            }
+            .into(),
         });
         t.features = std::sync::Arc::new(features);
         let region = t.feature_index("region").unwrap();
         let many = t.feature_index("many").unwrap();
+        let hundred = t.feature_index("hundred").unwrap();
+        assert!(matches!(t.features[many].codes.codes, Codes::Wide(_)));
+        assert!(matches!(t.features[hundred].codes.codes, Codes::Byte(_)));
         let mask: Vec<bool> = (0..t.len()).map(|r| r % 5 != 1).collect();
         for (features, cohort) in [
             (vec![region], None),
             (vec![region], Some(mask.as_slice())),
+            (vec![hundred], Some(mask.as_slice())),
+            (vec![region, hundred], None),
+            (vec![hundred, region], Some(mask.as_slice())),
             (vec![region, many], Some(mask.as_slice())),
             (vec![many, region], None),
+            (vec![many, hundred], Some(mask.as_slice())),
+            (vec![many, many], Some(mask.as_slice())),
         ] {
             let g = crate::grouping::group_by(&t, &features, cohort);
             // Naive: the key tuple of each kept row (nulls last), sorted.

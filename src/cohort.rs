@@ -282,9 +282,15 @@ fn condition_mask(
             }
             // In parallel: the mask is fresh memory, and its page faults are
             // most of the pass.
-            Some(
-                f.codes
-                    .codes
+            Some(match &f.codes.codes {
+                encode::Codes::Byte(codes) => {
+                    // Every byte's answer in one table: a load a row, no branch.
+                    let mut answer = [false; 256];
+                    answer[..levels.len()].copy_from_slice(&levels);
+                    answer[usize::from(encode::BYTE_NULL)] = missing;
+                    codes.par_iter().map(|&c| answer[usize::from(c)]).collect()
+                }
+                encode::Codes::Wide(codes) => codes
                     .par_iter()
                     .map(|&code| {
                         if code == encode::NULL_CODE {
@@ -294,7 +300,7 @@ fn condition_mask(
                         }
                     })
                     .collect(),
-            )
+            })
         };
         let is_numeric = matches!(f.kind, crate::load::table::FeatureKind::Numeric);
         match c.op {

@@ -8,7 +8,7 @@ use foldhash::fast::RandomState;
 
 use rayon::prelude::*;
 
-use crate::load::encode::NULL_CODE;
+use crate::load::encode::{Code, Codes, NULL_CODE};
 use crate::load::scores::{ScoreOrder, ScoredRow};
 use crate::load::table::EvalTable;
 
@@ -326,47 +326,36 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
         .map(|&f| table.features[f].codes.levels.len() as u64 + 1)
         .collect();
     let space = radices.iter().try_fold(1u64, |acc, &r| acc.checked_mul(r));
-    let digit = |code: u32, radix: u64| -> u64 {
-        if code == NULL_CODE {
-            radix - 1
-        } else {
-            code as u64
-        }
-    };
-    let columns: Vec<(&[u32], u64)> = features
+    let columns: Vec<(&Codes, u64)> = features
         .iter()
         .zip(&radices)
-        .map(|(&f, &radix)| (table.features[f].codes.codes.as_slice(), radix))
+        .map(|(&f, &radix)| (&table.features[f].codes.codes, radix))
         .collect();
-    let key_of = |r: usize| -> u64 {
-        let mut key = 0u64;
-        for &(codes, radix) in &columns {
-            key = key * radix + digit(codes[r], radix);
-        }
-        key
+    let layout = KeyLayout {
+        columns: &columns,
+        cohort,
     };
-    let in_cohort = |r: usize| cohort.is_none_or(|c| c[r]);
-
-    if let Some(space) = space.filter(|&s| s <= SMALL_KEY_SPACE) {
-        return group_small(features, &radices, n, space as usize, key_of, in_cohort);
-    }
-    let mut ids = vec![SKIP; n];
-    let mut order_keys: Vec<u64>;
     match space {
+        // The spare slot `space` (rows outside the cohort) must fit the key type.
+        Some(space) if space < u64::from(u8::MAX) => {
+            group_small::<u8>(features, &radices, n, space as usize, layout)
+        }
+        Some(space) if space <= SMALL_KEY_SPACE => {
+            group_small::<u16>(features, &radices, n, space as usize, layout)
+        }
         Some(space) if space <= 1 << 22 => {
             // Dense: every row's key (in parallel), then number the occurring
-            // keys in key order. No branch on the cohort per row (which rows a
-            // cohort keeps is unpredictable): SKIP maps to a spare last slot.
+            // keys in key order. SKIP maps to a spare last slot.
             let spare = space as usize;
-            ids.par_iter_mut().enumerate().for_each(|(r, id)| {
-                let key = key_of(r) as u32;
-                *id = if in_cohort(r) { key } else { SKIP };
-            });
+            let mut ids = vec![0u32; n];
+            ids.par_chunks_mut(KEY_CHUNK)
+                .enumerate()
+                .for_each(|(c, keys)| layout.fill(c * KEY_CHUNK, keys, SKIP));
             let mut slot = vec![u32::MAX; spare + 1];
             for &k in &ids {
                 slot[(k as usize).min(spare)] = 0;
             }
-            order_keys = Vec::new();
+            let mut order_keys = Vec::new();
             for (k, s) in slot[..spare].iter_mut().enumerate() {
                 if *s == 0 {
                     *s = order_keys.len() as u32;
@@ -377,106 +366,200 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
             ids.par_iter_mut().for_each(|id| {
                 *id = slot[(*id as usize).min(spare)];
             });
-        }
-        _ => {
-            let mut map: HashMap<u128, u32, RandomState> = HashMap::default();
-            let mut keys128: Vec<u128> = Vec::new();
-            for (r, id) in ids.iter_mut().enumerate() {
-                if !in_cohort(r) {
-                    continue;
-                }
-                let mut key = 0u128;
-                for (&f, &radix) in features.iter().zip(&radices) {
-                    key = key.wrapping_mul(radix as u128)
-                        + digit(table.features[f].codes.codes[r], radix) as u128;
-                }
-                let next = keys128.len() as u32;
-                *id = *map.entry(key).or_insert_with(|| {
-                    keys128.push(key);
-                    next
-                });
-            }
-            let mut order: Vec<u32> = (0..keys128.len() as u32).collect();
-            order.sort_by_key(|&i| keys128[i as usize]);
-            let mut new_of_old = vec![0u32; order.len()];
-            for (new, &old) in order.iter().enumerate() {
-                new_of_old[old as usize] = new as u32;
-            }
-            for id in ids.iter_mut() {
-                if *id != SKIP {
-                    *id = new_of_old[*id as usize];
-                }
-            }
-            // Decode from the sorted u128 keys below.
-            let keys: Vec<Vec<u32>> = order
+            let keys = order_keys
                 .iter()
-                .map(|&i| decode_key(keys128[i as usize], &radices))
+                .map(|&k| decode_key(k as u128, &radices))
                 .collect();
-            return finish(features, ids, keys);
+            finish(features, ids, keys)
+        }
+        _ => group_hashed(features, &radices, n, layout),
+    }
+}
+
+/// Rows a chunk of the key passes covers: 64 KiB of byte keys, which stay in
+/// cache while each feature's digits are folded in.
+const KEY_CHUNK: usize = 1 << 16;
+
+/// What a row's group key is made of: the features' codes with their radices,
+/// and the cohort.
+#[derive(Clone, Copy)]
+struct KeyLayout<'a> {
+    columns: &'a [(&'a Codes, u64)],
+    cohort: Option<&'a [bool]>,
+}
+
+impl KeyLayout<'_> {
+    /// The mixed-radix keys of rows `first..first + keys.len()` (a missing value
+    /// is the digit `radix - 1`), `skip` for rows outside the cohort. Column by
+    /// column, each pass compiled for its codes' width and free of branches, so
+    /// a feature of byte codes reads a byte a row.
+    fn fill<K: Key>(&self, first: usize, keys: &mut [K], skip: K) {
+        let rows = first..first + keys.len();
+        keys.fill(K::of(0));
+        for &(codes, radix) in self.columns {
+            match codes {
+                Codes::Byte(v) => fold_digits(keys, &v[rows.clone()], radix),
+                Codes::Wide(v) => fold_digits(keys, &v[rows.clone()], radix),
+            }
+        }
+        if let Some(cohort) = self.cohort {
+            for (k, &keep) in keys.iter_mut().zip(&cohort[rows]) {
+                *k = if keep { *k } else { skip };
+            }
         }
     }
-    let keys = order_keys
-        .iter()
-        .map(|&k| decode_key(k as u128, &radices))
-        .collect();
-    finish(features, ids, keys)
+
+    /// One row's key as `u128` (the hashed path: key spaces past `u64`).
+    fn wide_key(&self, r: usize) -> u128 {
+        self.columns.iter().fold(0u128, |key, &(codes, radix)| {
+            key.wrapping_mul(u128::from(radix)) + u128::from(digit(codes[r], radix))
+        })
+    }
 }
+
+/// A code's digit in a mixed-radix key: the code, or `radix - 1` for missing.
+fn digit(code: u32, radix: u64) -> u64 {
+    if code == NULL_CODE {
+        radix - 1
+    } else {
+        u64::from(code)
+    }
+}
+
+/// `keys = keys * radix + digit(code)` along a chunk (wrapping: the caller's
+/// key type holds the whole key space).
+fn fold_digits<K: Key, C: Code>(keys: &mut [K], codes: &[C], radix: u64) {
+    let r = K::of(radix as u32);
+    let null = K::of((radix - 1) as u32);
+    for (k, &c) in keys.iter_mut().zip(codes) {
+        let code = c.wide();
+        let d = if code == NULL_CODE { null } else { K::of(code) };
+        *k = k.mul_add(r, d);
+    }
+}
+
+/// An unsigned key type of the key passes (`u8`, `u16`, `u32`).
+trait Key: Copy + Send + Sync + 'static {
+    /// `x` truncated to the type (callers pick a type that holds it).
+    fn of(x: u32) -> Self;
+    fn index(self) -> usize;
+    fn mul_add(self, radix: Self, digit: Self) -> Self;
+}
+
+macro_rules! key_type {
+    ($t:ty) => {
+        impl Key for $t {
+            #[inline(always)]
+            fn of(x: u32) -> $t {
+                x as $t
+            }
+            #[inline(always)]
+            fn index(self) -> usize {
+                self as usize
+            }
+            #[inline(always)]
+            fn mul_add(self, radix: $t, digit: $t) -> $t {
+                self.wrapping_mul(radix).wrapping_add(digit)
+            }
+        }
+    };
+}
+key_type!(u8);
+key_type!(u16);
+key_type!(u32);
 
 /// Key spaces up to this size are grouped by [`group_small`].
 const SMALL_KEY_SPACE: u64 = 1 << 12;
 
 /// Grouping when the key space is small (a few features of a few values each, the
-/// slice table's usual case): one parallel pass writes each row's key and counts
-/// the keys per chunk, and a second numbers the occurring keys in key order. The
+/// slice table's usual case): one parallel pass makes each row's key in `K`
+/// (a byte when the space fits) and counts the keys per chunk, and a second
+/// writes each row's group, the occurring keys numbered in key order. The
 /// counts are the group sizes; no pass has a branch on the cohort.
-fn group_small(
+fn group_small<K: Key>(
     features: &[usize],
     radices: &[u64],
     n: usize,
     space: usize,
-    key_of: impl Fn(usize) -> u64 + Sync,
-    in_cohort: impl Fn(usize) -> bool + Sync,
+    layout: KeyLayout<'_>,
 ) -> Grouping {
-    const CHUNK: usize = 1 << 18;
     let spare = space;
-    let mut ids = vec![0u32; n];
-    let counts = ids
-        .par_chunks_mut(CHUNK)
+    let mut keys = vec![K::of(0); n];
+    let counts = keys
+        .par_chunks_mut(KEY_CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
+            layout.fill(c * KEY_CHUNK, chunk, K::of(spare as u32));
             let mut counts = vec![0u64; spare + 1];
-            for (i, id) in chunk.iter_mut().enumerate() {
-                let r = c * CHUNK + i;
-                let key = key_of(r) as u32;
-                let key = if in_cohort(r) { key } else { SKIP };
-                *id = key;
-                counts[(key as usize).min(spare)] += 1;
+            for &k in chunk.iter() {
+                counts[k.index().min(spare)] += 1;
             }
             counts
         })
         .reduce(|| vec![0u64; spare + 1], add_counts);
     let mut slot = vec![SKIP; spare + 1];
-    let mut keys = Vec::new();
+    let mut occurring = Vec::new();
     let mut sizes = Vec::new();
     for (k, &count) in counts[..spare].iter().enumerate() {
         if count > 0 {
-            slot[k] = keys.len() as u32;
-            keys.push(k as u64);
+            slot[k] = occurring.len() as u32;
+            occurring.push(k as u64);
             sizes.push(count);
         }
     }
-    ids.par_iter_mut()
-        .for_each(|id| *id = slot[(*id as usize).min(spare)]);
+    let mut ids = vec![0u32; n];
+    ids.par_chunks_mut(KEY_CHUNK)
+        .zip(keys.par_chunks(KEY_CHUNK))
+        .for_each(|(ids, keys)| {
+            for (id, k) in ids.iter_mut().zip(keys) {
+                *id = slot[k.index().min(spare)];
+            }
+        });
     Grouping {
         features: features.to_vec(),
         ids,
-        keys: keys
+        keys: occurring
             .iter()
             .map(|&k| decode_key(k as u128, radices))
             .collect(),
         sizes,
         members: None,
     }
+}
+
+/// Grouping when the key space is past the dense tables: the occurring keys
+/// hashed, numbered, then renumbered in key order.
+fn group_hashed(features: &[usize], radices: &[u64], n: usize, layout: KeyLayout<'_>) -> Grouping {
+    let mut ids = vec![SKIP; n];
+    let mut map: HashMap<u128, u32, RandomState> = HashMap::default();
+    let mut keys128: Vec<u128> = Vec::new();
+    for (r, id) in ids.iter_mut().enumerate() {
+        if !layout.cohort.is_none_or(|c| c[r]) {
+            continue;
+        }
+        let key = layout.wide_key(r);
+        let next = keys128.len() as u32;
+        *id = *map.entry(key).or_insert_with(|| {
+            keys128.push(key);
+            next
+        });
+    }
+    let mut order: Vec<u32> = (0..keys128.len() as u32).collect();
+    order.sort_by_key(|&i| keys128[i as usize]);
+    let mut new_of_old = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old as usize] = new as u32;
+    }
+    for id in ids.iter_mut() {
+        if *id != SKIP {
+            *id = new_of_old[*id as usize];
+        }
+    }
+    let keys: Vec<Vec<u32>> = order
+        .iter()
+        .map(|&i| decode_key(keys128[i as usize], radices))
+        .collect();
+    finish(features, ids, keys)
 }
 
 /// Two chunks' per-key counts summed (the reduce step of a parallel count).

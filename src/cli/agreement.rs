@@ -100,7 +100,7 @@ pub fn run_agreement(args: &AgreementArgs, out: &mut dyn Write) -> Result<()> {
         f.codes
             .codes
             .iter()
-            .map(|&c| (c != crate::load::encode::NULL_CODE).then_some(c))
+            .map(|c| (c != crate::load::encode::NULL_CODE).then_some(c))
             .collect()
     });
     let boot = args.boot.bootstrap();

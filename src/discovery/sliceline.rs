@@ -669,9 +669,9 @@ fn cube(
         .iter()
         .map(|&f| table.features[f].codes.levels.len() as u64 + 1)
         .collect();
-    let codes: Vec<&[u32]> = feats
+    let codes: Vec<&crate::load::encode::Codes> = feats
         .iter()
-        .map(|&f| table.features[f].codes.codes.as_slice())
+        .map(|&f| &table.features[f].codes.codes)
         .collect();
     let space = radices.iter().try_fold(1u64, |a, &r| a.checked_mul(r));
     // The row's key, or u64::MAX when one of its values is rare.
@@ -851,11 +851,11 @@ mod tests {
                     .iter()
                     .zip(errors)
                     .find(|(_, e)| !e.is_nan())
-                    .map(|x| *x.0);
+                    .map(|x| x.0);
                 codes
                     .iter()
                     .zip(errors)
-                    .filter(|(c, e)| !e.is_nan() && Some(**c) == first)
+                    .filter(|(c, e)| !e.is_nan() && Some(*c) == first)
                     .count()
                     < n
             })

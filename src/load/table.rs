@@ -310,7 +310,7 @@ pub enum FeatureKind {
 pub struct Feature {
     pub name: String,
     pub kind: FeatureKind,
-    pub codes: Encoded,
+    pub codes: Encoded<encode::Codes>,
 }
 
 impl Feature {
@@ -1491,7 +1491,7 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
             return Ok(Feature {
                 name,
                 kind: FeatureKind::Numeric,
-                codes,
+                codes: codes.into(),
             });
         }
         let values = pick(encode::numeric_values(col)?, used);
@@ -1502,7 +1502,7 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
         return Ok(Feature {
             name,
             kind: FeatureKind::Numeric,
-            codes,
+            codes: codes.into(),
         });
     }
     let enc = encode::encode_categorical(col)?;
@@ -1522,6 +1522,7 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
         codes: Encoded {
             codes: pick_codes(enc.codes),
             levels: enc.levels,
-        },
+        }
+        .into(),
     })
 }

@@ -284,8 +284,8 @@ pub fn what_if(
     let k = f.codes.levels.len() + 1;
     let pred: Vec<u32> = score
         .iter()
-        .zip(&f.codes.codes)
-        .map(|(&s, &c)| {
+        .zip(f.codes.codes.iter())
+        .map(|(&s, c)| {
             if s.is_nan() {
                 return NULL_CODE;
             }
@@ -331,7 +331,7 @@ pub fn thresholds_for_tpr(
         return vec![fallback; k];
     };
     let mut pos: Vec<Vec<f64>> = vec![Vec::new(); k];
-    for (r, (&s, &c)) in score.iter().zip(&f.codes.codes).enumerate() {
+    for (r, (&s, c)) in score.iter().zip(f.codes.codes.iter()).enumerate() {
         if y[r] == 1 && !s.is_nan() && mask.is_none_or(|m| m[r]) {
             let g = if c == NULL_CODE { k - 1 } else { c as usize };
             pos[g].push(s);

@@ -308,7 +308,7 @@ pub fn check_params(table: &EvalTable) -> crate::error::Result<()> {
         let f = table.feature_index(col)?;
         let codes = &table.features[f].codes;
         let mut seen = vec![false; codes.levels.len() + 1];
-        for &c in &codes.codes {
+        for c in codes.codes.iter() {
             let i = if c == crate::load::encode::NULL_CODE {
                 codes.levels.len()
             } else {
