@@ -1203,7 +1203,7 @@ mod tests {
         let region = t.feature_index("region").unwrap();
         let narrow = crate::grouping::group_by(&t, &[region], None);
         let mut wide = narrow.clone();
-        wide.ids = (0..t.len() as u32).map(|r| r % 300).collect();
+        wide.ids = crate::load::encode::Codes::Wide((0..t.len() as u32).map(|r| r % 300).collect());
         wide.keys = vec![Vec::new(); 300];
         wide.sizes = vec![10; 300];
         assert!(matches!(
@@ -1220,5 +1220,15 @@ mod tests {
         for m in ["roc_auc", "average_precision", "log_loss", "brier"] {
             assert_eq!(last(&a).get(m), last(&b).get(m), "{m}");
         }
+        // The same groups with `u32` ids (and a cohort) count and walk alike.
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 7 != 3).collect();
+        let narrow = crate::grouping::group_by(&t, &[region], Some(&mask));
+        assert!(matches!(narrow.ids, crate::load::encode::Codes::Byte(_)));
+        let mut wide = narrow.clone();
+        wide.ids = crate::load::encode::Codes::Wide(narrow.ids.to_wide());
+        let a = metrics::evaluate(&t, &narrow, Bootstrap::default());
+        let b = metrics::evaluate(&t, &wide, Bootstrap::default());
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert!(a.groups.len() > 2 && a.overall.len() == t.models.len());
     }
 }

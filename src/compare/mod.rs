@@ -656,7 +656,7 @@ fn delong_paired(
         .ids
         .iter()
         .enumerate()
-        .map(|(r, &g)| {
+        .map(|(r, g)| {
             if sb[r].is_nan() || sc[r].is_nan() {
                 SKIP
             } else {
@@ -666,7 +666,7 @@ fn delong_paired(
         .collect();
     // Its ids are the truth (rows without both scores left out): no bitset.
     let common = Grouping {
-        ids,
+        ids: Grouping::ids_of(ids, grouping.len()),
         members: None,
         ..grouping.clone()
     };
@@ -676,7 +676,7 @@ fn delong_paired(
     );
     let mut st = vec![DelongSums::default(); slots];
     let overall = grouping.len();
-    for (r, &g) in common.ids.iter().enumerate() {
+    for (r, g) in common.ids.iter().enumerate() {
         if g == SKIP {
             continue;
         }

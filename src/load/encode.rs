@@ -130,6 +130,14 @@ impl Codes {
         self.len() == 0
     }
 
+    /// Whether any row's code is null.
+    pub fn contains_null(&self) -> bool {
+        match self {
+            Codes::Byte(v) => v.contains(&BYTE_NULL),
+            Codes::Wide(v) => v.contains(&NULL_CODE),
+        }
+    }
+
     /// Every row's code as `u32`, in row order (for loops that are not hot).
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let (bytes, wide) = match self {

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::{MetricSet, stream_id};
 use crate::grouping::{Grouping, RowSet, SlotIds, SlotOf, for_each_kept, for_each_kept_position};
+use crate::load::encode::{Code, Codes};
 pub use crate::load::scores::{ScoreOrder, ScoredRow, log_loss, order_log_loss, score_order};
 use crate::load::table::{EvalTable, Prediction, Target, confusion_cell};
 use crate::stats::{self, Bootstrap, Z_95};
@@ -348,22 +349,30 @@ fn counts_of(
 /// branch: in a cohort, which rows those are is as unpredictable as labels. A
 /// whole grouping counts its one slot from its bitset (or every row), reading no
 /// group ids.
-fn tally_cells(grouping: &Grouping, tally: &mut [[u64; 12]], cell_of: impl Fn(usize) -> usize) {
+fn tally_cells(grouping: &Grouping, tally_of: &mut [[u64; 12]], cell_of: impl Fn(usize) -> usize) {
     if grouping.is_whole() {
-        let t = &mut tally[0];
+        let t = &mut tally_of[0];
         match &grouping.members {
             Some(set) => set.for_each(|r| t[cell_of(r)] += 1),
-            None if grouping.ids.contains(&crate::grouping::SKIP) => {
-                for_each_kept(&grouping.ids, |&g| g == 0, |r, _| t[cell_of(r)] += 1);
-            }
+            None if grouping.ids.contains_null() => match &grouping.ids {
+                Codes::Byte(ids) => for_each_kept(ids, |&g| g == 0, |r, _| t[cell_of(r)] += 1),
+                Codes::Wide(ids) => for_each_kept(ids, |&g| g == 0, |r, _| t[cell_of(r)] += 1),
+            },
             // Every row (a whole grouping without ids holds `sizes[0]` rows).
             None => (0..grouping.sizes[0] as usize).for_each(|r| t[cell_of(r)] += 1),
         }
         return;
     }
-    let spare = tally.len() - 1;
-    for (r, &g) in grouping.ids.iter().enumerate() {
-        tally[(g as usize).min(spare)][cell_of(r)] += 1;
+    // Each width of ids compiled on its own (SKIP, as u32, is past `spare`).
+    fn tally<C: Code>(ids: &[C], tally: &mut [[u64; 12]], cell_of: impl Fn(usize) -> usize) {
+        let spare = tally.len() - 1;
+        for (r, &g) in ids.iter().enumerate() {
+            tally[(g.wide() as usize).min(spare)][cell_of(r)] += 1;
+        }
+    }
+    match &grouping.ids {
+        Codes::Byte(ids) => tally(ids, tally_of, cell_of),
+        Codes::Wide(ids) => tally(ids, tally_of, cell_of),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod regression;
 use rayon::prelude::*;
 
 use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
+use crate::load::encode::{Code, Codes};
 use crate::load::roles::Task;
 use crate::load::scores::ScoreOrder;
 use crate::load::table::EvalTable;
@@ -393,8 +394,8 @@ fn binary_extras(
                 set.for_each(|r| mask[r] = true);
                 Some(mask)
             }
-            None => (n_groups != 1 || grouping.ids.contains(&SKIP))
-                .then(|| grouping.ids.iter().map(|&g| g != SKIP).collect()),
+            None => (n_groups != 1 || grouping.ids.contains_null())
+                .then(|| grouping.ids.iter().map(|g| g != SKIP).collect()),
         };
         for col in &params.sensitive {
             if let Ok(f) = table.feature_index(col)
@@ -428,7 +429,7 @@ pub fn slot_sorted_scores(
         v.reserve_exact(size as usize);
     }
     match grouping.slot_ids() {
-        SlotIds::Byte(ids) => fill_sorted(order, &ids[..], &mut out),
+        SlotIds::Byte(ids) => fill_sorted(order, ids, &mut out),
         SlotIds::Short(ids) => fill_sorted(order, &ids[..], &mut out),
         SlotIds::Wide(ids) => fill_sorted(order, ids, &mut out),
     }
@@ -460,13 +461,19 @@ fn fill_sorted<S: SlotOf + ?Sized>(order: &ScoreOrder, ids: &S, out: &mut [Vec<(
 /// Calls `f(row, slot)` for the row's group slot and for the overall slot
 /// (`n_groups`), skipping rows outside every group.
 #[inline]
-pub(crate) fn for_each_slot(grouping: &Grouping, mut f: impl FnMut(usize, usize)) {
-    let overall = grouping.len();
-    for (r, &g) in grouping.ids.iter().enumerate() {
-        if g != SKIP {
-            f(r, g as usize);
-            f(r, overall);
+pub(crate) fn for_each_slot(grouping: &Grouping, f: impl FnMut(usize, usize)) {
+    fn each<C: Code>(ids: &[C], overall: usize, mut f: impl FnMut(usize, usize)) {
+        for (r, &g) in ids.iter().enumerate() {
+            let g = g.wide();
+            if g != SKIP {
+                f(r, g as usize);
+                f(r, overall);
+            }
         }
+    }
+    match &grouping.ids {
+        Codes::Byte(ids) => each(ids, grouping.len(), f),
+        Codes::Wide(ids) => each(ids, grouping.len(), f),
     }
 }
 

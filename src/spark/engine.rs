@@ -571,7 +571,7 @@ impl Slots {
             };
             let mut feats = (*table.features).clone();
             feats[f].codes = Encoded {
-                codes: Vec::new(),
+                codes: Default::default(),
                 levels: self.levels[i].clone(),
             };
             table.features = std::sync::Arc::new(feats);
@@ -596,7 +596,7 @@ impl Slots {
         }
         Grouping {
             features,
-            ids: Vec::new(),
+            ids: Default::default(),
             keys: if self.n_features == 0 {
                 vec![Vec::new()]
             } else {
@@ -1005,7 +1005,7 @@ pub fn slices(source: &SparkSource, req: SlicesRequest) -> Result<SparkSlices> {
     let mut feats = (*profile.table.features).clone();
     for (i, &f) in features.iter().enumerate() {
         feats[f].codes = Encoded {
-            codes: Vec::new(),
+            codes: Default::default(),
             levels: levels[i].clone(),
         };
     }
