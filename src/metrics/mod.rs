@@ -189,6 +189,12 @@ pub fn evaluate_with(
     boot: Bootstrap,
     scope: Scope,
 ) -> Evaluation {
+    // The walks read each model's score order: sorted side by side first, one
+    // model a thread, rather than each with a parallel sort inside the
+    // per-model jobs (less CPU in all).
+    if scope.ranks || scope.extras {
+        crate::load::table::ModelData::sort_scores(&table.models, &table.target);
+    }
     let per_model: Vec<Vec<MetricSet>> = (0..table.models.len())
         .into_par_iter()
         .map(|m| evaluate_model_with(table, m, grouping, boot, scope))
