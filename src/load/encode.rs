@@ -72,6 +72,10 @@ impl Default for Codes {
 pub trait Code: Copy + Send + Sync + 'static {
     /// The code as `u32`, [`NULL_CODE`] for null.
     fn wide(self) -> u32;
+    /// A `u32` code (below the type's null, or [`NULL_CODE`]) in this type.
+    fn narrow(code: u32) -> Self;
+    /// Whether the type holds the codes of `levels` levels.
+    fn holds(levels: usize) -> bool;
 }
 
 impl Code for u8 {
@@ -83,6 +87,17 @@ impl Code for u8 {
             u32::from(self)
         }
     }
+    #[inline(always)]
+    fn narrow(code: u32) -> u8 {
+        if code == NULL_CODE {
+            BYTE_NULL
+        } else {
+            code as u8
+        }
+    }
+    fn holds(levels: usize) -> bool {
+        fits_byte(levels)
+    }
 }
 
 impl Code for u32 {
@@ -90,6 +105,18 @@ impl Code for u32 {
     fn wide(self) -> u32 {
         self
     }
+    #[inline(always)]
+    fn narrow(code: u32) -> u32 {
+        code
+    }
+    fn holds(_: usize) -> bool {
+        true
+    }
+}
+
+/// Whether codes of `levels` levels fit a byte a row.
+pub fn fits_byte(levels: usize) -> bool {
+    levels < usize::from(BYTE_NULL)
 }
 
 /// Each byte code as `u32`, for [`Codes`]' `Index` (which hands out a reference).
@@ -107,7 +134,7 @@ static WIDE_OF_BYTE: [u32; 256] = {
 impl Codes {
     /// `codes` of a column with `levels` levels, narrowed to bytes when they fit.
     pub fn new(codes: Vec<u32>, levels: usize) -> Codes {
-        if levels < usize::from(BYTE_NULL) {
+        if fits_byte(levels) {
             Codes::Byte(
                 codes
                     .par_iter()
@@ -265,6 +292,25 @@ pub fn encode_categorical(col: &Column) -> PolarsResult<Encoded> {
 /// levels are the values that occur, sorted; nulls are [`NULL_CODE`]. Two passes
 /// over one byte a row, where coding the text hashes every row.
 pub fn enum_encoded(series: &Series) -> Option<Encoded> {
+    let (codes, levels) = enum_codes::<u32>(series)?;
+    Some(Encoded { codes, levels })
+}
+
+/// [`enum_encoded`] for a feature: its codes written a byte a row when they fit.
+pub fn enum_feature(series: &Series) -> Option<Encoded<Codes>> {
+    let (codes, levels) = match enum_codes::<u8>(series) {
+        Some((codes, levels)) => (Codes::Byte(codes), levels),
+        None => {
+            let (codes, levels) = enum_codes::<u32>(series)?;
+            (Codes::Wide(codes), levels)
+        }
+    };
+    Some(Encoded { codes, levels })
+}
+
+/// An enum column's codes in `C` (levels sorted) and its levels; None when it is
+/// not an enum or `C` does not hold its levels.
+fn enum_codes<C: Code>(series: &Series) -> Option<(Vec<C>, Vec<String>)> {
     let (ca, texts) = super::compact::enum_parts(series)?;
     let physical = ca.physical();
     let mut seen = [false; 256];
@@ -280,9 +326,13 @@ pub fn enum_encoded(series: &Series) -> Option<Encoded> {
     }
     let mut present: Vec<usize> = (0..texts.len()).filter(|&c| seen[c]).collect();
     present.sort_by(|&a, &b| texts[a].cmp(&texts[b]));
-    let mut code_of = [NULL_CODE; 256];
+    if !C::holds(present.len()) {
+        return None;
+    }
+    let null = C::narrow(NULL_CODE);
+    let mut code_of = [null; 256];
     for (new, &c) in present.iter().enumerate() {
-        code_of[c] = new as u32;
+        code_of[c] = C::narrow(new as u32);
     }
     let mut codes = Vec::with_capacity(physical.len());
     for arr in physical.downcast_iter() {
@@ -292,12 +342,12 @@ pub fn enum_encoded(series: &Series) -> Option<Encoded> {
                 arr.values()
                     .iter()
                     .zip(valid.iter())
-                    .map(|(&c, ok)| if ok { code_of[c as usize] } else { NULL_CODE }),
+                    .map(|(&c, ok)| if ok { code_of[c as usize] } else { null }),
             ),
         }
     }
     let levels = present.iter().map(|&c| texts[c].clone()).collect();
-    Some(Encoded { codes, levels })
+    Some((codes, levels))
 }
 
 /// Integer columns with a small range (labels, predicted classes, flags) are coded
@@ -373,12 +423,13 @@ fn for_each_valid<T: PolarsNumericType>(
 }
 
 /// Each row's code, `code_of[value - min]`, or [`NULL_CODE`] for a null.
-fn codes_by_value<T: PolarsNumericType>(
+fn codes_by_value<T: PolarsNumericType, C: Code>(
     ca: &ChunkedArray<T>,
     as_i64: impl Fn(T::Native) -> i64,
     min: i64,
-    code_of: &[u32],
-) -> Vec<u32> {
+    code_of: &[C],
+) -> Vec<C> {
+    let null = C::narrow(NULL_CODE);
     let code = |v: T::Native| code_of[(as_i64(v) - min) as usize];
     let mut codes = Vec::with_capacity(ca.len());
     for arr in ca.downcast_iter() {
@@ -388,7 +439,7 @@ fn codes_by_value<T: PolarsNumericType>(
                 arr.values()
                     .iter()
                     .zip(valid.iter())
-                    .map(|(&v, ok)| if ok { code(v) } else { NULL_CODE }),
+                    .map(|(&v, ok)| if ok { code(v) } else { null }),
             ),
         }
     }
@@ -517,7 +568,7 @@ pub fn value_levels(values: &[f64], max: usize) -> Option<Encoded> {
 /// copy as `f64` and no hashing (an age, a tenure in months, a count at 10M
 /// rows). None when the range is wide, when every value is null, or beyond
 /// 2^53, where `f64` would merge neighbouring values.
-pub fn integer_codes(col: &Column, bins: usize) -> Option<Encoded> {
+pub fn integer_codes(col: &Column, bins: usize) -> Option<Encoded<Codes>> {
     let s = col.as_materialized_series();
     match s.dtype() {
         DataType::Int32 => integer_codes_of(s.i32().ok()?, i64::from, bins),
@@ -530,7 +581,7 @@ fn integer_codes_of<T: PolarsNumericType>(
     ca: &ChunkedArray<T>,
     as_i64: impl Fn(T::Native) -> i64 + Copy,
     bins: usize,
-) -> Option<Encoded> {
+) -> Option<Encoded<Codes>> {
     const EXACT: i64 = 1 << 53;
     let (min, max) = small_range(ca, as_i64)?;
     if min <= -EXACT || max >= EXACT {
@@ -563,19 +614,22 @@ fn integer_codes_of<T: PolarsNumericType>(
         }
         bin_labels(&edges)
     };
-    Some(Encoded {
-        codes: codes_by_value(ca, as_i64, min, &code_of),
-        levels,
-    })
+    let codes = if fits_byte(levels.len()) {
+        let code_of: Vec<u8> = code_of.iter().map(|&c| u8::narrow(c)).collect();
+        Codes::Byte(codes_by_value(ca, as_i64, min, &code_of))
+    } else {
+        Codes::Wide(codes_by_value(ca, as_i64, min, &code_of))
+    };
+    Some(Encoded { codes, levels })
 }
 
 /// Quantile bins as pandas' `qcut(x, bins, duplicates="drop")` makes them: edges at
 /// the linear-interpolated quantiles, duplicate edges dropped, intervals closed on
 /// the right and the first one closed on both sides. NaN goes to `(missing)`.
-pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
+pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded<Codes> {
     if values.iter().all(|v| v.is_nan()) {
         return Encoded {
-            codes: vec![NULL_CODE; values.len()],
+            codes: Codes::Byte(vec![BYTE_NULL; values.len()]),
             levels: Vec::new(),
         };
     }
@@ -586,35 +640,41 @@ pub fn quantile_bins(values: &[f64], bins: usize) -> Encoded {
     // The bin is the number of upper edges below the value (the edges ascend),
     // counted edge by edge over a block of rows: a compare and an add per row
     // and edge that the compiler vectorizes, with no branch on where a value falls.
+    let levels = bin_labels(&edges);
+    let codes = if fits_byte(levels.len()) {
+        Codes::Byte(bin_codes(values, &edges))
+    } else {
+        Codes::Wide(bin_codes(values, &edges))
+    };
+    Encoded { codes, levels }
+}
+
+/// Each value's bin among `edges` (see [`quantile_bins`]) in `C`.
+fn bin_codes<C: Code>(values: &[f64], edges: &[f64]) -> Vec<C> {
     let last = (edges.len() - 2) as u32;
     let uppers = &edges[1..];
-    let mut codes = vec![0u32; values.len()];
+    let mut codes = vec![C::narrow(0); values.len()];
     codes
         .par_chunks_mut(1 << 16)
         .zip(values.par_chunks(1 << 16))
         .for_each(|(codes, values)| {
+            let mut below = [0u32; 1024];
             for (codes, values) in codes.chunks_mut(1024).zip(values.chunks(1024)) {
-                // Written before it is read: a fresh page read first is faulted
-                // in twice (as the zero page, then again on the first write).
-                codes.fill(0);
+                // Counted in a block that stays in cache, the codes written once
+                // (a fresh page read before it is written is faulted in twice).
+                let below = &mut below[..values.len()];
+                below.fill(0);
                 for &e in uppers {
-                    for (c, &x) in codes.iter_mut().zip(values) {
+                    for (c, &x) in below.iter_mut().zip(values) {
                         *c += u32::from(e < x);
                     }
                 }
-                for (c, &x) in codes.iter_mut().zip(values) {
-                    *c = if x.is_nan() {
-                        NULL_CODE
-                    } else {
-                        (*c).min(last)
-                    };
+                for ((code, &c), &x) in codes.iter_mut().zip(below.iter()).zip(values) {
+                    *code = C::narrow(if x.is_nan() { NULL_CODE } else { c.min(last) });
                 }
             }
         });
-    Encoded {
-        codes,
-        levels: bin_labels(&edges),
-    }
+    codes
 }
 
 /// The quantiles `0, 1/B, ..., 1` whose values are the edges of `B` bins (at
@@ -720,14 +780,16 @@ mod tests {
                 }
             })
             .collect();
-        assert_eq!(quantile_bins(&v, bins).codes, want);
+        assert_eq!(quantile_bins(&v, bins).codes.to_wide(), want);
     }
 
     #[test]
     fn integer_codes_equal_the_codes_of_the_values_as_numbers() {
         let as_numbers = |col: &Column, bins: usize| {
             let v = numeric_values(col).unwrap();
-            value_levels(&v, bins).unwrap_or_else(|| quantile_bins(&v, bins))
+            value_levels(&v, bins)
+                .map(Encoded::<Codes>::from)
+                .unwrap_or_else(|| quantile_bins(&v, bins))
         };
         // Ages with nulls over two chunks (bins), a flag (levels), negative
         // counts as Int32 (bins), a constant, and few values with bins to spare.
@@ -761,7 +823,12 @@ mod tests {
             let got = integer_codes(col, bins).expect("a small range");
             let want = as_numbers(col, bins);
             assert_eq!(got.levels, want.levels, "{} {bins}", col.name());
-            assert_eq!(got.codes, want.codes, "{} {bins}", col.name());
+            assert_eq!(
+                got.codes.to_wide(),
+                want.codes.to_wide(),
+                "{} {bins}",
+                col.name()
+            );
         }
         // A wide range, values past 2^53, no values, and floats are left to the
         // general path.
@@ -780,7 +847,7 @@ mod tests {
         // [1, 2.8, 4.6, 6.4, 8.2, 10] and codes [0,0,1,1,2,2,3,3,4,4].
         let v: Vec<f64> = (1..=10).map(f64::from).collect();
         let e = quantile_bins(&v, 5);
-        assert_eq!(e.codes, vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
+        assert_eq!(e.codes.to_wide(), vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
         assert_eq!(e.levels[0], "[1, 2.8]");
         assert_eq!(e.levels[4], "(8.2, 10]");
         // Heavy ties drop duplicate edges: qcut([0]*8 + [1], 4, duplicates="drop")

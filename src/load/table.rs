@@ -1491,30 +1491,50 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
             return Ok(Feature {
                 name,
                 kind: FeatureKind::Numeric,
-                codes: codes.into(),
+                codes,
             });
         }
         let values = pick(encode::numeric_values(col)?, used);
         // No more distinct values than bins: slice by the values themselves (a 0/1
         // flag is two slices, not one bin holding every row).
         let codes = encode::value_levels(&values, bins)
+            .map(Encoded::into)
             .unwrap_or_else(|| encode::quantile_bins(&values, bins));
         return Ok(Feature {
             name,
             kind: FeatureKind::Numeric,
-            codes: codes.into(),
+            codes,
+        });
+    }
+    // Many long distinct strings are free text, not slices.
+    let free_text = |levels: &[String]| {
+        let total: usize = levels.iter().map(|l| l.chars().count()).sum();
+        super::compact::is_text(dtype)
+            && levels.len() > TEXT_MIN_DISTINCT
+            && total as f64 / levels.len() as f64 > TEXT_MEAN_LEN
+    };
+    let text = || Feature {
+        name: name.clone(),
+        kind: FeatureKind::Text,
+        codes: Encoded::default(),
+    };
+    // A compacted text column of every used row: its codes written once, in
+    // the width they need.
+    if used.len() == col.len()
+        && let Some(codes) = encode::enum_feature(col.as_materialized_series())
+    {
+        if free_text(&codes.levels) {
+            return Ok(text());
+        }
+        return Ok(Feature {
+            name,
+            kind: FeatureKind::Categorical,
+            codes,
         });
     }
     let enc = encode::encode_categorical(col)?;
-    if super::compact::is_text(dtype) && enc.levels.len() > TEXT_MIN_DISTINCT {
-        let total: usize = enc.levels.iter().map(|l| l.chars().count()).sum();
-        if total as f64 / enc.levels.len() as f64 > TEXT_MEAN_LEN {
-            return Ok(Feature {
-                name,
-                kind: FeatureKind::Text,
-                codes: Encoded::default(),
-            });
-        }
+    if free_text(&enc.levels) {
+        return Ok(text());
     }
     Ok(Feature {
         name,
