@@ -1196,6 +1196,33 @@ mod tests {
     }
 
     #[test]
+    fn slice_calibration_by_stretches_equals_the_ascending_walk() {
+        // Each slot's calibration from its rows of the score order (the path
+        // without a cost curve) equals the one from its rows sorted ascending,
+        // bootstrap interval included.
+        use crate::metrics::calibration;
+        let t = table(3000);
+        let region = t.feature_index("region").unwrap();
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 7 != 3).collect();
+        for cohort in [None, Some(mask.as_slice())] {
+            let g = crate::grouping::group_by(&t, &[region], cohort);
+            let by_rows = metrics::slot_scored_rows(&t, 0, &g);
+            let sorted = metrics::slot_sorted_scores(&t, 0, &g);
+            assert_eq!(by_rows.len(), g.len() + 1);
+            for (rows, asc) in by_rows.iter().zip(&sorted) {
+                assert_eq!(rows.len(), asc.len());
+                assert!(!rows.is_empty());
+                for bins in [1, 3, 10] {
+                    let a =
+                        calibration::calibration_of_descending(rows, bins, Bootstrap::default(), 7);
+                    let b = calibration::calibration(asc, bins, Bootstrap::default(), 7);
+                    assert_eq!(format!("{a:?}"), format!("{b:?}"), "{bins} bins");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn rank_sums_agree_whatever_the_width_of_the_group_ids() {
         // 300 slices need 16-bit ids; the same rows in 3 slices fit a byte. The
         // overall slot's rank metrics must not depend on the width.

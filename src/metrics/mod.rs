@@ -362,6 +362,28 @@ fn binary_extras(
         for set in sets.iter_mut() {
             calibration::push(set, &cal);
         }
+    } else if table.models[model].score.is_some() && params.cost.is_none() {
+        // Calibration only: each slot's rows of the score order, as they come,
+        // binned by stretches (`calibration_of_descending`, the same cells as
+        // the ascending walk) instead of sorted ascending and walked a row at a
+        // time.
+        let slots = slot_scored_rows(table, model, grouping);
+        let bins = params.bins();
+        let mut results: Vec<calibration::Calibration> = slots
+            .par_iter()
+            .enumerate()
+            .filter(|(s, _)| !whole || *s == n_groups)
+            .map(|(s, rows)| {
+                let stream = stream_id(model, s, n_groups, 0xca);
+                calibration::calibration_of_descending(rows, bins, boot, stream)
+            })
+            .collect();
+        if whole && let Some(first) = results.first().cloned() {
+            results.insert(0, first);
+        }
+        for (set, cal) in sets.iter_mut().zip(results) {
+            calibration::push(set, &cal);
+        }
     } else if table.models[model].score.is_some() {
         let sorted = slot_sorted_scores(table, model, grouping);
         let bins = params.bins();
@@ -462,6 +484,45 @@ fn fill_sorted<S: SlotOf + ?Sized>(order: &ScoreOrder, ids: &S, out: &mut [Vec<(
         }
         end = start;
     }
+}
+
+/// Per slot (groups, then overall), the rows of `model`'s score order: by
+/// descending score, ties in row order; null scores left out.
+pub fn slot_scored_rows(
+    table: &EvalTable,
+    model: usize,
+    grouping: &Grouping,
+) -> Vec<Vec<crate::load::scores::ScoredRow>> {
+    let order = table.models[model].score_order(&table.target);
+    let n_groups = grouping.len();
+    let mut out = vec![Vec::new(); n_groups + 1];
+    if grouping.is_whole() {
+        out[n_groups] = grouping.kept_rows(order).into_owned();
+        return out;
+    }
+    fn fill<S: SlotOf + ?Sized>(
+        order: &ScoreOrder,
+        ids: &S,
+        out: &mut [Vec<crate::load::scores::ScoredRow>],
+    ) {
+        let overall = out.len() - 1;
+        for (r, &row) in order.scored.iter().zip(&order.rows) {
+            if let Some(g) = ids.slot(row) {
+                out[g].push(*r);
+                out[overall].push(*r);
+            }
+        }
+    }
+    for (v, &size) in out.iter_mut().zip(&grouping.sizes) {
+        v.reserve_exact(size as usize);
+    }
+    out[n_groups].reserve_exact(order.len());
+    match grouping.slot_ids() {
+        SlotIds::Byte(ids) => fill(order, ids, &mut out),
+        SlotIds::Short(ids) => fill(order, &ids[..], &mut out),
+        SlotIds::Wide(ids) => fill(order, ids, &mut out),
+    }
+    out
 }
 
 /// Calls `f(row, slot)` for the row's group slot and for the overall slot
