@@ -230,13 +230,9 @@ impl Workspace {
         let (table_version, threshold) = (self.table_version, self.threshold);
         let c = cohort.clone();
         tasks.start(TaskKind::Cohort, "Applying the cohort", move |control| {
-            let mask = cohort::evaluate(&filter, &table, &frame, control.flag()).map(|m| {
-                use rayon::prelude::*;
-                let rows = m.par_iter().filter(|&&k| k).count();
-                (m, rows)
-            });
+            let mask = cohort::evaluate(&filter, &table, &frame, control.flag());
             let overview = match &mask {
-                Ok((m, _)) if with_overview && !control.is_cancelled() => {
+                Ok(m) if with_overview && !control.is_cancelled() => {
                     Some(Box::new(CohortOverview {
                         table_version,
                         threshold_bits: threshold.to_bits(),
@@ -245,6 +241,17 @@ impl Workspace {
                 }
                 _ => None,
             };
+            // The overview counted the cohort's rows: no second pass for it.
+            let mask = mask.map(|m| {
+                let rows = match &overview {
+                    Some(o) => o.overview.rows,
+                    None => {
+                        use rayon::prelude::*;
+                        m.par_iter().filter(|&&k| k).count()
+                    }
+                };
+                (m, rows)
+            });
             Done::Cohort(c, mask, overview)
         });
         self.pending_cohort = Some(cohort);
