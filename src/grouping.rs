@@ -415,7 +415,7 @@ impl KeyLayout<'_> {
         }
     }
 
-    /// One row's key as `u128` (the hashed path: key spaces past `u64`).
+    /// One row's key as `u128` (the hashed path: key spaces past the dense tables).
     fn wide_key(&self, r: usize) -> u128 {
         self.columns.iter().fold(0u128, |key, &(codes, radix)| {
             key.wrapping_mul(u128::from(radix)) + u128::from(digit(codes[r], radix))

@@ -135,12 +135,7 @@ impl Codes {
     /// `codes` of a column with `levels` levels, narrowed to bytes when they fit.
     pub fn new(codes: Vec<u32>, levels: usize) -> Codes {
         if fits_byte(levels) {
-            Codes::Byte(
-                codes
-                    .par_iter()
-                    .map(|&c| if c == NULL_CODE { BYTE_NULL } else { c as u8 })
-                    .collect(),
-            )
+            Codes::Byte(codes.par_iter().map(|&c| u8::narrow(c)).collect())
         } else {
             Codes::Wide(codes)
         }
