@@ -1095,44 +1095,29 @@ mod tests {
         use crate::load::encode::{Codes, Encoded, NULL_CODE};
         use crate::load::table::{Feature, FeatureKind};
         let mut t = table(3000);
-        let codes: Vec<u32> = (0..t.len() as u32)
-            .map(|r| {
-                if r % 11 == 0 {
-                    NULL_CODE
-                } else {
-                    (r * 7) % 5000
-                }
-            })
-            .collect();
+        // A feature of `levels` levels, row r's code `r * step % levels`, null
+        // on every `null_every`-th row.
+        let feature = |name: &str, levels: u32, step: u32, null_every: u32| Feature {
+            name: name.into(),
+            kind: FeatureKind::Categorical,
+            codes: Encoded::<Vec<u32>> {
+                codes: (0..t.len() as u32)
+                    .map(|r| {
+                        if r % null_every == 0 {
+                            NULL_CODE
+                        } else {
+                            (r * step) % levels
+                        }
+                    })
+                    .collect(),
+                levels: (0..levels).map(|k| format!("{name}{k}")).collect(),
+            }
+            .into(),
+        };
         let mut features = (*t.features).clone();
-        features.push(Feature {
-            name: "many".into(),
-            kind: FeatureKind::Categorical,
-            codes: Encoded {
-                codes,
-                levels: (0..5000).map(|k| format!("v{k}")).collect(),
-            }
-            .into(),
-        });
-        // A hundred levels and nulls: byte codes.
-        let hundred: Vec<u32> = (0..t.len() as u32)
-            .map(|r| {
-                if r % 13 == 0 {
-                    NULL_CODE
-                } else {
-                    (r * 3) % 100
-                }
-            })
-            .collect();
-        features.push(Feature {
-            name: "hundred".into(),
-            kind: FeatureKind::Categorical,
-            codes: Encoded {
-                codes: hundred,
-                levels: (0..100).map(|k| format!("h{k}")).collect(),
-            }
-            .into(),
-        });
+        // 5000 levels: u32 codes; a hundred levels: byte codes. Both with nulls.
+        features.push(feature("many", 5000, 7, 11));
+        features.push(feature("hundred", 100, 3, 13));
         t.features = std::sync::Arc::new(features);
         let region = t.feature_index("region").unwrap();
         let many = t.feature_index("many").unwrap();

@@ -528,10 +528,8 @@ fn group_small<K: Key>(
         ids
     }
     let ids = if occurring.len() < usize::from(BYTE_NULL) {
-        let slot: Vec<u8> = slot
-            .iter()
-            .map(|&g| if g == SKIP { BYTE_NULL } else { g as u8 })
-            .collect();
+        // SKIP is the wide null code: it narrows to the byte null.
+        let slot: Vec<u8> = slot.iter().map(|&g| u8::narrow(g)).collect();
         Codes::Byte(renumber(&keys, &slot))
     } else {
         Codes::Wide(renumber(&keys, &slot))

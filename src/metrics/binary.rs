@@ -349,9 +349,9 @@ fn counts_of(
 /// branch: in a cohort, which rows those are is as unpredictable as labels. A
 /// whole grouping counts its one slot from its bitset (or every row), reading no
 /// group ids.
-fn tally_cells(grouping: &Grouping, tally_of: &mut [[u64; 12]], cell_of: impl Fn(usize) -> usize) {
+fn tally_cells(grouping: &Grouping, tally: &mut [[u64; 12]], cell_of: impl Fn(usize) -> usize) {
     if grouping.is_whole() {
-        let t = &mut tally_of[0];
+        let t = &mut tally[0];
         match &grouping.members {
             Some(set) => set.for_each(|r| t[cell_of(r)] += 1),
             None if grouping.ids.contains_null() => match &grouping.ids {
@@ -364,15 +364,15 @@ fn tally_cells(grouping: &Grouping, tally_of: &mut [[u64; 12]], cell_of: impl Fn
         return;
     }
     // Each width of ids compiled on its own (SKIP, as u32, is past `spare`).
-    fn tally<C: Code>(ids: &[C], tally: &mut [[u64; 12]], cell_of: impl Fn(usize) -> usize) {
+    fn by_ids<C: Code>(ids: &[C], tally: &mut [[u64; 12]], cell_of: impl Fn(usize) -> usize) {
         let spare = tally.len() - 1;
         for (r, &g) in ids.iter().enumerate() {
             tally[(g.wide() as usize).min(spare)][cell_of(r)] += 1;
         }
     }
     match &grouping.ids {
-        Codes::Byte(ids) => tally(ids, tally_of, cell_of),
-        Codes::Wide(ids) => tally(ids, tally_of, cell_of),
+        Codes::Byte(ids) => by_ids(ids, tally, cell_of),
+        Codes::Wide(ids) => by_ids(ids, tally, cell_of),
     }
 }
 

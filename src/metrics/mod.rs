@@ -362,48 +362,40 @@ fn binary_extras(
         for set in sets.iter_mut() {
             calibration::push(set, &cal);
         }
-    } else if table.models[model].score.is_some() && params.cost.is_none() {
-        // Calibration only: each slot's rows of the score order, as they come,
-        // binned by stretches (`calibration_of_descending`, the same cells as
-        // the ascending walk) instead of sorted ascending and walked a row at a
-        // time.
-        let slots = slot_scored_rows(table, model, grouping);
-        let bins = params.bins();
-        let mut results: Vec<calibration::Calibration> = slots
-            .par_iter()
-            .enumerate()
-            .filter(|(s, _)| !whole || *s == n_groups)
-            .map(|(s, rows)| {
-                let stream = stream_id(model, s, n_groups, 0xca);
-                calibration::calibration_of_descending(rows, bins, boot, stream)
-            })
-            .collect();
-        if whole && let Some(first) = results.first().cloned() {
-            results.insert(0, first);
-        }
-        for (set, cal) in sets.iter_mut().zip(results) {
-            calibration::push(set, &cal);
-        }
     } else if table.models[model].score.is_some() {
-        let sorted = slot_sorted_scores(table, model, grouping);
+        // Per slot (all rows of a whole grouping once). Calibration alone takes
+        // each slot's rows of the score order as they come, binned by stretches
+        // (`calibration_of_descending`: the same cells as the ascending walk);
+        // a cost curve needs each slot's rows sorted ascending.
         let bins = params.bins();
-        let mut results: Vec<(calibration::Calibration, Option<cost::CostCurve>)> = sorted
-            .par_iter()
-            .enumerate()
-            .filter(|(s, _)| !whole || *s == n_groups)
-            .map(|(s, rows)| {
-                let cal =
-                    calibration::calibration(rows, bins, boot, stream_id(model, s, n_groups, 0xca));
-                let curve = params.cost.map(|(a, b)| {
-                    let mut c =
-                        cost::cost_curve(rows, a, b, boot, stream_id(model, s, n_groups, 0xc0));
-                    // Every distinct score is too many to keep: a 101-point grid.
-                    c.points = c.grid(100);
-                    c
-                });
-                (cal, curve)
-            })
-            .collect();
+        let keep = |s: usize| !whole || s == n_groups;
+        let cal_stream = |s: usize| stream_id(model, s, n_groups, 0xca);
+        let mut results: Vec<(calibration::Calibration, Option<cost::CostCurve>)> =
+            match params.cost {
+                None => slot_scored_rows(table, model, grouping)
+                    .par_iter()
+                    .enumerate()
+                    .filter(|&(s, _)| keep(s))
+                    .map(|(s, rows)| {
+                        let cal =
+                            calibration::calibration_of_descending(rows, bins, boot, cal_stream(s));
+                        (cal, None)
+                    })
+                    .collect(),
+                Some((a, b)) => slot_sorted_scores(table, model, grouping)
+                    .par_iter()
+                    .enumerate()
+                    .filter(|&(s, _)| keep(s))
+                    .map(|(s, rows)| {
+                        let cal = calibration::calibration(rows, bins, boot, cal_stream(s));
+                        let mut c =
+                            cost::cost_curve(rows, a, b, boot, stream_id(model, s, n_groups, 0xc0));
+                        // Every distinct score is too many to keep: a 101-point grid.
+                        c.points = c.grid(100);
+                        (cal, Some(c))
+                    })
+                    .collect(),
+            };
         if whole && let Some(first) = results.first().cloned() {
             results.insert(0, first);
         }
