@@ -83,7 +83,11 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
     match files {
         [] => Err(Error::Usage("no file given".into())),
         [one] => {
-            let (frame, sha) = read::read_frame_projected(one, None, &options.read)?;
+            let read_options = read::ReadOptions {
+                text_as_enums: crate::load::open::reads_text_as_enums(one, mapping, options),
+                ..options.read.clone()
+            };
+            let (frame, sha) = read::read_frame_projected(one, None, &read_options)?;
             let names: Vec<String> = frame
                 .get_column_names()
                 .iter()

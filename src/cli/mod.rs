@@ -230,6 +230,8 @@ impl InputArgs {
             format: self.input_format,
             encoding: self.encoding,
             control: crate::control::Control::none(),
+            // The load turns it on where it compacts the frame.
+            text_as_enums: false,
         }
     }
 

@@ -1,6 +1,7 @@
 //! From a file on disk to the decoded [`table::EvalTable`].
 
 pub mod compact;
+pub mod dictionary_text;
 pub mod encode;
 pub mod graded;
 pub mod harness;

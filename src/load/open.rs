@@ -35,10 +35,14 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     let selector = wanted.as_ref().map(|features| {
         move |names: &[String]| roles::needed_columns(path, names, mapping, features)
     });
+    let read_options = read::ReadOptions {
+        text_as_enums: reads_text_as_enums(path, mapping, options),
+        ..options.read.clone()
+    };
     let (frame, sha) = read::read_frame_projected(
         path,
         selector.as_ref().map(|f| f as read::Selector),
-        &options.read,
+        &read_options,
     )?;
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
@@ -49,6 +53,22 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
         read_time,
         decode_time: start.elapsed(),
     })
+}
+
+/// Whether a file's text columns may be read straight as enums
+/// ([`read::ReadOptions::text_as_enums`]): a Parquet file of one row per example
+/// whose frame is kept, and so compacted into enums right after reading anyway.
+pub fn reads_text_as_enums(path: &Path, mapping: &Mapping, options: &LoadOptions) -> bool {
+    options.keep_frame
+        && matches!(read::Format::from_path(path), Ok(read::Format::Parquet))
+        && options
+            .read
+            .format
+            .is_none_or(|f| f == read::Format::Parquet)
+        && read::parquet_column_names(path).is_ok_and(|names| {
+            !graded::names_are_graded(path, &names, mapping)
+                && roles::find_column(&names, "model").is_none()
+        })
 }
 
 /// Decodes a frame of any task. A graded evaluation is first made one row per

@@ -5,6 +5,7 @@
 //! pieces where the file is large (so Cancel also stops a parse). Every error names
 //! the file and, where there is one, the line.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Cursor, Read};
 
@@ -105,6 +106,11 @@ pub struct ReadOptions {
     pub format: Option<Format>,
     pub encoding: Encoding,
     pub control: Control,
+    /// Parquet text columns stored as dictionaries are read as enums of their
+    /// levels (at most [`super::compact::MAX_ENUM_LEVELS`]), never as text: for a
+    /// caller that compacts the frame anyway ([`super::compact`]), which then
+    /// gets the same columns without a 16-byte view a row in between.
+    pub text_as_enums: bool,
 }
 
 impl ReadOptions {
@@ -174,7 +180,10 @@ pub fn read_frame_projected(
         let (df, sha) = std::thread::scope(|s| {
             let hash = s.spawn(|| sha256_file_with(path, control));
             let df = match format {
-                Format::Parquet => read_parquet(open, select, control).map_err(located),
+                Format::Parquet => {
+                    let enums_from = options.text_as_enums.then_some(path);
+                    read_parquet(open, select, enums_from, control).map_err(located)
+                }
                 _ => open().and_then(|f| read_ipc(f, select).map_err(located)),
             };
             let sha = hash
@@ -231,7 +240,8 @@ pub fn read_frame_projected(
                 })?
         }
         Format::Parquet => {
-            read_parquet(|| Ok(Cursor::new(bytes.as_slice())), select, control).map_err(located)?
+            read_parquet(|| Ok(Cursor::new(bytes.as_slice())), select, None, control)
+                .map_err(located)?
         }
         Format::Ipc => read_ipc(Cursor::new(bytes.as_slice()), select).map_err(located)?,
         Format::InspectEval => {
@@ -477,6 +487,7 @@ fn read_delimited(
 fn read_parquet<R: MmapBytesReader>(
     open: impl Fn() -> Result<R>,
     select: Option<Selector>,
+    enums_from: Option<&Path>,
     control: &Control,
 ) -> Result<DataFrame> {
     let fail = |e: PolarsError| Error::Unreadable {
@@ -485,19 +496,47 @@ fn read_parquet<R: MmapBytesReader>(
         detail: polars_message(&e),
     };
     let mut reader = ParquetReader::new(open()?);
-    let columns = match select {
-        Some(select) => Some(select(&column_names(&*reader.schema().map_err(fail)?))),
-        None => None,
+    let schema = reader.schema().map_err(fail)?;
+    let names = match select {
+        Some(select) => select(&column_names(&schema)),
+        None => column_names(&schema),
     };
     let rows = reader.num_rows().map_err(fail)?;
     control.stage("decoding rows", rows as u64);
+    // Dictionary-encoded text as enums, when asked; the rest through polars.
+    let mut enums = match enums_from {
+        Some(path) => {
+            let metadata = reader.get_metadata().map_err(fail)?.clone();
+            let text: Vec<String> = names
+                .iter()
+                .filter(|n| {
+                    schema.get(n.as_str()).is_some_and(|f| {
+                        matches!(
+                            f.dtype(),
+                            ArrowDataType::Utf8View
+                                | ArrowDataType::Utf8
+                                | ArrowDataType::LargeUtf8
+                        )
+                    })
+                })
+                .cloned()
+                .collect();
+            super::dictionary_text::read_enums(path, &metadata, &text)
+        }
+        None => Default::default(),
+    };
+    let rest: Vec<String> = names
+        .iter()
+        .filter(|n| !enums.contains_key(n.as_str()))
+        .cloned()
+        .collect();
     let mut out: Option<DataFrame> = None;
     let mut start = 0;
-    loop {
+    while !rest.is_empty() {
         control.check()?;
         let len = PARQUET_ROWS.min(rows - start);
         let part = ParquetReader::new(open()?)
-            .with_columns(columns.clone())
+            .with_columns(Some(rest.clone()))
             .with_slice((rows > PARQUET_ROWS).then_some((start, len)))
             .finish()
             .map_err(fail)?;
@@ -516,7 +555,20 @@ fn read_parquet<R: MmapBytesReader>(
     // The row ranges stay separate chunks: joining them copied every column once
     // more (half of reading a 10M-row file) and held both copies at the peak.
     // Every reader of a frame walks its chunks (`downcast_iter`) or asks polars.
-    Ok(out.unwrap_or_default())
+    let read = out.unwrap_or_default();
+    if enums.is_empty() {
+        return Ok(read);
+    }
+    let mut read: HashMap<String, Column> = read
+        .into_columns()
+        .into_iter()
+        .map(|c| (c.name().to_string(), c))
+        .collect();
+    let columns: Vec<Column> = names
+        .iter()
+        .filter_map(|n| enums.remove(n.as_str()).or_else(|| read.remove(n.as_str())))
+        .collect();
+    DataFrame::new(rows, columns).map_err(fail)
 }
 
 /// Arrow IPC, the file format (magic `ARROW1`) or the stream format.

@@ -185,3 +185,67 @@ fn search_reads_a_files_own_categorical_text() {
     assert_eq!(rows1, select(&t2, &f2, &query));
     assert_eq!(examples::row_fields(&f1, 2), examples::row_fields(&f2, 2));
 }
+
+#[test]
+fn parquet_text_read_as_enums_decodes_as_text_compacted() {
+    // Each CSV sample written as Parquet (text in dictionaries, row groups of
+    // 500 rows): the window reads its low-cardinality text straight as enums,
+    // which must give the frame that compacting the text gives, and the table
+    // the command line decodes from the file.
+    let dir = crate::scratch("dictionary-text");
+    for sample in SAMPLES.iter().filter(|p| p.ends_with(".csv")) {
+        let mut df = read::read_frame(Path::new(sample), &Default::default()).unwrap();
+        let path = dir.join(
+            Path::new(sample)
+                .with_extension("parquet")
+                .file_name()
+                .unwrap(),
+        );
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .with_row_group_size(Some(500))
+            .finish(&mut df)
+            .unwrap();
+        let path = path.to_str().unwrap();
+        let kept = open(path, true);
+        assert!(
+            load::open::reads_text_as_enums(
+                Path::new(path),
+                &Mapping::default(),
+                &LoadOptions::default()
+            ),
+            "{sample}"
+        );
+        // Some text is read as enums (not compacted after reading).
+        let as_read = read::read_frame(
+            Path::new(path),
+            &read::ReadOptions {
+                text_as_enums: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            as_read.dtypes().iter().any(DataType::is_enum),
+            "{sample}: no text read as enums"
+        );
+        let compacted = load::compact::compact(df).unwrap();
+        assert_eq!(kept.frame.dtypes(), compacted.dtypes(), "{sample}");
+        for c in compacted.columns() {
+            assert!(
+                c.as_materialized_series().equals_missing(
+                    kept.frame
+                        .column(c.name())
+                        .unwrap()
+                        .as_materialized_series()
+                ),
+                "{sample}: {}",
+                c.name()
+            );
+        }
+        assert_eq!(
+            format!("{:?}", kept.table),
+            format!("{:?}", open(path, false).table),
+            "{sample}"
+        );
+    }
+}

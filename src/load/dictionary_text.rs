@@ -1,0 +1,243 @@
+//! Reading a Parquet file's dictionary-encoded text columns straight into enums.
+//! A column such as region or device is stored as a small dictionary per row
+//! group and one index a row; read as text, every row becomes a 16-byte view
+//! (160 MB a column at 10M rows, all of it fresh pages) that the window then
+//! compacts back into a byte a row ([`super::compact`]). Decoding the indices
+//! instead and mapping each row group's dictionary onto one sorted list of
+//! levels makes the same enum column from the 4-byte indices of one row group at
+//! a time. Values are unchanged: the enum's levels are the text's, in text order,
+//! exactly as [`super::compact`] makes them.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use polars::prelude::*;
+use polars_arrow::array::{DictionaryArray, Utf8ViewArray};
+use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::datatypes::{ArrowDataType, Field as ArrowField, IntegerType, Metadata};
+use polars_buffer::Buffer;
+use polars_parquet::read::{
+    BasicDecompressor, ColumnChunkMetadata, FileMetadata, PageReader, PhysicalType,
+    column_iter_to_arrays,
+};
+use rayon::prelude::*;
+
+use super::compact::MAX_ENUM_LEVELS;
+
+/// The key under which polars marks a Parquet column as one of its categoricals,
+/// which lets its reader decode the dictionary indices without the text.
+const POLARS_CATEGORICAL: &str = "_PL_CATEGORICAL2";
+
+/// The text columns among `names` whose every row group is dictionary-encoded
+/// with at most [`MAX_ENUM_LEVELS`] distinct values in all, read as enums. A
+/// column missing from the answer (plain pages, more levels, anything the
+/// dictionary decoder does not take) is read as text by the caller.
+pub fn read_enums(
+    path: &Path,
+    metadata: &FileMetadata,
+    names: &[String],
+) -> HashMap<String, Column> {
+    names
+        .par_iter()
+        .filter_map(|name| {
+            let column = read_enum(path, metadata, name).ok().flatten()?;
+            Some((name.clone(), column))
+        })
+        .collect()
+}
+
+/// One column as an enum, or None when it cannot be read as one.
+fn read_enum(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<Option<Column>> {
+    let mut file = File::open(path)?;
+    let field = ArrowField::new(
+        name.into(),
+        ArrowDataType::Dictionary(
+            IntegerType::UInt32,
+            Box::new(ArrowDataType::Utf8View),
+            false,
+        ),
+        true,
+    )
+    .with_metadata(Metadata::from([(
+        POLARS_CATEGORICAL.into(),
+        PlSmallStr::EMPTY,
+    )]));
+    let rows = metadata.num_rows;
+    let mut levels: Vec<String> = Vec::new();
+    let mut code_of: HashMap<String, u8> = HashMap::new();
+    let mut codes: Vec<u8> = Vec::with_capacity(rows);
+    let mut validity: Option<MutableBitmap> = None;
+    for group in &metadata.row_groups {
+        let chunks: Vec<&ColumnChunkMetadata> = group
+            .columns_under_root_iter(name)
+            .into_iter()
+            .flatten()
+            .collect();
+        let [chunk] = chunks.as_slice() else {
+            return Ok(None);
+        };
+        if chunk.physical_type() != PhysicalType::ByteArray {
+            return Ok(None);
+        }
+        let range = chunk.byte_range();
+        let mut bytes = vec![0u8; (range.end - range.start) as usize];
+        file.seek(SeekFrom::Start(range.start))?;
+        file.read_exact(&mut bytes)?;
+        let pages = PageReader::new(Cursor::new(Buffer::from(bytes)), chunk, vec![], usize::MAX);
+        let decompressor = BasicDecompressor::new(pages, vec![]);
+        let primitive = &chunk.descriptor().descriptor.primitive_type;
+        let (arrays, _) =
+            column_iter_to_arrays(vec![decompressor], vec![primitive], field.clone(), None)?;
+        for array in arrays {
+            let Some(dict) = array.as_any().downcast_ref::<DictionaryArray<u32>>() else {
+                return Ok(None);
+            };
+            let Some(texts) = dict.values().as_any().downcast_ref::<Utf8ViewArray>() else {
+                return Ok(None);
+            };
+            // This row group's dictionary onto the column's levels.
+            let mut code_of_key = Vec::with_capacity(texts.len());
+            for text in texts.values_iter() {
+                let code = match code_of.get(text) {
+                    Some(&c) => c,
+                    None => {
+                        if levels.len() == MAX_ENUM_LEVELS {
+                            return Ok(None);
+                        }
+                        let c = levels.len() as u8;
+                        code_of.insert(text.to_string(), c);
+                        levels.push(text.to_string());
+                        c
+                    }
+                };
+                code_of_key.push(code);
+            }
+            let keys = dict.keys();
+            let before = codes.len();
+            for &k in keys.values().iter() {
+                // A null's key is any value; its code is masked by the validity.
+                codes.push(code_of_key.get(k as usize).copied().unwrap_or(0));
+            }
+            match (keys.validity(), &mut validity) {
+                (Some(v), Some(all)) => all.extend_from_bitmap(v),
+                (Some(v), None) => {
+                    let mut all = MutableBitmap::with_capacity(rows);
+                    all.extend_constant(before, true);
+                    all.extend_from_bitmap(v);
+                    validity = Some(all);
+                }
+                (None, Some(all)) => all.extend_constant(keys.len(), true),
+                (None, None) => {}
+            }
+        }
+    }
+    if codes.len() != rows {
+        return Ok(None);
+    }
+    // Levels in text order, as `compact` orders them.
+    let mut order: Vec<u8> = (0..levels.len() as u8).collect();
+    order.sort_by(|&a, &b| levels[a as usize].cmp(&levels[b as usize]));
+    let mut new_of_old = [0u8; 256];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old as usize] = new as u8;
+    }
+    codes
+        .par_iter_mut()
+        .for_each(|c| *c = new_of_old[*c as usize]);
+    let categories = FrozenCategories::new(order.iter().map(|&i| levels[i as usize].as_str()))?;
+    let dtype = DataType::from_frozen_categories(categories);
+    if dtype.cat_physical()? != CategoricalPhysical::U8 {
+        return Ok(None);
+    }
+    let validity = validity.map(|v| v.freeze());
+    let physical = UInt8Chunked::from_vec_validity(name.into(), codes, validity);
+    let enumerated = Categorical8Chunked::from_cats_and_dtype(physical, dtype);
+    Ok(Some(enumerated.into_series().into_column()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text columns of every kind a reader meets, written in row groups of 100
+    /// rows: levels first seen in a later row group, nulls (and a row group of
+    /// them only), long values (not held in a view), one column of 300 distinct
+    /// values and one of unique ids (both too many for an enum).
+    pub(crate) fn file() -> std::path::PathBuf {
+        let n = 1_000;
+        let region: Vec<Option<String>> = (0..n)
+            .map(|i| match i % 5 {
+                0 if (300..400).contains(&i) => None,
+                _ if i < 500 => Some(["west", "east"][i % 2].to_string()),
+                _ => Some(["north", "east", "a value longer than twelve bytes"][i % 3].to_string()),
+            })
+            .collect();
+        let sparse: Vec<Option<&str>> = (0..n)
+            .map(|i| (200..300).contains(&i).then_some("only here"))
+            .collect();
+        let many: Vec<String> = (0..n).map(|i| format!("level {}", i % 300)).collect();
+        let ids: Vec<String> = (0..n).map(|i| format!("row-{i}")).collect();
+        let score: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
+        let mut df = DataFrame::new(
+            n,
+            vec![
+                Column::new("id".into(), ids),
+                Column::new("region".into(), region),
+                Column::new("sparse".into(), sparse),
+                Column::new("many".into(), many),
+                Column::new("score".into(), score),
+            ],
+        )
+        .unwrap();
+        let path = std::env::temp_dir().join(format!(
+            "faultline-dictionary-text-{}.parquet",
+            std::process::id()
+        ));
+        ParquetWriter::new(File::create(&path).unwrap())
+            .with_row_group_size(Some(100))
+            .finish(&mut df)
+            .unwrap();
+        path
+    }
+
+    #[test]
+    fn dictionary_text_reads_as_the_enums_compaction_makes() {
+        let path = file();
+        let as_text = ParquetReader::new(File::open(&path).unwrap())
+            .finish()
+            .unwrap();
+        let metadata = ParquetReader::new(File::open(&path).unwrap())
+            .get_metadata()
+            .unwrap()
+            .clone();
+        let names: Vec<String> = ["id", "region", "sparse", "many"]
+            .map(String::from)
+            .to_vec();
+        let enums = read_enums(&path, &metadata, &names);
+        std::fs::remove_file(&path).unwrap();
+        // Read as enums: the low-cardinality text (too many levels stay text).
+        let mut read: Vec<&str> = enums.keys().map(String::as_str).collect();
+        read.sort();
+        assert_eq!(read, ["region", "sparse"]);
+        // The same columns as compacting the text read: levels in text order,
+        // every row's value and null.
+        let compacted = super::super::compact::compact(as_text).unwrap();
+        for (name, column) in &enums {
+            let want = compacted.column(name).unwrap();
+            assert_eq!(want.dtype(), column.dtype(), "{name}");
+            assert!(
+                want.as_materialized_series()
+                    .equals_missing(column.as_materialized_series()),
+                "{name}"
+            );
+        }
+        let (_, levels) =
+            super::super::compact::enum_codes(enums["region"].as_materialized_series()).unwrap();
+        assert_eq!(
+            levels,
+            ["a value longer than twelve bytes", "east", "north", "west"]
+        );
+    }
+}
