@@ -84,7 +84,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
         [] => Err(Error::Usage("no file given".into())),
         [one] => {
             let read_options = read::ReadOptions {
-                text_as_enums: crate::load::open::reads_text_as_enums(one, mapping, options),
+                compact: crate::load::open::reads_compacted(one, mapping, options),
                 ..options.read.clone()
             };
             let (frame, sha) = read::read_frame_projected(one, None, &read_options)?;

@@ -231,7 +231,7 @@ impl InputArgs {
             encoding: self.encoding,
             control: crate::control::Control::none(),
             // The load turns it on where it compacts the frame.
-            text_as_enums: false,
+            compact: false,
         }
     }
 

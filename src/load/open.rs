@@ -36,7 +36,7 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
         move |names: &[String]| roles::needed_columns(path, names, mapping, features)
     });
     let read_options = read::ReadOptions {
-        text_as_enums: reads_text_as_enums(path, mapping, options),
+        compact: reads_compacted(path, mapping, options),
         ..options.read.clone()
     };
     let (frame, sha) = read::read_frame_projected(
@@ -55,10 +55,10 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     })
 }
 
-/// Whether a file's text columns may be read straight as enums
-/// ([`read::ReadOptions::text_as_enums`]): a Parquet file of one row per example
-/// whose frame is kept, and so compacted into enums right after reading anyway.
-pub fn reads_text_as_enums(path: &Path, mapping: &Mapping, options: &LoadOptions) -> bool {
+/// Whether a file is compacted as it is read ([`read::ReadOptions::compact`]):
+/// a Parquet file of one row per example whose frame is kept, and so
+/// compacted right after reading anyway.
+pub fn reads_compacted(path: &Path, mapping: &Mapping, options: &LoadOptions) -> bool {
     options.keep_frame
         && matches!(read::Format::from_path(path), Ok(read::Format::Parquet))
         && options

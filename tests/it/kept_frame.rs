@@ -208,7 +208,7 @@ fn parquet_text_read_as_enums_decodes_as_text_compacted() {
         let path = path.to_str().unwrap();
         let kept = open(path, true);
         assert!(
-            load::open::reads_text_as_enums(
+            load::open::reads_compacted(
                 Path::new(path),
                 &Mapping::default(),
                 &LoadOptions::default()
@@ -219,7 +219,7 @@ fn parquet_text_read_as_enums_decodes_as_text_compacted() {
         let as_read = read::read_frame(
             Path::new(path),
             &read::ReadOptions {
-                text_as_enums: true,
+                compact: true,
                 ..Default::default()
             },
         )
