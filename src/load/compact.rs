@@ -98,20 +98,36 @@ fn text_to_enum(col: &Column) -> Option<Column> {
             codes.push(c);
         }
     }
-    // Categories in text order, so the enum's order is the text's.
-    let mut order: Vec<u8> = (0..values.len() as u8).collect();
-    order.sort_by(|&a, &b| values[a as usize].cmp(values[b as usize]));
+    enum_column(col.name().clone(), codes, &values, validity)
+}
+
+/// An enum column from each row's code into `levels` (codes in first-seen
+/// order, or any order): the levels sorted into text order, so that the enum's
+/// order is the text's, and the codes renumbered to match. None when polars
+/// would not keep the enum in one byte a row.
+pub fn enum_column<S: AsRef<str>>(
+    name: PlSmallStr,
+    mut codes: Vec<u8>,
+    levels: &[S],
+    validity: Option<polars_arrow::bitmap::Bitmap>,
+) -> Option<Column> {
+    let mut order: Vec<u8> = (0..levels.len() as u8).collect();
+    order.sort_by(|&a, &b| levels[a as usize].as_ref().cmp(levels[b as usize].as_ref()));
     let mut new_of_old = [0u8; 256];
     for (new, &old) in order.iter().enumerate() {
         new_of_old[old as usize] = new as u8;
     }
-    codes.iter_mut().for_each(|c| *c = new_of_old[*c as usize]);
-    let categories = FrozenCategories::new(order.iter().map(|&i| values[i as usize])).ok()?;
+    codes
+        .par_iter_mut()
+        .with_min_len(1 << 16)
+        .for_each(|c| *c = new_of_old[*c as usize]);
+    let categories =
+        FrozenCategories::new(order.iter().map(|&i| levels[i as usize].as_ref())).ok()?;
     let dtype = DataType::from_frozen_categories(categories);
     if dtype.cat_physical().ok()? != CategoricalPhysical::U8 {
         return None;
     }
-    let physical = UInt8Chunked::from_vec_validity(col.name().clone(), codes, validity);
+    let physical = UInt8Chunked::from_vec_validity(name, codes, validity);
     let enumerated = Categorical8Chunked::from_cats_and_dtype(physical, dtype);
     Some(enumerated.into_series().into_column())
 }

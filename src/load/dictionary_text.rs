@@ -24,7 +24,7 @@ use polars_parquet::read::{
 };
 use rayon::prelude::*;
 
-use super::compact::MAX_ENUM_LEVELS;
+use super::compact::{MAX_ENUM_LEVELS, enum_column};
 
 /// The key under which polars marks a Parquet column as one of its categoricals,
 /// which lets its reader decode the dictionary indices without the text.
@@ -136,25 +136,8 @@ fn read_enum(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<O
     if codes.len() != rows {
         return Ok(None);
     }
-    // Levels in text order, as `compact` orders them.
-    let mut order: Vec<u8> = (0..levels.len() as u8).collect();
-    order.sort_by(|&a, &b| levels[a as usize].cmp(&levels[b as usize]));
-    let mut new_of_old = [0u8; 256];
-    for (new, &old) in order.iter().enumerate() {
-        new_of_old[old as usize] = new as u8;
-    }
-    codes
-        .par_iter_mut()
-        .for_each(|c| *c = new_of_old[*c as usize]);
-    let categories = FrozenCategories::new(order.iter().map(|&i| levels[i as usize].as_str()))?;
-    let dtype = DataType::from_frozen_categories(categories);
-    if dtype.cat_physical()? != CategoricalPhysical::U8 {
-        return Ok(None);
-    }
     let validity = validity.map(|v| v.freeze());
-    let physical = UInt8Chunked::from_vec_validity(name.into(), codes, validity);
-    let enumerated = Categorical8Chunked::from_cats_and_dtype(physical, dtype);
-    Ok(Some(enumerated.into_series().into_column()))
+    Ok(enum_column(name.into(), codes, &levels, validity))
 }
 
 #[cfg(test)]
