@@ -223,4 +223,20 @@ mod tests {
             ["a value longer than twelve bytes", "east", "north", "west"]
         );
     }
+
+    #[test]
+    fn a_column_with_plain_pages_is_left_to_the_text_read() {
+        // pyarrow's file (tests/it/kept_frame.rs says how it was written):
+        // `region`'s later pages are plain, `device` is a dictionary throughout.
+        let path = Path::new("tests/fixtures/pyarrow_plain_fallback.parquet");
+        let metadata = ParquetReader::new(File::open(path).unwrap())
+            .get_metadata()
+            .unwrap()
+            .clone();
+        let names = ["region", "device"].map(String::from).to_vec();
+        let enums = read_enums(path, &metadata, &names);
+        let mut read: Vec<&str> = enums.keys().map(String::as_str).collect();
+        read.sort();
+        assert_eq!(read, ["device"]);
+    }
 }

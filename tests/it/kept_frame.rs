@@ -249,3 +249,38 @@ fn parquet_text_read_as_enums_decodes_as_text_compacted() {
         );
     }
 }
+
+/// Written by pyarrow 26.0.1 (6000 rows, row groups of 2000):
+/// `region` has 40 levels, and its dictionary outgrew pyarrow's
+/// `dictionary_pagesize_limit=100`, so its later pages are plain (the
+/// dictionary read must give way to the text read); `device` (three levels and
+/// nulls) is dictionary-encoded throughout.
+/// `pq.write_table(t, path, row_group_size=2000, dictionary_pagesize_limit=100,
+/// data_page_size=512, write_batch_size=64)`.
+const PLAIN_FALLBACK: &str = "tests/fixtures/pyarrow_plain_fallback.parquet";
+
+#[test]
+fn a_file_whose_dictionary_gave_way_to_plain_pages_reads_as_text_compacted() {
+    let kept = open(PLAIN_FALLBACK, true);
+    let text = read::read_frame(Path::new(PLAIN_FALLBACK), &Default::default()).unwrap();
+    let compacted = load::compact::compact(text).unwrap();
+    assert_eq!(kept.frame.dtypes(), compacted.dtypes());
+    assert!(kept.frame.column("region").unwrap().dtype().is_enum());
+    assert!(kept.frame.column("device").unwrap().dtype().is_enum());
+    for c in compacted.columns() {
+        assert!(
+            c.as_materialized_series().equals_missing(
+                kept.frame
+                    .column(c.name())
+                    .unwrap()
+                    .as_materialized_series()
+            ),
+            "{}",
+            c.name()
+        );
+    }
+    assert_eq!(
+        format!("{:?}", kept.table),
+        format!("{:?}", open(PLAIN_FALLBACK, false).table)
+    );
+}
