@@ -534,7 +534,9 @@ fn read_parquet<R: MmapBytesReader>(
         .collect();
     let mut out: Option<DataFrame> = None;
     let mut start = 0;
-    while !rest.is_empty() {
+    // Row ranges through polars, unless every column was read as an enum.
+    let mut more = enums.is_empty() || !rest.is_empty();
+    while more {
         control.check()?;
         let len = PARQUET_ROWS.min(rows - start);
         let part = ParquetReader::new(open()?)
@@ -552,9 +554,7 @@ fn read_parquet<R: MmapBytesReader>(
             Some(df) => append_part(df, part).map_err(fail)?,
         }
         start += len;
-        if start >= rows || rows <= PARQUET_ROWS {
-            break;
-        }
+        more = start < rows && rows > PARQUET_ROWS;
     }
     // The row ranges stay separate chunks: joining them copied every column once
     // more (half of reading a 10M-row file) and held both copies at the peak.
