@@ -192,6 +192,44 @@ pub fn enum_parts(series: &Series) -> Option<(&Categorical8Chunked, Vec<String>)
     Some((ca, texts))
 }
 
+/// What the tests of the readers that compact (this module's own,
+/// [`super::dictionary_text`], [`super::read`]) share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use polars::prelude::*;
+
+    /// `df` written to a Parquet file in the temporary directory, in row
+    /// groups of `rows` rows (None: the writer's own).
+    pub fn parquet_file(name: &str, df: &mut DataFrame, rows: Option<usize>) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("faultline-{name}-{}.parquet", std::process::id()));
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .with_row_group_size(rows)
+            .finish(df)
+            .unwrap();
+        path
+    }
+
+    /// `got` is `want`: the same type and every row's value and null.
+    pub fn assert_same_column(want: &Column, got: &Column) {
+        assert_eq!(want.dtype(), got.dtype(), "{}", want.name());
+        assert!(
+            want.as_materialized_series()
+                .equals_missing(got.as_materialized_series()),
+            "{}",
+            want.name()
+        );
+    }
+
+    /// Every column of `want` is `got`'s column of that name.
+    pub fn assert_same_frame(want: &DataFrame, got: &DataFrame) {
+        assert_eq!(want.get_column_names(), got.get_column_names());
+        for c in want.columns() {
+            assert_same_column(c, got.column(c.name()).unwrap());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

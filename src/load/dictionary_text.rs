@@ -143,6 +143,20 @@ fn read_enum(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::compact::testing::{assert_same_column, parquet_file};
+
+    /// The columns among `names` read as enums, and their names in order.
+    fn enums_of(path: &Path, names: &[&str]) -> (HashMap<String, Column>, Vec<String>) {
+        let metadata = ParquetReader::new(File::open(path).unwrap())
+            .get_metadata()
+            .unwrap()
+            .clone();
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let enums = read_enums(path, &metadata, &names);
+        let mut read: Vec<String> = enums.keys().cloned().collect();
+        read.sort();
+        (enums, read)
+    }
 
     /// Text columns of every kind a reader meets, written in row groups of 100
     /// rows: levels first seen in a later row group, nulls (and a row group of
@@ -174,15 +188,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let path = std::env::temp_dir().join(format!(
-            "faultline-dictionary-text-{}.parquet",
-            std::process::id()
-        ));
-        ParquetWriter::new(File::create(&path).unwrap())
-            .with_row_group_size(Some(100))
-            .finish(&mut df)
-            .unwrap();
-        path
+        parquet_file("dictionary-text", &mut df, Some(100))
     }
 
     #[test]
@@ -191,30 +197,15 @@ mod tests {
         let as_text = ParquetReader::new(File::open(&path).unwrap())
             .finish()
             .unwrap();
-        let metadata = ParquetReader::new(File::open(&path).unwrap())
-            .get_metadata()
-            .unwrap()
-            .clone();
-        let names: Vec<String> = ["id", "region", "sparse", "many"]
-            .map(String::from)
-            .to_vec();
-        let enums = read_enums(&path, &metadata, &names);
+        let (enums, read) = enums_of(&path, &["id", "region", "sparse", "many"]);
         std::fs::remove_file(&path).unwrap();
         // Read as enums: the low-cardinality text (too many levels stay text).
-        let mut read: Vec<&str> = enums.keys().map(String::as_str).collect();
-        read.sort();
         assert_eq!(read, ["region", "sparse"]);
         // The same columns as compacting the text read: levels in text order,
         // every row's value and null.
         let compacted = super::super::compact::compact(as_text).unwrap();
         for (name, column) in &enums {
-            let want = compacted.column(name).unwrap();
-            assert_eq!(want.dtype(), column.dtype(), "{name}");
-            assert!(
-                want.as_materialized_series()
-                    .equals_missing(column.as_materialized_series()),
-                "{name}"
-            );
+            assert_same_column(compacted.column(name).unwrap(), column);
         }
         let (_, levels) =
             super::super::compact::enum_codes(enums["region"].as_materialized_series()).unwrap();
@@ -229,14 +220,7 @@ mod tests {
         // pyarrow's file (tests/it/kept_frame.rs says how it was written):
         // `region`'s later pages are plain, `device` is a dictionary throughout.
         let path = Path::new("tests/fixtures/pyarrow_plain_fallback.parquet");
-        let metadata = ParquetReader::new(File::open(path).unwrap())
-            .get_metadata()
-            .unwrap()
-            .clone();
-        let names = ["region", "device"].map(String::from).to_vec();
-        let enums = read_enums(path, &metadata, &names);
-        let mut read: Vec<&str> = enums.keys().map(String::as_str).collect();
-        read.sort();
+        let (_, read) = enums_of(path, &["region", "device"]);
         assert_eq!(read, ["device"]);
     }
 }

@@ -754,6 +754,7 @@ pub fn sha256_file_with(path: &Path, control: &Control) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::compact::testing::{assert_same_frame, parquet_file};
 
     #[test]
     fn row_ranges_read_compacted_make_the_frame_compacting_makes() {
@@ -787,13 +788,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let path = std::env::temp_dir().join(format!(
-            "faultline-read-compacted-{}.parquet",
-            std::process::id()
-        ));
-        ParquetWriter::new(File::create(&path).unwrap())
-            .finish(&mut df)
-            .unwrap();
+        let path = parquet_file("read-compacted", &mut df, None);
         let compacted = read_frame(
             &path,
             &ReadOptions {
@@ -810,14 +805,6 @@ mod tests {
         assert_eq!(want.column("small").unwrap().dtype(), &DataType::Int32);
         assert!(want.column("text").unwrap().dtype().is_string());
         assert!(want.column("halves").unwrap().dtype().is_enum());
-        for c in want.columns() {
-            let got = compacted.column(c.name()).unwrap();
-            assert!(
-                c.as_materialized_series()
-                    .equals_missing(got.as_materialized_series()),
-                "{}",
-                c.name()
-            );
-        }
+        assert_same_frame(&want, &compacted);
     }
 }

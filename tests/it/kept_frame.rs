@@ -206,7 +206,6 @@ fn parquet_text_read_as_enums_decodes_as_text_compacted() {
             .finish(&mut df)
             .unwrap();
         let path = path.to_str().unwrap();
-        let kept = open(path, true);
         assert!(
             load::open::reads_compacted(
                 Path::new(path),
@@ -228,25 +227,7 @@ fn parquet_text_read_as_enums_decodes_as_text_compacted() {
             as_read.dtypes().iter().any(DataType::is_enum),
             "{sample}: no text read as enums"
         );
-        let compacted = load::compact::compact(df).unwrap();
-        assert_eq!(kept.frame.dtypes(), compacted.dtypes(), "{sample}");
-        for c in compacted.columns() {
-            assert!(
-                c.as_materialized_series().equals_missing(
-                    kept.frame
-                        .column(c.name())
-                        .unwrap()
-                        .as_materialized_series()
-                ),
-                "{sample}: {}",
-                c.name()
-            );
-        }
-        assert_eq!(
-            format!("{:?}", kept.table),
-            format!("{:?}", open(path, false).table),
-            "{sample}"
-        );
+        assert_kept_is_the_text_compacted(path, &open(path, true), df);
     }
 }
 
@@ -263,10 +244,17 @@ const PLAIN_FALLBACK: &str = "tests/fixtures/pyarrow_plain_fallback.parquet";
 fn a_file_whose_dictionary_gave_way_to_plain_pages_reads_as_text_compacted() {
     let kept = open(PLAIN_FALLBACK, true);
     let text = read::read_frame(Path::new(PLAIN_FALLBACK), &Default::default()).unwrap();
-    let compacted = load::compact::compact(text).unwrap();
-    assert_eq!(kept.frame.dtypes(), compacted.dtypes());
     assert!(kept.frame.column("region").unwrap().dtype().is_enum());
     assert!(kept.frame.column("device").unwrap().dtype().is_enum());
+    assert_kept_is_the_text_compacted(PLAIN_FALLBACK, &kept, text);
+}
+
+/// `kept`, the window's load of `path` (its frame compacted as it is read),
+/// has the frame that compacting `text`, the file read as written, gives: every
+/// column's type, values and nulls; and the table the command line decodes.
+fn assert_kept_is_the_text_compacted(path: &str, kept: &load::Loaded, text: DataFrame) {
+    let compacted = load::compact::compact(text).unwrap();
+    assert_eq!(kept.frame.dtypes(), compacted.dtypes(), "{path}");
     for c in compacted.columns() {
         assert!(
             c.as_materialized_series().equals_missing(
@@ -275,12 +263,13 @@ fn a_file_whose_dictionary_gave_way_to_plain_pages_reads_as_text_compacted() {
                     .unwrap()
                     .as_materialized_series()
             ),
-            "{}",
+            "{path}: {}",
             c.name()
         );
     }
     assert_eq!(
         format!("{:?}", kept.table),
-        format!("{:?}", open(PLAIN_FALLBACK, false).table)
+        format!("{:?}", open(path, false).table),
+        "{path}"
     );
 }
