@@ -1194,6 +1194,10 @@ mod tests {
             let by_rows = metrics::slot_scored_rows(&t, 0, &g);
             let sorted = metrics::slot_sorted_scores(&t, 0, &g);
             assert_eq!(by_rows.len(), g.len() + 1);
+            // Every row has a region: without a cohort the overall slot is the
+            // order itself, borrowed; with one, the cohort's rows copied.
+            let borrowed = matches!(by_rows.last(), Some(std::borrow::Cow::Borrowed(_)));
+            assert_eq!(borrowed, cohort.is_none());
             for (rows, asc) in by_rows.iter().zip(&sorted) {
                 assert_eq!(rows.len(), asc.len());
                 assert!(!rows.is_empty());

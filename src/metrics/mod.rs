@@ -11,6 +11,8 @@ pub mod multiclass;
 pub mod ranking;
 pub mod regression;
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
@@ -479,42 +481,58 @@ fn fill_sorted<S: SlotOf + ?Sized>(order: &ScoreOrder, ids: &S, out: &mut [Vec<(
 }
 
 /// Per slot (groups, then overall), the rows of `model`'s score order: by
-/// descending score, ties in row order; null scores left out.
-pub fn slot_scored_rows(
-    table: &EvalTable,
+/// descending score, ties in row order; null scores left out. When every row is
+/// in some group the overall slot is the order itself, borrowed (at 1M rows,
+/// 8 MB a model not copied).
+pub fn slot_scored_rows<'a>(
+    table: &'a EvalTable,
     model: usize,
     grouping: &Grouping,
-) -> Vec<Vec<crate::load::scores::ScoredRow>> {
+) -> Vec<Cow<'a, [crate::load::scores::ScoredRow]>> {
+    use crate::load::scores::ScoredRow;
     let order = table.models[model].score_order(&table.target);
     let n_groups = grouping.len();
-    let mut out = vec![Vec::new(); n_groups + 1];
     if grouping.is_whole() {
-        out[n_groups] = grouping.kept_rows(order).into_owned();
+        let mut out = vec![Cow::Borrowed(&[][..]); n_groups];
+        out.push(grouping.kept_rows(order));
         return out;
     }
+    let every_row = grouping.members.is_none() && !grouping.ids.contains_null();
     fn fill<S: SlotOf + ?Sized>(
         order: &ScoreOrder,
         ids: &S,
-        out: &mut [Vec<crate::load::scores::ScoredRow>],
+        groups: &mut [Vec<ScoredRow>],
+        mut overall: Option<&mut Vec<ScoredRow>>,
     ) {
-        let overall = out.len() - 1;
         for (r, &row) in order.scored.iter().zip(&order.rows) {
             if let Some(g) = ids.slot(row) {
-                out[g].push(*r);
-                out[overall].push(*r);
+                groups[g].push(*r);
+                if let Some(o) = overall.as_deref_mut() {
+                    o.push(*r);
+                }
             }
         }
     }
-    for (v, &size) in out.iter_mut().zip(&grouping.sizes) {
-        v.reserve_exact(size as usize);
-    }
-    out[n_groups].reserve_exact(order.len());
+    let mut groups: Vec<Vec<ScoredRow>> = grouping
+        .sizes
+        .iter()
+        .map(|&size| Vec::with_capacity(size as usize))
+        .collect();
+    let mut overall = (!every_row).then(|| Vec::with_capacity(order.len()));
     match grouping.slot_ids() {
-        SlotIds::Byte(ids) => fill(order, ids, &mut out),
-        SlotIds::Short(ids) => fill(order, &ids[..], &mut out),
-        SlotIds::Wide(ids) => fill(order, ids, &mut out),
+        SlotIds::Byte(ids) => fill(order, ids, &mut groups, overall.as_mut()),
+        SlotIds::Short(ids) => fill(order, &ids[..], &mut groups, overall.as_mut()),
+        SlotIds::Wide(ids) => fill(order, ids, &mut groups, overall.as_mut()),
     }
-    out
+    let overall = match overall {
+        Some(rows) => Cow::Owned(rows),
+        None => Cow::Borrowed(&order.scored[..]),
+    };
+    groups
+        .into_iter()
+        .map(Cow::Owned)
+        .chain([overall])
+        .collect()
 }
 
 /// Calls `f(row, slot)` for the row's group slot and for the overall slot
