@@ -395,8 +395,11 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         .enumerate()
         .map(|(m, k)| {
             let (kept, nulls) = k?;
-            let cache = &table.models[m].score_order_cache;
-            Some(metrics::binary::ScoredCohort::new(kept, cache, nulls))
+            Some(metrics::binary::ScoredCohort::new(
+                kept,
+                &table.models[m],
+                nulls,
+            ))
         })
         .collect();
     let models = 0..table.models.len();
@@ -977,6 +980,49 @@ mod tests {
         assert_eq!(kept[..], naive[..]);
         let rows = mask.iter().filter(|&&k| k).count();
         assert_eq!(ov.curves[1], curves::rank_curves_of(&kept, rows));
+    }
+
+    #[test]
+    fn a_cohort_copies_its_rows_into_the_prepared_buffer_and_gives_it_back() {
+        // The window prepares a buffer per model; a cohort's overview copies its
+        // rows into it (same numbers as without one) and, dropped, gives it back
+        // for the next change.
+        let t = table(3000);
+        let reference = table(3000);
+        let n = |m: usize| t.models[m].score_order(&t.target).len();
+        let spare = |m: usize| t.models[m].cohort_rows_spare.capacity();
+        let _ = overview(&t, None, 0.5);
+        assert!(!t.cohort_changes_prepared());
+        t.prepare_cohort_changes();
+        assert!(t.cohort_changes_prepared());
+        assert!((0..2).all(|m| spare(m) >= n(m)));
+        let east: Vec<bool> = (0..t.len()).map(|r| r % 7 != 3).collect();
+        let west: Vec<bool> = (0..t.len()).map(|r| r % 3 == 1).collect();
+        let first = overview(&t, Some(&east), 0.5);
+        assert!((0..2).all(|m| spare(m) == 0));
+        assert!(!t.cohort_changes_prepared());
+        let without = overview(&reference, Some(&east), 0.5);
+        assert_eq!(first.metrics, without.metrics);
+        assert_eq!(first.curves, without.curves);
+        for m in 0..2 {
+            let (a, b) = (&first.scored_cohorts[m], &without.scored_cohorts[m]);
+            let cells = |c: metrics::binary::Counts| (c.tp, c.fp, c.tn, c.fn_, c.nulls);
+            let at = |c: &Option<metrics::binary::ScoredCohort>, th| {
+                cells(c.as_ref().unwrap().counts_at(th))
+            };
+            assert_eq!(at(a, 0.3), at(b, 0.3));
+        }
+        // The next cohort finds no spare and makes its own; the first one's
+        // buffer comes back when its overview is replaced.
+        let second = overview(&t, Some(&west), 0.5);
+        assert!((0..2).all(|m| spare(m) == 0));
+        drop(first);
+        assert!((0..2).all(|m| spare(m) >= n(m)));
+        assert!(t.cohort_changes_prepared());
+        assert_eq!(
+            second.metrics,
+            overview(&reference, Some(&west), 0.5).metrics
+        );
     }
 
     #[test]

@@ -670,8 +670,8 @@ mod tests {
             set.for_each(|r| seen.push(r));
             assert_eq!(seen, naive, "{n} rows");
             assert_eq!(set.len(), naive.len());
-            for r in 0..n {
-                assert_eq!(set.contains(r as u32), mask[r], "row {r} of {n}");
+            for (r, &m) in mask.iter().enumerate() {
+                assert_eq!(set.contains(r as u32), m, "row {r} of {n}");
             }
         }
     }

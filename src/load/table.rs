@@ -180,6 +180,9 @@ pub struct ModelData {
     /// that a count reads a byte where the label and prediction take eight. Built
     /// on first use; it belongs to `pred` and is emptied when `pred` is replaced.
     pub cells_cache: Arc<OnceLock<Vec<u8>>>,
+    /// A buffer for a cohort's rows of the score order, ready for the next
+    /// cohort change ([`crate::load::scores::RowsSpare`]).
+    pub cohort_rows_spare: Arc<crate::load::scores::RowsSpare>,
     /// Graded: the model's grades per example (runs averaged).
     pub grades: Option<Arc<Grades>>,
 }
@@ -482,7 +485,8 @@ impl EvalTable {
 
     /// Makes what later cohort changes read and the first overview does not
     /// need: each sorted model's row positions in its score order
-    /// ([`ScoreOrder::positions`]), one model after the other on one thread. The
+    /// ([`ScoreOrder::positions`]) and a buffer for a cohort's rows of it
+    /// ([`crate::load::scores::RowsSpare`]), one model after the other on one thread. The
     /// window runs it in the background once the first overview is on screen
     /// (the other core stays free for drawing); a one-off command-line run
     /// never needs it. Nothing to do if it was made.
@@ -491,6 +495,7 @@ impl EvalTable {
         self.models.iter().for_each(|m| {
             if let Some(order) = m.score_order_cache.get().filter(|o| !o.is_empty()) {
                 order.positions(rows);
+                m.cohort_rows_spare.fill(order.len());
             }
         });
     }
@@ -498,9 +503,10 @@ impl EvalTable {
     /// Whether [`EvalTable::prepare_cohort_changes`] has nothing left to make.
     pub fn cohort_changes_prepared(&self) -> bool {
         self.models.iter().all(|m| {
-            m.score_order_cache
-                .get()
-                .is_none_or(|o| o.is_empty() || o.made_positions().is_some())
+            m.score_order_cache.get().is_none_or(|o| {
+                o.is_empty()
+                    || (o.made_positions().is_some() && m.cohort_rows_spare.capacity() >= o.len())
+            })
         })
     }
 
@@ -1446,6 +1452,7 @@ fn decode_model(
         score_order_cache: Arc::new(OnceLock::new()),
         log_loss_cache: Arc::new(OnceLock::new()),
         cells_cache: Arc::new(OnceLock::new()),
+        cohort_rows_spare: Arc::default(),
         grades: None,
     })
 }

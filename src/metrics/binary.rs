@@ -9,8 +9,9 @@ use rayon::prelude::*;
 use super::{MetricSet, stream_id};
 use crate::grouping::{Grouping, RowSet, SlotIds, SlotOf, for_each_kept, for_each_kept_position};
 use crate::load::encode::{Code, Codes};
+use crate::load::scores::RowsSpare;
 pub use crate::load::scores::{ScoreOrder, ScoredRow, log_loss, order_log_loss, score_order};
-use crate::load::table::{EvalTable, Prediction, Target, confusion_cell};
+use crate::load::table::{EvalTable, ModelData, Prediction, Target, confusion_cell};
 use crate::stats::{self, Bootstrap, Z_95};
 
 /// Confusion counts and score sums of one slot. A null prediction is counted as the
@@ -82,15 +83,21 @@ pub struct Kept<'a> {
 pub fn kept_rows<'a>(table: &'a EvalTable, model: usize, keep: Option<&RowSet>) -> Kept<'a> {
     let m = &table.models[model];
     let order = m.score_order(&table.target);
+    // A cohort's copy goes into the model's spare buffer when it has one.
+    let buffer = || {
+        m.cohort_rows_spare
+            .take(keep.map_or(0, |s| s.len().min(order.len())))
+    };
     match m.log_loss_cache.get() {
-        Some(ll) => kept_with(order, keep, |i, _| ll[i]),
-        None => kept_with(order, keep, row_log_loss),
+        Some(ll) => kept_with(order, keep, buffer, |i, _| ll[i]),
+        None => kept_with(order, keep, buffer, row_log_loss),
     }
 }
 
 fn kept_with<'a>(
     order: &'a ScoreOrder,
     keep: Option<&RowSet>,
+    buffer: impl FnOnce() -> Vec<ScoredRow>,
     ll: impl Fn(usize, ScoredRow) -> f64,
 ) -> Kept<'a> {
     let mut sums = Counts::default();
@@ -102,7 +109,7 @@ fn kept_with<'a>(
             Cow::Borrowed(&order.scored[..])
         }
         Some(set) => {
-            let mut kept = Vec::with_capacity(set.len().min(order.len()));
+            let mut kept = buffer();
             for_each_kept_position(order, set, |i, r| {
                 sums.add_scored(r, ll(i, r));
                 kept.push(r);
@@ -145,20 +152,32 @@ impl std::fmt::Debug for ScoredCohort {
 #[derive(Clone)]
 enum ScoredCohortRows {
     Every(std::sync::Arc<std::sync::OnceLock<ScoreOrder>>),
-    Cohort(std::sync::Arc<Vec<ScoredRow>>),
+    Cohort(std::sync::Arc<SpareRows>),
+}
+
+/// A cohort's copy of the score order, whose buffer becomes the model's spare
+/// ([`RowsSpare`]) when the last overview holding it is dropped.
+struct SpareRows {
+    rows: Vec<ScoredRow>,
+    spare: std::sync::Arc<RowsSpare>,
+}
+
+impl Drop for SpareRows {
+    fn drop(&mut self) {
+        self.spare.give(std::mem::take(&mut self.rows));
+    }
 }
 
 impl ScoredCohort {
-    /// Keeps `kept`'s rows (a model's `cache` when they are all of its order)
+    /// Keeps `kept`'s rows (`model`'s cached order when they are all of it)
     /// and the cohort's null-score rows `(positives, negatives)`.
-    pub fn new(
-        kept: Kept<'_>,
-        cache: &std::sync::Arc<std::sync::OnceLock<ScoreOrder>>,
-        nulls: (u64, u64),
-    ) -> ScoredCohort {
+    pub fn new(kept: Kept<'_>, model: &ModelData, nulls: (u64, u64)) -> ScoredCohort {
         let rows = match kept.rows {
-            Cow::Borrowed(_) => ScoredCohortRows::Every(cache.clone()),
-            Cow::Owned(rows) => ScoredCohortRows::Cohort(std::sync::Arc::new(rows)),
+            Cow::Borrowed(_) => ScoredCohortRows::Every(model.score_order_cache.clone()),
+            Cow::Owned(rows) => ScoredCohortRows::Cohort(std::sync::Arc::new(SpareRows {
+                rows,
+                spare: model.cohort_rows_spare.clone(),
+            })),
         };
         ScoredCohort {
             rows,
@@ -170,7 +189,7 @@ impl ScoredCohort {
     fn rows(&self) -> &[ScoredRow] {
         match &self.rows {
             ScoredCohortRows::Every(order) => order.get().map_or(&[], |o| &o.scored[..]),
-            ScoredCohortRows::Cohort(rows) => rows,
+            ScoredCohortRows::Cohort(copy) => &copy.rows,
         }
     }
 
