@@ -8,6 +8,7 @@ pub mod annotations;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod atomic;
+pub mod bits;
 pub mod brief;
 pub mod cli;
 pub mod cohort;

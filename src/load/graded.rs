@@ -642,6 +642,7 @@ pub fn decode(
             score_order_cache: Arc::new(OnceLock::new()),
             log_loss_cache: Arc::new(OnceLock::new()),
             cells_cache: Arc::new(OnceLock::new()),
+            cell_sets_cache: Arc::default(),
             cohort_rows_spare: Arc::default(),
             grades: Some(Arc::new(grades)),
         });

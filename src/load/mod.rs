@@ -1,5 +1,6 @@
 //! From a file on disk to the decoded [`table::EvalTable`].
 
+pub mod cell_sets;
 pub mod compact;
 pub mod dictionary_text;
 pub mod encode;

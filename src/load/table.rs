@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use super::cell_sets::CellSets;
 use super::encode::{self, Encoded, MISSING, NULL_CODE};
 use super::read;
 use super::roles::{self, Mapping, ModelColumns, Task};
@@ -180,6 +181,9 @@ pub struct ModelData {
     /// that a count reads a byte where the label and prediction take eight. Built
     /// on first use; it belongs to `pred` and is emptied when `pred` is replaced.
     pub cells_cache: Arc<OnceLock<Vec<u8>>>,
+    /// The cells as bits, for counting a cohort's ([`CellSets`]); built on
+    /// first use, and emptied with the cells.
+    pub cell_sets_cache: Arc<OnceLock<CellSets>>,
     /// A buffer for a cohort's rows of the score order, ready for the next
     /// cohort change ([`crate::load::scores::RowsSpare`]).
     pub cohort_rows_spare: Arc<crate::load::scores::RowsSpare>,
@@ -211,6 +215,12 @@ impl ModelData {
                     .collect(),
                 _ => Vec::new(),
             })
+    }
+
+    /// [`ModelData::cells`] as bits ([`CellSets`]).
+    pub fn cell_sets(&self, target: &Target) -> &CellSets {
+        self.cell_sets_cache
+            .get_or_init(|| CellSets::of(self.cells(target)))
     }
 
     /// Sorts the scores of `models` not sorted yet: side by side, one model per
@@ -496,6 +506,7 @@ impl EvalTable {
             if let Some(order) = m.score_order_cache.get().filter(|o| !o.is_empty()) {
                 order.positions(rows);
                 m.cohort_rows_spare.fill(order.len());
+                m.cell_sets(&self.target);
             }
         });
     }
@@ -584,6 +595,7 @@ impl EvalTable {
                 m.null_predictions = nulls;
                 m.predictions = Predictions::at_threshold(score.clone(), threshold);
                 m.cells_cache = Arc::new(OnceLock::from(cells));
+                m.cell_sets_cache = Arc::default();
             }
         });
         t
@@ -1452,6 +1464,7 @@ fn decode_model(
         score_order_cache: Arc::new(OnceLock::new()),
         log_loss_cache: Arc::new(OnceLock::new()),
         cells_cache: Arc::new(OnceLock::new()),
+        cell_sets_cache: Arc::default(),
         cohort_rows_spare: Arc::default(),
         grades: None,
     })

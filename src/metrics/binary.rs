@@ -319,6 +319,10 @@ fn counts_of(
     // a byte a row; a one-off run makes them from the label and prediction.
     let mut tally = vec![[0u64; 12]; slots + 1];
     match (cached, score) {
+        // A cohort's cells by popcounts of its bits and the cells' bits.
+        (_, None) if let (true, Some(set)) = (whole, &grouping.members) => {
+            tally[0][..6].copy_from_slice(&m.cell_sets(&table.target).count(set.words()));
+        }
         (Some(cells), None) => tally_cells(grouping, &mut tally, |r| usize::from(cells[r])),
         (Some(cells), Some(score)) => tally_cells(grouping, &mut tally, |r| {
             usize::from(cells[r]) + 6 * usize::from(!score[r].is_nan())
