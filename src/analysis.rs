@@ -290,13 +290,15 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     };
     // The first overview sorts each model's scores: side by side, one model per
     // thread, when every thread has one (`ModelData::sort_scores`). The
-    // window recomputes the overview often: keep each model's log losses, and
-    // the confusion cells of the table as loaded (a table at another threshold
-    // is made for this call, and making its cells would cost what they save).
+    // window recomputes the overview often: keep the confusion cells of the
+    // table as loaded (a table at another threshold is made for this call, and
+    // making its cells would cost what they save). Each model's log losses are
+    // kept too, but made once the first overview is on screen
+    // (`EvalTable::prepare_cohort_changes`): until then a walk takes the
+    // logarithms itself, the same values, without 8 fresh bytes a row.
     if table.task == Task::Binary {
         crate::load::table::ModelData::sort_scores(&table.models, &table.target);
         for m in &table.models {
-            m.order_log_loss(&table.target);
             if at_own_threshold {
                 m.cells(&table.target);
             }
@@ -984,9 +986,9 @@ mod tests {
 
     #[test]
     fn a_cohort_copies_its_rows_into_the_prepared_buffer_and_gives_it_back() {
-        // The window prepares a buffer per model; a cohort's overview copies its
-        // rows into it (same numbers as without one) and, dropped, gives it back
-        // for the next change.
+        // The window prepares a buffer and the log losses per model; a cohort's
+        // overview copies its rows into the buffer (same numbers as without
+        // either) and, dropped, gives it back for the next change.
         let t = table(3000);
         let reference = table(3000);
         let n = |m: usize| t.models[m].score_order(&t.target).len();
@@ -1002,6 +1004,14 @@ mod tests {
         assert!((0..2).all(|m| spare(m) == 0));
         assert!(!t.cohort_changes_prepared());
         let without = overview(&reference, Some(&east), 0.5);
+        // Without the preparation the walk took the log losses itself.
+        assert!(
+            reference
+                .models
+                .iter()
+                .all(|m| m.log_loss_cache.get().is_none())
+        );
+        assert!(t.models.iter().all(|m| m.log_loss_cache.get().is_some()));
         assert_eq!(first.metrics, without.metrics);
         assert_eq!(first.curves, without.curves);
         for m in 0..2 {

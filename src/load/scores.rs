@@ -18,10 +18,12 @@ pub fn log_loss(p: f64, positive: bool) -> f64 {
 
 /// The log loss of each row of a score order, in that order: the walks that sum
 /// it read it alongside the order, sequentially, instead of one row at a time.
+/// Made on the caller's thread alone: the window makes it while idle, leaving
+/// the other core to drawing.
 pub fn order_log_loss(order: &ScoreOrder) -> Vec<f64> {
     order
         .scored
-        .par_iter()
+        .iter()
         .map(|r| log_loss(r.score(), r.positive()))
         .collect()
 }

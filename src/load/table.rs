@@ -198,7 +198,9 @@ impl ModelData {
     }
 
     /// The log loss of each row of [`ModelData::score_order`] (sklearn's
-    /// clipping), in that order.
+    /// clipping), in that order; made by
+    /// [`EvalTable::prepare_cohort_changes`] (a walk without it takes the
+    /// logarithms itself).
     pub fn order_log_loss(&self, target: &Target) -> &[f64] {
         self.log_loss_cache
             .get_or_init(|| scores::order_log_loss(self.score_order(target)))
@@ -495,7 +497,8 @@ impl EvalTable {
 
     /// Makes what later cohort changes read and the first overview does not
     /// need: each sorted model's row positions in its score order
-    /// ([`ScoreOrder::positions`]) and a buffer for a cohort's rows of it
+    /// ([`ScoreOrder::positions`]), its rows' log losses
+    /// ([`ModelData::order_log_loss`]) and a buffer for a cohort's rows of it
     /// ([`crate::load::scores::RowsSpare`]), one model after the other on one thread. The
     /// window runs it in the background once the first overview is on screen
     /// (the other core stays free for drawing); a one-off command-line run
@@ -505,6 +508,7 @@ impl EvalTable {
         self.models.iter().for_each(|m| {
             if let Some(order) = m.score_order_cache.get().filter(|o| !o.is_empty()) {
                 order.positions(rows);
+                m.order_log_loss(&self.target);
                 m.cohort_rows_spare.fill(order.len());
                 m.cell_sets(&self.target);
             }
@@ -516,7 +520,9 @@ impl EvalTable {
         self.models.iter().all(|m| {
             m.score_order_cache.get().is_none_or(|o| {
                 o.is_empty()
-                    || (o.made_positions().is_some() && m.cohort_rows_spare.capacity() >= o.len())
+                    || (o.made_positions().is_some()
+                        && m.log_loss_cache.get().is_some()
+                        && m.cohort_rows_spare.capacity() >= o.len())
             })
         })
     }
