@@ -8,9 +8,18 @@ use rayon::prelude::*;
 /// Per 64 rows: which are labelled positive, which are predicted positive and
 /// which have a null prediction (the three bits of
 /// [`crate::load::table::confusion_cell`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CellSets {
     words: Vec<[u64; 3]>,
+}
+
+/// Its size, not its words.
+impl std::fmt::Debug for CellSets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CellSets")
+            .field("rows", &(self.words.len() * 64))
+            .finish()
+    }
 }
 
 impl CellSets {

@@ -205,13 +205,22 @@ pub fn ascending(rows: &[ScoredRow]) -> impl Iterator<Item = (f64, bool)> + '_ {
 /// A spare buffer for a cohort's scored rows ([`crate::metrics::binary::kept_rows`])
 /// whose pages the kernel has already given: a cohort change copies up to one
 /// row of the score order a row, and on this kind of machine each fresh 4 KiB
-/// page costs 1.5-5 us (at 10M rows a 25% cohort's copy was ~10k page faults
+/// page costs 1.5-10 us (at 10M rows a 25% cohort's copy was ~10k page faults
 /// for two models, 10-20% of the change). The window fills it in the
 /// background ([`crate::load::table::EvalTable::prepare_cohort_changes`]);
 /// a cohort's rows give their buffer back when the overview holding them is
 /// dropped, so the next change reuses it.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct RowsSpare(std::sync::Mutex<Vec<ScoredRow>>);
+
+/// Its size, not its (millions of) rows.
+impl std::fmt::Debug for RowsSpare {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowsSpare")
+            .field("capacity", &self.capacity())
+            .finish()
+    }
+}
 
 impl RowsSpare {
     fn spare(&self) -> std::sync::MutexGuard<'_, Vec<ScoredRow>> {

@@ -498,8 +498,9 @@ impl EvalTable {
     /// Makes what later cohort changes read and the first overview does not
     /// need: each sorted model's row positions in its score order
     /// ([`ScoreOrder::positions`]), its rows' log losses
-    /// ([`ModelData::order_log_loss`]) and a buffer for a cohort's rows of it
-    /// ([`crate::load::scores::RowsSpare`]), one model after the other on one thread. The
+    /// ([`ModelData::order_log_loss`]), a buffer for a cohort's rows of it
+    /// ([`crate::load::scores::RowsSpare`]) and its cells as bits
+    /// ([`ModelData::cell_sets`]), one model after the other on one thread. The
     /// window runs it in the background once the first overview is on screen
     /// (the other core stays free for drawing); a one-off command-line run
     /// never needs it. Nothing to do if it was made.
