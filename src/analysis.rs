@@ -262,7 +262,6 @@ pub fn overlay_features(table: &EvalTable) -> Vec<usize> {
 /// Computes the overview of every model on the rows `mask` keeps.
 pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Overview {
     let table = at_threshold(table, threshold);
-    let at_own_threshold = matches!(table, std::borrow::Cow::Borrowed(_));
     let table = table.as_ref();
     // A binary table's counts and walks read the cohort's bitset: no row ids.
     let grouping = if table.task == Task::Binary {
@@ -289,20 +288,14 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         Vec::new()
     };
     // The first overview sorts each model's scores: side by side, one model per
-    // thread, when every thread has one (`ModelData::sort_scores`). The
-    // window recomputes the overview often: keep the confusion cells of the
-    // table as loaded (a table at another threshold is made for this call, and
-    // making its cells would cost what they save). Each model's log losses are
-    // kept too, but made once the first overview is on screen
+    // thread, when every thread has one (`ModelData::sort_scores`). What only
+    // later changes read (each model's log losses and confusion cells, a
+    // cohort's buffer) is made once the first overview is on screen
     // (`EvalTable::prepare_cohort_changes`): until then a walk takes the
-    // logarithms itself, the same values, without 8 fresh bytes a row.
+    // logarithms itself and a count reads the labels and predictions, the same
+    // values, without their fresh pages.
     if table.task == Task::Binary {
         crate::load::table::ModelData::sort_scores(&table.models, &table.target);
-        for m in &table.models {
-            if at_own_threshold {
-                m.cells(&table.target);
-            }
-        }
     }
     // Binary: each scored model's cohort rows by descending score with their
     // score sums, taken once from its cached order and shared by the metrics,
@@ -804,8 +797,11 @@ mod tests {
         let Target::Classes(y) = t.target.as_ref() else {
             panic!("binary table");
         };
-        // The window's first overview builds the score orders and the cells.
+        // The window's first overview builds the score orders, and its
+        // preparation for cohort changes the cells.
         let _ = overview(&t, None, t.threshold);
+        assert!(t.models.iter().all(|m| m.cells_cache.get().is_none()));
+        t.prepare_cohort_changes();
         assert!(t.models.iter().all(|m| m.cells_cache.get().is_some()));
         let naive = |m: usize, th: f64| -> (Vec<u8>, usize) {
             let score = t.models[m].score.as_ref().unwrap();
