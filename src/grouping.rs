@@ -269,9 +269,12 @@ impl Grouping {
         if self.members.is_some() {
             return self.members.clone();
         }
-        self.ids
-            .contains_null()
-            .then(|| RowSet::from_ids(&self.ids))
+        (!self.holds_every_row()).then(|| RowSet::from_ids(&self.ids))
+    }
+
+    /// Whether every row is in some group (no cohort, no row without a group).
+    pub fn holds_every_row(&self) -> bool {
+        self.members.is_none() && !self.ids.contains_null()
     }
 
     /// Group ids `ids` (`SKIP` outside every group) of `groups` groups, a byte a

@@ -1,7 +1,7 @@
 //! A binary model's confusion cells as bits, so that a cohort (a bitset of
 //! rows) counts its cells by popcounts: three words per 64 rows instead of a
-//! byte a row read through the cohort's bits. At 10M rows and a 25% cohort,
-//! ~0.5 ms a model instead of ~11 ms, on every cohort change.
+//! byte a row read through the cohort's bits (at 10M rows and a 25% cohort,
+//! the counts' share of a cohort overview's CPU went from 6.6% to 3.1%).
 
 use rayon::prelude::*;
 

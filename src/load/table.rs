@@ -523,6 +523,7 @@ impl EvalTable {
                 o.is_empty()
                     || (o.made_positions().is_some()
                         && m.log_loss_cache.get().is_some()
+                        && m.cell_sets_cache.get().is_some()
                         && m.cohort_rows_spare.capacity() >= o.len())
             })
         })

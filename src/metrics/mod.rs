@@ -497,7 +497,6 @@ pub fn slot_scored_rows<'a>(
         out.push(grouping.kept_rows(order));
         return out;
     }
-    let every_row = grouping.members.is_none() && !grouping.ids.contains_null();
     fn fill<S: SlotOf + ?Sized>(
         order: &ScoreOrder,
         ids: &S,
@@ -518,7 +517,7 @@ pub fn slot_scored_rows<'a>(
         .iter()
         .map(|&size| Vec::with_capacity(size as usize))
         .collect();
-    let mut overall = (!every_row).then(|| Vec::with_capacity(order.len()));
+    let mut overall = (!grouping.holds_every_row()).then(|| Vec::with_capacity(order.len()));
     match grouping.slot_ids() {
         SlotIds::Byte(ids) => fill(order, ids, &mut groups, overall.as_mut()),
         SlotIds::Short(ids) => fill(order, &ids[..], &mut groups, overall.as_mut()),
