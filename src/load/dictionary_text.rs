@@ -10,20 +10,15 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use polars::prelude::*;
 use polars_arrow::array::{DictionaryArray, Utf8ViewArray};
-use polars_arrow::bitmap::MutableBitmap;
 use polars_arrow::datatypes::{ArrowDataType, Field as ArrowField, IntegerType, Metadata};
-use polars_buffer::Buffer;
-use polars_parquet::read::{
-    BasicDecompressor, ColumnChunkMetadata, FileMetadata, PageReader, PhysicalType,
-    column_iter_to_arrays,
-};
+use polars_parquet::read::{FileMetadata, PhysicalType};
 use rayon::prelude::*;
 
+use super::column_chunks::{Validity, row_group_arrays};
 use super::compact::{MAX_ENUM_LEVELS, enum_column};
 
 /// The key under which polars marks a Parquet column as one of its categoricals,
@@ -68,28 +63,13 @@ fn read_enum(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<O
     let mut levels: Vec<String> = Vec::new();
     let mut code_of: HashMap<String, u8> = HashMap::new();
     let mut codes: Vec<u8> = Vec::with_capacity(rows);
-    let mut validity: Option<MutableBitmap> = None;
+    let mut validity = Validity::default();
     for group in &metadata.row_groups {
-        let chunks: Vec<&ColumnChunkMetadata> = group
-            .columns_under_root_iter(name)
-            .into_iter()
-            .flatten()
-            .collect();
-        let [chunk] = chunks.as_slice() else {
+        let Some(arrays) =
+            row_group_arrays(&mut file, group, name, &field, PhysicalType::ByteArray)?
+        else {
             return Ok(None);
         };
-        if chunk.physical_type() != PhysicalType::ByteArray {
-            return Ok(None);
-        }
-        let range = chunk.byte_range();
-        let mut bytes = vec![0u8; (range.end - range.start) as usize];
-        file.seek(SeekFrom::Start(range.start))?;
-        file.read_exact(&mut bytes)?;
-        let pages = PageReader::new(Cursor::new(Buffer::from(bytes)), chunk, vec![], usize::MAX);
-        let decompressor = BasicDecompressor::new(pages, vec![]);
-        let primitive = &chunk.descriptor().descriptor.primitive_type;
-        let (arrays, _) =
-            column_iter_to_arrays(vec![decompressor], vec![primitive], field.clone(), None)?;
         for array in arrays {
             let Some(dict) = array.as_any().downcast_ref::<DictionaryArray<u32>>() else {
                 return Ok(None);
@@ -115,29 +95,17 @@ fn read_enum(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<O
                 code_of_key.push(code);
             }
             let keys = dict.keys();
-            let before = codes.len();
             for &k in keys.values().iter() {
                 // A null's key is any value; its code is masked by the validity.
                 codes.push(code_of_key.get(k as usize).copied().unwrap_or(0));
             }
-            match (keys.validity(), &mut validity) {
-                (Some(v), Some(all)) => all.extend_from_bitmap(v),
-                (Some(v), None) => {
-                    let mut all = MutableBitmap::with_capacity(rows);
-                    all.extend_constant(before, true);
-                    all.extend_from_bitmap(v);
-                    validity = Some(all);
-                }
-                (None, Some(all)) => all.extend_constant(keys.len(), true),
-                (None, None) => {}
-            }
+            validity.extend(keys.validity(), keys.len());
         }
     }
     if codes.len() != rows {
         return Ok(None);
     }
-    let validity = validity.map(|v| v.freeze());
-    Ok(enum_column(name.into(), codes, &levels, validity))
+    Ok(enum_column(name.into(), codes, &levels, validity.finish()))
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! From a file on disk to the decoded [`table::EvalTable`].
 
 pub mod cell_sets;
+pub mod column_chunks;
 pub mod compact;
 pub mod dictionary_text;
 pub mod encode;
 pub mod graded;
 pub mod harness;
+pub mod narrow_integers;
 pub mod open;
 pub mod preview;
 pub mod read;

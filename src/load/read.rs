@@ -505,37 +505,46 @@ fn read_parquet<R: MmapBytesReader>(
     };
     let rows = reader.num_rows().map_err(fail)?;
     control.stage("decoding rows", rows as u64);
-    // Dictionary-encoded text as enums, when asked; the rest through polars.
-    let mut enums = match compact_from {
+    // When compacting: dictionary-encoded text as enums and 64-bit integers
+    // as 32-bit ones, read directly; the rest through polars.
+    let mut direct = match compact_from {
         Some(path) => {
             let metadata = reader.get_metadata().map_err(fail)?.clone();
-            let text: Vec<String> = names
-                .iter()
-                .filter(|n| {
-                    schema.get(n.as_str()).is_some_and(|f| {
-                        matches!(
-                            f.dtype(),
-                            ArrowDataType::Utf8View
-                                | ArrowDataType::Utf8
-                                | ArrowDataType::LargeUtf8
-                        )
+            let of_type = |types: &[ArrowDataType]| -> Vec<String> {
+                names
+                    .iter()
+                    .filter(|n| {
+                        schema
+                            .get(n.as_str())
+                            .is_some_and(|f| types.contains(f.dtype()))
                     })
-                })
-                .cloned()
-                .collect();
-            super::dictionary_text::read_enums(path, &metadata, &text)
+                    .cloned()
+                    .collect()
+            };
+            let text = of_type(&[
+                ArrowDataType::Utf8View,
+                ArrowDataType::Utf8,
+                ArrowDataType::LargeUtf8,
+            ]);
+            let integers = of_type(&[ArrowDataType::Int64]);
+            let (mut enums, narrow) = rayon::join(
+                || super::dictionary_text::read_enums(path, &metadata, &text),
+                || super::narrow_integers::read_narrow_integers(path, &metadata, &integers),
+            );
+            enums.extend(narrow);
+            enums
         }
         None => Default::default(),
     };
     let rest: Vec<String> = names
         .iter()
-        .filter(|n| !enums.contains_key(n.as_str()))
+        .filter(|n| !direct.contains_key(n.as_str()))
         .cloned()
         .collect();
     let mut out: Option<DataFrame> = None;
     let mut start = 0;
-    // Row ranges through polars, unless every column was read as an enum.
-    let mut more = enums.is_empty() || !rest.is_empty();
+    // Row ranges through polars, unless every column was read directly.
+    let mut more = direct.is_empty() || !rest.is_empty();
     while more {
         control.check()?;
         let len = PARQUET_ROWS.min(rows - start);
@@ -560,7 +569,7 @@ fn read_parquet<R: MmapBytesReader>(
     // more (half of reading a 10M-row file) and held both copies at the peak.
     // Every reader of a frame walks its chunks (`downcast_iter`) or asks polars.
     let read = out.unwrap_or_default();
-    if enums.is_empty() {
+    if direct.is_empty() {
         return Ok(read);
     }
     let mut read: HashMap<String, Column> = read
@@ -570,7 +579,11 @@ fn read_parquet<R: MmapBytesReader>(
         .collect();
     let columns: Vec<Column> = names
         .iter()
-        .filter_map(|n| enums.remove(n.as_str()).or_else(|| read.remove(n.as_str())))
+        .filter_map(|n| {
+            direct
+                .remove(n.as_str())
+                .or_else(|| read.remove(n.as_str()))
+        })
         .collect();
     DataFrame::new(rows, columns).map_err(fail)
 }

@@ -1,0 +1,83 @@
+//! Reading one Parquet column a row group at a time, decoded by polars-parquet's
+//! page decoders into arrow arrays of a type the caller chooses. The window's
+//! direct readers ([`super::dictionary_text`], [`super::narrow_integers`]) use
+//! it to build a compact column from one row group's arrays at a time, where
+//! reading the whole column through polars first would make every row's wide
+//! value in fresh pages that the compaction then frees.
+
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+
+use polars::prelude::PolarsResult;
+use polars_arrow::array::Array;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
+use polars_arrow::datatypes::Field as ArrowField;
+use polars_buffer::Buffer;
+use polars_parquet::read::{
+    BasicDecompressor, ColumnChunkMetadata, PageReader, PhysicalType, RowGroupMetadata,
+    column_iter_to_arrays,
+};
+
+/// The column `name` of one row group decoded as `field`, or None when the row
+/// group stores it in other than one chunk of the `physical` type (a nested
+/// column, or a type the caller does not read directly).
+pub fn row_group_arrays(
+    file: &mut File,
+    group: &RowGroupMetadata,
+    name: &str,
+    field: &ArrowField,
+    physical: PhysicalType,
+) -> PolarsResult<Option<Vec<Box<dyn Array>>>> {
+    let chunks: Vec<&ColumnChunkMetadata> = group
+        .columns_under_root_iter(name)
+        .into_iter()
+        .flatten()
+        .collect();
+    let [chunk] = chunks.as_slice() else {
+        return Ok(None);
+    };
+    if chunk.physical_type() != physical {
+        return Ok(None);
+    }
+    let range = chunk.byte_range();
+    let mut bytes = vec![0u8; (range.end - range.start) as usize];
+    file.seek(SeekFrom::Start(range.start))?;
+    file.read_exact(&mut bytes)?;
+    let pages = PageReader::new(Cursor::new(Buffer::from(bytes)), chunk, vec![], usize::MAX);
+    let decompressor = BasicDecompressor::new(pages, vec![]);
+    let primitive = &chunk.descriptor().descriptor.primitive_type;
+    let (arrays, _) =
+        column_iter_to_arrays(vec![decompressor], vec![primitive], field.clone(), None)?;
+    Ok(Some(arrays))
+}
+
+/// The validity of a column built from its row groups' arrays: none at all
+/// until a row group has a null, then one bit a row.
+#[derive(Debug, Default)]
+pub struct Validity {
+    rows: usize,
+    bits: Option<MutableBitmap>,
+}
+
+impl Validity {
+    /// Appends one array's validity (None: every row valid) of `len` rows.
+    pub fn extend(&mut self, validity: Option<&Bitmap>, len: usize) {
+        match (validity, &mut self.bits) {
+            (Some(v), Some(all)) => all.extend_from_bitmap(v),
+            (Some(v), None) => {
+                let mut all = MutableBitmap::with_capacity(self.rows + len);
+                all.extend_constant(self.rows, true);
+                all.extend_from_bitmap(v);
+                self.bits = Some(all);
+            }
+            (None, Some(all)) => all.extend_constant(len, true),
+            (None, None) => {}
+        }
+        self.rows += len;
+    }
+
+    /// The column's validity, None when no row is null.
+    pub fn finish(self) -> Option<Bitmap> {
+        self.bits.map(MutableBitmap::freeze)
+    }
+}
