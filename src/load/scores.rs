@@ -36,7 +36,7 @@ pub fn order_log_loss(order: &ScoreOrder) -> Vec<f64> {
 /// bytes, and a cohort's membership test read all 16.
 #[derive(Debug, Clone, Default)]
 pub struct ScoreOrder {
-    pub scored: Vec<ScoredRow>,
+    pub scored: ScoredRows,
     pub rows: Vec<u32>,
     /// The rows whose score is null, ascending (they have no place in the order).
     pub nulls: Vec<u32>,
@@ -83,7 +83,8 @@ impl ScoreOrder {
 /// The sort key of one scored row, from which [`score_order`] makes a
 /// [`ScoreOrder`]: the score's bits inverted (so that a plain ascending sort
 /// puts the highest score first), then the row, then the label, in one `u128`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(transparent)]
 struct RankedRow(u128);
 
 impl RankedRow {
@@ -150,7 +151,7 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
         order.truncate(score.len() - nulls.len());
         (
             order.par_iter().map(RankedRow::row).collect(),
-            order.par_iter().map(ScoredRow::of).collect(),
+            ScoredRows::over_keys(order),
         )
     } else {
         let mut order: Vec<RankedRow> = score.iter().zip(y).enumerate().map(key).collect();
@@ -159,7 +160,7 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
         order.truncate(score.len() - nulls.len());
         (
             order.iter().map(RankedRow::row).collect(),
-            order.iter().map(ScoredRow::of).collect(),
+            ScoredRows::over_keys(order),
         )
     };
     ScoreOrder {
@@ -272,8 +273,70 @@ impl RowsSpare {
 /// `0.0`). Half the 16-byte sort key: the order is walked four times per overview, and
 /// a cohort's rows are copied out of it on every cohort change, so its size is
 /// what those walks and the fresh pages for the copy cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(transparent)]
 pub struct ScoredRow(u64);
+
+/// The scored rows of a [`ScoreOrder`], written over the first half of the
+/// sorted keys they are read from: the keys' buffer becomes the rows' (its
+/// second half given back), so the order's 8 bytes a row take no fresh pages
+/// (80 MB a model at 10M rows, measured ~30 ms of the first overview).
+#[derive(Clone, Default)]
+pub struct ScoredRows {
+    keys: Vec<RankedRow>,
+    len: usize,
+}
+
+impl ScoredRows {
+    /// The rows of sorted keys, in their order.
+    fn over_keys(mut keys: Vec<RankedRow>) -> ScoredRows {
+        let len = keys.len();
+        let words: &mut [u64] = bytemuck::cast_slice_mut(&mut keys);
+        // Row `i` is written to word `i`, which belongs to key `i / 2`: a key
+        // read before (or, for the first, just read).
+        for i in 0..len {
+            let (lo, hi) = if cfg!(target_endian = "little") {
+                (words[2 * i], words[2 * i + 1])
+            } else {
+                (words[2 * i + 1], words[2 * i])
+            };
+            let key = RankedRow((u128::from(hi) << 64) | u128::from(lo));
+            words[i] = ScoredRow::of(&key).0;
+        }
+        keys.truncate(len.div_ceil(2));
+        keys.shrink_to_fit();
+        ScoredRows { keys, len }
+    }
+}
+
+impl std::ops::Deref for ScoredRows {
+    type Target = [ScoredRow];
+
+    fn deref(&self) -> &[ScoredRow] {
+        &bytemuck::cast_slice(&self.keys)[..self.len]
+    }
+}
+
+impl<'a> IntoIterator for &'a ScoredRows {
+    type Item = &'a ScoredRow;
+    type IntoIter = std::slice::Iter<'a, ScoredRow>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for ScoredRows {
+    fn eq(&self, other: &ScoredRows) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for ScoredRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ScoredRows({} rows)", self.len)
+    }
+}
 
 impl ScoredRow {
     const LABEL: u64 = 1 << 63;
@@ -353,6 +416,19 @@ mod tests {
         spare.give(Vec::with_capacity(30));
         assert!(spare.capacity() >= 100);
         assert!(spare.take(1).is_empty());
+    }
+
+    #[test]
+    fn scored_rows_written_over_their_keys_are_the_keys_rows() {
+        for len in 0..7u32 {
+            let keys: Vec<RankedRow> = (0..len)
+                .map(|r| RankedRow::new(f64::from(r) / 7.0, r * 3 + 1, r % 3 == 0))
+                .collect();
+            let want: Vec<ScoredRow> = keys.iter().map(ScoredRow::of).collect();
+            let rows = ScoredRows::over_keys(keys);
+            assert_eq!(&rows[..], &want[..], "{len} rows");
+            assert_eq!(rows.keys.len(), (len as usize).div_ceil(2));
+        }
     }
 
     #[test]
