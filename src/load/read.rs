@@ -505,8 +505,9 @@ fn read_parquet<R: MmapBytesReader>(
     };
     let rows = reader.num_rows().map_err(fail)?;
     control.stage("decoding rows", rows as u64);
-    // When compacting: dictionary-encoded text as enums and 64-bit integers
-    // as 32-bit ones, read directly; the rest through polars.
+    // When compacting: dictionary-encoded text as enums, 64-bit integers as
+    // 32-bit ones and doubles as one buffer each, read directly; the rest
+    // through polars.
     let mut direct = match compact_from {
         Some(path) => {
             let metadata = reader.get_metadata().map_err(fail)?.clone();
@@ -527,12 +528,19 @@ fn read_parquet<R: MmapBytesReader>(
                 ArrowDataType::LargeUtf8,
             ]);
             let integers = of_type(&[ArrowDataType::Int64]);
-            let (mut enums, narrow) = rayon::join(
-                || super::dictionary_text::read_enums(path, &metadata, &text),
-                || super::narrow_integers::read_narrow_integers(path, &metadata, &integers),
+            let floats = of_type(&[ArrowDataType::Float64]);
+            let ((mut direct, narrow), floats) = rayon::join(
+                || {
+                    rayon::join(
+                        || super::dictionary_text::read_enums(path, &metadata, &text),
+                        || super::narrow_integers::read_narrow_integers(path, &metadata, &integers),
+                    )
+                },
+                || super::float_columns::read_floats(path, &metadata, &floats),
             );
-            enums.extend(narrow);
-            enums
+            direct.extend(narrow);
+            direct.extend(floats);
+            direct
         }
         None => Default::default(),
     };

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
+use polars_arrow::array::PrimitiveArray;
 use rayon::prelude::*;
 
 use super::cell_sets::CellSets;
@@ -42,6 +43,11 @@ pub enum Prediction {
     Values(Vec<f64>),
 }
 
+/// A model's scores by row, shared: with the kept frame's column when that is
+/// already what decoding makes of it (one chunk, NaN under nulls: see
+/// [`super::float_columns`]), else a decoded copy.
+pub type Scores = polars_buffer::Buffer<f64>;
+
 /// A model's predicted labels: decoded from the file, or a threshold on its
 /// scores made into labels on the first read. A threshold move needs only the
 /// confusion cells (a byte a row, [`ModelData::cells`]); the labels (four bytes
@@ -51,7 +57,7 @@ pub enum Prediction {
 pub struct Predictions {
     made: Arc<OnceLock<Prediction>>,
     /// The scores and threshold the labels are made from, when not given.
-    at: Option<(Arc<Vec<f64>>, f64)>,
+    at: Option<(Scores, f64)>,
 }
 
 impl Predictions {
@@ -64,7 +70,7 @@ impl Predictions {
     }
 
     /// `score >= threshold` (null where the score is), made on first read.
-    pub fn at_threshold(score: Arc<Vec<f64>>, threshold: f64) -> Predictions {
+    pub fn at_threshold(score: Scores, threshold: f64) -> Predictions {
         Predictions {
             made: Arc::new(OnceLock::new()),
             at: Some((score, threshold)),
@@ -167,7 +173,7 @@ pub struct ModelData {
     /// Read through [`ModelData::pred`].
     pub predictions: Predictions,
     /// Binary positive-class probability; NaN where null.
-    pub score: Option<Arc<Vec<f64>>>,
+    pub score: Option<Scores>,
     /// Multiclass per-class probabilities, `probs[class][row]`, where given.
     pub probs: Option<Arc<Vec<Vec<f64>>>>,
     pub null_predictions: usize,
@@ -1128,6 +1134,47 @@ fn pick<T: Copy>(values: Vec<T>, used: &[u32]) -> Vec<T> {
     }
 }
 
+/// Refuses a probability outside `[0, 1]`, with its row.
+fn check_probabilities(path: &Path, column: &str, v: &[f64], used: &[u32]) -> Result<()> {
+    match v
+        .iter()
+        .position(|p| !p.is_nan() && !(0.0..=1.0).contains(p))
+    {
+        Some(i) => Err(Error::BadValue {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+            row: used[i] as usize + 1,
+            detail: format!("probability {} is outside [0, 1]", v[i]),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A `Float64` column's own buffer, shared, when it is already what [`numbers`]
+/// makes of it for every row: one chunk, finite values or NaN, no `-0.0`, and
+/// NaN in the slot of every null. None sends the caller to [`numbers`] (which
+/// also words the error for a value it refuses).
+fn shared_scores(col: &Column, used: &[u32]) -> Option<Scores> {
+    if used.len() != col.len() {
+        return None;
+    }
+    let ca = col.as_materialized_series().f64().ok()?;
+    let [arr] = ca.chunks().as_slice() else {
+        return None;
+    };
+    let arr = arr.as_any().downcast_ref::<PrimitiveArray<f64>>()?;
+    let values = arr.values();
+    let plain = |x: f64| x.is_nan() || (x.is_finite() && x.to_bits() != (-0.0f64).to_bits());
+    let same = match arr.validity().filter(|v| v.unset_bits() > 0) {
+        None => values.iter().all(|&x| plain(x)),
+        Some(valid) => values
+            .iter()
+            .zip(valid.iter())
+            .all(|(&x, ok)| if ok { plain(x) } else { x.is_nan() }),
+    };
+    same.then(|| values.clone())
+}
+
 /// A numeric column's values on the used rows, NaN for nulls. Text that reads as
 /// numbers is accepted; text that does not, and infinite values, are refused with
 /// the first offending row.
@@ -1357,22 +1404,21 @@ fn decode_model(
     };
     let probability = |name: &str| -> Result<Vec<f64>> {
         let v = numeric(name, "a probability column")?;
-        if let Some(i) = v
-            .iter()
-            .position(|p| !p.is_nan() && !(0.0..=1.0).contains(p))
-        {
-            return Err(Error::BadValue {
-                path: path.to_path_buf(),
-                column: name.to_string(),
-                row: used[i] as usize + 1,
-                detail: format!("probability {} is outside [0, 1]", v[i]),
-            });
-        }
+        check_probabilities(path, name, &v, used)?;
         Ok(v)
     };
 
     let score = match (&cols.score, task) {
-        (Some(c), Task::Binary) => Some(probability(c)?),
+        (Some(c), Task::Binary) => {
+            let col = frame.column(c).map_err(|e| polars_err(c, e))?;
+            Some(match shared_scores(col, used) {
+                Some(shared) => {
+                    check_probabilities(path, c, &shared, used)?;
+                    shared
+                }
+                None => Scores::from(probability(c)?),
+            })
+        }
         (Some(_), Task::Ranking) => None,
         (Some(c), _) => {
             return Err(Error::BadColumn {
@@ -1466,7 +1512,7 @@ fn decode_model(
         name: cols.name.clone(),
         columns: cols,
         predictions: Predictions::given(pred),
-        score: score.map(Arc::new),
+        score,
         probs: probs.map(Arc::new),
         null_predictions,
         score_order_cache: Arc::new(OnceLock::new()),

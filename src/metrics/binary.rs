@@ -304,11 +304,7 @@ fn counts_of(
             Prediction::Values(_) => return Vec::new(),
         },
     };
-    let score = m
-        .score
-        .as_deref()
-        .filter(|_| with_scored)
-        .map(Vec::as_slice);
+    let score = m.score.as_deref().filter(|_| with_scored);
     // A whole grouping's group and overall slot hold the same rows: count once.
     let whole = grouping.is_whole();
     let slots = if whole { 1 } else { grouping.len() + 1 };

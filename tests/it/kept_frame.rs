@@ -273,3 +273,69 @@ fn assert_kept_is_the_text_compacted(path: &str, kept: &load::Loaded, text: Data
         "{path}"
     );
 }
+
+/// The first model's scores as the table holds them.
+fn table_scores(loaded: &load::Loaded) -> Vec<f64> {
+    loaded.table.models[0].score.as_ref().unwrap()[..].to_vec()
+}
+
+/// Whether the table's scores are the kept frame's own buffer.
+fn shares_scores(kept: &load::Loaded, column: &str) -> bool {
+    let score = kept.table.models[0].score.as_ref().unwrap();
+    let frame = kept.frame.column(column).unwrap().f64().unwrap();
+    frame.chunks().len() == 1
+        && frame.downcast_iter().next().unwrap().values().as_ptr() == score.as_ptr()
+}
+
+#[test]
+fn the_table_shares_the_frames_scores_where_they_decode_as_they_are() {
+    // Scores with nulls, in row groups of 100: read in one buffer with NaN
+    // under the nulls, which the table takes as it is.
+    let dir = crate::scratch("shared-scores");
+    let n = 1_000;
+    let score: Vec<Option<f64>> = (0..n)
+        .map(|i| (i % 9 != 0).then_some(((i * 37) % 101) as f64 / 100.0))
+        .collect();
+    let frame = |score: Vec<Option<f64>>| {
+        DataFrame::new(
+            n,
+            vec![
+                Column::new(
+                    "label".into(),
+                    (0..n as i64).map(|i| i % 2).collect::<Vec<_>>(),
+                ),
+                Column::new("score_m".into(), score),
+            ],
+        )
+        .unwrap()
+    };
+    let write = |name: &str, mut df: DataFrame| {
+        let path = dir.join(name);
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .with_row_group_size(Some(100))
+            .finish(&mut df)
+            .unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let path = write("nulls.parquet", frame(score.clone()));
+    let kept = open(&path, true);
+    assert!(
+        shares_scores(&kept, "score_m"),
+        "the table copied the frame's scores"
+    );
+    let want: Vec<f64> = score.iter().map(|s| s.unwrap_or(f64::NAN)).collect();
+    assert_eq!(format!("{:?}", table_scores(&kept)), format!("{want:?}"));
+    // The command line's decode (no kept frame) gives the same scores.
+    assert_eq!(
+        format!("{:?}", table_scores(&open(&path, false))),
+        format!("{want:?}")
+    );
+
+    // A -0.0 is read as 0.0 by the decode, so that file's scores are copied.
+    let mut signed = score;
+    signed[1] = Some(-0.0);
+    let path = write("negative-zero.parquet", frame(signed));
+    let kept = open(&path, true);
+    assert!(!shares_scores(&kept, "score_m"));
+    assert_eq!(table_scores(&kept)[1].to_bits(), 0.0f64.to_bits());
+}
