@@ -1136,10 +1136,23 @@ fn pick<T: Copy>(values: Vec<T>, used: &[u32]) -> Vec<T> {
 
 /// Refuses a probability outside `[0, 1]`, with its row.
 fn check_probabilities(path: &Path, column: &str, v: &[f64], used: &[u32]) -> Result<()> {
-    match v
-        .iter()
-        .position(|p| !p.is_nan() && !(0.0..=1.0).contains(p))
-    {
+    // Blocks tested without a branch a row, and only a block that fails is
+    // searched for its row. Two comparisons, not `!(0.0..=1.0).contains`: NaN
+    // (a null) compares false both ways and so is not outside.
+    #[allow(clippy::manual_range_contains)]
+    let outside = |p: f64| p < 0.0 || p > 1.0;
+    const BLOCK: usize = 1024;
+    let bad_block = v
+        .chunks(BLOCK)
+        .position(|b| b.iter().fold(false, |bad, &p| bad | outside(p)));
+    let first = bad_block.and_then(|k| {
+        let start = k * BLOCK;
+        v[start..]
+            .iter()
+            .position(|&p| outside(p))
+            .map(|i| start + i)
+    });
+    match first {
         Some(i) => Err(Error::BadValue {
             path: path.to_path_buf(),
             column: column.to_string(),
@@ -1619,4 +1632,30 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
         }
         .into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_probability_outside_0_1_is_refused_at_its_first_row() {
+        let used: Vec<u32> = (0..3000).map(|r| r * 2).collect();
+        let mut v: Vec<f64> = (0..3000).map(|i| f64::from(i) / 3000.0).collect();
+        v[7] = f64::NAN;
+        let path = Path::new("p.parquet");
+        assert!(check_probabilities(path, "s", &v, &used).is_ok());
+        // Two bad values in a later block: the first is named, by its file row.
+        v[2500] = 1.5;
+        v[2600] = -0.5;
+        let err = check_probabilities(path, "s", &v, &used).unwrap_err();
+        assert!(matches!(&err, Error::BadValue { row: 5001, .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains("probability 1.5 is outside [0, 1]")
+        );
+        v[0] = -1e-9;
+        let err = check_probabilities(path, "s", &v, &used).unwrap_err();
+        assert!(matches!(err, Error::BadValue { row: 1, .. }));
+    }
 }
