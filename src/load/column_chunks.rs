@@ -5,10 +5,11 @@
 //! reading the whole column through polars first would make every row's wide
 //! value in fresh pages that the compaction then frees.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use polars::prelude::PolarsResult;
+use polars::prelude::{Column, PolarsResult};
 use polars_arrow::array::Array;
 use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 use polars_arrow::datatypes::Field as ArrowField;
@@ -17,17 +18,44 @@ use polars_parquet::read::{
     BasicDecompressor, ColumnChunkMetadata, PageReader, PhysicalType, RowGroupMetadata,
     column_iter_to_arrays,
 };
+use rayon::prelude::*;
+
+use crate::control::Control;
+
+/// Each of `names` read by `read` side by side, those it reads (None or an
+/// error leaves a column to the caller's read). A column advances `control` by
+/// its `rows` once read: a reader may give a column up part way.
+pub fn read_each(
+    names: &[String],
+    rows: usize,
+    control: &Control,
+    read: impl Fn(&str) -> PolarsResult<Option<Column>> + Sync,
+) -> HashMap<String, Column> {
+    names
+        .par_iter()
+        .filter_map(|name| {
+            let column = read(name).ok().flatten()?;
+            control.advance(rows as u64);
+            Some((name.clone(), column))
+        })
+        .collect()
+}
 
 /// The column `name` of one row group decoded as `field`, or None when the row
 /// group stores it in other than one chunk of the `physical` type (a nested
-/// column, or a type the caller does not read directly).
+/// column, or a type the caller does not read directly), or when `control` is
+/// cancelled (the caller's read then stops at its own check).
 pub fn row_group_arrays(
     file: &mut File,
     group: &RowGroupMetadata,
     name: &str,
     field: &ArrowField,
     physical: PhysicalType,
+    control: &Control,
 ) -> PolarsResult<Option<Vec<Box<dyn Array>>>> {
+    if control.is_cancelled() {
+        return Ok(None);
+    }
     let chunks: Vec<&ColumnChunkMetadata> = group
         .columns_under_root_iter(name)
         .into_iter()

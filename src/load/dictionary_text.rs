@@ -16,9 +16,10 @@ use polars::prelude::*;
 use polars_arrow::array::{DictionaryArray, Utf8ViewArray};
 use polars_arrow::datatypes::{ArrowDataType, Field as ArrowField, IntegerType, Metadata};
 use polars_parquet::read::{FileMetadata, PhysicalType};
-use rayon::prelude::*;
 
-use super::column_chunks::{Validity, row_group_arrays};
+use crate::control::Control;
+
+use super::column_chunks::{Validity, read_each, row_group_arrays};
 use super::compact::{MAX_ENUM_LEVELS, enum_column};
 
 /// The key under which polars marks a Parquet column as one of its categoricals,
@@ -33,18 +34,20 @@ pub fn read_enums(
     path: &Path,
     metadata: &FileMetadata,
     names: &[String],
+    control: &Control,
 ) -> HashMap<String, Column> {
-    names
-        .par_iter()
-        .filter_map(|name| {
-            let column = read_enum(path, metadata, name).ok().flatten()?;
-            Some((name.clone(), column))
-        })
-        .collect()
+    read_each(names, metadata.num_rows, control, |name| {
+        read_enum(path, metadata, name, control)
+    })
 }
 
 /// One column as an enum, or None when it cannot be read as one.
-fn read_enum(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<Option<Column>> {
+fn read_enum(
+    path: &Path,
+    metadata: &FileMetadata,
+    name: &str,
+    control: &Control,
+) -> PolarsResult<Option<Column>> {
     let mut file = File::open(path)?;
     let field = ArrowField::new(
         name.into(),
@@ -65,8 +68,14 @@ fn read_enum(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<O
     let mut codes: Vec<u8> = Vec::with_capacity(rows);
     let mut validity = Validity::default();
     for group in &metadata.row_groups {
-        let Some(arrays) =
-            row_group_arrays(&mut file, group, name, &field, PhysicalType::ByteArray)?
+        let Some(arrays) = row_group_arrays(
+            &mut file,
+            group,
+            name,
+            &field,
+            PhysicalType::ByteArray,
+            control,
+        )?
         else {
             return Ok(None);
         };
@@ -120,7 +129,7 @@ mod tests {
             .unwrap()
             .clone();
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        let enums = read_enums(path, &metadata, &names);
+        let enums = read_enums(path, &metadata, &names, &Control::none());
         let mut read: Vec<String> = enums.keys().cloned().collect();
         read.sort();
         (enums, read)

@@ -13,9 +13,10 @@ use polars::prelude::*;
 use polars_arrow::array::PrimitiveArray;
 use polars_arrow::datatypes::{ArrowDataType, Field as ArrowField};
 use polars_parquet::read::{FileMetadata, PhysicalType};
-use rayon::prelude::*;
 
-use super::column_chunks::{Validity, row_group_arrays};
+use crate::control::Control;
+
+use super::column_chunks::{Validity, read_each, row_group_arrays};
 
 /// The columns among `names` (doubles in the file's schema) read as one chunk
 /// each. A column missing from the answer is read by the caller.
@@ -23,25 +24,34 @@ pub fn read_floats(
     path: &Path,
     metadata: &FileMetadata,
     names: &[String],
+    control: &Control,
 ) -> HashMap<String, Column> {
-    names
-        .par_iter()
-        .filter_map(|name| {
-            let column = read_float(path, metadata, name).ok().flatten()?;
-            Some((name.clone(), column))
-        })
-        .collect()
+    read_each(names, metadata.num_rows, control, |name| {
+        read_float(path, metadata, name, control)
+    })
 }
 
 /// One column as a single `Float64` chunk, or None when it cannot be read as one.
-fn read_float(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<Option<Column>> {
+fn read_float(
+    path: &Path,
+    metadata: &FileMetadata,
+    name: &str,
+    control: &Control,
+) -> PolarsResult<Option<Column>> {
     let mut file = File::open(path)?;
     let field = ArrowField::new(name.into(), ArrowDataType::Float64, true);
     let rows = metadata.num_rows;
     let mut values: Vec<f64> = Vec::with_capacity(rows);
     let mut validity = Validity::default();
     for group in &metadata.row_groups {
-        let Some(arrays) = row_group_arrays(&mut file, group, name, &field, PhysicalType::Double)?
+        let Some(arrays) = row_group_arrays(
+            &mut file,
+            group,
+            name,
+            &field,
+            PhysicalType::Double,
+            control,
+        )?
         else {
             return Ok(None);
         };
@@ -95,7 +105,7 @@ mod tests {
         let metadata = reader.get_metadata().unwrap().clone();
         let as_read = reader.finish().unwrap();
         let names: Vec<String> = ["score", "whole", "count"].map(String::from).to_vec();
-        let floats = read_floats(&path, &metadata, &names);
+        let floats = read_floats(&path, &metadata, &names, &Control::none());
         std::fs::remove_file(&path).unwrap();
         let mut read: Vec<&str> = floats.keys().map(String::as_str).collect();
         read.sort();

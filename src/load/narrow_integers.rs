@@ -15,9 +15,10 @@ use polars::prelude::*;
 use polars_arrow::array::PrimitiveArray;
 use polars_arrow::datatypes::{ArrowDataType, Field as ArrowField};
 use polars_parquet::read::{FileMetadata, PhysicalType};
-use rayon::prelude::*;
 
-use super::column_chunks::{Validity, row_group_arrays};
+use crate::control::Control;
+
+use super::column_chunks::{Validity, read_each, row_group_arrays};
 
 /// The columns among `names` (64-bit integers in the file's schema) whose every
 /// value fits in 32 bits, read as `Int32`. A column missing from the answer
@@ -26,25 +27,28 @@ pub fn read_narrow_integers(
     path: &Path,
     metadata: &FileMetadata,
     names: &[String],
+    control: &Control,
 ) -> HashMap<String, Column> {
-    names
-        .par_iter()
-        .filter_map(|name| {
-            let column = read_narrow(path, metadata, name).ok().flatten()?;
-            Some((name.clone(), column))
-        })
-        .collect()
+    read_each(names, metadata.num_rows, control, |name| {
+        read_narrow(path, metadata, name, control)
+    })
 }
 
 /// One column as `Int32`, or None when it cannot be read as one.
-fn read_narrow(path: &Path, metadata: &FileMetadata, name: &str) -> PolarsResult<Option<Column>> {
+fn read_narrow(
+    path: &Path,
+    metadata: &FileMetadata,
+    name: &str,
+    control: &Control,
+) -> PolarsResult<Option<Column>> {
     let mut file = File::open(path)?;
     let field = ArrowField::new(name.into(), ArrowDataType::Int64, true);
     let rows = metadata.num_rows;
     let mut values: Vec<i32> = Vec::with_capacity(rows);
     let mut validity = Validity::default();
     for group in &metadata.row_groups {
-        let Some(arrays) = row_group_arrays(&mut file, group, name, &field, PhysicalType::Int64)?
+        let Some(arrays) =
+            row_group_arrays(&mut file, group, name, &field, PhysicalType::Int64, control)?
         else {
             return Ok(None);
         };
@@ -112,7 +116,7 @@ mod tests {
         let names: Vec<String> = ["small", "extremes", "nullable", "wide", "score"]
             .map(String::from)
             .to_vec();
-        let narrow = read_narrow_integers(&path, &metadata, &names);
+        let narrow = read_narrow_integers(&path, &metadata, &names, &Control::none());
         std::fs::remove_file(&path).unwrap();
         // The wide column (one value past 32 bits) and the floats are left.
         let mut read: Vec<&str> = narrow.keys().map(String::as_str).collect();

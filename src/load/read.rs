@@ -504,7 +504,9 @@ fn read_parquet<R: MmapBytesReader>(
         None => column_names(&schema),
     };
     let rows = reader.num_rows().map_err(fail)?;
-    control.stage("decoding rows", rows as u64);
+    // Progress in cells: the direct readers below advance a row group's rows
+    // per column, side by side, and the row ranges their rows per column.
+    control.stage("decoding columns", (rows * names.len()) as u64);
     // When compacting: dictionary-encoded text as enums, 64-bit integers as
     // 32-bit ones and doubles as one buffer each, read directly; the rest
     // through polars.
@@ -532,11 +534,15 @@ fn read_parquet<R: MmapBytesReader>(
             let ((mut direct, narrow), floats) = rayon::join(
                 || {
                     rayon::join(
-                        || super::dictionary_text::read_enums(path, &metadata, &text),
-                        || super::narrow_integers::read_narrow_integers(path, &metadata, &integers),
+                        || super::dictionary_text::read_enums(path, &metadata, &text, control),
+                        || {
+                            super::narrow_integers::read_narrow_integers(
+                                path, &metadata, &integers, control,
+                            )
+                        },
                     )
                 },
-                || super::float_columns::read_floats(path, &metadata, &floats),
+                || super::float_columns::read_floats(path, &metadata, &floats, control),
             );
             direct.extend(narrow);
             direct.extend(floats);
@@ -544,6 +550,8 @@ fn read_parquet<R: MmapBytesReader>(
         }
         None => Default::default(),
     };
+    // A direct reader stops early when cancelled.
+    control.check()?;
     let rest: Vec<String> = names
         .iter()
         .filter(|n| !direct.contains_key(n.as_str()))
@@ -561,7 +569,7 @@ fn read_parquet<R: MmapBytesReader>(
             .with_slice((rows > PARQUET_ROWS).then_some((start, len)))
             .finish()
             .map_err(fail)?;
-        control.advance(part.height() as u64);
+        control.advance((part.height() * rest.len()) as u64);
         let part = match compact_from {
             Some(_) => super::compact::compact(part).map_err(fail)?,
             None => part,
@@ -776,6 +784,53 @@ pub fn sha256_file_with(path: &Path, control: &Control) -> Result<String> {
 mod tests {
     use super::*;
     use crate::load::compact::testing::{assert_same_frame, parquet_file};
+
+    #[test]
+    fn a_compacted_read_reports_every_cell_and_stops_when_cancelled() {
+        // Text, integers and doubles (read directly) and unique ids (through
+        // polars), in row groups of 100.
+        let n = 1_000;
+        let mut df = DataFrame::new(
+            n,
+            vec![
+                Column::new(
+                    "id".into(),
+                    (0..n).map(|i| format!("row-{i}")).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "region".into(),
+                    (0..n).map(|i| ["a", "b"][i % 2]).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "label".into(),
+                    (0..n as i64).map(|i| i % 2).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "score".into(),
+                    (0..n).map(|i| i as f64 / n as f64).collect::<Vec<_>>(),
+                ),
+            ],
+        )
+        .unwrap();
+        let path = parquet_file("read-progress", &mut df, Some(100));
+        let options = |control: &Control| ReadOptions {
+            compact: true,
+            control: control.clone(),
+            ..Default::default()
+        };
+        let control = Control::default();
+        read_frame(&path, &options(&control)).unwrap();
+        let (stage, done, total) = control.progress();
+        assert_eq!(
+            (stage.as_str(), done, total),
+            ("decoding columns", 4000, 4000)
+        );
+        let cancelled = Control::default();
+        cancelled.cancel();
+        let read = read_frame(&path, &options(&cancelled));
+        std::fs::remove_file(&path).unwrap();
+        assert!(read.is_err(), "a cancelled read gave a frame");
+    }
 
     #[test]
     fn row_ranges_read_compacted_make_the_frame_compacting_makes() {
