@@ -484,8 +484,10 @@ fn read_delimited(
     }
 }
 
-/// Parquet in row ranges (Cancel and progress between ranges), only the selected
-/// columns; `open` gives a fresh reader for each range.
+/// Parquet, only the selected columns: when compacting, the columns the direct
+/// readers take (Cancel between row groups, progress a column at a time), the
+/// rest in row ranges (Cancel and progress between ranges); `open` gives a
+/// fresh reader for each range.
 fn read_parquet<R: MmapBytesReader>(
     open: impl Fn() -> Result<R>,
     select: Option<Selector>,
