@@ -1,9 +1,10 @@
 //! Reading one Parquet column a row group at a time, decoded by polars-parquet's
 //! page decoders into arrow arrays of a type the caller chooses. The window's
-//! direct readers ([`super::dictionary_text`], [`super::narrow_integers`]) use
-//! it to build a compact column from one row group's arrays at a time, where
-//! reading the whole column through polars first would make every row's wide
-//! value in fresh pages that the compaction then frees.
+//! direct readers ([`super::dictionary_text`], [`super::narrow_integers`],
+//! [`super::float_columns`]) use it to build a compact column from one row
+//! group's arrays at a time, where reading the whole column through polars
+//! first would make every row's wide value in fresh pages that the compaction
+//! then frees (or, for doubles, several chunks the decoded table copies).
 
 use std::collections::HashMap;
 use std::fs::File;
