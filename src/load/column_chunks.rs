@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
 
 use polars::prelude::{Column, PolarsResult};
 use polars_arrow::array::Array;
@@ -16,37 +17,69 @@ use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 use polars_arrow::datatypes::Field as ArrowField;
 use polars_buffer::Buffer;
 use polars_parquet::read::{
-    BasicDecompressor, ColumnChunkMetadata, PageReader, PhysicalType, RowGroupMetadata,
-    column_iter_to_arrays,
+    BasicDecompressor, ColumnChunkMetadata, FileMetadata, PageReader, PhysicalType,
+    RowGroupMetadata, column_iter_to_arrays,
 };
 use rayon::prelude::*;
 
 use crate::control::Control;
 
-/// Each of `names` read by `read` side by side, those it reads (None or an
-/// error leaves a column to the caller's read). A column advances `control` by
-/// its `rows` once read: a reader may give a column up part way.
+/// Reads one column of a Parquet file straight into its compact form, or gives
+/// None when it cannot (the caller then reads the column itself).
+pub type ColumnReader = fn(&Path, &FileMetadata, &str, &Control) -> PolarsResult<Option<Column>>;
+
+/// Each column read by its reader, all side by side; the answer holds those
+/// read (None or an error leaves a column to the caller's read). A column
+/// advances `control` by the file's rows once read: a reader may give a column
+/// up part way.
 pub fn read_each(
-    names: &[String],
-    rows: usize,
+    path: &Path,
+    metadata: &FileMetadata,
+    columns: &[(String, ColumnReader)],
     control: &Control,
-    read: impl Fn(&str) -> PolarsResult<Option<Column>> + Sync,
 ) -> HashMap<String, Column> {
-    names
+    columns
         .par_iter()
-        .filter_map(|name| {
-            let column = read(name).ok().flatten()?;
-            control.advance(rows as u64);
+        .filter_map(|(name, read)| {
+            let column = read(path, metadata, name, control).ok().flatten()?;
+            control.advance(metadata.num_rows as u64);
             Some((name.clone(), column))
         })
         .collect()
+}
+
+/// Calls `take` with each array of the column `name`, row group by row group,
+/// decoded as `field`. `Ok(None)` when a row group stores the column other
+/// than as one chunk of the `physical` type, when `take` gives up (None), or
+/// when `control` is cancelled (the caller's read then stops at its own check).
+pub fn each_array(
+    path: &Path,
+    metadata: &FileMetadata,
+    name: &str,
+    (field, physical): (&ArrowField, PhysicalType),
+    control: &Control,
+    mut take: impl FnMut(&dyn Array) -> Option<()>,
+) -> PolarsResult<Option<()>> {
+    let mut file = File::open(path)?;
+    for group in &metadata.row_groups {
+        let Some(arrays) = row_group_arrays(&mut file, group, name, field, physical, control)?
+        else {
+            return Ok(None);
+        };
+        for array in arrays {
+            if take(array.as_ref()).is_none() {
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(()))
 }
 
 /// The column `name` of one row group decoded as `field`, or None when the row
 /// group stores it in other than one chunk of the `physical` type (a nested
 /// column, or a type the caller does not read directly), or when `control` is
 /// cancelled (the caller's read then stops at its own check).
-pub fn row_group_arrays(
+fn row_group_arrays(
     file: &mut File,
     group: &RowGroupMetadata,
     name: &str,
@@ -109,4 +142,16 @@ impl Validity {
     pub fn finish(self) -> Option<Bitmap> {
         self.bits.map(MutableBitmap::freeze)
     }
+}
+
+/// [`read_each`] of `names` by one reader, for the readers' tests.
+#[cfg(test)]
+pub fn read_all(
+    path: &Path,
+    metadata: &FileMetadata,
+    names: &[String],
+    read: ColumnReader,
+) -> HashMap<String, Column> {
+    let columns: Vec<(String, ColumnReader)> = names.iter().map(|n| (n.clone(), read)).collect();
+    read_each(path, metadata, &columns, &Control::none())
 }

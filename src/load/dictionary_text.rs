@@ -9,7 +9,6 @@
 //! exactly as [`super::compact`] makes them.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::*;
@@ -19,36 +18,23 @@ use polars_parquet::read::{FileMetadata, PhysicalType};
 
 use crate::control::Control;
 
-use super::column_chunks::{Validity, read_each, row_group_arrays};
+use super::column_chunks::{Validity, each_array};
 use super::compact::{MAX_ENUM_LEVELS, enum_column};
 
 /// The key under which polars marks a Parquet column as one of its categoricals,
 /// which lets its reader decode the dictionary indices without the text.
 const POLARS_CATEGORICAL: &str = "_PL_CATEGORICAL2";
 
-/// The text columns among `names` whose every row group is dictionary-encoded
-/// with at most [`MAX_ENUM_LEVELS`] distinct values in all, read as enums. A
-/// column missing from the answer (plain pages, more levels, anything the
-/// dictionary decoder does not take) is read as text by the caller.
-pub fn read_enums(
-    path: &Path,
-    metadata: &FileMetadata,
-    names: &[String],
-    control: &Control,
-) -> HashMap<String, Column> {
-    read_each(names, metadata.num_rows, control, |name| {
-        read_enum(path, metadata, name, control)
-    })
-}
-
-/// One column as an enum, or None when it cannot be read as one.
-fn read_enum(
+/// One text column as an enum (a [`ColumnReader`](super::column_chunks::ColumnReader)), when every row group is
+/// dictionary-encoded with at most [`MAX_ENUM_LEVELS`] distinct values in all;
+/// else None (plain pages, more levels, anything the dictionary decoder does
+/// not take), and the caller reads it as text.
+pub fn read_enum(
     path: &Path,
     metadata: &FileMetadata,
     name: &str,
     control: &Control,
 ) -> PolarsResult<Option<Column>> {
-    let mut file = File::open(path)?;
     let field = ArrowField::new(
         name.into(),
         ArrowDataType::Dictionary(
@@ -67,25 +53,15 @@ fn read_enum(
     let mut code_of: HashMap<String, u8> = HashMap::new();
     let mut codes: Vec<u8> = Vec::with_capacity(rows);
     let mut validity = Validity::default();
-    for group in &metadata.row_groups {
-        let Some(arrays) = row_group_arrays(
-            &mut file,
-            group,
-            name,
-            &field,
-            PhysicalType::ByteArray,
-            control,
-        )?
-        else {
-            return Ok(None);
-        };
-        for array in arrays {
-            let Some(dict) = array.as_any().downcast_ref::<DictionaryArray<u32>>() else {
-                return Ok(None);
-            };
-            let Some(texts) = dict.values().as_any().downcast_ref::<Utf8ViewArray>() else {
-                return Ok(None);
-            };
+    let read = each_array(
+        path,
+        metadata,
+        name,
+        (&field, PhysicalType::ByteArray),
+        control,
+        |array| {
+            let dict = array.as_any().downcast_ref::<DictionaryArray<u32>>()?;
+            let texts = dict.values().as_any().downcast_ref::<Utf8ViewArray>()?;
             // This row group's dictionary onto the column's levels.
             let mut code_of_key = Vec::with_capacity(texts.len());
             for text in texts.values_iter() {
@@ -93,7 +69,7 @@ fn read_enum(
                     Some(&c) => c,
                     None => {
                         if levels.len() == MAX_ENUM_LEVELS {
-                            return Ok(None);
+                            return None;
                         }
                         let c = levels.len() as u8;
                         code_of.insert(text.to_string(), c);
@@ -109,9 +85,10 @@ fn read_enum(
                 codes.push(code_of_key.get(k as usize).copied().unwrap_or(0));
             }
             validity.extend(keys.validity(), keys.len());
-        }
-    }
-    if codes.len() != rows {
+            Some(())
+        },
+    )?;
+    if read.is_none() || codes.len() != rows {
         return Ok(None);
     }
     Ok(enum_column(name.into(), codes, &levels, validity.finish()))
@@ -119,7 +96,10 @@ fn read_enum(
 
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
+
     use super::*;
+    use crate::load::column_chunks::read_all;
     use crate::load::compact::testing::{assert_same_column, parquet_file};
 
     /// The columns among `names` read as enums, and their names in order.
@@ -129,7 +109,7 @@ mod tests {
             .unwrap()
             .clone();
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        let enums = read_enums(path, &metadata, &names, &Control::none());
+        let enums = read_all(path, &metadata, &names, read_enum);
         let mut read: Vec<String> = enums.keys().cloned().collect();
         read.sort();
         (enums, read)

@@ -5,8 +5,6 @@
 //! it fresh pages). Read here, the table shares the frame's buffer instead
 //! ([`super::table`]'s `shared_scores`). Values and nulls are unchanged.
 
-use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::*;
@@ -16,49 +14,28 @@ use polars_parquet::read::{FileMetadata, PhysicalType};
 
 use crate::control::Control;
 
-use super::column_chunks::{Validity, read_each, row_group_arrays};
+use super::column_chunks::{Validity, each_array};
 
-/// The columns among `names` (doubles in the file's schema) read as one chunk
-/// each. A column missing from the answer is read by the caller.
-pub fn read_floats(
-    path: &Path,
-    metadata: &FileMetadata,
-    names: &[String],
-    control: &Control,
-) -> HashMap<String, Column> {
-    read_each(names, metadata.num_rows, control, |name| {
-        read_float(path, metadata, name, control)
-    })
-}
-
-/// One column as a single `Float64` chunk, or None when it cannot be read as one.
-fn read_float(
+/// One column of doubles as a single `Float64` chunk with NaN under its nulls
+/// (a [`ColumnReader`](super::column_chunks::ColumnReader)), or None when a chunk is of another type.
+pub fn read_float(
     path: &Path,
     metadata: &FileMetadata,
     name: &str,
     control: &Control,
 ) -> PolarsResult<Option<Column>> {
-    let mut file = File::open(path)?;
     let field = ArrowField::new(name.into(), ArrowDataType::Float64, true);
     let rows = metadata.num_rows;
     let mut values: Vec<f64> = Vec::with_capacity(rows);
     let mut validity = Validity::default();
-    for group in &metadata.row_groups {
-        let Some(arrays) = row_group_arrays(
-            &mut file,
-            group,
-            name,
-            &field,
-            PhysicalType::Double,
-            control,
-        )?
-        else {
-            return Ok(None);
-        };
-        for array in arrays {
-            let Some(doubles) = array.as_any().downcast_ref::<PrimitiveArray<f64>>() else {
-                return Ok(None);
-            };
+    let read = each_array(
+        path,
+        metadata,
+        name,
+        (&field, PhysicalType::Double),
+        control,
+        |array| {
+            let doubles = array.as_any().downcast_ref::<PrimitiveArray<f64>>()?;
             match doubles.validity().filter(|v| v.unset_bits() > 0) {
                 None => values.extend_from_slice(doubles.values()),
                 Some(valid) => values.extend(
@@ -70,9 +47,10 @@ fn read_float(
                 ),
             }
             validity.extend(doubles.validity(), doubles.len());
-        }
-    }
-    if values.len() != rows {
+            Some(())
+        },
+    )?;
+    if read.is_none() || values.len() != rows {
         return Ok(None);
     }
     let column = Float64Chunked::from_vec_validity(name.into(), values, validity.finish());
@@ -81,7 +59,10 @@ fn read_float(
 
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
+
     use super::*;
+    use crate::load::column_chunks::read_all;
     use crate::load::compact::testing::{assert_same_column, parquet_file};
 
     #[test]
@@ -105,7 +86,7 @@ mod tests {
         let metadata = reader.get_metadata().unwrap().clone();
         let as_read = reader.finish().unwrap();
         let names: Vec<String> = ["score", "whole", "count"].map(String::from).to_vec();
-        let floats = read_floats(&path, &metadata, &names, &Control::none());
+        let floats = read_all(&path, &metadata, &names, read_float);
         std::fs::remove_file(&path).unwrap();
         let mut read: Vec<&str> = floats.keys().map(String::as_str).collect();
         read.sort();

@@ -7,8 +7,6 @@
 //! of wide values. Values and nulls are unchanged; a column with any value
 //! outside 32 bits is left to the caller's read, as compaction leaves it.
 
-use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::*;
@@ -18,60 +16,42 @@ use polars_parquet::read::{FileMetadata, PhysicalType};
 
 use crate::control::Control;
 
-use super::column_chunks::{Validity, read_each, row_group_arrays};
+use super::column_chunks::{Validity, each_array};
 
-/// The columns among `names` (64-bit integers in the file's schema) whose every
-/// value fits in 32 bits, read as `Int32`. A column missing from the answer
-/// (a value too wide, a chunk of another type) is read by the caller.
-pub fn read_narrow_integers(
-    path: &Path,
-    metadata: &FileMetadata,
-    names: &[String],
-    control: &Control,
-) -> HashMap<String, Column> {
-    read_each(names, metadata.num_rows, control, |name| {
-        read_narrow(path, metadata, name, control)
-    })
-}
-
-/// One column as `Int32`, or None when it cannot be read as one.
-fn read_narrow(
+/// One 64-bit integer column as `Int32` (a [`ColumnReader`](super::column_chunks::ColumnReader)), or None when a
+/// value does not fit in 32 bits or a chunk is of another type.
+pub fn read_narrow(
     path: &Path,
     metadata: &FileMetadata,
     name: &str,
     control: &Control,
 ) -> PolarsResult<Option<Column>> {
-    let mut file = File::open(path)?;
     let field = ArrowField::new(name.into(), ArrowDataType::Int64, true);
     let rows = metadata.num_rows;
     let mut values: Vec<i32> = Vec::with_capacity(rows);
     let mut validity = Validity::default();
-    for group in &metadata.row_groups {
-        let Some(arrays) =
-            row_group_arrays(&mut file, group, name, &field, PhysicalType::Int64, control)?
-        else {
-            return Ok(None);
-        };
-        for array in arrays {
-            let Some(wide) = array.as_any().downcast_ref::<PrimitiveArray<i64>>() else {
-                return Ok(None);
-            };
+    let read = each_array(
+        path,
+        metadata,
+        name,
+        (&field, PhysicalType::Int64),
+        control,
+        |array| {
+            let wide = array.as_any().downcast_ref::<PrimitiveArray<i64>>()?;
             // Null slots included: their value is whatever the decoder wrote,
             // and one too wide only leaves the column to the caller.
             let start = values.len();
             values.extend(wide.values().iter().map(|&v| v as i32));
-            if wide
+            let fits = wide
                 .values()
                 .iter()
                 .zip(&values[start..])
-                .any(|(&v, &n)| i64::from(n) != v)
-            {
-                return Ok(None);
-            }
+                .all(|(&v, &n)| i64::from(n) == v);
             validity.extend(wide.validity(), wide.len());
-        }
-    }
-    if values.len() != rows {
+            fits.then_some(())
+        },
+    )?;
+    if read.is_none() || values.len() != rows {
         return Ok(None);
     }
     let column = Int32Chunked::from_vec_validity(name.into(), values, validity.finish());
@@ -80,7 +60,10 @@ fn read_narrow(
 
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
+
     use super::*;
+    use crate::load::column_chunks::read_all;
     use crate::load::compact::testing::{assert_same_column, parquet_file};
 
     #[test]
@@ -116,7 +99,7 @@ mod tests {
         let names: Vec<String> = ["small", "extremes", "nullable", "wide", "score"]
             .map(String::from)
             .to_vec();
-        let narrow = read_narrow_integers(&path, &metadata, &names, &Control::none());
+        let narrow = read_all(&path, &metadata, &names, read_narrow);
         std::fs::remove_file(&path).unwrap();
         // The wide column (one value past 32 bits) and the floats are left.
         let mut read: Vec<&str> = narrow.keys().map(String::as_str).collect();

@@ -526,29 +526,28 @@ fn read_parquet<R: MmapBytesReader>(
                     .cloned()
                     .collect()
             };
+            use super::column_chunks::ColumnReader;
             let text = of_type(&[
                 ArrowDataType::Utf8View,
                 ArrowDataType::Utf8,
                 ArrowDataType::LargeUtf8,
             ]);
-            let integers = of_type(&[ArrowDataType::Int64]);
-            let floats = of_type(&[ArrowDataType::Float64]);
-            let ((mut direct, narrow), floats) = rayon::join(
-                || {
-                    rayon::join(
-                        || super::dictionary_text::read_enums(path, &metadata, &text, control),
-                        || {
-                            super::narrow_integers::read_narrow_integers(
-                                path, &metadata, &integers, control,
-                            )
-                        },
-                    )
-                },
-                || super::float_columns::read_floats(path, &metadata, &floats, control),
-            );
-            direct.extend(narrow);
-            direct.extend(floats);
-            direct
+            let readers: [(Vec<String>, ColumnReader); 3] = [
+                (text, super::dictionary_text::read_enum),
+                (
+                    of_type(&[ArrowDataType::Int64]),
+                    super::narrow_integers::read_narrow,
+                ),
+                (
+                    of_type(&[ArrowDataType::Float64]),
+                    super::float_columns::read_float,
+                ),
+            ];
+            let columns: Vec<(String, ColumnReader)> = readers
+                .into_iter()
+                .flat_map(|(names, read)| names.into_iter().map(move |n| (n, read)))
+                .collect();
+            super::column_chunks::read_each(path, &metadata, &columns, control)
         }
         None => Default::default(),
     };
