@@ -257,8 +257,9 @@ pub fn agreement(
                 let mut draw = vec![0u64; k * k];
                 let mut reps_a = Vec::with_capacity(boot.resamples);
                 let mut reps_k = Vec::with_capacity(boot.resamples);
+                let multinomial = stats::Multinomial::new(c);
                 for _ in 0..boot.resamples {
-                    stats::multinomial_resample(&mut rng, c, &mut draw);
+                    multinomial.draw(&mut rng, &mut draw);
                     let (a, kk) = kappa_of(&draw, k, weights);
                     reps_a.push(a.unwrap_or(f64::NAN));
                     reps_k.push(kk.unwrap_or(f64::NAN));

@@ -188,6 +188,31 @@ impl SlotOf for [u32] {
     }
 }
 
+/// Calls `f(position, slot)` for each position of `rows` (a score order's rows)
+/// whose row is in a group, in order. The ids are looked up a block at a time,
+/// apart from `f`: each lookup is a random read (a cache miss at a million
+/// rows), and a tight loop of them keeps many in flight where a lookup inside
+/// `f`'s longer body waited on each (a third of the rank walk's time).
+#[inline]
+pub fn for_each_slotted<S: SlotOf + ?Sized>(
+    ids: &S,
+    rows: &[u32],
+    mut f: impl FnMut(usize, usize),
+) {
+    const BLOCK: usize = 256;
+    let mut slots = [usize::MAX; BLOCK];
+    for (b, block) in rows.chunks(BLOCK).enumerate() {
+        for (s, &row) in slots.iter_mut().zip(block) {
+            *s = ids.slot(row).unwrap_or(usize::MAX);
+        }
+        for (j, &g) in slots[..block.len()].iter().enumerate() {
+            if g != usize::MAX {
+                f(b * BLOCK + j, g);
+            }
+        }
+    }
+}
+
 /// Rows assigned to groups. `keys[g][i]` is the code of feature `features[i]` in
 /// group `g` (`NULL_CODE` for missing); groups are in level order, missing last.
 #[derive(Debug, Clone, Default)]

@@ -132,60 +132,88 @@ pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     r
 }
 
-/// Draws cell counts from a multinomial with `n` trials and the given cell counts as
-/// probabilities: a bootstrap resample of rows summarised as a contingency table.
-pub fn multinomial_resample(rng: &mut ChaCha8Rng, cells: &[u64], out: &mut [u64]) {
-    let mut remaining_n: u64 = cells.iter().sum();
-    let mut remaining_mass = remaining_n as f64;
-    for (i, (&c, o)) in cells.iter().zip(out.iter_mut()).enumerate() {
-        if remaining_n == 0 || c == 0 {
-            *o = 0;
-            continue;
-        }
-        if i == cells.len() - 1 || c as f64 >= remaining_mass {
-            *o = remaining_n;
-        } else {
-            let p = (c as f64 / remaining_mass).clamp(0.0, 1.0);
-            *o = Binomial::new(remaining_n, p)
-                .map(|b| b.sample(rng))
-                .unwrap_or(0);
-        }
-        remaining_n -= *o;
-        remaining_mass -= c as f64;
-    }
+/// A multinomial with the given cell counts as probabilities and their total as
+/// trials, drawn as a bootstrap resample of rows summarised as a contingency
+/// table. Each draw is a chain of binomials, one per cell, whose probabilities
+/// (a cell's count over the mass of the cells from it on) depend only on the
+/// counts: they are worked out once here, not once per cell per draw of a
+/// thousand-draw bootstrap.
+#[derive(Debug, Clone)]
+pub struct Multinomial {
+    total: u64,
+    /// Per cell: its count, its conditional probability, and whether it takes
+    /// every remaining trial (the last non-empty cells).
+    steps: Vec<(u64, f64, bool)>,
 }
 
-/// [`multinomial_resample`] where a conditional binomial with a large variance
-/// (n p (1 - p) above 100) is drawn from its normal limit, rounded and clamped:
-/// the same distribution to well within what a 95% interval resolves, at the cost
-/// of one normal draw instead of a binomial's rejection sampler. For bootstraps
-/// of many cells (calibration's bins).
-pub fn multinomial_resample_approx(rng: &mut ChaCha8Rng, cells: &[u64], out: &mut [u64]) {
-    use rand_distr::StandardNormal;
-    let mut remaining_n: u64 = cells.iter().sum();
-    let mut remaining_mass = remaining_n as f64;
-    for (i, (&c, o)) in cells.iter().zip(out.iter_mut()).enumerate() {
-        if remaining_n == 0 || c == 0 {
-            *o = 0;
-            continue;
-        }
-        if i == cells.len() - 1 || c as f64 >= remaining_mass {
-            *o = remaining_n;
-        } else {
-            let p = (c as f64 / remaining_mass).clamp(0.0, 1.0);
-            let n = remaining_n as f64;
+impl Multinomial {
+    pub fn new(cells: &[u64]) -> Multinomial {
+        let total: u64 = cells.iter().sum();
+        let mut mass = total as f64;
+        let steps = cells
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let step = (
+                    c,
+                    (c as f64 / mass).clamp(0.0, 1.0),
+                    i == cells.len() - 1 || c as f64 >= mass,
+                );
+                mass -= c as f64;
+                step
+            })
+            .collect();
+        Multinomial { total, steps }
+    }
+
+    /// One resample's cell counts into `out`.
+    pub fn draw(&self, rng: &mut ChaCha8Rng, out: &mut [u64]) {
+        self.draw_with(rng, out, |rng, n, p| {
+            Binomial::new(n, p).map(|b| b.sample(rng)).unwrap_or(0)
+        });
+    }
+
+    /// [`Multinomial::draw`] where a conditional binomial with a large variance
+    /// (n p (1 - p) above 100) is drawn from its normal limit, rounded and
+    /// clamped: the same distribution to well within what a 95% interval
+    /// resolves, at the cost of one normal draw instead of a binomial's
+    /// rejection sampler. For bootstraps of many cells (calibration's bins).
+    pub fn draw_approx(&self, rng: &mut ChaCha8Rng, out: &mut [u64]) {
+        use rand_distr::StandardNormal;
+        self.draw_with(rng, out, |rng, remaining, p| {
+            let n = remaining as f64;
             let var = n * p * (1.0 - p);
-            *o = if var > 100.0 {
+            if var > 100.0 {
                 let z: f64 = StandardNormal.sample(rng);
                 (n * p + var.sqrt() * z).round().clamp(0.0, n) as u64
             } else {
-                Binomial::new(remaining_n, p)
+                Binomial::new(remaining, p)
                     .map(|b| b.sample(rng))
                     .unwrap_or(0)
+            }
+        });
+    }
+
+    /// The chain of draws, `binomial(rng, remaining trials, p)` for each cell
+    /// that does not simply take the rest.
+    #[inline]
+    fn draw_with(
+        &self,
+        rng: &mut ChaCha8Rng,
+        out: &mut [u64],
+        binomial: impl Fn(&mut ChaCha8Rng, u64, f64) -> u64,
+    ) {
+        let mut remaining = self.total;
+        for (&(c, p, rest), o) in self.steps.iter().zip(out.iter_mut()) {
+            *o = if remaining == 0 || c == 0 {
+                0
+            } else if rest {
+                remaining
+            } else {
+                binomial(rng, remaining, p)
             };
+            remaining -= *o;
         }
-        remaining_n -= *o;
-        remaining_mass -= c as f64;
     }
 }
 
@@ -535,11 +563,76 @@ mod tests {
         let cells = [50, 0, 30, 20];
         let mut a = [0u64; 4];
         let mut b = [0u64; 4];
-        multinomial_resample(&mut rng(7, 1), &cells, &mut a);
-        multinomial_resample(&mut rng(7, 1), &cells, &mut b);
+        Multinomial::new(&cells).draw(&mut rng(7, 1), &mut a);
+        Multinomial::new(&cells).draw(&mut rng(7, 1), &mut b);
         assert_eq!(a, b);
         assert_eq!(a.iter().sum::<u64>(), 100);
         assert_eq!(a[1], 0);
+    }
+
+    /// The draw as it was before [`Multinomial`] kept its probabilities: a
+    /// division per cell per draw. The plan must draw the same counts.
+    fn resample_dividing_each_time(
+        rng: &mut ChaCha8Rng,
+        cells: &[u64],
+        out: &mut [u64],
+        approx: bool,
+    ) {
+        let mut remaining_n: u64 = cells.iter().sum();
+        let mut remaining_mass = remaining_n as f64;
+        for (i, (&c, o)) in cells.iter().zip(out.iter_mut()).enumerate() {
+            if remaining_n == 0 || c == 0 {
+                *o = 0;
+                continue;
+            }
+            if i == cells.len() - 1 || c as f64 >= remaining_mass {
+                *o = remaining_n;
+            } else {
+                let p = (c as f64 / remaining_mass).clamp(0.0, 1.0);
+                let n = remaining_n as f64;
+                let var = n * p * (1.0 - p);
+                *o = if approx && var > 100.0 {
+                    let z: f64 = rand_distr::StandardNormal.sample(rng);
+                    (n * p + var.sqrt() * z).round().clamp(0.0, n) as u64
+                } else {
+                    Binomial::new(remaining_n, p)
+                        .map(|b| b.sample(rng))
+                        .unwrap_or(0)
+                };
+            }
+            remaining_n -= *o;
+            remaining_mass -= c as f64;
+        }
+    }
+
+    #[test]
+    fn a_planned_multinomial_draws_what_dividing_each_time_drew() {
+        use rand::RngExt;
+        let mut cells_rng = rng(3, 9);
+        for case in 0..200 {
+            let len = 1 + case % 40;
+            let cells: Vec<u64> = (0..len)
+                .map(|_| match cells_rng.random_range(0..4) {
+                    0 => 0,
+                    1 => cells_rng.random_range(1..20),
+                    _ => cells_rng.random_range(1..200_000),
+                })
+                .collect();
+            let plan = Multinomial::new(&cells);
+            for approx in [false, true] {
+                let (mut a, mut b) = (rng(11, case as u64), rng(11, case as u64));
+                let (mut x, mut y) = (vec![0; len], vec![0; len]);
+                for _ in 0..20 {
+                    if approx {
+                        plan.draw_approx(&mut a, &mut x);
+                    } else {
+                        plan.draw(&mut a, &mut x);
+                    }
+                    resample_dividing_each_time(&mut b, &cells, &mut y, approx);
+                    assert_eq!(x, y, "{cells:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -463,8 +463,9 @@ fn class_joint_bootstrap(
     }
     let mut draw = vec![0u64; counts.len()];
     let mut reps: [Vec<f64>; 3] = Default::default();
+    let multinomial = stats::Multinomial::new(&counts);
     for _ in 0..resamples {
-        stats::multinomial_resample(rng, &counts, &mut draw);
+        multinomial.draw(rng, &mut draw);
         let (mut cb, mut cc) = (
             multiclass::ClassCounts::new(k),
             multiclass::ClassCounts::new(k),
@@ -506,8 +507,9 @@ fn joint_bootstrap(
     };
     let mut reps: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples); names.len()];
     let mut draw = [0u64; 8];
+    let multinomial = stats::Multinomial::new(cells);
     for _ in 0..resamples {
-        stats::multinomial_resample(rng, cells, &mut draw);
+        multinomial.draw(rng, &mut draw);
         let d = if task == Task::Binary {
             binary_deltas(&draw)
         } else {

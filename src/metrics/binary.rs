@@ -7,7 +7,9 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use super::{MetricSet, stream_id};
-use crate::grouping::{Grouping, RowSet, SlotIds, SlotOf, for_each_kept, for_each_kept_position};
+use crate::grouping::{
+    Grouping, RowSet, SlotIds, SlotOf, for_each_kept, for_each_kept_position, for_each_slotted,
+};
 use crate::load::encode::{Code, Codes};
 use crate::load::scores::RowsSpare;
 pub use crate::load::scores::{ScoreOrder, ScoredRow, log_loss, order_log_loss, score_order};
@@ -478,10 +480,8 @@ fn ranks_by<S: SlotOf + ?Sized>(
     let mut sums = vec![Counts::default(); overall + 1];
     let mut touched: Vec<usize> = Vec::new();
     let mut prev = f64::NAN;
-    for (i, (&row, &ranked)) in order.rows.iter().zip(&order.scored).enumerate() {
-        let Some(g) = ids.slot(row) else {
-            continue;
-        };
+    for_each_slotted(ids, &order.rows, |i, g| {
+        let ranked = order.scored[i];
         let s = ranked.score();
         if s != prev {
             for &t in touched.iter() {
@@ -505,7 +505,7 @@ fn ranks_by<S: SlotOf + ?Sized>(
                 k.tie_q += 1;
             }
         }
-    }
+    });
     for &t in &touched {
         let c = &counts[t];
         rank[t].flush(c.scored_pos, c.scored - c.scored_pos);
@@ -579,9 +579,10 @@ pub fn push_threshold_metrics(
         let mut rng = stats::rng(boot.seed, stream_id(model, slot, n_groups, 1));
         let cells = [c.tp, c.fp, c.fn_, c.tn];
         let mut draw = [0u64; 4];
+        let multinomial = stats::Multinomial::new(&cells);
         let mut reps: Vec<f64> = (0..boot.resamples)
             .map(|_| {
-                stats::multinomial_resample(&mut rng, &cells, &mut draw);
+                multinomial.draw(&mut rng, &mut draw);
                 f1(draw[0], draw[1], draw[2])
             })
             .collect();

@@ -9,7 +9,7 @@
 //! The bootstrap resamples rows as a multinomial over the cells (equal-width bin,
 //! equal-mass bin, label) and draws each cell's score sum from its normal limit
 //! (cell mean times count, plus the cell's spread), and draws large cells' counts
-//! from their normal limit too (`stats::multinomial_resample_approx`): the same
+//! from their normal limit too (`stats::Multinomial::draw_approx`): the same
 //! replicates as
 //! resampling rows, to the precision a 95% interval needs, at a cost that does
 //! not grow with the rows.
@@ -57,12 +57,18 @@ pub struct Cell {
 }
 
 /// The figures from per-cell totals: `cells[(ew * bins + em) * 2 + label]`.
-fn figures(cells: &[(usize, usize, bool, u64, f64)], bins: usize) -> [f64; 6] {
-    let mut ew = vec![(0u64, 0.0f64, 0u64); bins];
-    let mut em = vec![(0u64, 0.0f64, 0u64); bins];
+/// `bin_sums` is scratch space, reused across a bootstrap's draws.
+fn figures(
+    cells: &[(usize, usize, bool, u64, f64)],
+    bins: usize,
+    bin_sums: &mut Vec<(u64, f64, u64)>,
+) -> [f64; 6] {
+    bin_sums.clear();
+    bin_sums.resize(2 * bins, (0, 0.0, 0));
+    let (ew, em) = bin_sums.split_at_mut(bins);
     let (mut n, mut pos) = (0u64, 0u64);
     for &(w, m, label, count, sum) in cells {
-        for (b, i) in [(&mut ew, w), (&mut em, m)] {
+        for (b, i) in [(&mut *ew, w), (&mut *em, m)] {
             b[i].0 += count;
             b[i].1 += sum;
             if label {
@@ -80,7 +86,7 @@ fn figures(cells: &[(usize, usize, bool, u64, f64)], bins: usize) -> [f64; 6] {
     let nf = n as f64;
     let ybar = pos as f64 / nf;
     let (mut ece, mut mce, mut rel, mut res, mut ece_m) = (0.0, 0.0f64, 0.0, 0.0, 0.0);
-    for &(c, s, p) in &ew {
+    for &(c, s, p) in ew.iter() {
         if c == 0 {
             continue;
         }
@@ -92,7 +98,7 @@ fn figures(cells: &[(usize, usize, bool, u64, f64)], bins: usize) -> [f64; 6] {
         rel += w * (conf - acc).powi(2);
         res += w * (acc - ybar).powi(2);
     }
-    for &(c, s, p) in &em {
+    for &(c, s, p) in em.iter() {
         if c > 0 {
             ece_m += c as f64 / nf * (s / c as f64 - p as f64 / c as f64).abs();
         }
@@ -335,7 +341,8 @@ pub fn from_cells(
         .iter()
         .map(|&((w, m, y), c)| (w, m, y, c.n, c.sum))
         .collect();
-    let values = figures(&flat, bins);
+    let mut bin_sums = Vec::new();
+    let values = figures(&flat, bins, &mut bin_sums);
     // Reliability bins with Wilson intervals.
     let mut rb: Vec<ReliabilityBin> = (0..bins)
         .map(|b| ReliabilityBin {
@@ -383,8 +390,9 @@ pub fn from_cells(
         let mut rng = stats::rng(boot.seed, stream);
         let mut draw = vec![0u64; counts.len()];
         let mut sample = flat.clone();
+        let multinomial = stats::Multinomial::new(&counts);
         for _ in 0..boot.resamples {
-            stats::multinomial_resample_approx(&mut rng, &counts, &mut draw);
+            multinomial.draw_approx(&mut rng, &mut draw);
             for ((cell, &k), &(mean, sd)) in sample.iter_mut().zip(&draw).zip(&spread) {
                 cell.3 = k;
                 let z: f64 = StandardNormal.sample(&mut rng);
@@ -394,7 +402,7 @@ pub fn from_cells(
                     k as f64 * mean + sd * (k as f64).sqrt() * z
                 };
             }
-            for (r, v) in reps.iter_mut().zip(figures(&sample, bins)) {
+            for (r, v) in reps.iter_mut().zip(figures(&sample, bins, &mut bin_sums)) {
                 r.push(v);
             }
         }

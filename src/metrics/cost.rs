@@ -141,8 +141,9 @@ pub fn cost_curve(
     let mut ts = Vec::with_capacity(boot.resamples);
     let mut cs = Vec::with_capacity(boot.resamples);
     let mut sample = buckets.clone();
+    let multinomial = stats::Multinomial::new(&cells);
     for _ in 0..boot.resamples {
-        stats::multinomial_resample(&mut rng, &cells, &mut draw);
+        multinomial.draw(&mut rng, &mut draw);
         for (i, s) in sample.iter_mut().enumerate() {
             s.1 = draw[2 * i];
             s.2 = draw[2 * i + 1];

@@ -208,8 +208,9 @@ pub fn from_cells(
         let mut draw = vec![0u64; flat.len()];
         let mut rng = stats::rng(boot.seed, stream);
         let mut sample = counts.clone();
+        let multinomial = stats::Multinomial::new(&flat);
         for _ in 0..boot.resamples {
-            stats::multinomial_resample(&mut rng, &flat, &mut draw);
+            multinomial.draw(&mut rng, &mut draw);
             for (g, s) in sample.iter_mut().enumerate() {
                 s.copy_from_slice(&draw[4 * g..4 * g + 4]);
             }

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf};
+use crate::grouping::{Grouping, SKIP, SlotIds, SlotOf, for_each_slotted};
 use crate::load::encode::{Code, Codes};
 use crate::load::roles::Task;
 use crate::load::scores::ScoreOrder;
@@ -503,14 +503,13 @@ pub fn slot_scored_rows<'a>(
         groups: &mut [Vec<ScoredRow>],
         mut overall: Option<&mut Vec<ScoredRow>>,
     ) {
-        for (r, &row) in order.scored.iter().zip(&order.rows) {
-            if let Some(g) = ids.slot(row) {
-                groups[g].push(*r);
-                if let Some(o) = overall.as_deref_mut() {
-                    o.push(*r);
-                }
+        for_each_slotted(ids, &order.rows, |i, g| {
+            let r = order.scored[i];
+            groups[g].push(r);
+            if let Some(o) = overall.as_deref_mut() {
+                o.push(r);
             }
-        }
+        });
     }
     let mut groups: Vec<Vec<ScoredRow>> = grouping
         .sizes

@@ -221,8 +221,9 @@ fn f1_intervals(
     let mut rng = stats::rng(seed, stream);
     let counts: Vec<u64> = conf.cells.iter().map(|c| c.2).collect();
     let mut draw = vec![0u64; counts.len()];
+    let multinomial = stats::Multinomial::new(&counts);
     for _ in 0..resamples {
-        stats::multinomial_resample(&mut rng, &counts, &mut draw);
+        multinomial.draw(&mut rng, &mut draw);
         draw_cc.clear();
         for (&(t, p, _), &d) in conf.cells.iter().zip(&draw) {
             if d > 0 {
