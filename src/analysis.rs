@@ -867,6 +867,66 @@ mod tests {
     }
 
     #[test]
+    fn a_moved_thresholds_slice_counts_without_its_cells_equal_those_with_them() {
+        // A slice table at a moved threshold counts from the loaded cells' labels
+        // and the score order (`tally_moved`) instead of making the cells: the
+        // same counts as from the made cells, with and without a cohort, with
+        // byte and wide group ids, scored rows counted or not, on either side
+        // of the half-way cut, and the cells are still not made after.
+        use crate::grouping::SKIP;
+        use crate::load::encode::{BYTE_NULL, Codes};
+        let t = table(3000);
+        let _ = overview(&t, None, t.threshold);
+        t.prepare_cohort_changes();
+        let region = t.feature_index("region").unwrap();
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 7 != 3).collect();
+        for th in [0.0, 0.3, 0.375, 0.5, 0.71, 0.99, 1.0, 2.0, f64::NAN] {
+            for mask in [None, Some(mask.as_slice())] {
+                let bytes = crate::grouping::group_by(&t, &[region], mask);
+                let Codes::Byte(ids) = &bytes.ids else {
+                    panic!("a few regions take byte ids");
+                };
+                let wide = crate::grouping::Grouping {
+                    ids: Codes::Wide(
+                        ids.iter()
+                            .map(|&g| if g == BYTE_NULL { SKIP } else { u32::from(g) })
+                            .collect(),
+                    ),
+                    ..bytes.clone()
+                };
+                for grouping in [&bytes, &wide] {
+                    let moved = t.with_threshold(th);
+                    for m in 0..t.models.len() {
+                        let lazy = metrics::binary::counts(&moved, m, grouping);
+                        let accuracy = metrics::evaluate_with(
+                            &moved,
+                            grouping,
+                            Bootstrap::default(),
+                            metrics::Scope::for_metric("accuracy"),
+                        );
+                        assert!(moved.models[m].cells_cache.get().is_none());
+                        assert!(!moved.models[m].predictions.is_made());
+                        let _ = moved.models[m].cells(&moved.target);
+                        let made = metrics::binary::counts(&moved, m, grouping);
+                        assert_eq!(format!("{lazy:?}"), format!("{made:?}"), "{th} {m}");
+                        let again = metrics::evaluate_with(
+                            &moved,
+                            grouping,
+                            Bootstrap::default(),
+                            metrics::Scope::for_metric("accuracy"),
+                        );
+                        assert_eq!(
+                            format!("{:?}", accuracy.groups),
+                            format!("{:?}", again.groups),
+                            "{th} {m}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_threshold_change_recomputes_only_the_counts_and_equals_a_full_overview() {
         let full_table = table(3000);
         let mask: Vec<bool> = (0..full_table.len()).map(|r| r % 5 != 0).collect();

@@ -644,6 +644,7 @@ pub fn decode(
             cells_cache: Arc::new(OnceLock::new()),
             cell_sets_cache: Arc::default(),
             cohort_rows_spare: Arc::default(),
+            moved_cells: None,
             grades: Some(Arc::new(grades)),
         });
     }

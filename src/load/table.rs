@@ -165,6 +165,27 @@ fn cells_from_order(cells: &[u8], order: &ScoreOrder, threshold: f64) -> Vec<u8>
     out
 }
 
+/// What a moved threshold's cells are made from, when first read
+/// ([`ModelData::cells`], by [`cells_from_order`]). Until then, a slice
+/// table's confusion counts come from the same two parts without them
+/// (`metrics::binary`): no byte a row is written (20 MB of fresh pages at 10M
+/// rows and two models, the larger part of opening a view after a threshold
+/// move).
+#[derive(Debug, Clone)]
+pub struct MovedCells {
+    /// The cells as loaded: each row's label is their low bit.
+    pub loaded: Arc<OnceLock<Vec<u8>>>,
+    pub order: Arc<OnceLock<ScoreOrder>>,
+    pub threshold: f64,
+}
+
+impl MovedCells {
+    /// The loaded cells and the score order, when both are made.
+    pub fn parts(&self) -> Option<(&[u8], &ScoreOrder)> {
+        Some((self.loaded.get()?, self.order.get()?))
+    }
+}
+
 /// One model's decoded outputs.
 #[derive(Debug, Clone)]
 pub struct ModelData {
@@ -193,6 +214,9 @@ pub struct ModelData {
     /// A buffer for a cohort's rows of the score order, ready for the next
     /// cohort change ([`crate::load::scores::RowsSpare`]).
     pub cohort_rows_spare: Arc<crate::load::scores::RowsSpare>,
+    /// At a moved threshold ([`EvalTable::with_threshold`]), what its cells are
+    /// made from when first read.
+    pub moved_cells: Option<MovedCells>,
     /// Graded: the model's grades per example (runs averaged).
     pub grades: Option<Arc<Grades>>,
 }
@@ -214,15 +238,32 @@ impl ModelData {
 
     /// Each row's [`confusion_cell`] (empty unless binary).
     pub fn cells(&self, target: &Target) -> &[u8] {
-        self.cells_cache
-            .get_or_init(|| match (self.pred(), target) {
+        self.cells_cache.get_or_init(|| {
+            if let Some(moved) = &self.moved_cells
+                && let Some((loaded, order)) = moved.parts()
+            {
+                return cells_from_order(loaded, order, moved.threshold);
+            }
+            match (self.pred(), target) {
                 (Prediction::Classes(p), Target::Classes(y)) => p
                     .par_iter()
                     .zip(y.par_iter())
                     .map(|(&p, &y)| confusion_cell(p, y))
                     .collect(),
                 _ => Vec::new(),
-            })
+            }
+        })
+    }
+
+    /// The cells when made, or when they can be made without the predicted
+    /// labels (at a moved threshold): a reader that would otherwise compare
+    /// labels and predictions reads a byte a row instead.
+    pub fn cells_at_hand(&self, target: &Target) -> Option<&[u8]> {
+        match self.cells_cache.get() {
+            Some(cells) => Some(cells),
+            None if self.moved_cells.is_some() => Some(self.cells(target)),
+            None => None,
+        }
     }
 
     /// [`ModelData::cells`] as bits ([`CellSets`]).
@@ -584,9 +625,10 @@ impl EvalTable {
 
     /// The same table with every scored binary model's prediction re-made as
     /// `score >= threshold`. Cheap: the columns are shared, and a scored model
-    /// gets only its confusion cells, a byte a row ([`cells_from_order`] when
-    /// its score order and loaded cells are at hand); its labels are made on
-    /// first read ([`Predictions`]).
+    /// whose score order and loaded cells are at hand gets only what its cells
+    /// are made of on first read ([`MovedCells`]); without them, its cells
+    /// straight from the scores, a byte a row. Its labels are made on first
+    /// read ([`Predictions`]).
     pub fn with_threshold(&self, threshold: f64) -> EvalTable {
         let mut t = self.clone();
         t.threshold = threshold;
@@ -599,16 +641,32 @@ impl EvalTable {
         let y = y.as_slice();
         t.models.par_iter_mut().for_each(|m| {
             if let Some(score) = &m.score {
-                // The cells (and the null count); the labels wait for a reader.
-                let (cells, nulls) = match (m.cells_cache.get(), m.score_order_cache.get()) {
-                    (Some(cells), Some(order)) if cells.len() == score.len() => {
-                        (cells_from_order(cells, order, threshold), order.nulls.len())
-                    }
-                    _ => threshold_cells(score, y, threshold),
+                // The labels wait for a reader, and so do the cells when they can
+                // be made later from the score order and the loaded cells' labels
+                // (a moved table's own recipe when moved again).
+                let loaded = match &m.moved_cells {
+                    Some(moved) => moved.loaded.clone(),
+                    None => m.cells_cache.clone(),
                 };
-                m.null_predictions = nulls;
+                let moved = MovedCells {
+                    loaded,
+                    order: m.score_order_cache.clone(),
+                    threshold,
+                };
+                match moved.parts() {
+                    Some((cells, order)) if cells.len() == score.len() => {
+                        m.null_predictions = order.nulls.len();
+                        m.cells_cache = Arc::default();
+                        m.moved_cells = Some(moved);
+                    }
+                    _ => {
+                        let (cells, nulls) = threshold_cells(score, y, threshold);
+                        m.null_predictions = nulls;
+                        m.cells_cache = Arc::new(OnceLock::from(cells));
+                        m.moved_cells = None;
+                    }
+                }
                 m.predictions = Predictions::at_threshold(score.clone(), threshold);
-                m.cells_cache = Arc::new(OnceLock::from(cells));
                 m.cell_sets_cache = Arc::default();
             }
         });
@@ -620,7 +678,7 @@ impl EvalTable {
         let m = self.models.get(model)?;
         // A binary model's cells say it in a byte a row, and a moved threshold
         // has them without its labels.
-        if let Some(cells) = m.cells_cache.get().filter(|c| !c.is_empty()) {
+        if let Some(cells) = m.cells_at_hand(&self.target).filter(|c| !c.is_empty()) {
             // Cell 0: negative predicted negative; 3: positive predicted positive.
             return Some(cells.par_iter().map(|&c| c == 0 || c == 3).collect());
         }
@@ -1533,6 +1591,7 @@ fn decode_model(
         cells_cache: Arc::new(OnceLock::new()),
         cell_sets_cache: Arc::default(),
         cohort_rows_spare: Arc::default(),
+        moved_cells: None,
         grades: None,
     })
 }

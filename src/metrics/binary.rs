@@ -297,18 +297,28 @@ fn counts_of(
     let Target::Classes(y) = table.target.as_ref() else {
         return Vec::new();
     };
+    // A whole grouping's group and overall slot hold the same rows: count once.
+    let whole = grouping.is_whole();
+    // A moved threshold's cells not made yet: groups count from what they would
+    // be made of; a whole grouping's popcounts read them, so they are made.
+    let moved = m
+        .moved_cells
+        .as_ref()
+        .filter(|_| m.cells_cache.get().is_none())
+        .and_then(|moved| Some((moved.parts()?, moved.threshold)));
     // The cells when kept (a moved threshold has them and not its labels).
-    let cached = m.cells_cache.get().map(Vec::as_slice);
-    let pred: &[u32] = match cached {
-        Some(_) => &[],
-        None => match m.pred() {
+    let cached = match moved {
+        Some(_) if whole => Some(m.cells(&table.target)),
+        _ => m.cells_cache.get().map(Vec::as_slice),
+    };
+    let pred: &[u32] = match (cached, moved) {
+        (Some(_), _) | (_, Some(_)) => &[],
+        (None, None) => match m.pred() {
             Prediction::Classes(pred) => pred,
             Prediction::Values(_) => return Vec::new(),
         },
     };
     let score = m.score.as_deref().filter(|_| with_scored);
-    // A whole grouping's group and overall slot hold the same rows: count once.
-    let whole = grouping.is_whole();
     let slots = if whole { 1 } else { grouping.len() + 1 };
     // The cells are tallied without a branch per row (labels and predictions are
     // unpredictable, and a mispredicted branch per row cost more than the rest of
@@ -317,6 +327,16 @@ fn counts_of(
     // a byte a row; a one-off run makes them from the label and prediction.
     let mut tally = vec![[0u64; 12]; slots + 1];
     match (cached, score) {
+        (None, _) if let Some(((loaded, order), threshold)) = moved => {
+            tally_moved(
+                grouping,
+                &mut tally,
+                loaded,
+                order,
+                threshold,
+                score.is_some(),
+            );
+        }
         // A cohort's cells by popcounts of its bits and the cells' bits.
         (_, None) if let (true, Some(set)) = (whole, &grouping.members) => {
             tally[0][..6].copy_from_slice(&m.cell_sets(&table.target).count(set.words()));
@@ -394,6 +414,61 @@ fn tally_cells(grouping: &Grouping, tally: &mut [[u64; 12]], cell_of: impl Fn(us
     match &grouping.ids {
         Codes::Byte(ids) => by_ids(ids, tally, cell_of),
         Codes::Wide(ids) => by_ids(ids, tally, cell_of),
+    }
+}
+
+/// [`tally_cells`] of a moved threshold's cells without making them (a group's
+/// rows only; the cells `cells_from_order` would make, in `load::table`):
+/// every row is tallied as those start (its loaded label, predicted as most
+/// scored rows are), then the rows they change, the shorter side of the cut in
+/// the score order (their groups looked up a block at a time) and the null-score
+/// rows, move to their cells. `scored`: count scored rows apart, as
+/// [`counts_of`] does.
+fn tally_moved(
+    grouping: &Grouping,
+    tally: &mut [[u64; 12]],
+    loaded: &[u8],
+    order: &ScoreOrder,
+    threshold: f64,
+    scored: bool,
+) {
+    let above = order.scored.partition_point(|r| r.score() >= threshold);
+    // Predicted negative and the prefix flipped to positive, or the other way.
+    let (start, flipped, delta) = if above * 2 <= order.len() {
+        (0, 0..above, 2)
+    } else {
+        (2, above..order.len(), -2)
+    };
+    let s = if scored { 6 } else { 0 };
+    tally_cells(grouping, tally, |r| usize::from(loaded[r] & 1) + start + s);
+    // Per slot, the flipped rows by label.
+    let mut flips = vec![[0u64; 2]; tally.len()];
+    let first = flipped.start;
+    let mut count = |pos: usize, slot: usize| {
+        flips[slot][usize::from(order.scored[first + pos].positive())] += 1;
+    };
+    match &grouping.ids {
+        Codes::Byte(ids) => for_each_slotted(&ids[..], &order.rows[flipped], &mut count),
+        Codes::Wide(ids) => for_each_slotted(&ids[..], &order.rows[flipped], &mut count),
+    }
+    for (t, f) in tally.iter_mut().zip(&flips) {
+        for label in 0..2 {
+            let from = label + start + s;
+            t[from] -= f[label];
+            t[from.wrapping_add_signed(delta)] += f[label];
+        }
+    }
+    // A null score is a null prediction, and the row is not scored.
+    for &row in &order.nulls {
+        let slot = match &grouping.ids {
+            Codes::Byte(ids) => ids[..].slot(row),
+            Codes::Wide(ids) => ids[..].slot(row),
+        };
+        if let Some(slot) = slot {
+            let label = usize::from(loaded[row as usize] & 1);
+            tally[slot][label + start + s] -= 1;
+            tally[slot][label + 4] += 1;
+        }
     }
 }
 
