@@ -280,27 +280,26 @@ fn condition_mask(
             if f.codes.codes.is_empty() {
                 return None;
             }
-            // In parallel: the mask is fresh memory, and its page faults are
-            // most of the pass.
-            Some(match &f.codes.codes {
+            // In the table's spare buffer when the window made one (a fresh
+            // mask's page faults were most of the pass), and in parallel.
+            let mut mask = table.mask_spare.take(f.codes.codes.len());
+            match &f.codes.codes {
                 encode::Codes::Byte(codes) => {
                     // Every byte's answer in one table: a load a row, no branch.
                     let mut answer = [false; 256];
                     answer[..levels.len()].copy_from_slice(&levels);
                     answer[usize::from(encode::BYTE_NULL)] = missing;
-                    codes.par_iter().map(|&c| answer[usize::from(c)]).collect()
+                    mask.par_extend(codes.par_iter().map(|&c| answer[usize::from(c)]));
                 }
-                encode::Codes::Wide(codes) => codes
-                    .par_iter()
-                    .map(|&code| {
-                        if code == encode::NULL_CODE {
-                            missing
-                        } else {
-                            levels[code as usize]
-                        }
-                    })
-                    .collect(),
-            })
+                encode::Codes::Wide(codes) => mask.par_extend(codes.par_iter().map(|&code| {
+                    if code == encode::NULL_CODE {
+                        missing
+                    } else {
+                        levels[code as usize]
+                    }
+                })),
+            }
+            Some(mask)
         };
         let is_numeric = matches!(f.kind, crate::load::table::FeatureKind::Numeric);
         match c.op {
@@ -447,6 +446,22 @@ mod tests {
     fn run(g: FilterGroup) -> Result<Vec<bool>, CohortError> {
         let (df, t) = fixture();
         evaluate(&g, &t, &df, &AtomicBool::new(false))
+    }
+
+    #[test]
+    fn a_mask_is_written_into_the_tables_spare_buffer_when_there_is_one() {
+        // The window makes the spare while idle; the next cohort's mask takes it
+        // (no fresh pages), with the same answers as without it.
+        let (df, t) = fixture();
+        let east = FilterGroup::equalities(&[("region".into(), "east".into())]);
+        let fresh = evaluate(&east, &t, &df, &AtomicBool::new(false)).unwrap();
+        t.prepare_cohort_changes();
+        assert!(t.mask_spare.capacity() >= t.len());
+        let spared = evaluate(&east, &t, &df, &AtomicBool::new(false)).unwrap();
+        assert_eq!(t.mask_spare.capacity(), 0);
+        assert_eq!(spared, fresh);
+        assert_eq!(spared, [true, false, false, true, false]);
+        assert!(!t.cohort_changes_prepared());
     }
 
     #[test]

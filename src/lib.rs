@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod report;
 pub mod session;
 pub mod slice_report;
+pub mod spare;
 pub mod spark;
 pub mod stats;
 pub mod text_diff;

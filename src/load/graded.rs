@@ -739,6 +739,7 @@ pub fn decode(
         clusters: clusters.map(|c| Arc::new(c.1)),
         params: super::table::MetricParams::default(),
         queries: None,
+        mask_spare: Arc::default(),
     })
 }
 

@@ -204,67 +204,19 @@ pub fn ascending(rows: &[ScoredRow]) -> impl Iterator<Item = (f64, bool)> + '_ {
 }
 
 /// A spare buffer for a cohort's scored rows ([`crate::metrics::binary::kept_rows`])
-/// whose pages the kernel has already given: a cohort change copies up to one
-/// row of the score order a row, and on this kind of machine each fresh 4 KiB
-/// page costs 1.5-10 us (at 10M rows a 25% cohort's copy was ~10k page faults
-/// for two models, 10-20% of the change). The window fills it in the
-/// background ([`crate::load::table::EvalTable::prepare_cohort_changes`]);
-/// a cohort's rows give their buffer back when the overview holding them is
-/// dropped, so the next change reuses it.
-#[derive(Default)]
-pub struct RowsSpare(std::sync::Mutex<Vec<ScoredRow>>);
-
-/// Its size, not its (millions of) rows.
-impl std::fmt::Debug for RowsSpare {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RowsSpare")
-            .field("capacity", &self.capacity())
-            .finish()
-    }
-}
+/// whose pages the kernel has already given ([`crate::spare::Spare`]): a cohort
+/// change copies up to one row of the score order a row (at 10M rows a 25%
+/// cohort's copy was ~10k page faults for two models, 10-20% of the change).
+/// The window fills it in the background
+/// ([`crate::load::table::EvalTable::prepare_cohort_changes`]); a cohort's rows
+/// give their buffer back when the overview holding them is dropped, so the
+/// next change reuses it.
+pub type RowsSpare = crate::spare::Spare<ScoredRow>;
 
 impl RowsSpare {
-    fn spare(&self) -> std::sync::MutexGuard<'_, Vec<ScoredRow>> {
-        // A panic elsewhere with the lock held leaves a buffer still usable.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// An empty buffer for at least `n` rows: the spare if it is that large.
-    pub fn take(&self, n: usize) -> Vec<ScoredRow> {
-        let mut spare = self.spare();
-        if spare.capacity() >= n {
-            std::mem::take(&mut *spare)
-        } else {
-            Vec::with_capacity(n)
-        }
-    }
-
-    /// Keeps `rows`' buffer, emptied, if it is larger than the spare.
-    pub fn give(&self, mut rows: Vec<ScoredRow>) {
-        let mut spare = self.spare();
-        if rows.capacity() > spare.capacity() {
-            rows.clear();
-            *spare = rows;
-        }
-    }
-
-    /// Makes the spare hold `n` rows, every page of it written once.
-    pub fn fill(&self, n: usize) {
-        if self.capacity() >= n {
-            return;
-        }
-        let mut rows = Vec::with_capacity(n);
-        // Not zeros: an allocation then filled with zeros may be turned into
-        // `calloc`, which leaves a fresh mapping's pages untouched.
-        rows.resize(n, ScoredRow(u64::MAX));
-        self.give(rows);
-    }
-
-    /// How many rows the spare holds.
-    pub fn capacity(&self) -> usize {
-        self.spare().capacity()
+    /// Makes the spare hold `n` rows ([`crate::spare::Spare::fill`]).
+    pub fn fill_rows(&self, n: usize) {
+        self.fill(n, ScoredRow(u64::MAX));
     }
 }
 
@@ -394,29 +346,6 @@ pub fn tied_orders() -> Vec<ScoreOrder> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_spare_buffer_is_taken_when_large_enough_and_keeps_the_largest() {
-        let spare = RowsSpare::default();
-        assert_eq!(spare.take(10).capacity(), 10);
-        spare.fill(100);
-        assert!(spare.capacity() >= 100);
-        // Too small a spare stays (a new buffer is made); a large enough one is
-        // handed out, empty.
-        assert!(spare.take(1000).capacity() >= 1000);
-        assert!(spare.capacity() >= 100);
-        let taken = spare.take(50);
-        assert!(taken.is_empty() && taken.capacity() >= 100);
-        assert_eq!(spare.capacity(), 0);
-        // Given back: kept if larger than the spare, emptied.
-        spare.give(vec![ScoredRow(1); 20]);
-        assert_eq!(spare.capacity(), 20);
-        spare.give(taken);
-        assert!(spare.capacity() >= 100);
-        spare.give(Vec::with_capacity(30));
-        assert!(spare.capacity() >= 100);
-        assert!(spare.take(1).is_empty());
-    }
 
     #[test]
     fn scored_rows_written_over_their_keys_are_the_keys_rows() {

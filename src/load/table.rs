@@ -443,6 +443,10 @@ pub struct EvalTable {
     pub params: MetricParams,
     /// Ranking: which query each row belongs to.
     pub queries: Option<Arc<Queries>>,
+    /// A buffer for the next cohort's mask, a byte a row, its pages written
+    /// while idle ([`EvalTable::prepare_cohort_changes`]): at 10M rows a fresh
+    /// one took 17-26 ms of a cohort change, mostly page faults.
+    pub mask_spare: Arc<crate::spare::Spare<bool>>,
 }
 
 /// The queries of a ranking table: the used rows grouped by query, so that every
@@ -547,7 +551,8 @@ impl EvalTable {
     /// ([`ScoreOrder::positions`]), its rows' log losses
     /// ([`ModelData::order_log_loss`]), a buffer for a cohort's rows of it
     /// ([`crate::load::scores::RowsSpare`]) and its cells as bits
-    /// ([`ModelData::cell_sets`]), one model after the other on one thread. The
+    /// ([`ModelData::cell_sets`]), one model after the other on one thread,
+    /// then a buffer for the next cohort's mask ([`EvalTable::mask_spare`]). The
     /// window runs it in the background once the first overview is on screen
     /// (the other core stays free for drawing); a one-off command-line run
     /// never needs it. Nothing to do if it was made.
@@ -557,23 +562,25 @@ impl EvalTable {
             if let Some(order) = m.score_order_cache.get().filter(|o| !o.is_empty()) {
                 order.positions(rows);
                 m.order_log_loss(&self.target);
-                m.cohort_rows_spare.fill(order.len());
+                m.cohort_rows_spare.fill_rows(order.len());
                 m.cell_sets(&self.target);
             }
         });
+        self.mask_spare.fill(rows, true);
     }
 
     /// Whether [`EvalTable::prepare_cohort_changes`] has nothing left to make.
     pub fn cohort_changes_prepared(&self) -> bool {
-        self.models.iter().all(|m| {
-            m.score_order_cache.get().is_none_or(|o| {
-                o.is_empty()
-                    || (o.made_positions().is_some()
-                        && m.log_loss_cache.get().is_some()
-                        && m.cell_sets_cache.get().is_some()
-                        && m.cohort_rows_spare.capacity() >= o.len())
+        self.mask_spare.capacity() >= self.len()
+            && self.models.iter().all(|m| {
+                m.score_order_cache.get().is_none_or(|o| {
+                    o.is_empty()
+                        || (o.made_positions().is_some()
+                            && m.log_loss_cache.get().is_some()
+                            && m.cell_sets_cache.get().is_some()
+                            && m.cohort_rows_spare.capacity() >= o.len())
+                })
             })
-        })
     }
 
     /// Finds a model by name, or says which models exist.
@@ -1144,6 +1151,7 @@ fn decode_with(
         cluster_column: None,
         params: MetricParams::default(),
         queries,
+        mask_spare: Arc::default(),
     })
 }
 
