@@ -452,10 +452,10 @@ fn tally_moved(
         Codes::Wide(ids) => for_each_slotted(&ids[..], &order.rows[flipped], &mut count),
     }
     for (t, f) in tally.iter_mut().zip(&flips) {
-        for label in 0..2 {
+        for (label, &n) in f.iter().enumerate() {
             let from = label + start + s;
-            t[from] -= f[label];
-            t[from.wrapping_add_signed(delta)] += f[label];
+            t[from] -= n;
+            t[from.wrapping_add_signed(delta)] += n;
         }
     }
     // A null score is a null prediction, and the row is not scored.
