@@ -49,6 +49,19 @@ pub struct ScoreOrder {
 pub const NO_POSITION: u32 = u32::MAX;
 
 impl ScoreOrder {
+    /// At `threshold`, whether most scored rows are predicted positive, and
+    /// the positions of the others (a prefix or a suffix of the order, at most
+    /// half of it): the rows a moved threshold's cells set apart from the
+    /// majority (`load::table::cells_from_order`, `metrics::binary`).
+    pub fn minority_at(&self, threshold: f64) -> (bool, std::ops::Range<usize>) {
+        let above = self.scored.partition_point(|r| r.score() >= threshold);
+        if above * 2 <= self.len() {
+            (false, 0..above)
+        } else {
+            (true, above..self.len())
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.scored.len()
     }

@@ -147,12 +147,13 @@ fn threshold_cells(score: &[f64], y: &[u32], threshold: f64) -> (Vec<u8>, usize)
 /// the load is slow (re-making two models' predictions from their scores took
 /// 110-145 ms in the window at 10M rows, 20-40 ms warm).
 fn cells_from_order(cells: &[u8], order: &ScoreOrder, threshold: f64) -> Vec<u8> {
-    let above = order.scored.partition_point(|r| r.score() >= threshold);
-    let (start, flip, delta) = if above * 2 <= order.len() {
-        (0u8, &order.rows[..above], 2u8)
+    let (positive, minority) = order.minority_at(threshold);
+    let (start, delta) = if positive {
+        (2u8, 2u8.wrapping_neg())
     } else {
-        (2u8, &order.rows[above..], 2u8.wrapping_neg())
+        (0, 2)
     };
+    let flip = &order.rows[minority];
     let mut out: Vec<u8> = cells.par_iter().map(|&c| (c & 1) + start).collect();
     for &row in flip {
         let c = &mut out[row as usize];

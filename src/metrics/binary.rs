@@ -432,42 +432,39 @@ fn tally_moved(
     threshold: f64,
     scored: bool,
 ) {
-    let above = order.scored.partition_point(|r| r.score() >= threshold);
-    // Predicted negative and the prefix flipped to positive, or the other way.
-    let (start, flipped, delta) = if above * 2 <= order.len() {
-        (0, 0..above, 2)
-    } else {
-        (2, above..order.len(), -2)
-    };
+    // Predicted negative and the minority flipped to positive, or the other way.
+    let (positive, flipped) = order.minority_at(threshold);
+    let (start, delta) = if positive { (2, -2) } else { (0, 2) };
     let s = if scored { 6 } else { 0 };
     tally_cells(grouping, tally, |r| usize::from(loaded[r] & 1) + start + s);
-    // Per slot, the flipped rows by label.
+    // Per slot, by label: the flipped rows, and the null-score rows (a null
+    // prediction, and not scored).
     let mut flips = vec![[0u64; 2]; tally.len()];
+    let mut nulls = vec![[0u64; 2]; tally.len()];
     let first = flipped.start;
-    let mut count = |pos: usize, slot: usize| {
+    let mut flip = |pos: usize, slot: usize| {
         flips[slot][usize::from(order.scored[first + pos].positive())] += 1;
     };
+    let mut null = |pos: usize, slot: usize| {
+        nulls[slot][usize::from(loaded[order.nulls[pos] as usize] & 1)] += 1;
+    };
+    let flipped = &order.rows[flipped];
     match &grouping.ids {
-        Codes::Byte(ids) => for_each_slotted(&ids[..], &order.rows[flipped], &mut count),
-        Codes::Wide(ids) => for_each_slotted(&ids[..], &order.rows[flipped], &mut count),
-    }
-    for (t, f) in tally.iter_mut().zip(&flips) {
-        for (label, &n) in f.iter().enumerate() {
-            let from = label + start + s;
-            t[from] -= n;
-            t[from.wrapping_add_signed(delta)] += n;
+        Codes::Byte(ids) => {
+            for_each_slotted(&ids[..], flipped, &mut flip);
+            for_each_slotted(&ids[..], &order.nulls, &mut null);
+        }
+        Codes::Wide(ids) => {
+            for_each_slotted(&ids[..], flipped, &mut flip);
+            for_each_slotted(&ids[..], &order.nulls, &mut null);
         }
     }
-    // A null score is a null prediction, and the row is not scored.
-    for &row in &order.nulls {
-        let slot = match &grouping.ids {
-            Codes::Byte(ids) => ids[..].slot(row),
-            Codes::Wide(ids) => ids[..].slot(row),
-        };
-        if let Some(slot) = slot {
-            let label = usize::from(loaded[row as usize] & 1);
-            tally[slot][label + start + s] -= 1;
-            tally[slot][label + 4] += 1;
+    for ((t, f), n) in tally.iter_mut().zip(&flips).zip(&nulls) {
+        for label in [0, 1] {
+            let from = label + start + s;
+            t[from] -= f[label] + n[label];
+            t[from.wrapping_add_signed(delta)] += f[label];
+            t[label + 4] += n[label];
         }
     }
 }
