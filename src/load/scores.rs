@@ -21,11 +21,48 @@ pub fn log_loss(p: f64, positive: bool) -> f64 {
 /// Made on the caller's thread alone: the window makes it while idle, leaving
 /// the other core to drawing.
 pub fn order_log_loss(order: &ScoreOrder) -> Vec<f64> {
-    order
-        .scored
-        .iter()
-        .map(|r| log_loss(r.score(), r.positive()))
-        .collect()
+    let mut tied = TiedLogLoss::default();
+    order.scored.iter().map(|&r| tied.of(r)).collect()
+}
+
+/// [`log_loss`] of rows met in score order, taken once per run of tied scores
+/// and label: a logarithm costs more than the rest of a row's walk, and
+/// evaluation scores are often tied (rounded probabilities, a judge's grades;
+/// the generated 10M-row file has about ten rows a distinct score). The same
+/// function of the same inputs, so the same bits.
+#[derive(Debug, Clone, Copy)]
+pub struct TiedLogLoss {
+    /// The run's score's bits, and its log loss for a negative and a positive
+    /// row (NaN until a row of that label is met; a log loss is never NaN).
+    score_bits: u64,
+    by_label: [f64; 2],
+}
+
+impl Default for TiedLogLoss {
+    fn default() -> Self {
+        TiedLogLoss {
+            // No score has these bits: a NaN with the label bit set.
+            score_bits: u64::MAX,
+            by_label: [f64::NAN; 2],
+        }
+    }
+}
+
+impl TiedLogLoss {
+    /// The log loss of `r`, the next row of a walk in score order.
+    #[inline]
+    pub fn of(&mut self, r: ScoredRow) -> f64 {
+        let p = r.score();
+        if p.to_bits() != self.score_bits {
+            self.score_bits = p.to_bits();
+            self.by_label = [f64::NAN; 2];
+        }
+        let slot = &mut self.by_label[usize::from(r.positive())];
+        if slot.is_nan() {
+            *slot = log_loss(p, r.positive());
+        }
+        *slot
+    }
 }
 
 /// A model's scored rows by descending score (ties in row order), computed once
@@ -359,6 +396,28 @@ pub fn tied_orders() -> Vec<ScoreOrder> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tied_log_losses_are_each_rows_log_loss_to_the_bit() {
+        for order in tied_orders() {
+            let want: Vec<u64> = order
+                .scored
+                .iter()
+                .map(|r| log_loss(r.score(), r.positive()).to_bits())
+                .collect();
+            let got: Vec<u64> = order_log_loss(&order).iter().map(|l| l.to_bits()).collect();
+            assert_eq!(got, want, "{} rows", order.len());
+            // Rows met out of score order (a walk that skips some, or any
+            // order at all) still get their own log loss.
+            let mut tied = TiedLogLoss::default();
+            for r in order.scored.iter().rev().step_by(3) {
+                assert_eq!(
+                    tied.of(*r).to_bits(),
+                    log_loss(r.score(), r.positive()).to_bits()
+                );
+            }
+        }
+    }
 
     #[test]
     fn scored_rows_written_over_their_keys_are_the_keys_rows() {

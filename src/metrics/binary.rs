@@ -12,7 +12,9 @@ use crate::grouping::{
 };
 use crate::load::encode::{Code, Codes};
 use crate::load::scores::RowsSpare;
-pub use crate::load::scores::{ScoreOrder, ScoredRow, log_loss, order_log_loss, score_order};
+pub use crate::load::scores::{
+    ScoreOrder, ScoredRow, TiedLogLoss, log_loss, order_log_loss, score_order,
+};
 use crate::load::table::{EvalTable, ModelData, Prediction, Target, confusion_cell};
 use crate::stats::{self, Bootstrap, Z_95};
 
@@ -92,7 +94,10 @@ pub fn kept_rows<'a>(table: &'a EvalTable, model: usize, keep: Option<&RowSet>) 
     };
     match m.log_loss_cache.get() {
         Some(ll) => kept_with(order, keep, buffer, |i, _| ll[i]),
-        None => kept_with(order, keep, buffer, row_log_loss),
+        None => {
+            let mut tied = TiedLogLoss::default();
+            kept_with(order, keep, buffer, move |_, r| tied.of(r))
+        }
     }
 }
 
@@ -100,7 +105,7 @@ fn kept_with<'a>(
     order: &'a ScoreOrder,
     keep: Option<&RowSet>,
     buffer: impl FnOnce() -> Vec<ScoredRow>,
-    ll: impl Fn(usize, ScoredRow) -> f64,
+    mut ll: impl FnMut(usize, ScoredRow) -> f64,
 ) -> Kept<'a> {
     let mut sums = Counts::default();
     let rows = match keep {
@@ -506,16 +511,17 @@ fn ranks(
         (SlotIds::Byte(ids), Some(ll)) => ranks_by(order, &ids[..], counts, |i, _| ll[i]),
         (SlotIds::Short(ids), Some(ll)) => ranks_by(order, &ids[..], counts, |i, _| ll[i]),
         (SlotIds::Wide(ids), Some(ll)) => ranks_by(order, *ids, counts, |i, _| ll[i]),
-        (SlotIds::Byte(ids), None) => ranks_by(order, &ids[..], counts, row_log_loss),
-        (SlotIds::Short(ids), None) => ranks_by(order, &ids[..], counts, row_log_loss),
-        (SlotIds::Wide(ids), None) => ranks_by(order, *ids, counts, row_log_loss),
+        (SlotIds::Byte(ids), None) => ranks_by(order, &ids[..], counts, row_log_loss()),
+        (SlotIds::Short(ids), None) => ranks_by(order, &ids[..], counts, row_log_loss()),
+        (SlotIds::Wide(ids), None) => ranks_by(order, *ids, counts, row_log_loss()),
     })
 }
 
-/// A row's log loss when no cache holds it.
+/// The log loss of rows walked in score order, when no cache holds it.
 #[inline]
-fn row_log_loss(_: usize, r: ScoredRow) -> f64 {
-    log_loss(r.score(), r.positive())
+fn row_log_loss() -> impl FnMut(usize, ScoredRow) -> f64 {
+    let mut tied = TiedLogLoss::default();
+    move |_, r| tied.of(r)
 }
 
 impl Rank {
@@ -545,7 +551,7 @@ fn ranks_by<S: SlotOf + ?Sized>(
     order: &ScoreOrder,
     ids: &S,
     counts: &mut [Counts],
-    ll: impl Fn(usize, ScoredRow) -> f64,
+    mut ll: impl FnMut(usize, ScoredRow) -> f64,
 ) -> Vec<Rank> {
     let overall = counts.len() - 1;
     let mut rank = vec![Rank::default(); overall + 1];
