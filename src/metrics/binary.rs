@@ -51,7 +51,10 @@ impl Counts {
         let (p, pos) = (r.score(), r.positive());
         self.scored += 1;
         self.scored_pos += u64::from(pos);
-        let br = (p - if pos { 1.0 } else { 0.0 }).powi(2);
+        // The label as 0.0 or 1.0 without a branch: labels are unpredictable,
+        // and a mispredicted branch here also dropped the loads of the next
+        // rows already in flight (a cohort's copy waits on them).
+        let br = (p - u64::from(pos) as f64).powi(2);
         self.ll_sum += ll;
         self.ll_sq += ll * ll;
         self.br_sum += br;
