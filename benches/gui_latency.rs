@@ -104,6 +104,9 @@ fn main() {
                 LaunchOptions {
                     files: vec![f],
                     dialog: Box::new(NoDialog),
+                    // `FAULTLINE_FRAME_TIMES=1`: each frame's app time on standard error
+                    // (a step also builds and reads the accessibility tree).
+                    frame_times: std::env::var_os("FAULTLINE_FRAME_TIMES").is_some(),
                     ..Default::default()
                 },
             )

@@ -49,6 +49,8 @@ fn window(cli: &Cli) -> ExitCode {
         params: cli.params.params(),
         screenshot: cli.screenshot.clone(),
         window_size: cli.window_size,
+        // A measuring aid, not an option: each frame's time on standard error.
+        frame_times: std::env::var_os("FAULTLINE_FRAME_TIMES").is_some(),
         // Screenshots never touch the user's recovery file.
         recovery: cli
             .screenshot

@@ -36,6 +36,8 @@ pub struct LaunchOptions {
     pub recovery: Option<PathBuf>,
     /// How often to autosave (30 seconds).
     pub autosave_every: Duration,
+    /// Print each frame's time (`FAULTLINE_FRAME_TIMES=1`).
+    pub frame_times: bool,
 }
 
 impl Default for LaunchOptions {
@@ -54,6 +56,7 @@ impl Default for LaunchOptions {
             dialog: Box::new(dialog::NativeDialog),
             recovery: None,
             autosave_every: Duration::from_secs(30),
+            frame_times: false,
         }
     }
 }

@@ -13,10 +13,12 @@ pub mod actions;
 pub mod commands;
 pub mod dialog;
 pub mod exports;
+pub mod frame_times;
 pub mod launch;
 pub mod menus;
 pub mod notices;
 pub mod open_form;
+pub mod priority;
 pub mod results;
 pub mod screenshot;
 pub mod session_io;
@@ -87,6 +89,8 @@ pub struct FaultlineApp {
     params: Option<crate::load::table::MetricParams>,
     /// The command line's mapping, for a Spark source given at launch.
     launch_mapping: Option<Mapping>,
+    /// `FAULTLINE_FRAME_TIMES=1`: each frame's time, printed.
+    frame_times: Option<frame_times::FrameTimes>,
 }
 
 impl FaultlineApp {
@@ -124,6 +128,7 @@ impl FaultlineApp {
             select: options.select,
             params: Some(options.params),
             launch_mapping: Some(options.mapping.clone()),
+            frame_times: options.frame_times.then(Default::default),
         };
         if let Some(source) = options.files.first().filter(|p| crate::spark::is_spark(p)) {
             app.commands.push(Command::OpenSpark {
@@ -545,7 +550,10 @@ impl FaultlineApp {
 }
 
 impl eframe::App for FaultlineApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        if let Some(f) = &mut self.frame_times {
+            f.begin(frame.info().cpu_usage);
+        }
         if self.theme_applied != Some(self.settings.dark) {
             ctx.set_theme(if self.settings.dark {
                 egui::Theme::Dark
@@ -603,6 +611,9 @@ impl eframe::App for FaultlineApp {
             panel.ensure(&mut self.tasks);
         }
         self.screenshot_step(&ctx);
+        if let Some(f) = &mut self.frame_times {
+            f.end(&self.tasks);
+        }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
