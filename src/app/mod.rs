@@ -95,6 +95,8 @@ pub struct FaultlineApp {
 
 impl FaultlineApp {
     pub fn new(cc: &eframe::CreationContext<'_>, options: LaunchOptions) -> FaultlineApp {
+        // Before any job computes: the pool's threads are made lowered.
+        priority::lower_thread_pool();
         let mut settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))

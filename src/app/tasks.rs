@@ -200,6 +200,7 @@ impl Tasks {
         let live = self.live.clone();
         live.fetch_add(1, Ordering::SeqCst);
         std::thread::spawn(move || {
+            super::priority::lower_current_thread();
             let out = work(&theirs);
             if !theirs.is_cancelled() {
                 // The receiver is gone only if the app dropped the task: nothing to do.
