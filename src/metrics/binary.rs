@@ -12,9 +12,8 @@ use crate::grouping::{
 };
 use crate::load::encode::{Code, Codes};
 use crate::load::scores::RowsSpare;
-pub use crate::load::scores::{
-    ScoreOrder, ScoredRow, TiedLogLoss, log_loss, order_log_loss, score_order,
-};
+use crate::load::scores::TiedLogLoss;
+pub use crate::load::scores::{ScoreOrder, ScoredRow, log_loss, order_log_loss, score_order};
 use crate::load::table::{EvalTable, ModelData, Prediction, Target, confusion_cell};
 use crate::stats::{self, Bootstrap, Z_95};
 
@@ -97,10 +96,7 @@ pub fn kept_rows<'a>(table: &'a EvalTable, model: usize, keep: Option<&RowSet>) 
     };
     match m.log_loss_cache.get() {
         Some(ll) => kept_with(order, keep, buffer, |i, _| ll[i]),
-        None => {
-            let mut tied = TiedLogLoss::default();
-            kept_with(order, keep, buffer, move |_, r| tied.of(r))
-        }
+        None => kept_with(order, keep, buffer, row_log_loss()),
     }
 }
 
