@@ -77,7 +77,11 @@ fn main() {
     let loaded = faultline::load::load(
         std::path::Path::new(&path),
         &Mapping::default(),
-        &LoadOptions::default(),
+        // As the window loads it: the id column is read after the first overview.
+        &LoadOptions {
+            defer_id: true,
+            ..LoadOptions::default()
+        },
     )
     .expect("load (make the file with `cargo bench --bench gui_latency -- ROWS`)");
     println!(

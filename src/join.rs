@@ -75,6 +75,8 @@ impl JoinReport {
 pub struct Joined {
     pub table: EvalTable,
     pub frame: DataFrame,
+    /// The file's columns left out of `frame` for now ([`LoadOptions::defer_id`]).
+    pub deferred: Vec<String>,
     pub report: Option<JoinReport>,
 }
 
@@ -87,7 +89,16 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
                 compact: crate::load::open::reads_compacted(one, mapping, options),
                 ..options.read.clone()
             };
-            let (frame, sha) = read::read_frame_projected(one, None, &read_options)?;
+            let deferred = crate::load::open::deferred_columns(one, mapping, options);
+            let skip_deferred = |names: &[String]| -> Vec<String> {
+                names
+                    .iter()
+                    .filter(|n| !deferred.contains(n))
+                    .cloned()
+                    .collect()
+            };
+            let select: Option<read::Selector> = (!deferred.is_empty()).then_some(&skip_deferred);
+            let (frame, sha) = read::read_frame_projected(one, select, &read_options)?;
             let names: Vec<String> = frame
                 .get_column_names()
                 .iter()
@@ -98,11 +109,13 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
             {
                 return load_long(one, frame, sha, &model_col, mapping, options);
             }
-            let (table, frame) =
-                crate::load::open::decode_frame(one, frame, sha, mapping, options)?;
+            let (table, frame) = crate::load::open::decode_frame_without(
+                one, frame, &deferred, sha, mapping, options,
+            )?;
             Ok(Joined {
                 table,
                 frame,
+                deferred,
                 report: None,
             })
         }
@@ -426,6 +439,7 @@ fn join_inputs(
     Ok(Joined {
         table,
         frame,
+        deferred: Vec::new(),
         report: Some(report),
     })
 }
@@ -574,6 +588,7 @@ fn stack_graded(inputs: Vec<Input>, mapping: &Mapping, options: &LoadOptions) ->
     Ok(Joined {
         table,
         frame,
+        deferred: Vec::new(),
         report: Some(report),
     })
 }

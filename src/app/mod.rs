@@ -30,6 +30,7 @@ pub mod views;
 pub mod workspace;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use commands::Command;
@@ -206,6 +207,8 @@ impl FaultlineApp {
                         control: control.clone(),
                         ..read
                     },
+                    // The id column is read once the first overview is drawn.
+                    defer_id: true,
                     ..LoadOptions::default()
                 };
                 let result = crate::join::load_joined(&p, &m, &options).map(|j| {
@@ -213,6 +216,7 @@ impl FaultlineApp {
                         Loaded {
                             frame: j.frame,
                             table: j.table,
+                            deferred: j.deferred,
                             read_time: start.elapsed(),
                             decode_time: Duration::ZERO,
                         },
@@ -364,6 +368,24 @@ impl FaultlineApp {
         }
     }
 
+    /// With no job running, reads the columns the load left for later (the id,
+    /// [`crate::load::kept_frame`]): the first overview is on screen by then.
+    /// A job may have read them first; this then only hands them to the views.
+    fn read_columns_when_idle(&mut self) {
+        let Some(ws) = &self.workspace else {
+            return;
+        };
+        if self.tasks.is_busy() || ws.columns_read {
+            return;
+        }
+        let kept = ws.kept.clone();
+        let label = format!("Reading column {}", kept.deferred().join(", "));
+        self.tasks.start(TaskKind::Columns, label, move |_| {
+            let read = kept.read();
+            Done::Columns(kept, read)
+        });
+    }
+
     /// With no job running, makes what the next cohort change reads and the
     /// first overview did not need, in the background: a user looking at the
     /// first overview does not wait for it, and a cohort change made before it
@@ -445,6 +467,20 @@ impl FaultlineApp {
                     .join(", ")
             )),
             Done::Export(Err(e)) => self.notices.error(format!("Export failed: {e}")),
+            Done::Columns(kept, read) => {
+                if let Some(ws) = &mut self.workspace
+                    && Arc::ptr_eq(&ws.kept, &kept)
+                {
+                    ws.columns_read = true;
+                    match read {
+                        Ok(whole) => ws.frame = whole,
+                        Err(e) => self.notices.error(format!(
+                            "Could not read column {}: {e}",
+                            kept.deferred().join(", ")
+                        )),
+                    }
+                }
+            }
             Done::Screenshot(path, r) => {
                 if let Err(e) = r {
                     eprintln!("faultline: cannot write {}: {e}", path.display());
@@ -607,6 +643,7 @@ impl eframe::App for FaultlineApp {
         } else {
             self.requests.clear();
         }
+        self.read_columns_when_idle();
         self.prepare_when_idle();
         #[cfg(feature = "spark")]
         if let Some(panel) = &mut self.spark {

@@ -257,12 +257,12 @@ impl Results {
                 let key = (base, query);
                 if self.examples.wants(&key) {
                     self.examples.pending = Some(key.clone());
-                    let frame = ws.frame.clone();
+                    let kept = ws.kept.clone();
                     tasks.start(TaskKind::Examples, "Selecting rows", move |c| {
                         let table = at.get();
                         let rows = crate::examples::select_rows(
                             table,
-                            &frame,
+                            &kept.whole(),
                             mask.as_deref().map(Vec::as_slice),
                             &key.1,
                             c.flag(),

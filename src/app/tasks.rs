@@ -54,6 +54,9 @@ pub enum TaskKind {
     /// Making, once the window is idle, what later cohort changes read
     /// ([`crate::load::table::EvalTable::prepare_cohort_changes`]).
     Prepare,
+    /// Reading, once the window is idle, the columns a load left for later
+    /// ([`crate::load::kept_frame::KeptFrame`]).
+    Columns,
 }
 
 impl TaskKind {
@@ -153,6 +156,11 @@ pub enum Done {
     ),
     /// [`TaskKind::Prepare`] is done: nothing to show.
     Prepared,
+    /// [`TaskKind::Columns`] is done: the frame it completed, or why it could not.
+    Columns(
+        Arc<crate::load::kept_frame::KeptFrame>,
+        Result<Arc<polars::prelude::DataFrame>, String>,
+    ),
     /// The job's thread ended without a result (a panic).
     Failed(TaskKind),
 }

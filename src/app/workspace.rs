@@ -14,6 +14,7 @@ use super::tasks::{CohortOverview, Done, TaskKind, Tasks};
 use crate::cohort::{self, Cohort, CohortError, FilterGroup};
 use crate::join::JoinReport;
 use crate::load::Mapping;
+use crate::load::kept_frame::KeptFrame;
 use crate::load::table::{EvalTable, LoadOptions, Loaded};
 use crate::session::{DatasetRef, Session, Tag};
 
@@ -30,7 +31,13 @@ pub struct Workspace {
     pub path: PathBuf,
     /// What the title bar and status show (a bundled sample says so).
     pub name: String,
+    /// The raw frame the views draw rows from: its columns read so far (the
+    /// id comes once [`Workspace::kept`] has read it).
     pub frame: Arc<DataFrame>,
+    /// The same frame for jobs, which read every column ([`KeptFrame::whole`]).
+    pub kept: Arc<KeptFrame>,
+    /// Whether `frame` has every column `kept` could read (or why not was said).
+    pub columns_read: bool,
     pub table: Arc<EvalTable>,
     pub mapping: Mapping,
     pub table_version: u64,
@@ -93,10 +100,17 @@ impl Workspace {
         let table = loaded.table;
         let rows = table.len();
         let n = table.models.len();
+        let kept = Arc::new(KeptFrame::new(
+            loaded.frame,
+            table.dataset.path.clone(),
+            loaded.deferred,
+        ));
         Workspace {
             path: table.dataset.path.clone(),
             name,
-            frame: Arc::new(loaded.frame),
+            frame: kept.shown(),
+            columns_read: kept.deferred().is_empty(),
+            kept,
             threshold: table.threshold,
             table: Arc::new(table),
             mapping,
@@ -222,15 +236,11 @@ impl Workspace {
             self.activate(cohort, None);
             return;
         }
-        let (table, frame, filter) = (
-            self.table.clone(),
-            self.frame.clone(),
-            cohort.filter.clone(),
-        );
+        let (table, kept, filter) = (self.table.clone(), self.kept.clone(), cohort.filter.clone());
         let (table_version, threshold) = (self.table_version, self.threshold);
         let c = cohort.clone();
         tasks.start(TaskKind::Cohort, "Applying the cohort", move |control| {
-            let mask = cohort::evaluate(&filter, &table, &frame, control.flag());
+            let mask = cohort::evaluate(&filter, &table, &kept.whole(), control.flag());
             let overview = match &mask {
                 Ok(m) if with_overview && !control.is_cancelled() => {
                     Some(Box::new(CohortOverview {
@@ -320,11 +330,12 @@ impl Workspace {
     /// Re-decodes the kept frame with a new mapping; the old table stays until the
     /// new one decodes, and a mapping that does not decode changes nothing.
     pub fn start_remap(&mut self, mapping: Mapping, tasks: &mut Tasks) {
-        let frame = self.frame.clone();
+        let kept = self.kept.clone();
         let path = self.path.clone();
         let sha = self.table.dataset.sha256.clone();
         let m = mapping.clone();
         tasks.start(TaskKind::Remap, "Applying the mapping", move |_| {
+            let frame = kept.whole();
             let table = crate::load::open::decode(&path, &frame, sha, &m, &LoadOptions::default());
             Done::Remap(m, Box::new(table))
         });

@@ -248,6 +248,7 @@ impl InputArgs {
             keep_frame,
             read: self.read_options(),
             by_value: Vec::new(),
+            defer_id: false,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod encode;
 pub mod float_columns;
 pub mod graded;
 pub mod harness;
+pub mod kept_frame;
 pub mod narrow_integers;
 pub mod open;
 pub mod preview;

@@ -32,27 +32,54 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
             )
             .collect()
     });
+    let deferred = deferred_columns(path, mapping, options);
     let selector = wanted.as_ref().map(|features| {
         move |names: &[String]| roles::needed_columns(path, names, mapping, features)
     });
+    let skip_deferred = |names: &[String]| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| !deferred.contains(n))
+            .cloned()
+            .collect()
+    };
     let read_options = read::ReadOptions {
         compact: reads_compacted(path, mapping, options),
         ..options.read.clone()
     };
-    let (frame, sha) = read::read_frame_projected(
-        path,
-        selector.as_ref().map(|f| f as read::Selector),
-        &read_options,
-    )?;
+    let select: Option<read::Selector> = match &selector {
+        Some(f) => Some(f),
+        None if !deferred.is_empty() => Some(&skip_deferred),
+        None => None,
+    };
+    let (frame, sha) = read::read_frame_projected(path, select, &read_options)?;
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
-    let (table, frame) = decode_frame(path, frame, sha, mapping, options)?;
+    let (table, frame) = decode_frame_without(path, frame, &deferred, sha, mapping, options)?;
     Ok(Loaded {
         frame,
         table,
+        deferred,
         read_time,
         decode_time: start.elapsed(),
     })
+}
+
+/// The columns of `path` a load leaves for later ([`LoadOptions::defer_id`]):
+/// the id column of a Parquet file read compacted (one row per example, not
+/// graded), when no feature list is asked for (a derived `len(id)` would read
+/// it) and no other column bears its name.
+pub fn deferred_columns(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Vec<String> {
+    if !options.defer_id || options.features.is_some() || !reads_compacted(path, mapping, options) {
+        return Vec::new();
+    }
+    let Ok(names) = read::parquet_column_names(path) else {
+        return Vec::new();
+    };
+    match roles::id_column(path, &names, mapping) {
+        Ok(Some(id)) if names.iter().filter(|n| **n == id).count() == 1 => vec![id],
+        _ => Vec::new(),
+    }
 }
 
 /// Whether a file is compacted as it is read ([`read::ReadOptions::compact`]):
@@ -77,6 +104,19 @@ pub fn reads_compacted(path: &Path, mapping: &Mapping, options: &LoadOptions) ->
 pub fn decode_frame(
     path: &Path,
     frame: DataFrame,
+    sha256: String,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<(EvalTable, DataFrame)> {
+    decode_frame_without(path, frame, &[], sha256, mapping, options)
+}
+
+/// [`decode_frame`] of a frame from which the file's columns `absent` were
+/// left out ([`deferred_columns`]).
+pub fn decode_frame_without(
+    path: &Path,
+    frame: DataFrame,
+    absent: &[String],
     sha256: String,
     mapping: &Mapping,
     options: &LoadOptions,
@@ -108,7 +148,7 @@ pub fn decode_frame(
             frame
         };
         (
-            table::decode(path, &frame, sha256, mapping, options)?,
+            table::decode_without(path, &frame, absent, sha256, mapping, options)?,
             frame,
         )
     };

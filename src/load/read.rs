@@ -484,6 +484,28 @@ fn read_delimited(
     }
 }
 
+/// Columns of a Parquet file read on their own, compacted as the window's load
+/// reads them, without hashing the file again: what a load left for later
+/// ([`super::open::read_deferred`]).
+pub fn read_parquet_columns(path: &Path, names: &[String], control: &Control) -> Result<DataFrame> {
+    regular_file(path, Format::Parquet)?;
+    let open = || {
+        File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let keep = |_: &[String]| names.to_vec();
+    read_parquet(open, Some(&keep), Some(path), control).map_err(|e| match e {
+        Error::Unreadable { detail, .. } => Error::Unreadable {
+            path: path.to_path_buf(),
+            format: "Parquet",
+            detail,
+        },
+        other => other,
+    })
+}
+
 /// Parquet, only the selected columns: when compacting, the columns the direct
 /// readers take (Cancel between row groups, progress a column at a time), the
 /// rest in row ranges (Cancel and progress between ranges); `open` gives a

@@ -408,6 +408,10 @@ pub struct LoadOptions {
     /// Numeric features sliced by their values (up to [`MAX_VALUE_GROUPS`]) rather
     /// than binned: sensitive features, whose groups are their values (Fairlearn).
     pub by_value: Vec<String>,
+    /// Leave a Parquet file's id column out of the load, for the window to read
+    /// once the first overview is on screen ([`super::open::deferred_columns`]):
+    /// no number reads it, and at 10M rows its text was a sixth of the load.
+    pub defer_id: bool,
 }
 
 impl Default for LoadOptions {
@@ -418,6 +422,7 @@ impl Default for LoadOptions {
             keep_frame: true,
             read: read::ReadOptions::default(),
             by_value: Vec::new(),
+            defer_id: false,
         }
     }
 }
@@ -703,6 +708,9 @@ impl EvalTable {
 pub struct Loaded {
     pub frame: DataFrame,
     pub table: EvalTable,
+    /// The file's columns left out of `frame` for now ([`LoadOptions::defer_id`]),
+    /// for [`super::open::read_deferred`].
+    pub deferred: Vec<String>,
     /// Wall time spent reading the file and decoding it, for benchmarks.
     pub read_time: std::time::Duration,
     pub decode_time: std::time::Duration,
@@ -752,6 +760,7 @@ pub(crate) fn load_streaming(
     Ok(Loaded {
         frame: DataFrame::empty(),
         table,
+        deferred: Vec::new(),
         read_time,
         decode_time: start.elapsed(),
     })
@@ -775,10 +784,25 @@ pub fn decode(
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<EvalTable> {
+    decode_without(path, frame, &[], sha256, mapping, options)
+}
+
+/// [`decode`] of a frame from which the file's columns `absent` were left out
+/// (a deferred id, [`LoadOptions::defer_id`]): the roles are found among every
+/// column of the file, so the table is the one the whole frame decodes to.
+pub fn decode_without(
+    path: &Path,
+    frame: &DataFrame,
+    absent: &[String],
+    sha256: String,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<EvalTable> {
     let all: Vec<String> = frame
         .get_column_names()
         .iter()
         .map(|c| c.to_string())
+        .chain(absent.iter().cloned())
         .collect();
     decode_with(
         path,

@@ -339,3 +339,90 @@ fn the_table_shares_the_frames_scores_where_they_decode_as_they_are() {
     assert!(!shares_scores(&kept, "score_m"));
     assert_eq!(table_scores(&kept)[1].to_bits(), 0.0f64.to_bits());
 }
+
+/// The window leaves a Parquet file's id out of its load (issue 15: a sixth of
+/// a 10M-row load, and no number reads it) and reads it once the first
+/// overview is drawn. The table is the one the whole frame decodes to, and the
+/// frame, once completed, is the whole frame: the same cells, the same
+/// columns in the file's order.
+#[test]
+fn a_deferred_id_is_read_back_into_the_frame_the_whole_load_makes() {
+    use faultline::load::kept_frame::KeptFrame;
+    let path = "sample_data/churn.parquet";
+    let whole = open(path, true);
+    let options = LoadOptions {
+        defer_id: true,
+        ..LoadOptions::default()
+    };
+    let direct = load::load(Path::new(path), &Mapping::default(), &options).unwrap();
+    let joined = faultline::join::load_joined(&[path.into()], &Mapping::default(), &options)
+        .map(|j| (j.frame, j.table, j.deferred))
+        .unwrap();
+    for (frame, table, deferred) in [(direct.frame, direct.table, direct.deferred), joined] {
+        assert_eq!(deferred, ["id"]);
+        assert!(frame.column("id").is_err());
+        assert_eq!(table.id_column.as_deref(), Some("id"));
+        assert_eq!(format!("{table:?}"), format!("{:?}", whole.table));
+        let kept = KeptFrame::new(frame, path.into(), deferred);
+        assert!(kept.is_pending());
+        assert!(kept.shown().column("id").is_err());
+        let read = kept.read().expect("the id reads");
+        assert!(!kept.is_pending());
+        assert_eq!(read.get_column_names(), whole.frame.get_column_names());
+        assert!(read.equals_missing(&whole.frame));
+        assert!(kept.shown().equals_missing(&whole.frame));
+    }
+    // Nothing is left out of a text file, of a load that keeps no frame, or of
+    // one asked for a list of features.
+    let csv = load::load(
+        Path::new("sample_data/adult_models.csv"),
+        &Mapping::default(),
+        &options,
+    )
+    .unwrap();
+    assert!(csv.deferred.is_empty());
+    for options in [
+        LoadOptions {
+            keep_frame: false,
+            ..options.clone()
+        },
+        LoadOptions {
+            features: Some(vec!["region".into()]),
+            ..options.clone()
+        },
+    ] {
+        assert!(
+            load::load(Path::new(path), &Mapping::default(), &options)
+                .unwrap()
+                .deferred
+                .is_empty()
+        );
+    }
+}
+
+/// A file replaced between the load and the deferred read (other rows): the
+/// read says so, and jobs go on with the columns read before.
+#[test]
+fn a_file_changed_before_its_deferred_read_is_an_error_that_keeps_the_frame() {
+    use faultline::load::kept_frame::KeptFrame;
+    let dir = crate::scratch("deferred_changed");
+    let path = dir.join("churn.parquet");
+    std::fs::copy("sample_data/churn.parquet", &path).unwrap();
+    let options = LoadOptions {
+        defer_id: true,
+        ..LoadOptions::default()
+    };
+    let loaded = load::load(&path, &Mapping::default(), &options).unwrap();
+    let kept = KeptFrame::new(loaded.frame, path.clone(), loaded.deferred);
+    let mut fewer = read::read_frame(Path::new("sample_data/churn.parquet"), &Default::default())
+        .unwrap()
+        .head(Some(100));
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut fewer)
+        .unwrap();
+    let err = kept.read().expect_err("the file changed");
+    assert!(err.contains("changed after it was opened"), "{err}");
+    assert!(err.contains("100 rows now, 24000 then"), "{err}");
+    assert!(kept.whole().column("id").is_err());
+    assert_eq!(kept.whole().height(), 24_000);
+}

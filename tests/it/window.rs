@@ -160,3 +160,37 @@ fn a_view_opened_by_a_command_starts_its_job_in_the_same_frame() {
         "the slice table was not asked for in the frame that opened the view"
     );
 }
+
+/// The window draws its first overview before the file's id column is read
+/// (issue 15), then reads it in the background; a cohort on the id applied
+/// before that read waits for it in its job and keeps the one row it names.
+#[test]
+fn the_id_column_comes_after_the_first_overview_and_a_cohort_on_it_waits_for_it() {
+    use faultline::app::Command;
+    use faultline::cohort::{Cohort, FilterGroup};
+    let mut h = open(Vec::new(), egui::vec2(1400.0, 900.0));
+    let start = Instant::now();
+    while h.state().workspace.is_none() {
+        h.step();
+        assert!(start.elapsed() < Duration::from_secs(60), "never loaded");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    {
+        let ws = h.state().workspace.as_ref().expect("the sample");
+        assert_eq!(ws.kept.deferred(), ["id"]);
+        assert_eq!(ws.table.id_column.as_deref(), Some("id"));
+        assert!(ws.frame.column("id").is_err(), "the id is read later");
+    }
+    h.state_mut().command(Command::SetCohort(Cohort {
+        name: "one".into(),
+        filter: FilterGroup::equalities(&[("id".into(), "c0000042".into())]),
+    }));
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().expect("the sample");
+    assert!(!ws.kept.is_pending());
+    assert_eq!(ws.cohort_error, None);
+    assert_eq!(ws.active.rows, 1);
+    // The frame the views draw now has every column, in the file's order.
+    assert_eq!(ws.frame.get_column_names()[0].as_str(), "id");
+    assert_eq!(ws.frame.width(), 14);
+}
