@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::prelude::{Column, PolarsResult};
 use polars_arrow::array::Array;
@@ -20,7 +22,6 @@ use polars_parquet::read::{
     BasicDecompressor, ColumnChunkMetadata, FileMetadata, PageReader, PhysicalType,
     RowGroupMetadata, column_iter_to_arrays,
 };
-use rayon::prelude::*;
 
 use crate::control::Control;
 
@@ -32,20 +33,49 @@ pub type ColumnReader = fn(&Path, &FileMetadata, &str, &Control) -> PolarsResult
 /// read (None or an error leaves a column to the caller's read). A column
 /// advances `control` by the file's rows once read: a reader may give a column
 /// up part way.
+///
+/// The columns are taken largest first (by their decoded bytes), each thread
+/// taking the next as it finishes its last: split in halves, a 10M-row file's
+/// three columns of doubles left the last of them to one thread while the
+/// other waited (~0.1 s of a load).
 pub fn read_each(
     path: &Path,
     metadata: &FileMetadata,
     columns: &[(String, ColumnReader)],
     control: &Control,
 ) -> HashMap<String, Column> {
-    columns
-        .par_iter()
-        .filter_map(|(name, read)| {
-            let column = read(path, metadata, name, control).ok().flatten()?;
-            control.advance(metadata.num_rows as u64);
-            Some((name.clone(), column))
-        })
-        .collect()
+    let size = |name: &str| -> i64 {
+        metadata
+            .row_groups
+            .iter()
+            .flat_map(|g| g.columns_under_root_iter(name).into_iter().flatten())
+            .map(ColumnChunkMetadata::uncompressed_size)
+            .sum()
+    };
+    let mut largest_first: Vec<(i64, &(String, ColumnReader))> =
+        columns.iter().map(|c| (size(&c.0), c)).collect();
+    largest_first.sort_by_key(|&(bytes, _)| std::cmp::Reverse(bytes));
+    let next = AtomicUsize::new(0);
+    let read = Mutex::new(HashMap::new());
+    rayon::scope(|scope| {
+        for _ in 0..rayon::current_num_threads().min(largest_first.len()) {
+            scope.spawn(|_| {
+                while let Some((_, (name, reader))) =
+                    largest_first.get(next.fetch_add(1, Ordering::Relaxed))
+                {
+                    let Ok(Some(column)) = reader(path, metadata, name, control) else {
+                        continue;
+                    };
+                    control.advance(metadata.num_rows as u64);
+                    read.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(name.clone(), column);
+                }
+            });
+        }
+    });
+    read.into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Calls `take` with each array of the column `name`, row group by row group,

@@ -368,7 +368,7 @@ fn encode_small_ints(s: &Series) -> PolarsResult<Option<Encoded>> {
 /// [`encode_small_ints`] on one integer type, read in place.
 fn small_ints<T: PolarsNumericType<Native: Ord>>(
     ca: &ChunkedArray<T>,
-    as_i64: impl Fn(T::Native) -> i64 + Copy,
+    as_i64: impl Fn(T::Native) -> i64 + Copy + Sync,
 ) -> Option<Encoded> {
     let (min, max) = small_range(ca, as_i64)?;
     let mut seen = vec![false; (max - min + 1) as usize];
@@ -451,7 +451,7 @@ fn for_each_valid<T: PolarsNumericType>(
 /// Each row's code, `code_of[value - min]`, or [`NULL_CODE`] for a null.
 fn codes_by_value<T: PolarsNumericType, C: Code>(
     ca: &ChunkedArray<T>,
-    as_i64: impl Fn(T::Native) -> i64,
+    as_i64: impl Fn(T::Native) -> i64 + Sync,
     min: i64,
     code_of: &[C],
 ) -> Vec<C> {
@@ -460,7 +460,9 @@ fn codes_by_value<T: PolarsNumericType, C: Code>(
     let mut codes = Vec::with_capacity(ca.len());
     for arr in ca.downcast_iter() {
         match arr.validity().filter(|v| v.unset_bits() > 0) {
-            None => codes.extend(arr.values().iter().map(|&v| code(v))),
+            // Written in parallel, in place: the label's codes are made before
+            // anything else can use the other core.
+            None => codes.par_extend(arr.values().as_slice().par_iter().map(|&v| code(v))),
             Some(valid) => codes.extend(
                 arr.values()
                     .iter()
@@ -605,7 +607,7 @@ pub fn integer_codes(col: &Column, bins: usize) -> Option<Encoded<Codes>> {
 
 fn integer_codes_of<T: PolarsNumericType<Native: Ord>>(
     ca: &ChunkedArray<T>,
-    as_i64: impl Fn(T::Native) -> i64 + Copy,
+    as_i64: impl Fn(T::Native) -> i64 + Copy + Sync,
     bins: usize,
 ) -> Option<Encoded<Codes>> {
     const EXACT: i64 = 1 << 53;

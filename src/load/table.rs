@@ -277,25 +277,32 @@ impl ModelData {
     /// thread, when there are at least as many as threads (see
     /// [`scores::score_order_sequential`]); else each with a parallel sort.
     pub fn sort_scores(models: &[ModelData], target: &Target) {
-        let Target::Classes(y) = target else {
-            return;
-        };
-        let unsorted: Vec<&ModelData> = models
-            .iter()
-            .filter(|m| m.score.is_some() && m.score_order_cache.get().is_none())
-            .collect();
-        if unsorted.len() < 2 || unsorted.len() < rayon::current_num_threads() {
-            unsorted.iter().for_each(|m| {
+        if !Self::sorts_side_by_side(models) {
+            models.iter().for_each(|m| {
                 m.score_order(target);
             });
             return;
         }
-        unsorted.par_iter().for_each(|m| {
-            if let Some(score) = &m.score {
-                m.score_order_cache
-                    .get_or_init(|| scores::score_order_sequential(score, y));
-            }
-        });
+        models.par_iter().for_each(|m| m.sort_sequential(target));
+    }
+
+    /// Whether the scores of `models` not sorted yet are as many as the threads
+    /// (and at least two), so that each is sorted on one thread, side by side.
+    pub fn sorts_side_by_side(models: &[ModelData]) -> bool {
+        let unsorted = models
+            .iter()
+            .filter(|m| m.score.is_some() && m.score_order_cache.get().is_none())
+            .count();
+        unsorted >= 2 && unsorted >= rayon::current_num_threads()
+    }
+
+    /// Sorts this model's scores on the calling thread, if not sorted yet
+    /// ([`ModelData::sorts_side_by_side`]).
+    pub fn sort_sequential(&self, target: &Target) {
+        if let (Some(score), Target::Classes(y)) = (&self.score, target) {
+            self.score_order_cache
+                .get_or_init(|| scores::score_order_sequential(score, y));
+        }
     }
 
     /// Rows with a non-null score, highest first (empty without a score).
