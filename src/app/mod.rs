@@ -518,9 +518,16 @@ impl FaultlineApp {
                     self.notices.error(msg);
                 }
             }
-            Done::Failed(kind) => self
-                .notices
-                .error(format!("A background job ({kind:?}) stopped unexpectedly")),
+            Done::Failed(kind) => {
+                // A read of the deferred columns that died is not tried again.
+                if kind == TaskKind::Columns
+                    && let Some(ws) = &mut self.workspace
+                {
+                    ws.columns_read = true;
+                }
+                self.notices
+                    .error(format!("A background job ({kind:?}) stopped unexpectedly"))
+            }
             // View results were taken by `results.accept`.
             _ => {}
         }
