@@ -17,7 +17,7 @@ use crate::error::Result;
 
 /// `frame` with the columns its load left out (`deferred`) read from the file
 /// now, each put back at its place in the file's order: the frame a load
-/// without [`LoadOptions::defer_id`] makes. A file that has changed since (other
+/// without [`super::LoadOptions::defer_id`] makes. A file that has changed since (other
 /// rows or columns) is an error, and `frame` stays as it is.
 pub fn read_deferred(
     path: &Path,

@@ -486,7 +486,7 @@ fn read_delimited(
 
 /// Columns of a Parquet file read on their own, compacted as the window's load
 /// reads them, without hashing the file again: what a load left for later
-/// ([`super::open::read_deferred`]).
+/// ([`super::kept_frame::read_deferred`]).
 pub fn read_parquet_columns(path: &Path, names: &[String], control: &Control) -> Result<DataFrame> {
     regular_file(path, Format::Parquet)?;
     let open = || {

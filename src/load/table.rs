@@ -716,7 +716,7 @@ pub struct Loaded {
     pub frame: DataFrame,
     pub table: EvalTable,
     /// The file's columns left out of `frame` for now ([`LoadOptions::defer_id`]),
-    /// for [`super::open::read_deferred`].
+    /// for [`super::kept_frame::read_deferred`].
     pub deferred: Vec<String>,
     /// Wall time spent reading the file and decoding it, for benchmarks.
     pub read_time: std::time::Duration,
