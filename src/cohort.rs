@@ -122,6 +122,17 @@ impl FilterGroup {
         self.items.is_empty()
     }
 
+    /// The columns the filter's conditions name, at any depth.
+    pub fn columns(&self) -> Vec<&str> {
+        self.items
+            .iter()
+            .flat_map(|f| match f {
+                Filter::Cond(c) => vec![c.column.as_str()],
+                Filter::Group(g) => g.columns(),
+            })
+            .collect()
+    }
+
     /// A one-line description, such as `region = east AND device = tablet`.
     pub fn describe(&self) -> String {
         if self.items.is_empty() {

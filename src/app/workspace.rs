@@ -240,7 +240,8 @@ impl Workspace {
         let (table_version, threshold) = (self.table_version, self.threshold);
         let c = cohort.clone();
         tasks.start(TaskKind::Cohort, "Applying the cohort", move |control| {
-            let mask = cohort::evaluate(&filter, &table, &kept.whole(), control.flag());
+            let frame = kept.with_columns(filter.columns().into_iter());
+            let mask = cohort::evaluate(&filter, &table, &frame, control.flag());
             let overview = match &mask {
                 Ok(m) if with_overview && !control.is_cancelled() => {
                     Some(Box::new(CohortOverview {

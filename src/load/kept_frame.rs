@@ -127,4 +127,15 @@ impl KeptFrame {
     pub fn whole(&self) -> Arc<DataFrame> {
         self.read().unwrap_or_else(|_| self.early.clone())
     }
+
+    /// A frame that holds `columns`: the columns read so far when none of
+    /// them is still to be read (a cohort on `region` right after the first
+    /// overview does not wait for the id), else [`KeptFrame::whole`].
+    pub fn with_columns<'a>(&self, mut columns: impl Iterator<Item = &'a str>) -> Arc<DataFrame> {
+        if columns.any(|c| self.deferred.iter().any(|d| d == c)) {
+            self.whole()
+        } else {
+            self.shown()
+        }
+    }
 }

@@ -366,6 +366,12 @@ fn a_deferred_id_is_read_back_into_the_frame_the_whole_load_makes() {
         let kept = KeptFrame::new(frame, path.into(), deferred);
         assert!(kept.is_pending());
         assert!(kept.shown().column("id").is_err());
+        // A job that reads only columns already read does not wait for the id.
+        let early = kept.with_columns(["region", "age"].into_iter());
+        assert!(kept.is_pending());
+        assert!(early.column("id").is_err());
+        let read = kept.with_columns(["region", "id"].into_iter());
+        assert!(read.column("id").is_ok());
         let read = kept.read().expect("the id reads");
         assert!(!kept.is_pending());
         assert_eq!(read.get_column_names(), whole.frame.get_column_names());
