@@ -90,13 +90,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
                 ..options.read.clone()
             };
             let deferred = crate::load::open::deferred_columns(one, mapping, options);
-            let skip_deferred = |names: &[String]| -> Vec<String> {
-                names
-                    .iter()
-                    .filter(|n| !deferred.contains(n))
-                    .cloned()
-                    .collect()
-            };
+            let skip_deferred = crate::load::open::all_but(deferred.clone());
             let select: Option<read::Selector> = (!deferred.is_empty()).then_some(&skip_deferred);
             let (frame, sha) = read::read_frame_projected(one, select, &read_options)?;
             let names: Vec<String> = frame

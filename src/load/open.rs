@@ -36,13 +36,7 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     let selector = wanted.as_ref().map(|features| {
         move |names: &[String]| roles::needed_columns(path, names, mapping, features)
     });
-    let skip_deferred = |names: &[String]| -> Vec<String> {
-        names
-            .iter()
-            .filter(|n| !deferred.contains(n))
-            .cloned()
-            .collect()
-    };
+    let skip_deferred = all_but(deferred.clone());
     let read_options = read::ReadOptions {
         compact: reads_compacted(path, mapping, options),
         ..options.read.clone()
@@ -79,6 +73,17 @@ pub fn deferred_columns(path: &Path, mapping: &Mapping, options: &LoadOptions) -
     match roles::id_column(path, &names, mapping) {
         Ok(Some(id)) if names.iter().filter(|n| **n == id).count() == 1 => vec![id],
         _ => Vec::new(),
+    }
+}
+
+/// A column selector that keeps every column but `left_out` (the deferred ones).
+pub fn all_but(left_out: Vec<String>) -> impl Fn(&[String]) -> Vec<String> {
+    move |names: &[String]| {
+        names
+            .iter()
+            .filter(|n| !left_out.contains(n))
+            .cloned()
+            .collect()
     }
 }
 
