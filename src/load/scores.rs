@@ -204,10 +204,16 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
             ScoredRows::over_keys(order),
         )
     } else {
-        let mut order: Vec<RankedRow> = score.iter().zip(y).enumerate().map(key).collect();
-        order.sort_unstable();
         nulls = null_rows(score, false);
-        order.truncate(score.len() - nulls.len());
+        let order = match ScoreBuckets::of(score) {
+            Some(buckets) => buckets.sorted_keys(score, y, score.len() - nulls.len()),
+            None => {
+                let mut order: Vec<RankedRow> = score.iter().zip(y).enumerate().map(key).collect();
+                order.sort_unstable();
+                order.truncate(score.len() - nulls.len());
+                order
+            }
+        };
         (
             order.iter().map(RankedRow::row).collect(),
             ScoredRows::over_keys(order),
@@ -218,6 +224,83 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
         scored,
         rows,
         nulls,
+    }
+}
+
+/// Score ranges that split a sequential sort of the keys into many small ones:
+/// the keys are written straight into their range's place (one pass, instead
+/// of in row order), and each range is then sorted on its own, in cache. The
+/// ranges follow the scores' values, not their bits, so that probabilities
+/// spread over them rather than pile into the few that share an exponent.
+/// Sorting 10M rows of two models side by side took ~20% less time this way
+/// (`benches/overview_compute`, `PROFILE=load`).
+struct ScoreBuckets {
+    high: f64,
+    scale: f64,
+}
+
+impl ScoreBuckets {
+    const COUNT: usize = 256;
+    /// Below this many rows, one sort of every key is as fast.
+    const FROM_ROWS: usize = 1 << 16;
+
+    /// The ranges of `score`'s non-null values, if every one is finite with a
+    /// clear sign bit (for those the keys sort by value: a range's keys all
+    /// fall between its neighbours') and they are not all equal; else None.
+    fn of(score: &[f64]) -> Option<ScoreBuckets> {
+        if score.len() < Self::FROM_ROWS {
+            return None;
+        }
+        let (mut low, mut high, mut signed) = (f64::INFINITY, f64::NEG_INFINITY, false);
+        for &p in score {
+            // min and max pass over NaN; a NaN's sign is no score's.
+            low = low.min(p);
+            high = high.max(p);
+            signed |= p.is_sign_negative() && !p.is_nan();
+        }
+        let scale = Self::COUNT as f64 / (high - low);
+        (!signed && high.is_finite() && high > low && scale.is_finite())
+            .then_some(ScoreBuckets { high, scale })
+    }
+
+    /// The range of a non-null score, 0 for the highest scores. It never rises
+    /// as the score rises (a rounded difference, a product with a positive
+    /// number and a truncation are each monotone), and tied scores share it.
+    #[inline]
+    fn of_score(&self, p: f64) -> usize {
+        (((self.high - p) * self.scale) as usize).min(Self::COUNT - 1)
+    }
+
+    /// The keys of the `scored` non-null rows, sorted: the same keys in the
+    /// same order as one sort of them all.
+    fn sorted_keys(&self, score: &[f64], y: &[u32], scored: usize) -> Vec<RankedRow> {
+        let mut counts = [0usize; Self::COUNT];
+        for &p in score {
+            if !p.is_nan() {
+                counts[self.of_score(p)] += 1;
+            }
+        }
+        let mut next = [0usize; Self::COUNT];
+        let mut start = 0;
+        for (n, c) in next.iter_mut().zip(counts) {
+            *n = start;
+            start += c;
+        }
+        let mut keys: Vec<RankedRow> = bytemuck::zeroed_vec(scored);
+        for (r, (&p, &l)) in score.iter().zip(y).enumerate() {
+            if !p.is_nan() {
+                let b = self.of_score(p);
+                keys[next[b]] = RankedRow::new(p, r as u32, l == 1);
+                next[b] += 1;
+            }
+        }
+        // Each range's next place is now its end.
+        let mut from = 0;
+        for end in next {
+            keys[from..end].sort_unstable();
+            from = end;
+        }
+        keys
     }
 }
 
@@ -416,6 +499,120 @@ mod tests {
                     log_loss(r.score(), r.positive()).to_bits()
                 );
             }
+        }
+    }
+
+    /// The keys of one sort of every row, nulls cut off: what the ranges must give.
+    fn one_sort(score: &[f64], y: &[u32]) -> Vec<RankedRow> {
+        let mut keys: Vec<RankedRow> = score
+            .iter()
+            .zip(y)
+            .enumerate()
+            .map(|(r, (&p, &l))| {
+                if p.is_nan() {
+                    RankedRow(u128::MAX)
+                } else {
+                    RankedRow::new(p, r as u32, l == 1)
+                }
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.truncate(score.iter().filter(|p| !p.is_nan()).count());
+        keys
+    }
+
+    #[test]
+    fn keys_sorted_by_score_range_are_one_sorts_keys() {
+        let n = ScoreBuckets::FROM_ROWS + 4321;
+        // A fixed pseudo-random stream (splitmix64), as uniform doubles.
+        let mut state = 7u64;
+        let mut uniform = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let u: Vec<f64> = (0..n).map(|_| uniform()).collect();
+        let y: Vec<u32> = u.iter().map(|&x| u32::from(x * 1e6 % 1.0 < 0.4)).collect();
+        let sets: Vec<(&str, Vec<f64>)> = vec![
+            ("uniform", u.clone()),
+            (
+                "rounded to 3 places (ties)",
+                u.iter().map(|x| (x * 1e3).round() / 1e3).collect(),
+            ),
+            (
+                "most near 0, with 0 and 1",
+                u.iter()
+                    .map(|x| {
+                        if *x < 0.01 {
+                            1.0
+                        } else if *x > 0.99 {
+                            0.0
+                        } else {
+                            x.powi(8)
+                        }
+                    })
+                    .collect(),
+            ),
+            (
+                "nulls among them",
+                u.iter()
+                    .map(|x| if *x < 0.1 { f64::NAN } else { *x })
+                    .collect(),
+            ),
+            ("a narrow range", u.iter().map(|x| 0.5 + x * 1e-9).collect()),
+            (
+                "two values",
+                u.iter()
+                    .map(|x| if *x < 0.5 { 0.25 } else { 0.75 })
+                    .collect(),
+            ),
+            (
+                "beyond 1 (raw scores)",
+                u.iter().map(|x| x * 1e300).collect(),
+            ),
+        ];
+        for (what, score) in &sets {
+            let buckets = ScoreBuckets::of(score).unwrap_or_else(|| panic!("{what}: no ranges"));
+            let scored = score.iter().filter(|p| !p.is_nan()).count();
+            let got = buckets.sorted_keys(score, &y, scored);
+            assert!(got == one_sort(score, &y), "{what}");
+            // And the whole order is the parallel sort's.
+            assert!(
+                score_order_sequential(score, &y).scored == score_order(score, &y).scored,
+                "{what}"
+            );
+        }
+        // Left to one sort: few rows, equal scores, a negative zero or score,
+        // an infinity, every score null, subnormal scores.
+        let rest: Vec<(&str, Vec<f64>)> = vec![
+            ("few rows", u[..1000].to_vec()),
+            ("all equal", vec![0.3; n]),
+            (
+                "a negative zero",
+                u.iter()
+                    .enumerate()
+                    .map(|(i, x)| if i == 5 { -0.0 } else { *x })
+                    .collect(),
+            ),
+            ("a negative score", u.iter().map(|x| x - 0.5).collect()),
+            (
+                "an infinity",
+                u.iter()
+                    .enumerate()
+                    .map(|(i, x)| if i == 9 { f64::INFINITY } else { *x })
+                    .collect(),
+            ),
+            ("all null", vec![f64::NAN; n]),
+            // A range too narrow to divide.
+            ("subnormal", u.iter().map(|x| x * 1e-310).collect()),
+        ];
+        for (what, score) in &rest {
+            assert!(ScoreBuckets::of(score).is_none(), "{what}");
+            let order = score_order_sequential(score, &y[..score.len()]);
+            let rows: Vec<u32> = one_sort(score, &y).iter().map(RankedRow::row).collect();
+            assert_eq!(order.rows, rows, "{what}");
         }
     }
 
