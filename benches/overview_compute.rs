@@ -9,7 +9,9 @@
 //! last two twenty times each; `T=0.8` for the table at a moved threshold),
 //! for `perf record`. After the first overview it
 //! makes what the window makes in the background then
-//! (`EvalTable::prepare_cohort_changes`); `NOPREP=1` leaves it out.
+//! (`EvalTable::prepare_cohort_changes`); `NOPREP=1` leaves it out. The load
+//! leaves the id column and the file's hash for later, as the window does;
+//! `NOW=1` reads and hashes them in it.
 //!
 //!     cargo bench --bench overview_compute -- 10000000
 
@@ -77,9 +79,15 @@ fn main() {
     let loaded = faultline::load::load(
         std::path::Path::new(&path),
         &Mapping::default(),
-        // As the window loads it: the id column is read after the first overview.
+        // As the window loads it: the id column is read and the file hashed
+        // after the first overview (`NOW=1`: both in the load, as the command
+        // line does).
         &LoadOptions {
-            defer_id: true,
+            defer_id: std::env::var_os("NOW").is_none(),
+            read: faultline::load::read::ReadOptions {
+                defer_hash: std::env::var_os("NOW").is_none(),
+                ..Default::default()
+            },
             ..LoadOptions::default()
         },
     )

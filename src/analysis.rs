@@ -780,7 +780,7 @@ mod tests {
         crate::load::open::decode(
             std::path::Path::new("t.csv"),
             &df,
-            String::new(),
+            String::new().into(),
             &crate::load::Mapping::default(),
             &crate::load::LoadOptions::default(),
         )

@@ -123,7 +123,7 @@ mod tests {
         let t = decode(
             std::path::Path::new("t.csv"),
             &df,
-            String::new(),
+            String::new().into(),
             &Mapping::default(),
             &LoadOptions::default(),
         )

@@ -437,7 +437,7 @@ mod tests {
         let t = decode(
             std::path::Path::new("x.csv"),
             &df,
-            String::new(),
+            String::new().into(),
             &Mapping::default(),
             &LoadOptions::default(),
         )

@@ -582,7 +582,7 @@ mod tests {
         let t = decode(
             std::path::Path::new("x.csv"),
             &df,
-            String::new(),
+            String::new().into(),
             &Mapping::default(),
             &LoadOptions::default(),
         )
@@ -616,7 +616,7 @@ mod tests {
         let t = decode(
             std::path::Path::new("x.csv"),
             &df,
-            String::new(),
+            String::new().into(),
             &Mapping::default(),
             &LoadOptions::default(),
         )

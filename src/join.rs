@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::load::file_hash::FileHash;
 use foldhash::fast::RandomState;
 use polars::prelude::*;
 use serde_json::{Value, json};
@@ -144,7 +145,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
 struct Input {
     name: String,
     path: PathBuf,
-    sha: String,
+    sha: FileHash,
     frame: DataFrame,
     /// The name of a model whose columns carry none (file stem, or the long file's model value).
     model_name: String,
@@ -153,7 +154,7 @@ struct Input {
 fn load_long(
     path: &Path,
     frame: DataFrame,
-    sha: String,
+    sha: FileHash,
     model_col: &str,
     mapping: &Mapping,
     options: &LoadOptions,
@@ -426,10 +427,10 @@ fn join_inputs(
     m.preds.clear();
     m.scores.clear();
     // One hash per input file (a long file's models share one).
-    let mut hashes: Vec<&str> = inputs.iter().map(|i| i.sha.as_str()).collect();
+    let mut hashes: Vec<&str> = inputs.iter().map(|i| i.sha.get()).collect();
     hashes.dedup();
     let sha = hashes.join("+");
-    let table = table::decode(first, &frame, sha, &m, options)?;
+    let table = table::decode(first, &frame, sha.into(), &m, options)?;
     Ok(Joined {
         table,
         frame,
@@ -577,8 +578,9 @@ fn stack_graded(inputs: Vec<Input>, mapping: &Mapping, options: &LoadOptions) ->
     report.only_in_some = report.ids_total - report.joined;
     let stacked = stack_frames(&first, frames)?;
     // Each file's own hash, as a join of wide files keeps them.
-    let sha = shas.join("+");
-    let (table, frame) = crate::load::open::decode_frame(&first, stacked, sha, mapping, options)?;
+    let sha = shas.iter().map(FileHash::get).collect::<Vec<_>>().join("+");
+    let (table, frame) =
+        crate::load::open::decode_frame(&first, stacked, sha.into(), mapping, options)?;
     Ok(Joined {
         table,
         frame,

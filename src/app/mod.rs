@@ -205,6 +205,9 @@ impl FaultlineApp {
                 let options = LoadOptions {
                     read: crate::load::read::ReadOptions {
                         control: control.clone(),
+                        // One file's hash is taken once the window is idle
+                        // (`hash_when_idle`); a join's are joined as it loads.
+                        defer_hash: p.len() == 1,
                         ..read
                     },
                     // The id column is read once the first overview is drawn.
@@ -406,6 +409,25 @@ impl FaultlineApp {
                 Done::Prepared
             },
         );
+    }
+
+    /// With no job running, takes the sha256 of the open file if the load left
+    /// it for later ([`crate::load::file_hash::FileHash`]): sessions and briefs
+    /// name the data by it, and taking it here keeps a save from waiting.
+    fn hash_when_idle(&mut self) {
+        let Some(ws) = &self.workspace else {
+            return;
+        };
+        let hash = &ws.table.dataset.sha256;
+        if self.tasks.is_busy() || hash.is_taken() {
+            return;
+        }
+        let hash = hash.clone();
+        self.tasks
+            .start(TaskKind::Hash, "Taking the file's sha256", move |_| {
+                hash.get();
+                Done::Prepared
+            });
     }
 
     /// Routes a finished job's result.
@@ -652,6 +674,7 @@ impl eframe::App for FaultlineApp {
         }
         self.read_columns_when_idle();
         self.prepare_when_idle();
+        self.hash_when_idle();
         #[cfg(feature = "spark")]
         if let Some(panel) = &mut self.spark {
             panel.ensure(&mut self.tasks);

@@ -57,6 +57,9 @@ pub enum TaskKind {
     /// Reading, once the window is idle, the columns a load left for later
     /// ([`crate::load::kept_frame::KeptFrame`]).
     Columns,
+    /// Taking, once the window is idle, the sha256 a load left for later
+    /// ([`crate::load::file_hash::FileHash`]).
+    Hash,
 }
 
 impl TaskKind {
@@ -154,7 +157,7 @@ pub enum Done {
             crate::Result<crate::spark::remote::RowPage>,
         )>,
     ),
-    /// [`TaskKind::Prepare`] is done: nothing to show.
+    /// [`TaskKind::Prepare`] or [`TaskKind::Hash`] is done: nothing to show.
     Prepared,
     /// [`TaskKind::Columns`] is done: the frame it completed, or why it could not.
     Columns(

@@ -153,6 +153,7 @@ impl Workspace {
         self.table
             .dataset
             .sha256
+            .get()
             .split('+')
             .map(str::to_string)
             .collect()

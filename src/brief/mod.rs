@@ -138,7 +138,7 @@ impl Provenance {
         cohort: &str,
         join: Option<&crate::join::JoinReport>,
     ) -> Provenance {
-        let hashes: Vec<&str> = table.dataset.sha256.split('+').collect();
+        let hashes: Vec<&str> = table.dataset.sha256.get().split('+').collect();
         let files = match join {
             Some(j) if j.sources.len() > 1 && j.sources.len() == hashes.len() => j
                 .sources
@@ -148,7 +148,7 @@ impl Provenance {
                 .collect(),
             _ => vec![(
                 table.dataset.path.display().to_string(),
-                table.dataset.sha256.clone(),
+                table.dataset.sha256.get().to_string(),
                 table.dataset.rows,
             )],
         };

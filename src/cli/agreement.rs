@@ -114,7 +114,7 @@ pub fn run_agreement(args: &AgreementArgs, out: &mut dyn Write) -> Result<()> {
     );
     let doc = agreement_doc::Doc {
         path: &args.file,
-        sha256: &sha,
+        sha256: sha.get(),
         rows: frame.height(),
         raters: [a, b],
         weights: args.weights,

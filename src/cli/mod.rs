@@ -232,6 +232,8 @@ impl InputArgs {
             control: crate::control::Control::none(),
             // The load turns it on where it compacts the frame.
             compact: false,
+            // The command line reports the hash with its numbers.
+            defer_hash: false,
         }
     }
 

@@ -948,7 +948,7 @@ mod tests {
             let t = decode(
                 std::path::Path::new("r.csv"),
                 &df,
-                String::new(),
+                String::new().into(),
                 &Mapping::default(),
                 &LoadOptions::default(),
             )

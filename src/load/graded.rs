@@ -15,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 use polars::prelude::*;
 
 use super::encode;
+use super::file_hash::FileHash;
 use super::roles::{self, Mapping, ModelColumns, Task};
 use super::table::{
     DatasetInfo, EvalTable, Feature, Grades, LoadOptions, ModelData, Prediction, Predictions,
@@ -524,7 +525,7 @@ fn stem(path: &Path) -> String {
 pub fn decode(
     path: &Path,
     frame: &DataFrame,
-    sha256: String,
+    sha256: FileHash,
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<EvalTable> {
@@ -764,7 +765,7 @@ mod tests {
         let t = decode(
             p,
             &wide,
-            String::new(),
+            String::new().into(),
             &Mapping::default(),
             &LoadOptions::default(),
         )
@@ -785,7 +786,7 @@ mod tests {
         let t2 = decode(
             p,
             &again,
-            String::new(),
+            String::new().into(),
             &Mapping::default(),
             &LoadOptions::default(),
         )
@@ -808,7 +809,7 @@ mod tests {
         let t = decode(
             p,
             &wide,
-            String::new(),
+            String::new().into(),
             &Mapping::default(),
             &LoadOptions::default(),
         )
@@ -840,6 +841,6 @@ mod tests {
             cluster: Some("cl".into()),
             ..Default::default()
         };
-        assert!(decode(p, &wide, String::new(), &m, &LoadOptions::default()).is_ok());
+        assert!(decode(p, &wide, String::new().into(), &m, &LoadOptions::default()).is_ok());
     }
 }

@@ -5,6 +5,7 @@ pub mod column_chunks;
 pub mod compact;
 pub mod dictionary_text;
 pub mod encode;
+pub mod file_hash;
 pub mod float_columns;
 pub mod graded;
 pub mod harness;

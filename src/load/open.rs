@@ -6,6 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use super::file_hash::FileHash;
 use super::roles::{self, Mapping};
 use super::table::{self, EvalTable, LoadOptions, Loaded};
 use super::{compact, graded, read, text_features};
@@ -109,7 +110,7 @@ pub fn reads_compacted(path: &Path, mapping: &Mapping, options: &LoadOptions) ->
 pub fn decode_frame(
     path: &Path,
     frame: DataFrame,
-    sha256: String,
+    sha256: FileHash,
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<(EvalTable, DataFrame)> {
@@ -122,7 +123,7 @@ pub fn decode_frame_without(
     path: &Path,
     frame: DataFrame,
     absent: &[String],
-    sha256: String,
+    sha256: FileHash,
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<(EvalTable, DataFrame)> {
@@ -171,7 +172,7 @@ pub fn decode_frame_without(
 pub fn decode(
     path: &Path,
     frame: &DataFrame,
-    sha256: String,
+    sha256: FileHash,
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<EvalTable> {

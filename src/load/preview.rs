@@ -51,7 +51,13 @@ pub fn suggest_label(frame: &DataFrame) -> Option<String> {
 
 /// What a mapping gives on the preview rows, in a line; or what is wrong.
 pub fn check(path: &Path, frame: &DataFrame, mapping: &Mapping) -> Result<(EvalTable, String)> {
-    let t = super::open::decode(path, frame, String::new(), mapping, &LoadOptions::default())?;
+    let t = super::open::decode(
+        path,
+        frame,
+        String::new().into(),
+        mapping,
+        &LoadOptions::default(),
+    )?;
     let classes = match t.task {
         super::Task::Binary => format!(
             " ({} / {}: positive {})",

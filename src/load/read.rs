@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::file_hash::FileHash;
 use super::text::{self, Encoding};
 use crate::control::Control;
 use crate::error::{Error, Result};
@@ -113,6 +114,10 @@ pub struct ReadOptions {
     /// view or 8-byte integer a row) are never all held, nor their pages all
     /// made fresh. The same frame, made with a third of the memory.
     pub compact: bool,
+    /// A binary file's sha256 is left for whoever first asks for it
+    /// ([`FileHash::later`]) instead of taken beside the read: the window, which
+    /// shows the first overview before anything needs the hash.
+    pub defer_hash: bool,
 }
 
 impl ReadOptions {
@@ -148,13 +153,13 @@ pub fn read_frame_projected(
     path: &Path,
     select: Option<Selector>,
     options: &ReadOptions,
-) -> Result<(DataFrame, String)> {
+) -> Result<(DataFrame, FileHash)> {
     let control = &options.control;
     control.check()?;
     let format = options.format_of(path)?;
     if let Some(df) = harness_frame(path, format, options)? {
         let sha = sha256_file_with(path, control)?;
-        return finish(path, format, df, sha, control);
+        return finish(path, format, df, sha.into(), control);
     }
     let unreadable = |e: PolarsError| Error::Unreadable {
         path: path.to_path_buf(),
@@ -179,21 +184,26 @@ pub fn read_frame_projected(
                 source,
             })
         };
+        let read = || match format {
+            Format::Parquet => {
+                let compact_from = options.compact.then_some(path);
+                read_parquet(open, select, compact_from, control).map_err(located)
+            }
+            _ => open().and_then(|f| read_ipc(f, select).map_err(located)),
+        };
+        if options.defer_hash {
+            let df = read()?;
+            return finish(path, format, df, FileHash::later(path), control);
+        }
         let (df, sha) = std::thread::scope(|s| {
             let hash = s.spawn(|| sha256_file_with(path, control));
-            let df = match format {
-                Format::Parquet => {
-                    let compact_from = options.compact.then_some(path);
-                    read_parquet(open, select, compact_from, control).map_err(located)
-                }
-                _ => open().and_then(|f| read_ipc(f, select).map_err(located)),
-            };
+            let df = read();
             let sha = hash
                 .join()
                 .unwrap_or_else(|_| Ok(String::from("unavailable")));
             (df, sha)
         });
-        return finish(path, format, df?, sha?, control);
+        return finish(path, format, df?, sha?.into(), control);
     }
     let (bytes, sha) = read_bytes(path, format, control)?;
     control.check()?;
@@ -252,7 +262,7 @@ pub fn read_frame_projected(
             ));
         }
     };
-    finish(path, format, df, sha, control)
+    finish(path, format, df, sha.into(), control)
 }
 
 /// An evaluation tool's log (lm-evaluation-harness, inspect_ai, promptfoo, OpenAI
@@ -302,9 +312,9 @@ fn finish(
     path: &Path,
     format: Format,
     df: DataFrame,
-    sha: String,
+    sha: FileHash,
     control: &Control,
-) -> Result<(DataFrame, String)> {
+) -> Result<(DataFrame, FileHash)> {
     control.check()?;
     if df.height() == 0 {
         return Err(Error::Empty {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::cell_sets::CellSets;
 use super::encode::{self, Encoded, MISSING, NULL_CODE};
+use super::file_hash::FileHash;
 use super::read;
 use super::roles::{self, Mapping, ModelColumns, Task};
 use super::scores::{self, ScoreOrder};
@@ -23,7 +24,7 @@ pub struct DatasetInfo {
     pub rows: usize,
     pub used_rows: usize,
     pub excluded_null_label: usize,
-    pub sha256: String,
+    pub sha256: FileHash,
     /// Graded evaluations: the examples the rows' runs were averaged into.
     pub examples: Option<usize>,
 }
@@ -787,7 +788,7 @@ const POSITIVE_WORDS: &[&str] = &["1", "true", "yes", "positive"];
 pub fn decode(
     path: &Path,
     frame: &DataFrame,
-    sha256: String,
+    sha256: FileHash,
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<EvalTable> {
@@ -801,7 +802,7 @@ pub fn decode_without(
     path: &Path,
     frame: &DataFrame,
     absent: &[String],
-    sha256: String,
+    sha256: FileHash,
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<EvalTable> {
@@ -833,7 +834,7 @@ fn decode_with(
     frame: std::borrow::Cow<'_, DataFrame>,
     all_columns: &[String],
     fetch: Option<Fetch>,
-    sha256: String,
+    sha256: FileHash,
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<EvalTable> {

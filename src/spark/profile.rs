@@ -118,7 +118,8 @@ pub fn profile(
         keep_frame: false,
         ..LoadOptions::default()
     };
-    let mut table = crate::load::open::decode(path, &frame, String::new(), &mapping, &options)?;
+    let mut table =
+        crate::load::open::decode(path, &frame, String::new().into(), &mapping, &options)?;
     if !matches!(
         table.task,
         Task::Binary | Task::Multiclass | Task::Regression
@@ -133,7 +134,7 @@ pub fn profile(
         rows: rows as usize,
         used_rows: used as usize,
         excluded_null_label: (rows - used) as usize,
-        sha256: String::new(),
+        sha256: String::new().into(),
         examples: None,
     };
     Ok(Profile {

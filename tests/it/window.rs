@@ -194,3 +194,20 @@ fn the_id_column_comes_after_the_first_overview_and_a_cohort_on_it_waits_for_it(
     assert_eq!(ws.frame.get_column_names()[0].as_str(), "id");
     assert_eq!(ws.frame.width(), 14);
 }
+
+/// The window leaves a file's sha256 for a background job after the first
+/// overview (issue 15); once idle, the table, the session and a brief name the
+/// data by the file's own hash.
+#[test]
+fn the_files_hash_is_taken_in_the_background_and_names_the_data() {
+    let mut h = open(Vec::new(), egui::vec2(1400.0, 900.0));
+    settle(&mut h);
+    let ws = h.state().workspace.as_ref().expect("the sample");
+    let hash = &ws.table.dataset.sha256;
+    assert!(hash.is_taken(), "taken once the window is idle");
+    let want = faultline::load::read::sha256_file(&ws.path).expect("the sample's hash");
+    assert_eq!(hash.get(), want);
+    assert_eq!(ws.input_hashes(), std::slice::from_ref(&want));
+    let session = ws.to_session();
+    assert_eq!(session.datasets[0].sha256, want);
+}
