@@ -204,20 +204,19 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
             ScoredRows::over_keys(order),
         )
     } else {
-        nulls = null_rows(score, false);
-        let order = match ScoreBuckets::of(score) {
-            Some(buckets) => buckets.sorted_keys(score, y, score.len() - nulls.len()),
+        let (buckets, null_count) = ScoreBuckets::of(score);
+        nulls = list_nulls(score, null_count);
+        let scored_rows = score.len() - nulls.len();
+        let (scored, rows) = match buckets {
+            Some(buckets) => buckets.sorted(score, y, scored_rows),
             None => {
                 let mut order: Vec<RankedRow> = score.iter().zip(y).enumerate().map(key).collect();
                 order.sort_unstable();
-                order.truncate(score.len() - nulls.len());
-                order
+                order.truncate(scored_rows);
+                ScoredRows::over_keys_listing_rows(order)
             }
         };
-        (
-            order.iter().map(RankedRow::row).collect(),
-            ScoredRows::over_keys(order),
-        )
+        (rows, scored)
     };
     ScoreOrder {
         positions: Default::default(),
@@ -228,12 +227,10 @@ fn score_order_with(score: &[f64], y: &[u32], parallel: bool) -> ScoreOrder {
 }
 
 /// Score ranges that split a sequential sort of the keys into many small ones:
-/// the keys are written straight into their range's place (one pass, instead
-/// of in row order), and each range is then sorted on its own, in cache. The
+/// each row is written straight into its range's place (one pass, instead of
+/// in row order), and each range is then sorted on its own, in cache. The
 /// ranges follow the scores' values, not their bits, so that probabilities
 /// spread over them rather than pile into the few that share an exponent.
-/// Sorting 10M rows of two models side by side took ~20% less time this way
-/// (`benches/overview_compute`, `PROFILE=load`).
 struct ScoreBuckets {
     high: f64,
     scale: f64,
@@ -247,20 +244,24 @@ impl ScoreBuckets {
     /// The ranges of `score`'s non-null values, if every one is finite with a
     /// clear sign bit (for those the keys sort by value: a range's keys all
     /// fall between its neighbours') and they are not all equal; else None.
-    fn of(score: &[f64]) -> Option<ScoreBuckets> {
+    /// And the number of null scores, counted in the same pass.
+    fn of(score: &[f64]) -> (Option<ScoreBuckets>, usize) {
         if score.len() < Self::FROM_ROWS {
-            return None;
+            return (None, score.iter().filter(|p| p.is_nan()).count());
         }
-        let (mut low, mut high, mut signed) = (f64::INFINITY, f64::NEG_INFINITY, false);
+        let (mut low, mut high, mut signed, mut nulls) =
+            (f64::INFINITY, f64::NEG_INFINITY, false, 0);
         for &p in score {
             // min and max pass over NaN; a NaN's sign is no score's.
             low = low.min(p);
             high = high.max(p);
             signed |= p.is_sign_negative() && !p.is_nan();
+            nulls += usize::from(p.is_nan());
         }
         let scale = Self::COUNT as f64 / (high - low);
-        (!signed && high.is_finite() && high > low && scale.is_finite())
-            .then_some(ScoreBuckets { high, scale })
+        let buckets = (!signed && high.is_finite() && high > low && scale.is_finite())
+            .then_some(ScoreBuckets { high, scale });
+        (buckets, nulls)
     }
 
     /// The range of a non-null score, 0 for the highest scores. It never rises
@@ -271,9 +272,13 @@ impl ScoreBuckets {
         (((self.high - p) * self.scale) as usize).min(Self::COUNT - 1)
     }
 
-    /// The keys of the `scored` non-null rows, sorted: the same keys in the
-    /// same order as one sort of them all.
-    fn sorted_keys(&self, score: &[f64], y: &[u32], scored: usize) -> Vec<RankedRow> {
+    /// The `scored` non-null rows in score order, and their rows: what one
+    /// sort of all their keys makes ([`ScoredRows::over_keys_listing_rows`]).
+    /// Each row is written straight into its range's place in the two arrays
+    /// the order keeps (12 bytes a row); only one range at a time is made
+    /// into 16-byte keys, sorted, and written back. No array of every key is
+    /// made, nor its pages (160 MB a model at 10M rows).
+    fn sorted(&self, score: &[f64], y: &[u32], scored: usize) -> (ScoredRows, Vec<u32>) {
         let mut counts = [0usize; Self::COUNT];
         for &p in score {
             if !p.is_nan() {
@@ -286,21 +291,56 @@ impl ScoreBuckets {
             *n = start;
             start += c;
         }
-        let mut keys: Vec<RankedRow> = bytemuck::zeroed_vec(scored);
+        // The scored rows' buffer, as [`ScoredRows`] keeps it: two to a key.
+        let mut keys: Vec<RankedRow> = bytemuck::zeroed_vec(scored.div_ceil(2));
+        let words: &mut [ScoredRow] = &mut bytemuck::cast_slice_mut(&mut keys)[..scored];
+        let mut rows: Vec<u32> = vec![0; scored];
         for (r, (&p, &l)) in score.iter().zip(y).enumerate() {
             if !p.is_nan() {
                 let b = self.of_score(p);
-                keys[next[b]] = RankedRow::new(p, r as u32, l == 1);
+                words[next[b]] = ScoredRow::of(&RankedRow::new(p, 0, l == 1));
+                rows[next[b]] = r as u32;
                 next[b] += 1;
             }
         }
-        // Each range's next place is now its end.
+        // Each range's next place is now its end. The ranges are sorted as
+        // rayon tasks: a thread done with its own model's sort takes ranges
+        // of the other's (the two models' sorts ended up to ~0.2 s apart).
+        let mut ranges: Vec<(&mut [ScoredRow], &mut [u32])> = Vec::with_capacity(Self::COUNT);
+        let (mut words_left, mut rows_left) = (words, &mut rows[..]);
         let mut from = 0;
         for end in next {
-            keys[from..end].sort_unstable();
-            from = end;
+            let (w, w_after) = std::mem::take(&mut words_left).split_at_mut(end - from);
+            let (r, r_after) = std::mem::take(&mut rows_left).split_at_mut(end - from);
+            ranges.push((w, r));
+            (words_left, rows_left, from) = (w_after, r_after, end);
         }
-        keys
+        ranges
+            .into_par_iter()
+            .for_each_init(Vec::new, |keys, (words, rows)| {
+                sort_range(keys, words, rows)
+            });
+        (ScoredRows { keys, len: scored }, rows)
+    }
+}
+
+/// Sorts one range's scored rows and rows together (highest score first, ties
+/// in row order), through 16-byte keys made in `keys`.
+fn sort_range(keys: &mut Vec<RankedRow>, words: &mut [ScoredRow], rows: &mut [u32]) {
+    if words.len() < 2 {
+        return;
+    }
+    keys.clear();
+    keys.extend(
+        words
+            .iter()
+            .zip(rows.iter())
+            .map(|(w, &r)| RankedRow::new(w.score(), r, w.positive())),
+    );
+    keys.sort_unstable();
+    for ((w, r), key) in words.iter_mut().zip(rows.iter_mut()).zip(keys.iter()) {
+        *w = ScoredRow::of(key);
+        *r = key.row();
     }
 }
 
@@ -312,6 +352,11 @@ fn null_rows(score: &[f64], parallel: bool) -> Vec<u32> {
     } else {
         score.iter().filter(|p| p.is_nan()).count()
     };
+    list_nulls(score, nulls)
+}
+
+/// The rows whose score is null, `nulls` of them.
+fn list_nulls(score: &[f64], nulls: usize) -> Vec<u32> {
     if nulls == 0 {
         return Vec::new();
     }
@@ -374,7 +419,21 @@ pub struct ScoredRows {
 
 impl ScoredRows {
     /// The rows of sorted keys, in their order.
-    fn over_keys(mut keys: Vec<RankedRow>) -> ScoredRows {
+    fn over_keys(keys: Vec<RankedRow>) -> ScoredRows {
+        Self::over_keys_with(keys, |_| {})
+    }
+
+    /// [`ScoredRows::over_keys`], and the keys' rows in their order, listed in
+    /// the same pass over the keys (at 10M rows they are 160 MB a model).
+    fn over_keys_listing_rows(keys: Vec<RankedRow>) -> (ScoredRows, Vec<u32>) {
+        let mut rows = Vec::with_capacity(keys.len());
+        let scored = Self::over_keys_with(keys, |key| rows.push(key.row()));
+        (scored, rows)
+    }
+
+    /// [`ScoredRows::over_keys`], showing each key to `each` before it is
+    /// written over.
+    fn over_keys_with(mut keys: Vec<RankedRow>, mut each: impl FnMut(&RankedRow)) -> ScoredRows {
         let len = keys.len();
         let words: &mut [u64] = bytemuck::cast_slice_mut(&mut keys);
         // Row `i` is written to word `i`, which belongs to key `i / 2`: a key
@@ -386,6 +445,7 @@ impl ScoredRows {
                 (words[2 * i + 1], words[2 * i])
             };
             let key = RankedRow((u128::from(hi) << 64) | u128::from(lo));
+            each(&key);
             words[i] = ScoredRow::of(&key).0;
         }
         keys.truncate(len.div_ceil(2));
@@ -574,10 +634,13 @@ mod tests {
             ),
         ];
         for (what, score) in &sets {
-            let buckets = ScoreBuckets::of(score).unwrap_or_else(|| panic!("{what}: no ranges"));
+            let (buckets, nulls) = ScoreBuckets::of(score);
+            let buckets = buckets.unwrap_or_else(|| panic!("{what}: no ranges"));
+            assert_eq!(nulls, score.iter().filter(|p| p.is_nan()).count(), "{what}");
             let scored = score.iter().filter(|p| !p.is_nan()).count();
-            let got = buckets.sorted_keys(score, &y, scored);
-            assert!(got == one_sort(score, &y), "{what}");
+            let (got, rows) = buckets.sorted(score, &y, scored);
+            let (want, want_rows) = ScoredRows::over_keys_listing_rows(one_sort(score, &y));
+            assert!(got == want && rows == want_rows, "{what}");
             // And the whole order is the parallel sort's.
             assert!(
                 score_order_sequential(score, &y).scored == score_order(score, &y).scored,
@@ -609,7 +672,9 @@ mod tests {
             ("subnormal", u.iter().map(|x| x * 1e-310).collect()),
         ];
         for (what, score) in &rest {
-            assert!(ScoreBuckets::of(score).is_none(), "{what}");
+            let (buckets, nulls) = ScoreBuckets::of(score);
+            assert!(buckets.is_none(), "{what}");
+            assert_eq!(nulls, score.iter().filter(|p| p.is_nan()).count(), "{what}");
             let order = score_order_sequential(score, &y[..score.len()]);
             let rows: Vec<u32> = one_sort(score, &y).iter().map(RankedRow::row).collect();
             assert_eq!(order.rows, rows, "{what}");
@@ -623,9 +688,13 @@ mod tests {
                 .map(|r| RankedRow::new(f64::from(r) / 7.0, r * 3 + 1, r % 3 == 0))
                 .collect();
             let want: Vec<ScoredRow> = keys.iter().map(ScoredRow::of).collect();
-            let rows = ScoredRows::over_keys(keys);
+            let want_rows: Vec<u32> = keys.iter().map(RankedRow::row).collect();
+            let rows = ScoredRows::over_keys(keys.clone());
             assert_eq!(&rows[..], &want[..], "{len} rows");
             assert_eq!(rows.keys.len(), (len as usize).div_ceil(2));
+            let (same, listed) = ScoredRows::over_keys_listing_rows(keys);
+            assert_eq!(same, rows);
+            assert_eq!(listed, want_rows);
         }
     }
 
