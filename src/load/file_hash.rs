@@ -4,9 +4,16 @@
 //! at 10M rows hashing the file took ~0.24 s of CPU from a load that keeps
 //! both cores busy.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
+
+use sha2::{Digest, Sha256};
+
+use crate::control::Control;
+use crate::error::{Error, Result};
 
 /// A file's sha256 as lowercase hex (a join's files' joined by `+`), or the
 /// file to take it from when first asked. Clones share the one hash.
@@ -70,7 +77,7 @@ impl Later {
         if stamp(&self.path) != self.seen {
             return changed();
         }
-        match super::read::sha256_file(&self.path) {
+        match sha256_file(&self.path) {
             Ok(hex) if stamp(&self.path) == self.seen => hex,
             Ok(_) => changed(),
             Err(e) => format!("unavailable: {e}"),
@@ -82,6 +89,39 @@ impl Later {
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.len(), meta.modified().ok()?))
+}
+
+/// The sha256 of the file's bytes, as lowercase hex; it identifies the dataset in
+/// JSON output, sessions and briefs. Read in blocks, never whole.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    sha256_file_with(path, &Control::none())
+}
+
+/// [`sha256_file`], stopped by `control` between blocks.
+pub fn sha256_file_with(path: &Path, control: &Control) -> Result<String> {
+    let mut file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(|source| Error::Io {
+            path: PathBuf::from(path),
+            source,
+        })?;
+        if n == 0 {
+            break;
+        }
+        control.check()?;
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Bytes as lowercase hex.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl From<String> for FileHash {

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::file_hash::FileHash;
+use super::file_hash::{FileHash, hex};
+pub use super::file_hash::{sha256_file, sha256_file_with};
 use super::text::{self, Encoding};
 use crate::control::Control;
 use crate::error::{Error, Result};
@@ -396,10 +397,6 @@ pub fn read_bytes(path: &Path, format: Format, control: &Control) -> Result<(Vec
         });
     }
     Ok((bytes, hex(&hasher.finalize())))
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Text that means "no value" in delimited files, as pandas reads them by default
@@ -783,34 +780,6 @@ pub fn polars_message(e: &PolarsError) -> String {
     let text = e.to_string();
     let first = text.lines().next().unwrap_or("unknown error").trim();
     first.to_string()
-}
-
-/// The sha256 of the file's bytes, as lowercase hex; it identifies the dataset in
-/// JSON output, sessions and briefs. Read in blocks, never whole.
-pub fn sha256_file(path: &Path) -> Result<String> {
-    sha256_file_with(path, &Control::none())
-}
-
-/// [`sha256_file`], stopped by `control` between blocks.
-pub fn sha256_file_with(path: &Path, control: &Control) -> Result<String> {
-    let mut file = File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf).map_err(|source| Error::Io {
-            path: PathBuf::from(path),
-            source,
-        })?;
-        if n == 0 {
-            break;
-        }
-        control.check()?;
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex(&hasher.finalize()))
 }
 
 #[cfg(test)]
