@@ -18,9 +18,11 @@ use crate::error::{Error, Result};
 /// A file's sha256 as lowercase hex (a join's files' joined by `+`), or the
 /// file to take it from when first asked. Clones share the one hash.
 #[derive(Clone)]
-pub struct FileHash {
-    later: Option<Arc<Later>>,
-    hex: Arc<OnceLock<String>>,
+pub struct FileHash(Arc<Shared>);
+
+struct Shared {
+    later: Option<Later>,
+    hex: OnceLock<String>,
 }
 
 /// A file whose hash was left for later, as it was when it was read.
@@ -32,29 +34,29 @@ struct Later {
 impl FileHash {
     /// A hash already taken.
     pub fn of(hex: impl Into<String>) -> FileHash {
-        FileHash {
+        FileHash(Arc::new(Shared {
             later: None,
-            hex: Arc::new(OnceLock::from(hex.into())),
-        }
+            hex: OnceLock::from(hex.into()),
+        }))
     }
 
     /// The hash of `path`, taken when first asked for. Called right after the
     /// file was read: if its size or time of change differs then, the hash
     /// would not be of the data read, and it is given as unavailable.
     pub fn later(path: &Path) -> FileHash {
-        FileHash {
-            later: Some(Arc::new(Later {
+        FileHash(Arc::new(Shared {
+            later: Some(Later {
                 path: path.to_path_buf(),
                 seen: stamp(path),
-            })),
-            hex: Arc::new(OnceLock::new()),
-        }
+            }),
+            hex: OnceLock::new(),
+        }))
     }
 
     /// The hash, taken now if it was left for later (on the calling thread:
     /// the window takes it in a background job before anything asks).
     pub fn get(&self) -> &str {
-        self.hex.get_or_init(|| match &self.later {
+        self.0.hex.get_or_init(|| match &self.0.later {
             Some(later) => later.take(),
             None => String::from("unavailable"),
         })
@@ -62,7 +64,7 @@ impl FileHash {
 
     /// Whether [`FileHash::get`] returns at once.
     pub fn is_taken(&self) -> bool {
-        self.hex.get().is_some()
+        self.0.hex.get().is_some()
     }
 }
 
@@ -144,16 +146,10 @@ impl PartialEq for FileHash {
 
 impl std::fmt::Debug for FileHash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.hex.get() {
+        match self.0.hex.get() {
             Some(hex) => write!(f, "{hex:?}"),
             None => write!(f, "FileHash(not taken yet)"),
         }
-    }
-}
-
-impl std::fmt::Display for FileHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.get())
     }
 }
 
