@@ -33,3 +33,11 @@ pub mod stats;
 pub mod text_diff;
 
 pub use error::{Error, Result};
+
+/// mimalloc keeps freed pages for the next allocation, where glibc's malloc
+/// returned large blocks to the kernel and faulted them in again, zeroed: at
+/// 10M rows the window's load and first overview took 530k page faults with
+/// glibc, 5k with mimalloc, and ~0.3 s less (docs/BENCHMARKS.md). Set here, in
+/// the library, so the binary, the benches and the tests all run on it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
