@@ -1,7 +1,7 @@
 //! The decoded evaluation table: every later computation (metrics, slices,
 //! discovery, comparison) reads these plain vectors, never the strings again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -1026,10 +1026,13 @@ fn decode_with(
             binary_classes(path, &label_name, values, mapping.positive.as_deref())?
         }
         Task::Multiclass => {
+            // A set beside the list: with tens of thousands of classes, a
+            // search of the list for each level took seconds.
             let mut values = label_enc.levels.clone();
+            let mut seen: HashSet<String> = values.iter().cloned().collect();
             for e in pred_enc.iter().flatten() {
                 for l in &e.levels {
-                    if !values.contains(l) {
+                    if seen.insert(l.clone()) {
                         values.push(l.clone());
                     }
                 }
