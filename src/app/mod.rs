@@ -8,7 +8,7 @@
 //! `results` (cached view results), `workspace` (the open analysis), `session_io`
 //! (sessions, autosave, recovery), `notices`, `launch` (window and sample),
 //! `dialog` (file dialogs), `settings` (persisted), `screenshot`, `glyphs` (the
-//! font atlas filled in the first frame), `views/`.
+//! font atlas filled in the first frames), `views/`.
 
 pub mod actions;
 pub mod commands;
@@ -94,8 +94,8 @@ pub struct FaultlineApp {
     launch_mapping: Option<Mapping>,
     /// `FAULTLINE_FRAME_TIMES=1`: each frame's time, printed.
     frame_times: Option<frame_times::FrameTimes>,
-    /// Whether the first frame has filled the font atlas ([`glyphs`]).
-    atlas_filled: bool,
+    /// The font atlas, filled in the first frames ([`glyphs`]).
+    atlas: glyphs::AtlasFill,
 }
 
 impl FaultlineApp {
@@ -136,7 +136,7 @@ impl FaultlineApp {
             params: Some(options.params),
             launch_mapping: Some(options.mapping.clone()),
             frame_times: options.frame_times.then(Default::default),
-            atlas_filled: false,
+            atlas: glyphs::AtlasFill::default(),
         };
         if let Some(source) = options.files.first().filter(|p| crate::spark::is_spark(p)) {
             app.commands.push(Command::OpenSpark {
@@ -651,10 +651,7 @@ impl eframe::App for FaultlineApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        if !self.atlas_filled {
-            glyphs::fill_atlas(&ctx);
-            self.atlas_filled = true;
-        }
+        self.atlas.step(&ctx);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::top("status").show(ui, |ui| self.status_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
