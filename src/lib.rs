@@ -35,9 +35,10 @@ pub mod text_diff;
 pub use error::{Error, Result};
 
 /// mimalloc keeps freed pages for the next allocation, where glibc's malloc
-/// returned large blocks to the kernel and faulted them in again, zeroed: at
-/// 10M rows the window's load and first overview took 530k page faults with
-/// glibc, 5k with mimalloc, and ~0.3 s less (docs/BENCHMARKS.md). Set here, in
-/// the library, so the binary, the benches and the tests all run on it.
+/// returned large blocks to the kernel and faulted them in again, zeroed: the
+/// 10M-row window harness takes 459k page faults instead of 532k, and
+/// `faultline metrics` on 1M rows 25k instead of 34k, with less kernel time
+/// (docs/BENCHMARKS.md). Set here, in the library, so the binary, the benches
+/// and the tests all run on it.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const BEYOND_ASCII: &str = "…·×→≥−•—Δé";
 
 /// Work a frame gives the atlas: a frame stays well under 16 ms.
-const FRAME_BUDGET: Duration = Duration::from_millis(4);
+const FRAME_BUDGET: Duration = Duration::from_millis(2);
 
 /// Sizes the views set by hand, beside the style's text styles: the charts'
 /// axis and legend text and the overview's model names.
@@ -30,7 +30,7 @@ fn own_fonts() -> [egui::FontId; 4] {
 
 /// Pieces the characters are laid out in: a piece's glyphs take a few
 /// milliseconds to rasterize (a whole font's took up to 17).
-const PIECES: usize = 8;
+const PIECES: usize = 16;
 
 /// How far the atlas is filled: the next (font, quarter-pixel offset, piece of
 /// the characters) to lay out.
