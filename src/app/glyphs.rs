@@ -41,7 +41,7 @@ pub struct AtlasFill {
 }
 
 impl AtlasFill {
-    /// Lays out the next pieces for a few milliseconds; asks for another frame
+    /// Lays out the next pieces for [`FRAME_BUDGET`]; asks for another frame
     /// until every font is laid out.
     pub fn step(&mut self, ctx: &egui::Context) {
         if self.done {
@@ -71,6 +71,7 @@ impl AtlasFill {
         }
     }
 
+    /// Whether every font is laid out (the fill then costs nothing a frame).
     pub fn is_done(&self) -> bool {
         self.done
     }
