@@ -28,7 +28,7 @@ fn own_fonts() -> [egui::FontId; 4] {
     ]
 }
 
-/// Pieces the characters are laid out in: a piece's glyphs take a few
+/// Pieces (at most) the characters are laid out in: a piece's glyphs take a few
 /// milliseconds to rasterize (a whole font's took up to 17).
 const PIECES: usize = 16;
 
@@ -52,20 +52,20 @@ impl AtlasFill {
             ctx.global_style().text_styles.values().cloned().collect();
         fonts.extend(own_fonts());
         let chars: Vec<char> = (' '..='~').chain(BEYOND_ASCII.chars()).collect();
-        let piece_len = chars.len().div_ceil(PIECES);
+        let pieces: Vec<&[char]> = chars.chunks(chars.len().div_ceil(PIECES)).collect();
         let quarter_pixel = 0.25 / ctx.pixels_per_point();
         ctx.fonts_mut(|f| {
-            while let Some(font) = fonts.get(self.next / (4 * PIECES)) {
-                let quarter = ((self.next / PIECES) % 4) as f32;
-                let piece = chars.chunks(piece_len).nth(self.next % PIECES);
-                lay_out(f, font, piece.unwrap_or_default(), quarter * quarter_pixel);
+            while let Some(font) = fonts.get(self.next / (4 * pieces.len())) {
+                let quarter = ((self.next / pieces.len()) % 4) as f32;
+                let piece = pieces[self.next % pieces.len()];
+                lay_out(f, font, piece, quarter * quarter_pixel);
                 self.next += 1;
                 if started.elapsed() >= FRAME_BUDGET {
                     break;
                 }
             }
         });
-        self.done = self.next >= fonts.len() * 4 * PIECES;
+        self.done = self.next >= fonts.len() * 4 * pieces.len();
         if !self.done {
             ctx.request_repaint();
         }

@@ -826,6 +826,22 @@ pub fn decode_without(
 /// Reads one feature column from the file when it is not in the frame.
 type Fetch<'a> = &'a (dyn Fn(&str) -> PolarsResult<Column> + Sync);
 
+/// The label's levels, then each prediction column's levels not among them, in
+/// order of first appearance. A set beside the list: with tens of thousands of
+/// classes, a search of the list for each level took seconds.
+fn levels_with_predictions(label: &[String], predictions: &[Option<Encoded>]) -> Vec<String> {
+    let mut values = label.to_vec();
+    let mut seen: HashSet<&str> = label.iter().map(String::as_str).collect();
+    for e in predictions.iter().flatten() {
+        for l in &e.levels {
+            if seen.insert(l) {
+                values.push(l.clone());
+            }
+        }
+    }
+    values
+}
+
 /// [`decode`] where `frame` may hold only the role columns: features missing from
 /// it are read one at a time with `fetch` and dropped once coded, so that peak
 /// memory holds one or two raw feature columns instead of all of them.
@@ -1013,30 +1029,17 @@ fn decode_with(
     let classes: Vec<String> = match task {
         Task::Regression | Task::Graded | Task::Ranking => Vec::new(),
         Task::Binary => {
-            let mut values = label_enc.levels.clone();
-            if values.len() < 2 {
-                for e in pred_enc.iter().flatten() {
-                    for l in &e.levels {
-                        if !values.contains(l) {
-                            values.push(l.clone());
-                        }
-                    }
-                }
-            }
+            // The predictions name the classes only when the labels hold fewer
+            // than two.
+            let values = if label_enc.levels.len() < 2 {
+                levels_with_predictions(&label_enc.levels, &pred_enc)
+            } else {
+                label_enc.levels.clone()
+            };
             binary_classes(path, &label_name, values, mapping.positive.as_deref())?
         }
         Task::Multiclass => {
-            // A set beside the list: with tens of thousands of classes, a
-            // search of the list for each level took seconds.
-            let mut values = label_enc.levels.clone();
-            let mut seen: HashSet<String> = values.iter().cloned().collect();
-            for e in pred_enc.iter().flatten() {
-                for l in &e.levels {
-                    if seen.insert(l.clone()) {
-                        values.push(l.clone());
-                    }
-                }
-            }
+            let mut values = levels_with_predictions(&label_enc.levels, &pred_enc);
             sort_classes(&mut values, label_numeric);
             values
         }
