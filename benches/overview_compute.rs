@@ -7,11 +7,11 @@
 //! `PROFILE=load` runs only the load and the first overview, `PROFILE=1` only
 //! the cohort overview and `PROFILE=slices` only the cohort's slice table (the
 //! last two twenty times each; `T=0.8` for the table at a moved threshold),
-//! for `perf record`. After the first overview it
-//! makes what the window makes in the background then
-//! (`EvalTable::prepare_cohort_changes`); `NOPREP=1` leaves it out. The load
-//! leaves the id column and the file's hash for later, as the window does;
-//! `NOW=1` reads and hashes them in it.
+//! for `perf record`. After the first overview it reads and decodes what the
+//! load left out and makes what the window makes in the background then
+//! (`EvalTable::prepare_cohort_changes`); `NOPREP=1` leaves the latter out. The
+//! load leaves the id and feature columns and the file's hash for later, as the
+//! window does; `NOW=1` reads, decodes and hashes them in it.
 //!
 //!     cargo bench --bench overview_compute -- 10000000
 
@@ -84,6 +84,7 @@ fn main() {
         // line does).
         &LoadOptions {
             defer_id: std::env::var_os("NOW").is_none(),
+            defer_features: std::env::var_os("NOW").is_none(),
             read: faultline::load::read::ReadOptions {
                 defer_hash: std::env::var_os("NOW").is_none(),
                 ..Default::default()
@@ -98,8 +99,45 @@ fn main() {
         loaded.read_time.as_secs_f64() * 1e3,
         loaded.decode_time.as_secs_f64() * 1e3
     );
-    let table = loaded.table;
-    let frame = loaded.frame;
+    let (mut table, mut frame) = (loaded.table, loaded.frame);
+    if profile != "sizes" {
+        let t = Instant::now();
+        let _ = analysis::overview(&table, None, 0.5);
+        println!(
+            "first overview (builds the caches) {:.0} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        // `PROFILE=load`: only the load and the first overview, as the window does.
+        if profile == "load" {
+            return;
+        }
+    }
+    // The columns the load left out, read and decoded as the window does once
+    // the first overview is on screen.
+    if !loaded.deferred.is_empty() {
+        let t = Instant::now();
+        let kept = faultline::load::kept_frame::KeptFrame::new(
+            frame,
+            path.clone().into(),
+            loaded.deferred,
+        );
+        let whole = kept.read().expect("the deferred columns");
+        (table, frame) = if loaded.features_deferred {
+            faultline::load::open::decode_deferred_features(
+                &table,
+                &whole,
+                &Mapping::default(),
+                &LoadOptions::default(),
+            )
+            .expect("the deferred features")
+        } else {
+            (table, (*whole).clone())
+        };
+        println!(
+            "deferred columns read and decoded (background in the window) {:.0} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
     println!(
         "decoded table {:.0} MB, kept frame {:.0} MB (polars' estimate)",
         decoded_bytes(&table) as f64 / 1e6,
@@ -115,16 +153,6 @@ fn main() {
             "columns as read {:.0} MB (polars' estimate)",
             read.estimated_size() as f64 / 1e6
         );
-        return;
-    }
-    let t = Instant::now();
-    let _ = analysis::overview(&table, None, 0.5);
-    println!(
-        "first overview (builds the caches) {:.0} ms",
-        t.elapsed().as_secs_f64() * 1e3
-    );
-    // `PROFILE=load`: only the load and the first overview, as the window does.
-    if profile == "load" {
         return;
     }
     // What the window makes in the background after the first overview

@@ -78,6 +78,8 @@ pub struct Joined {
     pub frame: DataFrame,
     /// The file's columns left out of `frame` for now ([`LoadOptions::defer_id`]).
     pub deferred: Vec<String>,
+    /// Whether features are among them ([`LoadOptions::defer_features`]).
+    pub features_deferred: bool,
     pub report: Option<JoinReport>,
 }
 
@@ -108,6 +110,7 @@ pub fn load_joined(files: &[PathBuf], mapping: &Mapping, options: &LoadOptions) 
                 one, frame, &deferred, sha, mapping, options,
             )?;
             Ok(Joined {
+                features_deferred: crate::load::open::leaves_features(&table, &deferred),
                 table,
                 frame,
                 deferred,
@@ -435,6 +438,7 @@ fn join_inputs(
         table,
         frame,
         deferred: Vec::new(),
+        features_deferred: false,
         report: Some(report),
     })
 }
@@ -585,6 +589,7 @@ fn stack_graded(inputs: Vec<Input>, mapping: &Mapping, options: &LoadOptions) ->
         table,
         frame,
         deferred: Vec::new(),
+        features_deferred: false,
         report: Some(report),
     })
 }

@@ -363,6 +363,12 @@ impl FaultlineApp {
                 .error("The default findings compare two different models: pick them in Compare.");
             return;
         }
+        if ws.features_pending {
+            self.notices.info(
+                "The feature columns are still being read: the default findings slice by them, so ask again in a moment.",
+            );
+            return;
+        }
         let (table, mapping, join) = (ws.table.clone(), ws.mapping.clone(), ws.join.clone());
         self.tasks.start(
             TaskKind::DefaultBrief,

@@ -46,7 +46,7 @@ use notices::Notices;
 use results::Results;
 use session_io::SessionState;
 use settings::Settings;
-use tasks::{Done, LoadDone, TaskKind, Tasks};
+use tasks::{ColumnsDone, Done, LoadDone, TaskKind, Tasks};
 use views::Views;
 use workspace::Workspace;
 
@@ -215,8 +215,10 @@ impl FaultlineApp {
                         defer_hash: p.len() == 1,
                         ..read
                     },
-                    // The id column is read once the first overview is drawn.
+                    // The id and feature columns are read once the first
+                    // overview is drawn.
                     defer_id: true,
+                    defer_features: true,
                     ..LoadOptions::default()
                 };
                 let result = crate::join::load_joined(&p, &m, &options).map(|j| {
@@ -225,6 +227,7 @@ impl FaultlineApp {
                             frame: j.frame,
                             table: j.table,
                             deferred: j.deferred,
+                            features_deferred: j.features_deferred,
                             read_time: start.elapsed(),
                             decode_time: Duration::ZERO,
                         },
@@ -387,10 +390,49 @@ impl FaultlineApp {
             return;
         }
         let kept = ws.kept.clone();
-        let label = format!("Reading column {}", kept.deferred().join(", "));
-        self.tasks.start(TaskKind::Columns, label, move |_| {
-            let read = kept.read();
-            Done::Columns(kept, read)
+        let features = ws
+            .features_pending
+            .then(|| (ws.table.clone(), ws.mapping.clone()));
+        let label = if features.is_some() {
+            "Reading the feature columns".to_string()
+        } else {
+            format!("Reading column {}", kept.deferred().join(", "))
+        };
+        self.tasks.start(TaskKind::Columns, label, move |control| {
+            // On one thread, leaving the other core to drawing: on both, the
+            // Overview's frames took 20-40 ms while the features decoded.
+            let one_thread = priority::one_lowered_thread();
+            let read = || kept.read();
+            let read = match &one_thread {
+                Some(pool) => pool.install(read),
+                None => read(),
+            };
+            let features = match (&read, features) {
+                (Ok(whole), Some((table, mapping))) => {
+                    let options = LoadOptions {
+                        read: crate::load::read::ReadOptions {
+                            control: control.clone(),
+                            ..Default::default()
+                        },
+                        ..LoadOptions::default()
+                    };
+                    let decode = || {
+                        crate::load::open::decode_deferred_features(
+                            &table, whole, &mapping, &options,
+                        )
+                    };
+                    Some(match &one_thread {
+                        Some(pool) => pool.install(decode),
+                        None => decode(),
+                    })
+                }
+                _ => None,
+            };
+            Done::Columns(Box::new(ColumnsDone {
+                kept,
+                read,
+                features,
+            }))
         });
     }
 
@@ -494,7 +536,12 @@ impl FaultlineApp {
                     .join(", ")
             )),
             Done::Export(Err(e)) => self.notices.error(format!("Export failed: {e}")),
-            Done::Columns(kept, read) => {
+            Done::Columns(done) => {
+                let ColumnsDone {
+                    kept,
+                    read,
+                    features,
+                } = *done;
                 if let Some(ws) = &mut self.workspace
                     && Arc::ptr_eq(&ws.kept, &kept)
                 {
@@ -505,6 +552,17 @@ impl FaultlineApp {
                             "Could not read column {}: {e}",
                             kept.deferred().join(", ")
                         )),
+                    }
+                    match features {
+                        Some(Ok((table, frame))) => {
+                            ws.features_done(table, frame, &mut self.results)
+                        }
+                        Some(Err(e)) => {
+                            ws.features_pending = false;
+                            self.notices
+                                .error(format!("Could not decode the feature columns: {e}"));
+                        }
+                        None => ws.features_pending = false,
                     }
                 }
             }
@@ -551,6 +609,7 @@ impl FaultlineApp {
                     && let Some(ws) = &mut self.workspace
                 {
                     ws.columns_read = true;
+                    ws.features_pending = false;
                 }
                 self.notices
                     .error(format!("A background job ({kind:?}) stopped unexpectedly"))

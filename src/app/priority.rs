@@ -18,6 +18,16 @@ pub fn lower_current_thread() {
     }
 }
 
+/// A pool of one lowered thread, for a job that should compute beside the
+/// drawing rather than on both cores; None if the thread cannot be made.
+pub fn one_lowered_thread() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .start_handler(|_| lower_current_thread())
+        .build()
+        .ok()
+}
+
 /// Makes rayon's global pool, on which the jobs compute, with its threads
 /// lowered. Only the first call in a process makes it; it does nothing if the
 /// pool exists already.

@@ -434,6 +434,14 @@ impl Results {
         self.overview.key = Some(key);
     }
 
+    /// Shows the overview shown under `from` under `to` as well (a change that
+    /// leaves the overview's numbers as they are, such as features decoded).
+    pub fn carry_overview(&mut self, from: &BaseKey, to: BaseKey) {
+        if self.overview.is_current(from) {
+            self.overview.key = Some(to);
+        }
+    }
+
     /// Takes a finished result; hands back what is not a view result.
     pub fn accept(&mut self, done: Done) -> Option<Done> {
         match done {

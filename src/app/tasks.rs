@@ -159,13 +159,21 @@ pub enum Done {
     ),
     /// [`TaskKind::Prepare`] or [`TaskKind::Hash`] is done: nothing to show.
     Prepared,
-    /// [`TaskKind::Columns`] is done: the frame it completed, or why it could not.
-    Columns(
-        Arc<crate::load::kept_frame::KeptFrame>,
-        Result<Arc<polars::prelude::DataFrame>, String>,
-    ),
+    /// [`TaskKind::Columns`] is done: the frame it completed, or why it could
+    /// not; and the features decoded from it, if the load left them for later.
+    Columns(Box<ColumnsDone>),
     /// The job's thread ended without a result (a panic).
     Failed(TaskKind),
+}
+
+/// What reading the columns a load left for later gave
+/// ([`crate::load::kept_frame::KeptFrame`]).
+pub struct ColumnsDone {
+    pub kept: Arc<crate::load::kept_frame::KeptFrame>,
+    pub read: Result<Arc<polars::prelude::DataFrame>, String>,
+    /// The table with its features and the frame with the derived text
+    /// columns ([`crate::load::open::decode_deferred_features`]), if asked for.
+    pub features: Option<crate::Result<(crate::load::EvalTable, polars::prelude::DataFrame)>>,
 }
 
 /// One running job.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use polars::prelude::DataFrame;
 
-use super::results::BaseKey;
+use super::results::{BaseKey, Results};
 use super::tasks::{CohortOverview, Done, TaskKind, Tasks};
 use crate::cohort::{self, Cohort, CohortError, FilterGroup};
 use crate::join::JoinReport;
@@ -38,6 +38,10 @@ pub struct Workspace {
     pub kept: Arc<KeptFrame>,
     /// Whether `frame` has every column `kept` could read (or why not was said).
     pub columns_read: bool,
+    /// Whether the table's features are still to be decoded from the columns
+    /// `kept` reads later ([`crate::load::table::LoadOptions::defer_features`]):
+    /// until then the table has none, and the views that list them say so.
+    pub features_pending: bool,
     pub table: Arc<EvalTable>,
     pub mapping: Mapping,
     pub table_version: u64,
@@ -110,6 +114,7 @@ impl Workspace {
             name,
             frame: kept.shown(),
             columns_read: kept.deferred().is_empty(),
+            features_pending: loaded.features_deferred,
             kept,
             threshold: table.threshold,
             table: Arc::new(table),
@@ -318,6 +323,31 @@ impl Workspace {
         };
     }
 
+    /// The features a load left for later, decoded, with the frame they came
+    /// from (holding every column, and the derived text columns): the table
+    /// gains them, and every result is recomputed but the overview, which does
+    /// not read them and is carried over.
+    pub fn features_done(&mut self, table: EvalTable, frame: DataFrame, results: &mut Results) {
+        if !self.features_pending {
+            return;
+        }
+        self.features_pending = false;
+        let mut t = (*self.table).clone();
+        t.features = table.features;
+        self.table = Arc::new(t);
+        let frame = Arc::new(frame);
+        self.kept = Arc::new(KeptFrame::new(
+            (*frame).clone(),
+            self.path.clone(),
+            Vec::new(),
+        ));
+        self.frame = frame;
+        self.columns_read = true;
+        let before = self.base_key();
+        self.table_version += 1;
+        results.carry_overview(&before, self.base_key());
+    }
+
     /// New metric parameters: the same data, every result recomputed.
     pub fn set_params(&mut self, params: crate::load::table::MetricParams) {
         if self.table.params == params {
@@ -358,6 +388,8 @@ impl Workspace {
         match result {
             Ok(mut table) => {
                 table.params = self.table.params.clone();
+                // Decoded from every column: features a load left are in it.
+                self.features_pending = false;
                 self.mapping_error = None;
                 self.threshold = table.threshold;
                 let n = table.models.len();

@@ -251,6 +251,7 @@ impl InputArgs {
             read: self.read_options(),
             by_value: Vec::new(),
             defer_id: false,
+            defer_features: false,
         }
     }
 }

@@ -51,10 +51,12 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
     let read_time = start.elapsed();
     let start = std::time::Instant::now();
     let (table, frame) = decode_frame_without(path, frame, &deferred, sha, mapping, options)?;
+    let features_deferred = leaves_features(&table, &deferred);
     Ok(Loaded {
         frame,
         table,
         deferred,
+        features_deferred,
         read_time,
         decode_time: start.elapsed(),
     })
@@ -63,7 +65,10 @@ pub fn load(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Result<Loa
 /// The columns of `path` a load leaves for later ([`LoadOptions::defer_id`]):
 /// the id column of a Parquet file read compacted (one row per example, not
 /// graded), when no feature list is asked for (a derived `len(id)` would read
-/// it) and no other column bears its name.
+/// it) and no other column bears its name; with [`LoadOptions::defer_features`]
+/// also every column that is not the label's, the query's or a model's, when
+/// no cluster column or described text feature reads one of them as the load
+/// decodes and no two columns share a name.
 pub fn deferred_columns(path: &Path, mapping: &Mapping, options: &LoadOptions) -> Vec<String> {
     if !options.defer_id || options.features.is_some() || !reads_compacted(path, mapping, options) {
         return Vec::new();
@@ -71,10 +76,71 @@ pub fn deferred_columns(path: &Path, mapping: &Mapping, options: &LoadOptions) -
     let Ok(names) = read::parquet_column_names(path) else {
         return Vec::new();
     };
-    match roles::id_column(path, &names, mapping) {
-        Ok(Some(id)) if names.iter().filter(|n| **n == id).count() == 1 => vec![id],
+    let once = |name: &String| names.iter().filter(|n| *n == name).count() == 1;
+    let mut deferred = match roles::id_column(path, &names, mapping) {
+        Ok(Some(id)) if once(&id) => vec![id],
         _ => Vec::new(),
+    };
+    if options.defer_features
+        && mapping.cluster.is_none()
+        && mapping.describe.is_empty()
+        && names.iter().all(once)
+    {
+        let needed = roles::needed_columns(path, &names, mapping, &[]);
+        let features: Vec<String> = names
+            .iter()
+            .filter(|n| !needed.contains(n) && !deferred.contains(n))
+            .cloned()
+            .collect();
+        deferred.extend(features);
     }
+    deferred
+}
+
+/// Whether a load that left the `deferred` columns out left features among
+/// them ([`LoadOptions::defer_features`]): any column but the table's id.
+pub fn leaves_features(table: &EvalTable, deferred: &[String]) -> bool {
+    deferred.iter().any(|c| table.id_column.as_ref() != Some(c))
+}
+
+/// The table of a load that left its features for later
+/// ([`LoadOptions::defer_features`]) with them decoded from `whole`, the frame
+/// with every column ([`super::kept_frame::KeptFrame::read`]), and the derived
+/// text features added: the table and frame a load without deferral makes.
+pub fn decode_deferred_features(
+    table: &EvalTable,
+    whole: &DataFrame,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<(EvalTable, DataFrame)> {
+    let path = table.dataset.path.as_path();
+    let names: Vec<String> = whole
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    // The roles the load's decode set apart from the features.
+    let query = roles::query_column(path, &names, mapping)?;
+    let mut role_cols: Vec<&str> = vec![table.label_column.as_str()];
+    role_cols.extend(table.id_column.as_deref());
+    role_cols.extend(query.as_deref());
+    for m in &table.models {
+        role_cols.extend(m.columns.columns());
+    }
+    let wanted = table::feature_columns(path, &names, &role_cols, mapping, options)?;
+    let features =
+        table::decode_features(path, &wanted, Some(whole), None, &table.row_index, options)?;
+    let mut table = table.clone();
+    table.features = std::sync::Arc::new(features);
+    let mut frame = whole.clone();
+    text_features::derive(
+        &mut table,
+        &mut frame,
+        mapping,
+        options.bins,
+        options.features.as_deref(),
+    )?;
+    Ok((table, frame))
 }
 
 /// A column selector that keeps every column but `left_out` (the deferred ones).

@@ -420,6 +420,11 @@ pub struct LoadOptions {
     /// once the first overview is on screen ([`super::open::deferred_columns`]):
     /// no number reads it, and at 10M rows its text was a sixth of the load.
     pub defer_id: bool,
+    /// With `defer_id`, leave the feature columns out too: the first overview
+    /// reads only the label and the models' columns, and at 10M rows the
+    /// features were two fifths of the load. The window decodes them once the
+    /// first overview is on screen ([`super::open::decode_deferred_features`]).
+    pub defer_features: bool,
 }
 
 impl Default for LoadOptions {
@@ -431,6 +436,7 @@ impl Default for LoadOptions {
             read: read::ReadOptions::default(),
             by_value: Vec::new(),
             defer_id: false,
+            defer_features: false,
         }
     }
 }
@@ -719,6 +725,9 @@ pub struct Loaded {
     /// The file's columns left out of `frame` for now ([`LoadOptions::defer_id`]),
     /// for [`super::kept_frame::read_deferred`].
     pub deferred: Vec<String>,
+    /// Whether the table's features are among them, still to be decoded
+    /// ([`LoadOptions::defer_features`]); until then the table has none.
+    pub features_deferred: bool,
     /// Wall time spent reading the file and decoding it, for benchmarks.
     pub read_time: std::time::Duration,
     pub decode_time: std::time::Duration,
@@ -760,7 +769,7 @@ pub(crate) fn load_streaming(
         path,
         std::borrow::Cow::Owned(frame),
         &names,
-        Some(&fetch),
+        Elsewhere::Fetch(&fetch),
         sha,
         mapping,
         options,
@@ -769,6 +778,7 @@ pub(crate) fn load_streaming(
         frame: DataFrame::empty(),
         table,
         deferred: Vec::new(),
+        features_deferred: false,
         read_time,
         decode_time: start.elapsed(),
     })
@@ -816,7 +826,7 @@ pub fn decode_without(
         path,
         std::borrow::Cow::Borrowed(frame),
         &all,
-        None,
+        Elsewhere::Later(absent),
         sha256,
         mapping,
         options,
@@ -825,6 +835,15 @@ pub fn decode_without(
 
 /// Reads one feature column from the file when it is not in the frame.
 type Fetch<'a> = &'a (dyn Fn(&str) -> PolarsResult<Column> + Sync);
+
+/// Where a decode finds the feature columns its frame does not hold.
+enum Elsewhere<'a> {
+    /// In the file, read one at a time (the command line's streaming load).
+    Fetch(Fetch<'a>),
+    /// Among these columns, left for later: their features are not decoded
+    /// now ([`LoadOptions::defer_features`]); a deferred id is never one.
+    Later(&'a [String]),
+}
 
 /// The label's levels, then each prediction column's levels not among them, in
 /// order of first appearance. A set beside the list: with tens of thousands of
@@ -849,7 +868,7 @@ fn decode_with(
     path: &Path,
     frame: std::borrow::Cow<'_, DataFrame>,
     all_columns: &[String],
-    fetch: Option<Fetch>,
+    elsewhere: Elsewhere,
     sha256: FileHash,
     mapping: &Mapping,
     options: &LoadOptions,
@@ -863,11 +882,7 @@ fn decode_with(
     // By name over every column: the id is never a feature, read or not.
     let id_name = roles::id_column(path, all_columns, mapping)?;
     let query_name = roles::query_column(path, all_columns, mapping)?;
-    let polars_err = |column: &str, e: PolarsError| Error::BadColumn {
-        path: path.to_path_buf(),
-        column: column.to_string(),
-        detail: e.to_string().lines().next().unwrap_or("").to_string(),
-    };
+    let polars_err = |column: &str, e: PolarsError| bad_column(path, column, e);
     let column =
         |name: &str| -> Result<&Column> { frame.column(name).map_err(|e| polars_err(name, e)) };
 
@@ -1114,11 +1129,66 @@ fn decode_with(
     for m in &models {
         role_cols.extend(m.columns.columns());
     }
-    let wanted: Vec<&String> = match &options.features {
-        None => all_columns
+    let mut wanted = feature_columns(path, all_columns, &role_cols, mapping, options)?;
+    let fetch = match elsewhere {
+        Elsewhere::Fetch(fetch) => Some(fetch),
+        Elsewhere::Later(later) => {
+            wanted.retain(|c| !later.contains(c));
+            None
+        }
+    };
+    let features = decode_features(path, &wanted, frame, fetch, &used, options)?;
+
+    Ok(EvalTable {
+        dataset: DatasetInfo {
+            path: path.to_path_buf(),
+            rows: total_rows,
+            used_rows: used.len(),
+            excluded_null_label: total_rows - used.len(),
+            sha256,
+            examples: None,
+        },
+        task,
+        label_column: label_name,
+        id_column: id_name,
+        target: Arc::new(target),
+        classes,
+        models,
+        features: Arc::new(features),
+        row_index: Arc::new(used),
+        threshold,
+        clusters: None,
+        cluster_column: None,
+        params: MetricParams::default(),
+        queries,
+        mask_spare: Arc::default(),
+    })
+}
+
+/// A column polars could not read as its role needs, with the first line of
+/// polars' message.
+fn bad_column(path: &Path, column: &str, e: PolarsError) -> Error {
+    Error::BadColumn {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        detail: e.to_string().lines().next().unwrap_or("").to_string(),
+    }
+}
+
+/// The feature columns among `all_columns`: every column that is not a role
+/// (`role_cols`) and not ignored, or the ones `options.features` names.
+pub(crate) fn feature_columns<'a>(
+    path: &Path,
+    all_columns: &'a [String],
+    role_cols: &[&str],
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<Vec<&'a String>> {
+    match &options.features {
+        None => Ok(all_columns
             .iter()
             .filter(|c| !role_cols.contains(&c.as_str()) && !mapping.ignored.contains(c))
-            .collect(),
+            .collect()),
         Some(names) => names
             .iter()
             .map(|n| {
@@ -1130,8 +1200,21 @@ fn decode_with(
                         hint: format!("columns are {}", roles::list(all_columns)),
                     })
             })
-            .collect::<Result<_>>()?,
-    };
+            .collect(),
+    }
+}
+
+/// Decodes the `wanted` feature columns on the `used` rows, in parallel: each
+/// from `frame`, or read with `fetch` when the frame does not hold it.
+pub(crate) fn decode_features(
+    path: &Path,
+    wanted: &[&String],
+    frame: Option<&DataFrame>,
+    fetch: Option<Fetch>,
+    used: &[u32],
+    options: &LoadOptions,
+) -> Result<Vec<Feature>> {
+    let polars_err = |column: &str, e: PolarsError| bad_column(path, column, e);
     options.read.control.check()?;
     options
         .read
@@ -1161,37 +1244,13 @@ fn decode_with(
             } else {
                 options.bins
             };
-            let f = decode_feature(col, &used, bins).map_err(|e| polars_err(name, e));
+            let f = decode_feature(col, used, bins).map_err(|e| polars_err(name, e));
             options.read.control.advance(1);
             f
         })
         .collect::<Result<Vec<_>>>()?;
     options.read.control.check()?;
-
-    Ok(EvalTable {
-        dataset: DatasetInfo {
-            path: path.to_path_buf(),
-            rows: total_rows,
-            used_rows: used.len(),
-            excluded_null_label: total_rows - used.len(),
-            sha256,
-            examples: None,
-        },
-        task,
-        label_column: label_name,
-        id_column: id_name,
-        target: Arc::new(target),
-        classes,
-        models,
-        features: Arc::new(features),
-        row_index: Arc::new(used),
-        threshold,
-        clusters: None,
-        cluster_column: None,
-        params: MetricParams::default(),
-        queries,
-        mask_spare: Arc::default(),
-    })
+    Ok(features)
 }
 
 /// The query of each used row, grouped; a null query is refused with its row.
@@ -1511,11 +1570,7 @@ fn decode_model(
     pred_enc: Option<Encoded>,
     threshold: f64,
 ) -> Result<ModelData> {
-    let polars_err = |column: &str, e: PolarsError| Error::BadColumn {
-        path: path.to_path_buf(),
-        column: column.to_string(),
-        detail: e.to_string().lines().next().unwrap_or("").to_string(),
-    };
+    let polars_err = |column: &str, e: PolarsError| bad_column(path, column, e);
     let numeric = |name: &str, what: &str| -> Result<Vec<f64>> {
         let col = frame.column(name).map_err(|e| polars_err(name, e))?;
         numbers(path, col, what, used)

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use faultline::app::dialog::NoDialog;
 use faultline::app::{FaultlineApp, LaunchOptions};
 
@@ -161,12 +162,15 @@ fn a_view_opened_by_a_command_starts_its_job_in_the_same_frame() {
     );
 }
 
-/// The window draws its first overview before the file's id column is read
-/// (issue 15), then reads it in the background; a cohort on the id applied
-/// before that read waits for it in its job and keeps the one row it names.
+/// The window draws its first overview before the file's id and feature
+/// columns are read (issue 15), then reads them in the background. Until the
+/// features are decoded the Slices view says it is reading them; a cohort on
+/// the id applied before that read waits for it in its job and keeps the one
+/// row it names; and the features, once in, are the whole load's.
 #[test]
-fn the_id_column_comes_after_the_first_overview_and_a_cohort_on_it_waits_for_it() {
+fn the_id_and_features_come_after_the_first_overview_and_a_cohort_on_them_waits() {
     use faultline::app::Command;
+    use faultline::cli::ViewName;
     use faultline::cohort::{Cohort, FilterGroup};
     let mut h = open(Vec::new(), egui::vec2(1400.0, 900.0));
     let start = Instant::now();
@@ -177,10 +181,22 @@ fn the_id_column_comes_after_the_first_overview_and_a_cohort_on_it_waits_for_it(
     }
     {
         let ws = h.state().workspace.as_ref().expect("the sample");
-        assert_eq!(ws.kept.deferred(), ["id"]);
+        let deferred = ws.kept.deferred();
+        assert!(deferred.iter().any(|c| c == "id"));
+        assert!(deferred.iter().any(|c| c == "region"));
+        assert!(
+            !deferred
+                .iter()
+                .any(|c| c == "label" || c == "score_candidate")
+        );
         assert_eq!(ws.table.id_column.as_deref(), Some("id"));
         assert!(ws.frame.column("id").is_err(), "the id is read later");
+        assert!(ws.features_pending);
+        assert!(ws.table.features.is_empty());
     }
+    h.state_mut().command(Command::SetView(ViewName::Slices));
+    h.step();
+    h.get_by_label("Reading the feature columns…");
     h.state_mut().command(Command::SetCohort(Cohort {
         name: "one".into(),
         filter: FilterGroup::equalities(&[("id".into(), "c0000042".into())]),
@@ -188,11 +204,25 @@ fn the_id_column_comes_after_the_first_overview_and_a_cohort_on_it_waits_for_it(
     settle(&mut h);
     let ws = h.state().workspace.as_ref().expect("the sample");
     assert!(!ws.kept.is_pending());
+    assert!(!ws.features_pending);
     assert_eq!(ws.cohort_error, None);
     assert_eq!(ws.active.rows, 1);
     // The frame the views draw now has every column, in the file's order.
     assert_eq!(ws.frame.get_column_names()[0].as_str(), "id");
     assert_eq!(ws.frame.width(), 14);
+    let whole = faultline::load::load(
+        &ws.path,
+        &faultline::load::Mapping::default(),
+        &Default::default(),
+    )
+    .expect("the sample loads");
+    assert_eq!(
+        format!("{:?}", ws.table.features),
+        format!("{:?}", whole.table.features)
+    );
+    // The Slices view now slices by them.
+    assert!(h.query_by_label("Reading the feature columns…").is_none());
+    h.get_by_label("Slice by");
 }
 
 /// The window leaves a file's sha256 for a background job after the first

@@ -301,6 +301,9 @@ impl BriefView {
             ui.label("No example is tagged yet: tag rows in the Examples inspector, or every row of the active cohort above.");
             return;
         }
+        if super::features_pending_ui(ui, ws) {
+            return;
+        }
         let features: Vec<(usize, String)> = ws
             .table
             .features

@@ -100,6 +100,9 @@ impl View for CompareView {
                 ui.label("Pick two different models.");
                 return;
             }
+            if super::features_pending_ui(ui, ws) {
+                return;
+            }
             let features: Vec<String> = table.features.iter().filter(|f| f.is_sliceable()).map(|f| f.name.clone()).collect();
             if self.first.is_none() {
                 let graded = table.task == crate::load::Task::Graded;

@@ -62,6 +62,9 @@ impl View for FailuresView {
 
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
         let ws = cx.ws;
+        if super::features_pending_ui(ui, ws) {
+            return;
+        }
         let table = ws.table.clone();
         // The first search: with two models, where the candidate got worse than
         // the baseline (the compared pair); with one, all its errors.

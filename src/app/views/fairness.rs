@@ -61,6 +61,9 @@ impl View for FairnessView {
 
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
         let ws = cx.ws;
+        if super::features_pending_ui(ui, ws) {
+            return;
+        }
         let table = ws.table.clone();
         if table.task != Task::Binary {
             not_applicable_ui(

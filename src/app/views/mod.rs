@@ -168,6 +168,19 @@ pub fn unit_square_plot<'a>(
         .y_axis_label(y_label.to_string())
 }
 
+/// Whether the load left the table's features for later and they are still
+/// being read ([`super::workspace::Workspace::features_pending`]); if so, says
+/// so with a spinner, for a view that lists or slices by them to draw instead.
+pub fn features_pending_ui(ui: &mut egui::Ui, ws: &super::workspace::Workspace) -> bool {
+    if ws.features_pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Reading the feature columns…");
+        });
+    }
+    ws.features_pending
+}
+
 /// The shown result of a background computation, with a spinner while it runs;
 /// None (after drawing "`what`…") until the first result is in.
 pub fn result_or_spinner<K: PartialEq + Clone, T>(

@@ -47,6 +47,9 @@ impl View for SlicesView {
 
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut ViewCtx<'_>) {
         let ws = cx.ws;
+        if super::features_pending_ui(ui, ws) {
+            return;
+        }
         let table = ws.table.clone();
         let features: Vec<String> = table
             .features
