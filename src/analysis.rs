@@ -294,53 +294,49 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
     // (`EvalTable::prepare_cohort_changes`): until then a walk takes the
     // logarithms itself and a count reads the labels and predictions, the same
     // values, without their fresh pages.
-    // Binary: each scored model's cohort rows by descending score with their
-    // score sums, taken once from its cached order and shared by the metrics,
-    // calibration, curves and later threshold moves; beside them, the cohort's
-    // rows whose score is null, `(positives, negatives)`. A model sorted first
-    // goes on to its rows without waiting for the other's sort (at 10M rows
-    // one model's sort ended ~0.15 s before the other's, a core left idle).
+    //
+    // Binary: each model on its own, side by side: its cohort rows by
+    // descending score with their score sums, taken once from its cached order
+    // (sorted first, if the first overview, `side_by_side`) and shared by the
+    // metrics, calibration, curves and later threshold moves; beside them, the
+    // cohort's rows whose score is null, `(positives, negatives)`. A model
+    // done taking its rows goes on to its walks without waiting for the
+    // other's: taking them is bound by memory and the walks by arithmetic, and
+    // a barrier between the two left a core idle for 10-20 ms of a cohort
+    // change at 10M rows (and ~0.15 s of the first overview, after the sorts).
     let side_by_side = table.task == Task::Binary
         && crate::load::table::ModelData::sorts_side_by_side(&table.models);
-    let kept: Vec<Option<(metrics::binary::Kept, (u64, u64))>> = if table.task == Task::Binary {
-        use rayon::prelude::*;
-        (0..table.models.len())
-            .into_par_iter()
-            .map(|m| {
-                table.models[m].score.as_ref()?;
-                if side_by_side {
-                    table.models[m].sort_sequential(&table.target);
-                }
-                let kept = metrics::binary::kept_rows(table, m, grouping.members.as_ref());
-                Some((kept, curves::null_scores(table, m, mask)))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let (eval, (curves, calibration, histograms, sweeps)): (_, Shapes) = rayon::join(
-        || {
-            if table.task == Task::Binary {
-                use rayon::prelude::*;
-                let per_model = (0..table.models.len())
-                    .into_par_iter()
-                    .map(|m| {
-                        let kept = kept.get(m).and_then(Option::as_ref).map(|k| &k.0);
-                        metrics::evaluate_model_sorted(
-                            table,
-                            m,
-                            &grouping,
-                            Bootstrap::default(),
-                            metrics::Scope::ALL,
-                            kept,
-                        )
-                    })
-                    .collect();
-                return metrics::Evaluation::from_models(per_model, grouping.len());
+    let (eval, (curves, calibration, histograms, sweeps), scored_cohorts): (_, Shapes, _) =
+        if table.task == Task::Binary {
+            use rayon::prelude::*;
+            let per_model: Vec<BinaryModelOverview> = (0..table.models.len())
+                .into_par_iter()
+                .map(|m| binary_model_overview(table, m, &grouping, mask, rows, side_by_side))
+                .collect();
+            let mut shapes: Shapes = Default::default();
+            let mut metrics = Vec::with_capacity(per_model.len());
+            let mut scored_cohorts = Vec::with_capacity(per_model.len());
+            for p in per_model {
+                metrics.push(p.metrics);
+                scored_cohorts.push(p.scored_cohort);
+                let (ranked, s) = p.shapes.unwrap_or_default();
+                shapes.0.push(ranked);
+                shapes.1.push(s.calibration);
+                shapes.2.push(s.histogram);
+                shapes.3.push(s.sweep);
             }
-            if table.task != Task::Ranking {
-                return metrics::evaluate(table, &grouping, Bootstrap::default());
-            }
+            (
+                metrics::Evaluation::from_models(metrics, grouping.len()),
+                shapes,
+                scored_cohorts,
+            )
+        } else if table.task != Task::Ranking {
+            (
+                metrics::evaluate(table, &grouping, Bootstrap::default()),
+                Default::default(),
+                Vec::new(),
+            )
+        } else {
             use rayon::prelude::*;
             let per_model = per_query
                 .par_iter()
@@ -357,50 +353,12 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
                     })
                 })
                 .collect();
-            metrics::Evaluation::from_models(per_model, grouping.len())
-        },
-        || {
-            if table.task == Task::Binary {
-                use rayon::prelude::*;
-                let per_model: Vec<(RankCurves, curves::ScoreShapes)> = (0..table.models.len())
-                    .into_par_iter()
-                    .map(|m| {
-                        let Some((k, nulls)) = kept.get(m).and_then(Option::as_ref) else {
-                            return Default::default();
-                        };
-                        let (k, nulls) = (&*k.rows, *nulls);
-                        // Thinned by the cohort's rows, or every scored row.
-                        let ranked = curves::rank_curves_of(k, mask.map_or(k.len(), |_| rows));
-                        let bins = table.params.bins();
-                        (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
-                    })
-                    .collect();
-                let mut shapes: Shapes = Default::default();
-                for (ranked, s) in per_model {
-                    shapes.0.push(ranked);
-                    shapes.1.push(s.calibration);
-                    shapes.2.push(s.histogram);
-                    shapes.3.push(s.sweep);
-                }
-                shapes
-            } else {
-                Default::default()
-            }
-        },
-    );
-    // What a threshold move on these rows recounts from.
-    let scored_cohorts = kept
-        .into_iter()
-        .enumerate()
-        .map(|(m, k)| {
-            let (kept, nulls) = k?;
-            Some(metrics::binary::ScoredCohort::new(
-                kept,
-                &table.models[m],
-                nulls,
-            ))
-        })
-        .collect();
+            (
+                metrics::Evaluation::from_models(per_model, grouping.len()),
+                Default::default(),
+                Vec::new(),
+            )
+        };
     let models = 0..table.models.len();
     let confusion = match table.task {
         // The metrics pass counted them already.
@@ -446,6 +404,69 @@ pub fn overview(table: &EvalTable, mask: Option<&[bool]>, threshold: f64) -> Ove
         scatter,
         graded,
         scored_cohorts,
+    }
+}
+
+/// One binary model's share of an [`overview`].
+struct BinaryModelOverview {
+    metrics: Vec<MetricSet>,
+    /// Its ROC and precision-recall curves and score shapes (None unscored).
+    shapes: Option<(RankCurves, curves::ScoreShapes)>,
+    /// What a threshold move on these rows recounts from (None unscored).
+    scored_cohort: Option<metrics::binary::ScoredCohort>,
+}
+
+/// Model `m`'s metrics, curves and score shapes on the cohort (`grouping`,
+/// `mask`, `rows` rows): its rows by descending score taken once and walked by
+/// the metrics and by the curves side by side.
+fn binary_model_overview(
+    table: &EvalTable,
+    m: usize,
+    grouping: &Grouping,
+    mask: Option<&[bool]>,
+    rows: usize,
+    sort_here: bool,
+) -> BinaryModelOverview {
+    let evaluate = |kept| {
+        metrics::evaluate_model_sorted(
+            table,
+            m,
+            grouping,
+            Bootstrap::default(),
+            metrics::Scope::ALL,
+            kept,
+        )
+    };
+    if table.models[m].score.is_none() {
+        return BinaryModelOverview {
+            metrics: evaluate(None),
+            shapes: None,
+            scored_cohort: None,
+        };
+    }
+    if sort_here {
+        table.models[m].sort_sequential(&table.target);
+    }
+    let kept = metrics::binary::kept_rows(table, m, grouping.members.as_ref());
+    let nulls = curves::null_scores(table, m, mask);
+    let (metrics, shapes) = rayon::join(
+        || evaluate(Some(&kept)),
+        || {
+            let k = &*kept.rows;
+            // Thinned by the cohort's rows, or every scored row.
+            let ranked = curves::rank_curves_of(k, mask.map_or(k.len(), |_| rows));
+            let bins = table.params.bins();
+            (ranked, curves::score_shapes(k, nulls, bins, 20, 100))
+        },
+    );
+    BinaryModelOverview {
+        metrics,
+        shapes: Some(shapes),
+        scored_cohort: Some(metrics::binary::ScoredCohort::new(
+            kept,
+            &table.models[m],
+            nulls,
+        )),
     }
 }
 
