@@ -34,6 +34,17 @@ impl CellSets {
     }
 
     /// How many of the rows set in `rows` (a bitset over the same rows, 64 a
+    /// word) are labelled positive, and how many negative.
+    pub fn labels(&self, rows: &[u64]) -> (u64, u64) {
+        let (mut pos, mut all) = (0, 0);
+        for (&w, &[label, _, _]) in rows.iter().zip(&self.words) {
+            pos += u64::from((w & label).count_ones());
+            all += u64::from(w.count_ones());
+        }
+        (pos, all - pos)
+    }
+
+    /// How many of the rows set in `rows` (a bitset over the same rows, 64 a
     /// word) are in each confusion cell, indexed as `confusion_cell`.
     pub fn count(&self, rows: &[u64]) -> [u64; 6] {
         let mut c = [0u64; 6];
