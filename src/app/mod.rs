@@ -399,34 +399,30 @@ impl FaultlineApp {
             format!("Reading column {}", kept.deferred().join(", "))
         };
         self.tasks.start(TaskKind::Columns, label, move |control| {
+            let work = || {
+                let read = kept.read();
+                let features = match (&read, features) {
+                    (Ok(whole), Some((table, mapping))) => {
+                        let options = LoadOptions {
+                            read: crate::load::read::ReadOptions {
+                                control: control.clone(),
+                                ..Default::default()
+                            },
+                            ..LoadOptions::default()
+                        };
+                        Some(crate::load::open::decode_deferred_features(
+                            &table, whole, &mapping, &options,
+                        ))
+                    }
+                    _ => None,
+                };
+                (read, features)
+            };
             // On one thread, leaving the other core to drawing: on both, the
             // Overview's frames took 20-40 ms while the features decoded.
-            let one_thread = priority::one_lowered_thread();
-            let read = || kept.read();
-            let read = match &one_thread {
-                Some(pool) => pool.install(read),
-                None => read(),
-            };
-            let features = match (&read, features) {
-                (Ok(whole), Some((table, mapping))) => {
-                    let options = LoadOptions {
-                        read: crate::load::read::ReadOptions {
-                            control: control.clone(),
-                            ..Default::default()
-                        },
-                        ..LoadOptions::default()
-                    };
-                    let decode = || {
-                        crate::load::open::decode_deferred_features(
-                            &table, whole, &mapping, &options,
-                        )
-                    };
-                    Some(match &one_thread {
-                        Some(pool) => pool.install(decode),
-                        None => decode(),
-                    })
-                }
-                _ => None,
+            let (read, features) = match priority::one_lowered_thread() {
+                Some(pool) => pool.install(work),
+                None => work(),
             };
             Done::Columns(Box::new(ColumnsDone {
                 kept,

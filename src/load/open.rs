@@ -132,7 +132,17 @@ pub fn decode_deferred_features(
         table::decode_features(path, &wanted, Some(whole), None, &table.row_index, options)?;
     let mut table = table.clone();
     table.features = std::sync::Arc::new(features);
-    let mut frame = whole.clone();
+    derive_text_features(table, whole.clone(), mapping, options)
+}
+
+/// `table` with the derived text features (`len(prompt)`) of `frame`'s text
+/// columns, and `frame` with their columns.
+fn derive_text_features(
+    mut table: EvalTable,
+    mut frame: DataFrame,
+    mapping: &Mapping,
+    options: &LoadOptions,
+) -> Result<(EvalTable, DataFrame)> {
     text_features::derive(
         &mut table,
         &mut frame,
@@ -193,7 +203,7 @@ pub fn decode_frame_without(
     mapping: &Mapping,
     options: &LoadOptions,
 ) -> Result<(EvalTable, DataFrame)> {
-    let (mut table, mut frame) = if graded::is_graded(path, &frame, mapping) {
+    let (table, frame) = if graded::is_graded(path, &frame, mapping) {
         let rows = frame.height();
         let raw = !frame
             .get_column_names()
@@ -224,14 +234,7 @@ pub fn decode_frame_without(
             frame,
         )
     };
-    text_features::derive(
-        &mut table,
-        &mut frame,
-        mapping,
-        options.bins,
-        options.features.as_deref(),
-    )?;
-    Ok((table, frame))
+    derive_text_features(table, frame, mapping, options)
 }
 
 /// Decodes a frame of any task into its table (the frame's rows as they are).

@@ -125,38 +125,35 @@ fn kept_with<'a>(
     mut ll: impl FnMut(usize, ScoredRow) -> f64,
 ) -> Kept<'a> {
     let mut sums = Counts::default();
-    let mut rank = None;
-    let rows = match (keep, totals) {
-        (None, _) => {
-            for (i, &r) in order.scored.iter().enumerate() {
-                sums.add_scored(r, ll(i, r));
-            }
-            Cow::Borrowed(&order.scored[..])
+    let Some(set) = keep else {
+        for (i, &r) in order.scored.iter().enumerate() {
+            sums.add_scored(r, ll(i, r));
         }
-        (Some(set), None) => {
-            let mut kept = buffer();
-            for_each_kept_position(order, set, |i, r| {
-                sums.add_scored(r, ll(i, r));
-                kept.push(r);
-            });
-            Cow::Owned(kept)
-        }
-        (Some(set), Some((pos, neg))) => {
-            let mut kept = buffer();
-            let mut walk = RankWalk::new(pos, neg);
-            for_each_kept_position(order, set, |i, r| {
-                sums.add_scored(r, ll(i, r));
-                walk.step(r);
-                kept.push(r);
-            });
-            // Only if the totals were the rows' own (they always are when
-            // counted by `cohort_scored_labels`): the flushes read them.
-            let (p, s) = (sums.scored_pos, sums.scored);
-            rank = ((p, s - p) == (pos, neg)).then(|| walk.end());
-            Cow::Owned(kept)
-        }
+        let rows = Cow::Borrowed(&order.scored[..]);
+        return Kept {
+            rows,
+            sums,
+            rank: None,
+        };
     };
-    Kept { rows, sums, rank }
+    let mut kept = buffer();
+    let mut walk = totals.map(|(pos, neg)| RankWalk::new(pos, neg));
+    for_each_kept_position(order, set, |i, r| {
+        sums.add_scored(r, ll(i, r));
+        if let Some(w) = &mut walk {
+            w.step(r);
+        }
+        kept.push(r);
+    });
+    // Only if the totals were the rows' own (they always are when counted by
+    // `cohort_scored_labels`): the flushes read them.
+    let own = (sums.scored_pos, sums.scored - sums.scored_pos);
+    let rank = walk.filter(|_| totals == Some(own)).map(RankWalk::end);
+    Kept {
+        rows: Cow::Owned(kept),
+        sums,
+        rank,
+    }
 }
 
 /// The scored positives and negatives among a cohort's rows (`set`), counted
