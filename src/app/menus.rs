@@ -128,7 +128,13 @@ impl FaultlineApp {
 
     /// Running jobs: a spinner while any view's numbers are computed, and for the
     /// jobs a user starts (loading, a search, an export) their progress and Cancel.
+    /// Only once the window has been busy for `busy::QUIET`: most jobs end
+    /// sooner, and each line appearing costs frames (egui draws a new widget
+    /// twice more) that would take CPU from the job.
     fn tasks_ui(&mut self, ui: &mut egui::Ui) {
+        if crate::app::busy::quiet_left(ui.ctx()).is_some() {
+            return;
+        }
         let computing = self.tasks.iter().any(|t| !t.kind.user_cancellable());
         if computing {
             ui.spinner();

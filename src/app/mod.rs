@@ -11,6 +11,7 @@
 //! font atlas filled in the first frames), `views/`.
 
 pub mod actions;
+pub mod busy;
 pub mod commands;
 pub mod dialog;
 pub mod exports;
@@ -695,8 +696,12 @@ impl eframe::App for FaultlineApp {
             self.finished(done);
         }
         self.poll_shots(ctx);
-        if self.is_busy() {
-            ctx.request_repaint_after(Duration::from_millis(50));
+        busy::set_since(ctx, self.tasks.iter().map(|t| t.started).min());
+        // A job asks for a frame when it ends (`tasks::Tasks::start`); while one
+        // runs, frames come from the spinners, which start once it has run for
+        // `busy::QUIET` (and ask for a frame then).
+        if self.tasks.is_busy() {
+            ctx.request_repaint_after(busy::quiet_left(ctx).unwrap_or(Duration::from_millis(50)));
         }
         self.autosave(false);
         if self.session.recovery.is_some() {
@@ -741,6 +746,10 @@ impl eframe::App for FaultlineApp {
             panel.ensure(&mut self.tasks);
         }
         self.screenshot_step(&ctx);
+        if !self.commands.is_empty() {
+            // A command that applying another one sent: taken next frame.
+            ctx.request_repaint();
+        }
         if let Some(f) = &mut self.frame_times {
             f.end(&self.tasks);
         }

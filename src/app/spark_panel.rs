@@ -318,7 +318,7 @@ impl SparkPanel {
 
     fn status_ui(&mut self, ui: &mut egui::Ui, tasks: &mut Tasks) {
         if self.running.is_some() {
-            ui.spinner();
+            crate::app::busy::spinner_ui(ui);
             let secs = tasks
                 .get(TaskKind::SparkQuery)
                 .map_or(0.0, |t| t.started.elapsed().as_secs_f32());
@@ -464,7 +464,7 @@ impl SparkPanel {
                         self.page = None;
                     }
                     if self.running_page.is_some() {
-                        ui.spinner();
+                        crate::app::busy::spinner_ui(ui);
                     }
                     if let Some((_, p)) = &self.page {
                         ui.label(format!("rows {}-{}", p.offset + 1, p.offset + p.rows.len()));

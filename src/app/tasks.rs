@@ -230,6 +230,11 @@ impl Tasks {
                 ctx.request_repaint();
             }
         });
+        // A frame when the quiet start ends, for the spinners (`busy`): no other
+        // may come before the job ends.
+        if let Some(ctx) = &self.ctx {
+            ctx.request_repaint_after(super::busy::QUIET);
+        }
         self.running.push(Task {
             kind,
             label: label.into(),

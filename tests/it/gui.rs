@@ -658,7 +658,13 @@ fn cancel_stops_a_load_itself() {
         h.step();
         assert!(start.elapsed() < Duration::from_secs(10));
     }
-    h.step();
+    // The status bar shows the load and its Cancel once the window has been
+    // busy for a moment (`app::busy::QUIET`).
+    while h.query_all_by_label("Cancel").next().is_none() {
+        h.step();
+        assert!(start.elapsed() < Duration::from_secs(10), "no Cancel shown");
+        std::thread::sleep(Duration::from_millis(10));
+    }
     h.get_by_label("Cancel").click();
     let clicked = Instant::now();
     // Alone, the Cancel takes a few milliseconds and the whole load, not

@@ -267,6 +267,14 @@ fn the_window_opens_a_spark_table_and_queries_it_on_each_change() {
     h.get_by_label("device").click();
     h.run_steps(2);
     assert!(panel(&h).is_querying());
+    // The status bar shows the query and its Cancel once the window has been
+    // busy for a moment (`app::busy::QUIET`).
+    let asked = Instant::now();
+    while h.query_all_by_label("Cancel").next().is_none() {
+        h.step();
+        assert!(asked.elapsed() < Duration::from_secs(10), "no Cancel shown");
+        std::thread::sleep(Duration::from_millis(10));
+    }
     h.get_all_by_label("Cancel").next().unwrap().click();
     h.run_steps(2);
     let stopped = Instant::now();

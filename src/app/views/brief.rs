@@ -82,7 +82,7 @@ impl View for BriefView {
                     cx.send(Command::AddDefaultFindings);
                 }
                 if running {
-                    ui.spinner();
+                    crate::app::busy::spinner_ui(ui);
                 }
             });
             ui.separator();
@@ -126,7 +126,7 @@ impl BriefView {
                 ));
             }
             if cx.tasks.is_running(TaskKind::Export) {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
             }
         });
     }
@@ -185,7 +185,7 @@ impl BriefView {
                 cx.send(Command::TagCohort(tag));
             }
             if running {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
             }
         });
         self.tag_tables_ui(ui, cx);
@@ -319,7 +319,7 @@ impl BriefView {
             feature: self.tag_feature,
         });
         let Some(st) = cx.results.tag_stats.value.clone() else {
-            ui.spinner();
+            crate::app::busy::spinner_ui(ui);
             return;
         };
         let share = |k: u64, n: u64| -> String {

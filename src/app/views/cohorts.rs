@@ -111,7 +111,7 @@ impl View for CohortsView {
                 }));
             }
             if ws.pending_cohort.is_some() {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
             }
         });
         if let Some(err) = &ws.cohort_error {

@@ -184,7 +184,7 @@ impl CompareView {}
 fn leaderboard_ui(ui: &mut egui::Ui, ws: &Workspace, ov: Option<&Overview>, cx: &mut ViewCtx<'_>) {
     let Some(ov) = ov else {
         ui.heading("Leaderboard");
-        ui.spinner();
+        crate::app::busy::spinner_ui(ui);
         return;
     };
     ui.horizontal(|ui| {

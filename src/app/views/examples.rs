@@ -295,7 +295,7 @@ impl View for ExamplesView {
         cx.request(Request::Examples(self.query()));
         let Some(rows) = cx.results.examples.value.clone() else {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
                 ui.label("Selecting rows…");
             });
             return;
@@ -306,7 +306,7 @@ impl View for ExamplesView {
                 crate::format::fmt_int(rows.len() as u64)
             ));
             if cx.results.examples.is_busy() {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
             }
         });
         if let Some(sel) = self.selected {

@@ -213,7 +213,7 @@ impl View for FailuresView {
         }
         ui.horizontal(|ui| {
             if let Some(t) = cx.tasks.get(TaskKind::Clusters) {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
                 ui.label(format!(
                     "Searching… {:.1} s",
                     t.started.elapsed().as_secs_f32()
@@ -384,7 +384,7 @@ impl FailuresView {
             });
         if slice.is_none() {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
                 ui.label("computing the selection's metrics…");
             });
         }

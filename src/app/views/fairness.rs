@@ -151,7 +151,7 @@ impl View for FairnessView {
             .map(|k| (k.model, k.feature));
         let Some(shown) = shown.filter(|_| shown_for == Some((model, feature))) else {
             if !cx.results.fairness.is_busy() && cx.results.fairness.value.is_some() {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
             }
             return;
         };
@@ -337,7 +337,7 @@ impl FairnessView {
         let keyed = &cx.results.what_if;
         if keyed.is_busy() || shown.is_none() {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
                 ui.label(if shown.is_none() {
                     "Computing the what-if…"
                 } else {

@@ -569,7 +569,7 @@ impl View for MappingView {
             }
             if ws.pending_mapping.is_some() {
                 ui.horizontal(|ui| {
-                    ui.spinner();
+                    crate::app::busy::spinner_ui(ui);
                     ui.label("Applying…");
                 });
             }

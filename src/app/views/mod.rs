@@ -174,7 +174,7 @@ pub fn unit_square_plot<'a>(
 pub fn features_pending_ui(ui: &mut egui::Ui, ws: &super::workspace::Workspace) -> bool {
     if ws.features_pending {
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::app::busy::spinner_ui(ui);
             ui.label("Reading the feature columns…");
         });
     }
@@ -191,7 +191,7 @@ pub fn result_or_spinner<K: PartialEq + Clone, T>(
     let value = keyed.value.clone();
     if value.is_none() || keyed.is_busy() {
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::app::busy::spinner_ui(ui);
             ui.label(if value.is_none() {
                 format!("{what}…")
             } else {

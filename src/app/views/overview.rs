@@ -57,7 +57,7 @@ impl View for OverviewView {
         }
         let Some(ov) = cx.results.overview.value.clone() else {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::app::busy::spinner_ui(ui);
                 ui.label("Computing metrics…");
             });
             return;
