@@ -6,10 +6,16 @@
 //!     cargo bench --bench gui_latency -- [ROWS]      # default 5000000
 //!
 //! The input is made with `faultline-gen churn --rows ROWS` into bench/out/.
+//!
+//! Frames are stepped as eframe's event loop runs them on a 60 Hz display: at a
+//! display refresh, when the app asked for one (a repaint requested in a frame,
+//! or from a job's thread when it ends). `FAULTLINE_BENCH_EVERY_FRAME=1` steps
+//! one every 16 ms instead, asked for or not (this harness before December 2026).
 
 #![allow(clippy::expect_used)] // A benchmark that cannot set up fails loudly.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -20,19 +26,110 @@ use faultline::cohort::{Cohort, FilterGroup};
 
 type H = Harness<'static, FaultlineApp>;
 
+/// A 60 Hz display's refresh period.
+const REFRESH: Duration = Duration::from_micros(16_667);
+
+/// When the next frame is stepped: as eframe runs them (at the first refresh
+/// after the app asked for one), or every 16 ms.
+struct Pace {
+    every_frame: bool,
+    /// The display's first refresh: the others follow every [`REFRESH`].
+    origin: Instant,
+    /// The earliest frame asked for since the last one started (from a frame,
+    /// or from a job's thread).
+    asked: Arc<(Mutex<Option<Instant>>, Condvar)>,
+}
+
+impl Pace {
+    fn new(h: &H) -> Pace {
+        let asked: Arc<(Mutex<Option<Instant>>, Condvar)> = Arc::default();
+        let theirs = asked.clone();
+        // What eframe's event loop does with a request: it wakes up, and runs a
+        // frame once the request's delay is over.
+        h.ctx.set_request_repaint_callback(move |info| {
+            let due = Instant::now() + info.delay;
+            let (slot, woken) = &*theirs;
+            let mut slot = slot.lock().expect("pace");
+            *slot = Some(slot.map_or(due, |d| d.min(due)));
+            woken.notify_all();
+        });
+        Pace {
+            every_frame: std::env::var_os("FAULTLINE_BENCH_EVERY_FRAME").is_some(),
+            origin: Instant::now(),
+            asked,
+        }
+    }
+
+    /// Forgets the requests made before a frame: the frame answers them.
+    fn frame_starts(&self) {
+        *self.asked.0.lock().expect("pace") = None;
+    }
+
+    /// Waits until the next frame is due: the first refresh at or after the
+    /// earliest frame asked for, by the frame just stepped or since.
+    fn wait(&self, h: &H, frame_started: Instant) {
+        if self.every_frame {
+            std::thread::sleep(Duration::from_millis(16));
+            return;
+        }
+        let in_frame = h
+            .output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .and_then(|v| frame_started.checked_add(v.repaint_delay));
+        let (slot, woken) = &*self.asked;
+        let mut asked = slot.lock().expect("pace");
+        let due = loop {
+            let due = match (*asked, in_frame) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let now = Instant::now();
+            match due {
+                Some(d) if d <= now => break d,
+                Some(d) => asked = woken.wait_timeout(asked, d - now).expect("pace").0,
+                None => {
+                    // Nothing asked for a second: a frame anyway, so that a
+                    // window that never asks fails by the timeout, not a hang.
+                    let (a, wait) = woken.wait_timeout(asked, REFRESH * 60).expect("pace");
+                    asked = a;
+                    if wait.timed_out() && asked.is_none() {
+                        break now;
+                    }
+                }
+            }
+        };
+        drop(asked);
+        let refreshes = due
+            .saturating_duration_since(self.origin)
+            .as_nanos()
+            .div_ceil(REFRESH.as_nanos());
+        let at = self.origin + REFRESH * refreshes as u32;
+        std::thread::sleep(at.saturating_duration_since(Instant::now()));
+    }
+}
+
 /// Steps frames until `done` holds, recording each frame's time.
-fn until(h: &mut H, frames: &mut Vec<f64>, done: impl Fn(&FaultlineApp) -> bool) -> Duration {
+fn until(
+    h: &mut H,
+    pace: &Pace,
+    frames: &mut Vec<f64>,
+    done: impl Fn(&FaultlineApp) -> bool,
+) -> Duration {
     let start = Instant::now();
     loop {
         let t = Instant::now();
+        pace.frame_starts();
         h.step();
         frames.push(t.elapsed().as_secs_f64() * 1e3);
+        if std::env::var_os("XCAUSES").is_some() {
+            eprintln!("XFRAME {:?} {:?}", start.elapsed(), h.ctx.repaint_causes());
+        }
         if done(h.state()) {
             return start.elapsed();
         }
         assert!(start.elapsed() < Duration::from_secs(600), "timed out");
-        // About 60 frames a second, as a real window would draw while busy.
-        std::thread::sleep(Duration::from_millis(16));
+        pace.wait(h, t);
     }
 }
 
@@ -111,20 +208,29 @@ fn main() {
                 },
             )
         });
-    println!("file: {} ({rows} rows)", file.display());
+    let pace = Pace::new(&h);
+    println!(
+        "file: {} ({rows} rows), frames {}",
+        file.display(),
+        if pace.every_frame {
+            "every 16 ms"
+        } else {
+            "as eframe runs them (asked for, at a 60 Hz refresh)"
+        }
+    );
     let mut frames = Vec::new();
-    let load = until(&mut h, &mut frames, |a| {
+    let load = until(&mut h, &pace, &mut frames, |a| {
         a.workspace.is_some() && !a.is_loading()
     });
     report("load file", load, &mut frames);
     let mut frames = Vec::new();
-    let first = until(&mut h, &mut frames, overview_current);
+    let first = until(&mut h, &pace, &mut frames, overview_current);
     report("first overview", first, &mut frames);
     // Once the first overview is on screen the window makes, in the background,
     // what cohort changes read (a user reads the overview first): its time, then
     // the changes.
     let mut frames = Vec::new();
-    let prepare = until(&mut h, &mut frames, |a| !a.is_busy());
+    let prepare = until(&mut h, &pace, &mut frames, |a| !a.is_busy());
     report("prepare (background)", prepare, &mut frames);
 
     // Cohort: region = east.
@@ -133,13 +239,13 @@ fn main() {
         name: "east".into(),
         filter: FilterGroup::equalities(&[("region".into(), "east".into())]),
     }));
-    let t = until(&mut h, &mut frames, overview_current);
+    let t = until(&mut h, &pace, &mut frames, overview_current);
     report("change cohort (overview)", t, &mut frames);
 
     // Threshold 0.5 -> 0.6.
     let mut frames = Vec::new();
     h.state_mut().command(Command::SetThreshold(0.6));
-    let t = until(&mut h, &mut frames, overview_current);
+    let t = until(&mut h, &pace, &mut frames, overview_current);
     report("change threshold (overview)", t, &mut frames);
 
     // Dragging the slider: a new threshold every frame (60 a second) for half a
@@ -159,7 +265,7 @@ fn main() {
         }
         std::thread::sleep(Duration::from_millis(16));
     }
-    let t = until(&mut h, &mut frames, overview_current);
+    let t = until(&mut h, &pace, &mut frames, overview_current);
     report("drag threshold (let go)", t, &mut frames);
     println!(
         "{:<28} {} of {} dragged thresholds shown while dragging",
@@ -171,7 +277,7 @@ fn main() {
     // Slices: open the view (region x device), then change the features.
     let mut frames = Vec::new();
     h.state_mut().command(Command::SetView(View::Slices));
-    let t = until(&mut h, &mut frames, slices_current);
+    let t = until(&mut h, &pace, &mut frames, slices_current);
     report("open slices (2 features)", t, &mut frames);
     let mut frames = Vec::new();
     {
@@ -179,7 +285,7 @@ fn main() {
         app.views.slices.first = Some("plan".into());
         app.views.slices.second = Some("channel".into());
     }
-    let t = until(&mut h, &mut frames, |a| {
+    let t = until(&mut h, &pace, &mut frames, |a| {
         slices_current(a)
             && a.results
                 .slices
@@ -199,7 +305,7 @@ fn main() {
     report("idle (slices view)", Duration::ZERO, &mut frames);
     h.state_mut().command(Command::SetView(View::Examples));
     let mut frames = Vec::new();
-    let t = until(&mut h, &mut frames, |a| {
+    let t = until(&mut h, &pace, &mut frames, |a| {
         a.workspace.is_some() && a.results.examples.value.is_some() && !a.results.examples.is_busy()
     });
     report("open examples", t, &mut frames);
