@@ -170,7 +170,8 @@ fn main() {
     let mask = faultline::cohort::evaluate(&filter, &table, &frame, &AtomicBool::new(false))
         .expect("cohort");
     println!("cohort mask {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
-    let mask = Some(mask.as_slice());
+    let cohort_mask = mask.as_slice();
+    let mask = Some(cohort_mask);
     // `PROFILE=slices`: only the cohort's slice table, twenty times.
     if std::env::var("PROFILE").as_deref() == Ok("slices") {
         let region = table.feature_index("region").expect("region");
@@ -192,6 +193,72 @@ fn main() {
                 );
             }
         }
+        return;
+    }
+    // `PROFILE=kept`: the parts of one model's cohort overview on one thread
+    // (the overview runs the models side by side), each forty times: the
+    // marking of the cohort's positions, the copy of its rows with their sums
+    // and rank walk, and the walks of the copy. Minimum and median.
+    if std::env::var("PROFILE").as_deref() == Ok("kept") {
+        let members = faultline::grouping::RowSet::from_mask(cohort_mask);
+        let m = &table.models[0];
+        let nulls = faultline::curves::null_scores(&table, 0, mask);
+        let totals = metrics::binary::cohort_scored_labels(m, &members, nulls);
+        let part = |name: &str, f: &dyn Fn()| {
+            let mut all: Vec<f64> = (0..40)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            all.sort_by(f64::total_cmp);
+            println!(
+                "{name:<40} min {:>6.2} ms  median {:>6.2} ms",
+                all[0], all[20]
+            );
+        };
+        part("cohort mask and row set (buffer given back)", &|| {
+            let m = faultline::cohort::evaluate(&filter, &table, &frame, &AtomicBool::new(false))
+                .expect("cohort");
+            table.mask_spare.give(m);
+        });
+        part("mask to row set", &|| {
+            let _ = faultline::grouping::RowSet::from_mask(cohort_mask);
+        });
+        let order = m.score_order(&table.target);
+        part("positions marked and visited", &|| {
+            let mut n = 0usize;
+            faultline::grouping::for_each_kept_position(order, &members, |_, _| n += 1);
+            assert!(n > 0);
+        });
+        // Handed to a `ScoredCohort`, whose drop gives the copy's buffer back
+        // to the model's spare, as the window's overviews do.
+        part("rows copied, sums and rank walk", &|| {
+            let kept = metrics::binary::kept_rows_ranked(&table, 0, Some(&members), totals);
+            let _ = metrics::binary::ScoredCohort::new(kept, m, nulls);
+        });
+        part("rows copied, sums (rank walked apart)", &|| {
+            let kept = metrics::binary::kept_rows_ranked(&table, 0, Some(&members), None);
+            let _ = metrics::binary::ScoredCohort::new(kept, m, nulls);
+        });
+        let kept = metrics::binary::kept_rows_ranked(&table, 0, Some(&members), totals);
+        println!("cohort: {} of {} scored rows", kept.rows.len(), order.len());
+        let k = &*kept.rows;
+        part("calibration of the copy", &|| {
+            let _ = metrics::calibration::calibration_of_descending(
+                k,
+                table.params.bins(),
+                faultline::stats::Bootstrap::default(),
+                0,
+            );
+        });
+        part("curves of the copy", &|| {
+            let _ = faultline::curves::rank_curves_of(k, table.len());
+        });
+        part("score shapes of the copy", &|| {
+            let _ = faultline::curves::score_shapes(k, nulls, table.params.bins(), 20, 100);
+        });
         return;
     }
     // `PROFILE=1`: only the cohort's overview, twenty times (`RUNS=N`: N times),
