@@ -11,6 +11,8 @@
 //! display refresh, when the app asked for one (a repaint requested in a frame,
 //! or from a job's thread when it ends). `FAULTLINE_BENCH_EVERY_FRAME=1` steps
 //! one every 16 ms instead, asked for or not (this harness before December 2026).
+//! `FAULTLINE_BENCH_CAUSES=1` prints, after each frame of a change, what asked
+//! for frames in it (egui's repaint causes).
 
 #![allow(clippy::expect_used)] // A benchmark that cannot set up fails loudly.
 
@@ -122,8 +124,12 @@ fn until(
         pace.frame_starts();
         h.step();
         frames.push(t.elapsed().as_secs_f64() * 1e3);
-        if std::env::var_os("XCAUSES").is_some() {
-            eprintln!("XFRAME {:?} {:?}", start.elapsed(), h.ctx.repaint_causes());
+        if std::env::var_os("FAULTLINE_BENCH_CAUSES").is_some() {
+            eprintln!(
+                "frame at {:?}: asked for by {:?}",
+                start.elapsed(),
+                h.ctx.repaint_causes()
+            );
         }
         if done(h.state()) {
             return start.elapsed();
