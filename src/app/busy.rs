@@ -28,18 +28,14 @@ pub fn quiet_left(ctx: &egui::Context) -> Option<Duration> {
     QUIET.checked_sub(since?.elapsed()).filter(|d| !d.is_zero())
 }
 
-/// A spinner, or during the quiet start the same space left blank and a frame
-/// asked for when it ends (so a job still running then gets its spinner).
+/// A spinner, or during the quiet start the same space left blank (the job
+/// asked for a frame when the quiet start ends: `tasks::Tasks::start`).
 pub fn spinner_ui(ui: &mut egui::Ui) {
-    match quiet_left(ui.ctx()) {
-        Some(left) => {
-            let side = ui.spacing().interact_size.y;
-            ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
-            ui.ctx().request_repaint_after(left);
-        }
-        None => {
-            ui.spinner();
-        }
+    if quiet_left(ui.ctx()).is_some() {
+        let side = ui.spacing().interact_size.y;
+        ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+    } else {
+        ui.spinner();
     }
 }
 

@@ -697,11 +697,11 @@ impl eframe::App for FaultlineApp {
         }
         self.poll_shots(ctx);
         busy::set_since(ctx, self.tasks.iter().map(|t| t.started).min());
-        // A job asks for a frame when it ends (`tasks::Tasks::start`); while one
-        // runs, frames come from the spinners, which start once it has run for
-        // `busy::QUIET` (and ask for a frame then).
-        if self.tasks.is_busy() {
-            ctx.request_repaint_after(busy::quiet_left(ctx).unwrap_or(Duration::from_millis(50)));
+        // A job asks for a frame when the quiet start ends and when it ends
+        // (`tasks::Tasks::start`); past the quiet start, a poll besides the
+        // spinners' frames.
+        if self.tasks.is_busy() && busy::quiet_left(ctx).is_none() {
+            ctx.request_repaint_after(Duration::from_millis(50));
         }
         self.autosave(false);
         if self.session.recovery.is_some() {

@@ -230,8 +230,8 @@ impl Tasks {
                 ctx.request_repaint();
             }
         });
-        // A frame when the quiet start ends, for the spinners (`busy`): no other
-        // may come before the job ends.
+        // A frame when the quiet start ends, for the spinners (`busy`): the one
+        // place it is asked for, as no other frame may come before the job ends.
         if let Some(ctx) = &self.ctx {
             ctx.request_repaint_after(super::busy::QUIET);
         }
