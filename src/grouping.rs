@@ -393,7 +393,7 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
             // Dense: every row's key (in parallel), then number the occurring
             // keys in key order. SKIP maps to a spare last slot.
             let spare = space as usize;
-            let mut ids = vec![0u32; n];
+            let mut ids = filled(n, 0u32);
             ids.par_chunks_mut(KEY_CHUNK)
                 .enumerate()
                 .for_each(|(c, keys)| layout.fill(c * KEY_CHUNK, keys, SKIP));
@@ -490,11 +490,38 @@ trait Key: Copy + Send + Sync + 'static {
     fn of(x: u32) -> Self;
     fn index(self) -> usize;
     fn mul_add(self, radix: Self, digit: Self) -> Self;
+    /// Each key's group through `slot` (the last entry for keys beyond it),
+    /// as bytes: written over the keys when they are bytes themselves, so that
+    /// a slice table of a few groups takes no second buffer of a byte a row
+    /// (at 10M rows, 10 MB of fresh pages, which this VM gives slowly).
+    fn into_byte_ids(keys: Vec<Self>, slot: &[u8]) -> Vec<u8> {
+        renumber(&keys, slot)
+    }
+}
+
+/// Each key's group through `slot` (the last entry for keys beyond it), into a
+/// new buffer written in parallel.
+fn renumber<K: Key, G: Copy + Send + Sync>(keys: &[K], slot: &[G]) -> Vec<G> {
+    let spare = slot.len() - 1;
+    keys.par_iter()
+        .with_min_len(KEY_CHUNK)
+        .map(|k| slot[k.index().min(spare)])
+        .collect()
+}
+
+/// `n` copies of `value`, written in parallel: on fresh pages each thread
+/// takes its own page faults, where a zeroed allocation is written by the
+/// allocator on one thread (at 10M rows ~45 ms of a slice table's first run).
+fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
+    let mut items = Vec::with_capacity(n);
+    items.par_extend(rayon::iter::repeat_n(value, n));
+    items
 }
 
 macro_rules! key_type {
-    ($t:ty) => {
+    ($t:ty $(, $by_type:item)*) => {
         impl Key for $t {
+            $($by_type)*
             #[inline(always)]
             fn of(x: u32) -> $t {
                 x as $t
@@ -510,7 +537,18 @@ macro_rules! key_type {
         }
     };
 }
-key_type!(u8);
+key_type!(
+    u8,
+    fn into_byte_ids(mut keys: Vec<u8>, slot: &[u8]) -> Vec<u8> {
+        let spare = slot.len() - 1;
+        keys.par_chunks_mut(KEY_CHUNK).for_each(|keys| {
+            for k in keys {
+                *k = slot[usize::from(*k).min(spare)];
+            }
+        });
+        keys
+    }
+);
 key_type!(u16);
 key_type!(u32);
 
@@ -530,7 +568,7 @@ fn group_small<K: Key>(
     layout: KeyLayout<'_>,
 ) -> Grouping {
     let spare = space;
-    let mut keys = vec![K::of(0); n];
+    let mut keys = filled(n, K::of(0));
     let counts = keys
         .par_chunks_mut(KEY_CHUNK)
         .enumerate()
@@ -555,22 +593,10 @@ fn group_small<K: Key>(
     }
     // Each row's group through `slot`, written once in the id type that holds
     // the groups.
-    fn renumber<K: Key, G: Copy + Send + Sync>(keys: &[K], slot: &[G]) -> Vec<G> {
-        let spare = slot.len() - 1;
-        let mut ids = vec![slot[spare]; keys.len()];
-        ids.par_chunks_mut(KEY_CHUNK)
-            .zip(keys.par_chunks(KEY_CHUNK))
-            .for_each(|(ids, keys)| {
-                for (id, k) in ids.iter_mut().zip(keys) {
-                    *id = slot[k.index().min(spare)];
-                }
-            });
-        ids
-    }
     let ids = if occurring.len() < usize::from(BYTE_NULL) {
         // SKIP is the wide null code: it narrows to the byte null.
         let slot: Vec<u8> = slot.iter().map(|&g| u8::narrow(g)).collect();
-        Codes::Byte(renumber(&keys, &slot))
+        Codes::Byte(K::into_byte_ids(keys, &slot))
     } else {
         Codes::Wide(renumber(&keys, &slot))
     };
