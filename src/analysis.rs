@@ -539,6 +539,8 @@ pub fn overview_at_threshold(
 /// Everything the Slices view draws.
 #[derive(Debug, Clone, Default)]
 pub struct SliceTable {
+    /// The slices' keys and sizes; its per-row ids are handed back to the
+    /// table's spare once counted ([`Grouping::give_ids`]).
     pub grouping: Grouping,
     pub eval: Evaluation,
     pub rows: Vec<SliceRow>,
@@ -558,7 +560,7 @@ pub fn slices(
 ) -> SliceTable {
     let table = at_threshold(table, threshold);
     let table = table.as_ref();
-    let grouping = group_by(table, features, mask);
+    let mut grouping = group_by(table, features, mask);
     let eval = metrics::evaluate_with(
         table,
         &grouping,
@@ -567,6 +569,8 @@ pub fn slices(
     );
     let rows = slice_report::slice_rows(&grouping, &eval, model, metric);
     let labels = grouping.labels(table);
+    // Counted: the next slice table writes its ids into the same pages.
+    grouping.give_ids(&table.group_ids_spare);
     SliceTable {
         grouping,
         eval,
@@ -1150,6 +1154,31 @@ mod tests {
             second.metrics,
             overview(&reference, Some(&west), 0.5).metrics
         );
+    }
+
+    #[test]
+    fn a_slice_table_hands_its_ids_to_the_next_grouping_which_is_the_same() {
+        use crate::load::encode::Codes;
+        let t = table(3000);
+        let mask: Vec<bool> = (0..t.len()).map(|r| r % 4 != 1).collect();
+        let region = t.feature_index("region").unwrap();
+        t.group_ids_spare.fill(t.len(), u8::MAX);
+        // A slice table takes the spare and gives it back once counted.
+        let st = slices(&t, Some(&mask), 0.5, &[region], 1, "accuracy");
+        assert!(st.grouping.ids.is_empty());
+        assert!(t.group_ids_spare.capacity() >= t.len());
+        // The next grouping (of every row, where the table left out a
+        // quarter) writes over the last table's ids; one made in fresh memory
+        // (the spare is taken now) must be the same.
+        let reused = crate::grouping::group_by(&t, &[region], None);
+        assert_eq!(t.group_ids_spare.capacity(), 0);
+        let fresh = crate::grouping::group_by(&t, &[region], None);
+        let bytes = |g: &Grouping| match &g.ids {
+            Codes::Byte(ids) => ids.clone(),
+            Codes::Wide(_) => panic!("byte ids"),
+        };
+        assert_eq!(bytes(&reused), bytes(&fresh));
+        assert_eq!((&reused.keys, &reused.sizes), (&fresh.keys, &fresh.sizes));
     }
 
     #[test]

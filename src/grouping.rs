@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::load::encode::{BYTE_NULL, Code, Codes, NULL_CODE};
 use crate::load::scores::{ScoreOrder, ScoredRow};
 use crate::load::table::EvalTable;
+use crate::spare::Spare;
 
 /// The group id of a row that belongs to no group (outside the cohort).
 pub const SKIP: u32 = u32::MAX;
@@ -284,6 +285,15 @@ impl Grouping {
         self.keys.len()
     }
 
+    /// Hands the per-row ids, a byte a row, to `spare` for the next grouping
+    /// and leaves none: for a caller done with them (a slice table keeps its
+    /// groups' keys and sizes, not which row is in which).
+    pub fn give_ids(&mut self, spare: &Spare<u8>) {
+        if let Codes::Byte(ids) = std::mem::take(&mut self.ids) {
+            spare.give(ids);
+        }
+    }
+
     /// One group of the cohort's rows and no features (the overview's grouping).
     pub fn is_whole(&self) -> bool {
         self.features.is_empty() && self.keys.len() == 1
@@ -384,10 +394,12 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
     match space {
         // The spare slot `space` (rows outside the cohort) must fit the key type.
         Some(space) if space < u64::from(u8::MAX) => {
-            group_small::<u8>(features, &radices, n, space as usize, layout)
+            let spare = &table.group_ids_spare;
+            group_small::<u8>(features, &radices, n, space as usize, layout, spare)
         }
         Some(space) if space <= SMALL_KEY_SPACE => {
-            group_small::<u16>(features, &radices, n, space as usize, layout)
+            let spare = &table.group_ids_spare;
+            group_small::<u16>(features, &radices, n, space as usize, layout, spare)
         }
         Some(space) if space <= 1 << 22 => {
             // Dense: every row's key (in parallel), then number the occurring
@@ -497,6 +509,12 @@ trait Key: Copy + Send + Sync + 'static {
     fn into_byte_ids(keys: Vec<Self>, slot: &[u8]) -> Vec<u8> {
         renumber(&keys, slot)
     }
+    /// A buffer of `n` keys to write them into: for byte keys the table's
+    /// spare ([`EvalTable::group_ids_spare`]) when it holds that many, whose
+    /// pages were written while idle.
+    fn buffer(n: usize, _spare: &Spare<u8>) -> Vec<Self> {
+        filled(n, Self::of(0))
+    }
 }
 
 /// Each key's group through `slot` (the last entry for keys beyond it), into a
@@ -513,7 +531,12 @@ fn renumber<K: Key, G: Copy + Send + Sync>(keys: &[K], slot: &[G]) -> Vec<G> {
 /// takes its own page faults, where a zeroed allocation is written by the
 /// allocator on one thread (at 10M rows ~45 ms of a slice table's first run).
 fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
-    let mut items = Vec::with_capacity(n);
+    filled_into(Vec::with_capacity(n), n, value)
+}
+
+/// [`filled`] into `items` (emptied first), reusing its pages if it holds `n`.
+fn filled_into<T: Copy + Send + Sync>(mut items: Vec<T>, n: usize, value: T) -> Vec<T> {
+    items.clear();
     items.par_extend(rayon::iter::repeat_n(value, n));
     items
 }
@@ -547,6 +570,9 @@ key_type!(
             }
         });
         keys
+    },
+    fn buffer(n: usize, spare: &Spare<u8>) -> Vec<u8> {
+        filled_into(spare.take(n), n, 0)
     }
 );
 key_type!(u16);
@@ -566,9 +592,10 @@ fn group_small<K: Key>(
     n: usize,
     space: usize,
     layout: KeyLayout<'_>,
+    ids_spare: &Spare<u8>,
 ) -> Grouping {
     let spare = space;
-    let mut keys = filled(n, K::of(0));
+    let mut keys = K::buffer(n, ids_spare);
     let counts = keys
         .par_chunks_mut(KEY_CHUNK)
         .enumerate()

@@ -741,6 +741,7 @@ pub fn decode(
         params: super::table::MetricParams::default(),
         queries: None,
         mask_spare: Arc::default(),
+        group_ids_spare: Arc::default(),
     })
 }
 

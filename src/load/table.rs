@@ -467,6 +467,11 @@ pub struct EvalTable {
     /// while idle ([`EvalTable::prepare_cohort_changes`]): at 10M rows a fresh
     /// one took 17-26 ms of a cohort change, mostly page faults.
     pub mask_spare: Arc<crate::spare::Spare<bool>>,
+    /// A buffer for the next slice table's per-row keys and slice ids, a byte
+    /// a row (`grouping::group_by`), its pages written while idle and handed
+    /// back by each slice table once counted (`analysis::slices`): at 10M
+    /// rows a fresh one took about half of opening Slices in page faults.
+    pub group_ids_spare: Arc<crate::spare::Spare<u8>>,
 }
 
 /// The queries of a ranking table: the used rows grouped by query, so that every
@@ -572,7 +577,8 @@ impl EvalTable {
     /// ([`ModelData::order_log_loss`]), a buffer for a cohort's rows of it
     /// ([`crate::load::scores::RowsSpare`]) and its cells as bits
     /// ([`ModelData::cell_sets`]), one model after the other on one thread,
-    /// then a buffer for the next cohort's mask ([`EvalTable::mask_spare`]). The
+    /// then a buffer for the next cohort's mask ([`EvalTable::mask_spare`]) and
+    /// one for the next slice table's ids ([`EvalTable::group_ids_spare`]). The
     /// window runs it in the background once the first overview is on screen
     /// (the other core stays free for drawing); a one-off command-line run
     /// never needs it. Nothing to do if it was made.
@@ -587,11 +593,13 @@ impl EvalTable {
             }
         });
         self.mask_spare.fill(rows, true);
+        self.group_ids_spare.fill(rows, u8::MAX);
     }
 
     /// Whether [`EvalTable::prepare_cohort_changes`] has nothing left to make.
     pub fn cohort_changes_prepared(&self) -> bool {
         self.mask_spare.capacity() >= self.len()
+            && self.group_ids_spare.capacity() >= self.len()
             && self.models.iter().all(|m| {
                 m.score_order_cache.get().is_none_or(|o| {
                     o.is_empty()
@@ -1162,6 +1170,7 @@ fn decode_with(
         params: MetricParams::default(),
         queries,
         mask_spare: Arc::default(),
+        group_ids_spare: Arc::default(),
     })
 }
 
