@@ -307,6 +307,33 @@ impl Rank {
         // terms are added without testing p or q: with p = 0 (or q = 0) each is
         // +0.0, and adding +0.0 to these non-negative sums changes no bit.
         self.ap_sum += f(p) * f(tp) / f(tp + fp);
+        if (p == 0 || q == 0) && neg > 0 && pos > 0 {
+            // A run of one label (every run, where scores are distinct): only
+            // that label's placement is added, so one division serves, picked
+            // without a branch. The other sum takes `0 * v`, +0.0, as below.
+            let v10 = f(neg) - f(self.neg_above) - 0.5 * f(q);
+            let v01 = f(self.pos_above) + 0.5 * f(p);
+            let (num, den) = if p > 0 { (v10, f(neg)) } else { (v01, f(pos)) };
+            let v = num / den;
+            self.v10_sum += f(p) * v;
+            self.v10_sq += f(p) * v * v;
+            self.v01_sum += f(q) * v;
+            self.v01_sq += f(q) * v * v;
+        } else {
+            self.placements(pos, neg);
+        }
+        self.pos_above += p;
+        self.neg_above += q;
+        self.tie_p = 0;
+        self.tie_q = 0;
+    }
+
+    /// The DeLong placement sums of a run of both labels (or of a slot
+    /// without positives or negatives).
+    #[inline]
+    fn placements(&mut self, pos: u64, neg: u64) {
+        let (p, q) = (self.tie_p, self.tie_q);
+        let f = |x: u64| x as i64 as f64;
         if neg > 0 {
             let v = (f(neg) - f(self.neg_above) - 0.5 * f(q)) / f(neg);
             self.v10_sum += f(p) * v;
@@ -317,10 +344,6 @@ impl Rank {
             self.v01_sum += f(q) * v;
             self.v01_sq += f(q) * v * v;
         }
-        self.pos_above += p;
-        self.neg_above += q;
-        self.tie_p = 0;
-        self.tie_q = 0;
     }
 }
 
@@ -640,7 +663,7 @@ fn ranks_by<S: SlotOf + ?Sized>(
             touched.clear();
             prev = s;
         }
-        let pos = ranked.positive();
+        let pos = u64::from(ranked.positive());
         let loss = ll(i, ranked);
         for slot in [g, overall] {
             sums[slot].add_scored(ranked, loss);
@@ -648,11 +671,9 @@ fn ranks_by<S: SlotOf + ?Sized>(
             if k.tie_p + k.tie_q == 0 {
                 touched.push(slot);
             }
-            if pos {
-                k.tie_p += 1;
-            } else {
-                k.tie_q += 1;
-            }
+            // Without a branch: labels are unpredictable (as in `add_scored`).
+            k.tie_p += pos;
+            k.tie_q += 1 - pos;
         }
     });
     for &t in &touched {
