@@ -221,8 +221,9 @@ impl Multinomial {
 /// 2^52, in integer steps: clamped first (rounding is monotone, so the order
 /// does not matter), then truncated and rounded half away from zero as
 /// `f64::round` does. It sits on the chain of a multinomial's conditional
-/// draws, where the call into libm's `round` and the unsigned conversion
-/// were a third of each step's latency.
+/// draws (each cell's trials are what the cells before it left), where a
+/// call into libm's `round` and the branchy unsigned conversion added to
+/// every step's latency.
 #[inline]
 fn round_within(x: f64, n: u64) -> u64 {
     let x = x.clamp(0.0, n as f64);

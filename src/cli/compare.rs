@@ -149,6 +149,7 @@ fn render(
         }
     };
     emit(out, &text)?;
+    super::leave_for_exit((table, grouping));
     Ok(CompareOutcome {
         gate_failed: gate_failed && args.fail_on_regression,
     })

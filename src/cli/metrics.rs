@@ -83,7 +83,7 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     // The process ends here: its memory goes back with it, at once, rather
     // than block by block (each a call into the kernel that stops the other
     // threads' view of the pages).
-    crate::cli::leave_for_exit((table, grouping, eval));
+    super::leave_for_exit((table, grouping, eval));
     if args.timings {
         eprintln!(
             "timings: read {:.1} ms, decode {:.1} ms, compute {:.1} ms; columns read: {:.1} MB",

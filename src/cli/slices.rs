@@ -149,6 +149,7 @@ pub fn run_slices(args: &SlicesArgs, out: &mut dyn Write) -> Result<()> {
         ),
     };
     emit(out, &text)?;
+    super::leave_for_exit((table, errors, found));
     Ok(())
 }
 
