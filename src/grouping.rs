@@ -393,14 +393,22 @@ pub fn group_by(table: &EvalTable, features: &[usize], cohort: Option<&[bool]>) 
     };
     match space {
         // The spare slot `space` (rows outside the cohort) must fit the key type.
-        Some(space) if space < u64::from(u8::MAX) => {
-            let spare = &table.group_ids_spare;
-            group_small::<u8>(features, &radices, n, space as usize, layout, spare)
-        }
-        Some(space) if space <= SMALL_KEY_SPACE => {
-            let spare = &table.group_ids_spare;
-            group_small::<u16>(features, &radices, n, space as usize, layout, spare)
-        }
+        Some(space) if space < u64::from(u8::MAX) => group_small::<u8>(
+            features,
+            &radices,
+            n,
+            space as usize,
+            layout,
+            &table.group_ids_spare,
+        ),
+        Some(space) if space <= SMALL_KEY_SPACE => group_small::<u16>(
+            features,
+            &radices,
+            n,
+            space as usize,
+            layout,
+            &table.group_ids_spare,
+        ),
         Some(space) if space <= 1 << 22 => {
             // Dense: every row's key (in parallel), then number the occurring
             // keys in key order. SKIP maps to a spare last slot.

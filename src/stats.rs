@@ -479,8 +479,19 @@ fn distinct_counts_of(values: &[f64]) -> Option<HashMap<u64, u64, foldhash::fast
 
 /// numpy's default (linear) percentile of unsorted values; NaNs are dropped.
 pub fn percentile(values: &mut [f64], q: f64) -> Option<f64> {
+    percentiles(values, [q]).map(|[x]| x)
+}
+
+/// The 95% percentile interval of bootstrap replicates.
+pub fn percentile_interval(replicates: &mut [f64]) -> Option<Interval> {
+    percentiles(replicates, [0.025, 0.975])
+}
+
+/// [`percentile`] at each of `qs`, from one copy of the non-NaN values; None
+/// when there are none.
+fn percentiles<const N: usize>(values: &[f64], qs: [f64; N]) -> Option<[f64; N]> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
-    (!v.is_empty()).then(|| quantile_selected(&mut v, q))
+    (!v.is_empty()).then(|| qs.map(|q| quantile_selected(&mut v, q)))
 }
 
 /// [`quantile_sorted`] of `v` (no NaN, not empty) as if sorted by `total_cmp`:
@@ -500,17 +511,6 @@ fn quantile_selected(v: &mut [f64], q: f64) -> f64 {
     // at the top, as `quantile_sorted` reads it).
     let high = above.iter().copied().min_by(f64::total_cmp).unwrap_or(low);
     low + (high - low) * frac
-}
-
-/// The 95% percentile interval of bootstrap replicates.
-pub fn percentile_interval(replicates: &mut [f64]) -> Option<Interval> {
-    let mut v: Vec<f64> = replicates.iter().copied().filter(|x| !x.is_nan()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    let lo = quantile_selected(&mut v, 0.025);
-    let hi = quantile_selected(&mut v, 0.975);
-    Some([lo, hi])
 }
 
 /// The percentile interval of bootstrap replicates of `estimate`, unless the

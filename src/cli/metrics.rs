@@ -80,9 +80,6 @@ pub fn run_metrics(args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
     };
     // A closed pipe (`| head`) is not an error worth a message.
     emit(out, &text)?;
-    // The process ends here: its memory goes back with it, at once, rather
-    // than block by block (each a call into the kernel that stops the other
-    // threads' view of the pages).
     super::leave_for_exit((table, grouping, eval));
     if args.timings {
         eprintln!(

@@ -307,20 +307,22 @@ impl Rank {
         // terms are added without testing p or q: with p = 0 (or q = 0) each is
         // +0.0, and adding +0.0 to these non-negative sums changes no bit.
         self.ap_sum += f(p) * f(tp) / f(tp + fp);
+        // DeLong's placements: each positive's share of negatives below it
+        // (v10), each negative's share of positives above it (v01).
+        let v10 = f(neg) - f(self.neg_above) - 0.5 * f(q);
+        let v01 = f(self.pos_above) + 0.5 * f(p);
         if (p == 0 || q == 0) && neg > 0 && pos > 0 {
             // A run of one label (every run, where scores are distinct): only
             // that label's placement is added, so one division serves, picked
-            // without a branch. The other sum takes `0 * v`, +0.0, as below.
-            let v10 = f(neg) - f(self.neg_above) - 0.5 * f(q);
-            let v01 = f(self.pos_above) + 0.5 * f(p);
+            // without a branch; the other sum takes `0 * v`, +0.0, as above.
             let (num, den) = if p > 0 { (v10, f(neg)) } else { (v01, f(pos)) };
             let v = num / den;
-            self.v10_sum += f(p) * v;
-            self.v10_sq += f(p) * v * v;
-            self.v01_sum += f(q) * v;
-            self.v01_sq += f(q) * v * v;
+            self.add_placements(Some(v), Some(v));
         } else {
-            self.placements(pos, neg);
+            self.add_placements(
+                (neg > 0).then(|| v10 / f(neg)),
+                (pos > 0).then(|| v01 / f(pos)),
+            );
         }
         self.pos_above += p;
         self.neg_above += q;
@@ -328,21 +330,19 @@ impl Rank {
         self.tie_q = 0;
     }
 
-    /// The DeLong placement sums of a run of both labels (or of a slot
-    /// without positives or negatives).
+    /// Adds the run's placements (None where the slot has no negatives, or no
+    /// positives), weighted by its positives and negatives.
     #[inline]
-    fn placements(&mut self, pos: u64, neg: u64) {
-        let (p, q) = (self.tie_p, self.tie_q);
+    fn add_placements(&mut self, v10: Option<f64>, v01: Option<f64>) {
         let f = |x: u64| x as i64 as f64;
-        if neg > 0 {
-            let v = (f(neg) - f(self.neg_above) - 0.5 * f(q)) / f(neg);
-            self.v10_sum += f(p) * v;
-            self.v10_sq += f(p) * v * v;
+        let (p, q) = (f(self.tie_p), f(self.tie_q));
+        if let Some(v) = v10 {
+            self.v10_sum += p * v;
+            self.v10_sq += p * v * v;
         }
-        if pos > 0 {
-            let v = (f(self.pos_above) + 0.5 * f(p)) / f(pos);
-            self.v01_sum += f(q) * v;
-            self.v01_sq += f(q) * v * v;
+        if let Some(v) = v01 {
+            self.v01_sum += q * v;
+            self.v01_sq += q * v * v;
         }
     }
 }
