@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use crate::control::Control;
 use crate::error::{Error, Result};
 
 /// How a text file's bytes are to be read.
@@ -111,8 +112,11 @@ pub fn to_utf8(
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
+
+/// How many bytes the delimited check walks between looks at Cancel.
+const CANCEL_CHECK_BYTES: usize = 1 << 20;
 
 /// What the check of a delimited file found.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -128,7 +132,15 @@ pub struct Delimited {
 /// Checks a delimited file: every record has the header's field count (quoted
 /// fields may hold separators and newlines), and no two columns share a name.
 /// Polars would otherwise accept missing trailing fields and rename duplicates.
-pub fn check_delimited(path: &Path, bytes: &[u8], sep: u8, chunk: usize) -> Result<Delimited> {
+/// Cancel is checked about every [`CANCEL_CHECK_BYTES`]: the walk over a large
+/// file takes seconds in a debug build.
+pub fn check_delimited(
+    path: &Path,
+    bytes: &[u8],
+    sep: u8,
+    chunk: usize,
+    control: &Control,
+) -> Result<Delimited> {
     let format = if sep == b'\t' { "TSV" } else { "CSV" };
     let mut out = Delimited::default();
     let mut expected: Option<usize> = None;
@@ -139,6 +151,7 @@ pub fn check_delimited(path: &Path, bytes: &[u8], sep: u8, chunk: usize) -> Resu
     let mut field_start = 0usize;
     let mut header_fields: Vec<(usize, usize)> = Vec::new();
     let mut last_cut = 0usize;
+    let mut next_check = 0usize;
     let mut i = 0;
     loop {
         let at_end = i >= bytes.len();
@@ -172,6 +185,10 @@ pub fn check_delimited(path: &Path, bytes: &[u8], sep: u8, chunk: usize) -> Resu
             fields += 1;
             has_content = true;
         } else if b == b'\n' {
+            if i >= next_check {
+                control.check()?;
+                next_check = i + CANCEL_CHECK_BYTES;
+            }
             if has_content {
                 match expected {
                     None => {
@@ -365,16 +382,23 @@ mod tests {
 
     #[test]
     fn delimited_files_are_checked() {
-        let ok = check_delimited(p(), b"a,b\n1,2\n\"x,\ny\",3\r\n", b',', 1).unwrap();
+        let ok =
+            check_delimited(p(), b"a,b\n1,2\n\"x,\ny\",3\r\n", b',', 1, &Control::none()).unwrap();
         assert_eq!(ok.header, ["a", "b"]);
         assert_eq!(ok.records, 2);
         assert_eq!(ok.cuts, vec![4, 8]);
-        let e = check_delimited(p(), b"a,b\n1,2\n3\n", b',', 1 << 20).unwrap_err();
+        let e =
+            check_delimited(p(), b"a,b\n1,2\n3\n", b',', 1 << 20, &Control::none()).unwrap_err();
         assert!(e.to_string().contains("line 3 (row 2) has 1 fields"), "{e}");
-        let e = check_delimited(p(), b"a,b,a\n1,2,3\n", b',', 1 << 20).unwrap_err();
+        let e =
+            check_delimited(p(), b"a,b,a\n1,2,3\n", b',', 1 << 20, &Control::none()).unwrap_err();
         assert!(e.to_string().contains("\"a\" (columns 1, 3)"), "{e}");
-        let e = check_delimited(p(), b"a,b\n\"1,2\n", b',', 1 << 20).unwrap_err();
+        let e = check_delimited(p(), b"a,b\n\"1,2\n", b',', 1 << 20, &Control::none()).unwrap_err();
         assert!(e.to_string().contains("never closed"), "{e}");
+        let cancelled = Control::none();
+        cancelled.cancel();
+        let e = check_delimited(p(), b"a,b\n1,2\n", b',', 1 << 20, &cancelled).unwrap_err();
+        assert!(matches!(e, Error::Cancelled), "{e}");
     }
 
     #[test]
