@@ -283,16 +283,59 @@ pub struct Rank {
     pub auc2: u128,
     /// Sum over tie groups with positives of `p * precision` (sklearn's step-wise AP times P).
     pub ap_sum: f64,
-    /// DeLong's placements: sums (and sums of squares) of each positive's share of
-    /// negatives below it, and each negative's share of positives above it.
-    pub v10_sum: f64,
+    /// DeLong's placements: the sum of squares of each positive's share of
+    /// negatives below it (v10), and of each negative's share of positives above
+    /// it (v01), ties counting half. Set by [`Rank::finish`] (or by Spark).
     pub v10_sq: f64,
-    pub v01_sum: f64,
     pub v01_sq: f64,
+    /// The walk's unscaled sums of the doubled placements' squares (each term
+    /// an integer); [`Rank::finish`] scales them once.
+    twice_v10_sq: f64,
+    twice_v01_sq: f64,
+    /// Average precision's terms not yet added.
+    precision: PrecisionTerms,
+}
+
+/// Average precision's terms `p * tp / (tp + fp)` of the runs with positives,
+/// kept a few at a time and divided together, then added to the sum in the
+/// walk's order (the same sum to the bit as adding each at once): no division
+/// for a run of negatives, and none on the walk's path.
+#[derive(Debug, Clone, Copy, Default)]
+struct PrecisionTerms {
+    num: [f64; PRECISION_TERMS],
+    den: [f64; PRECISION_TERMS],
+    len: usize,
+}
+
+const PRECISION_TERMS: usize = 16;
+
+impl PrecisionTerms {
+    /// Keeps `num / den` when `keep`, without a branch on it (labels are
+    /// unpredictable); adds the terms to `sum` when the buffer is full.
+    #[inline]
+    fn push(&mut self, num: f64, den: f64, keep: bool, sum: &mut f64) {
+        // `len` is below the capacity here: a full buffer is drained at once.
+        let at = self.len % PRECISION_TERMS;
+        self.num[at] = num;
+        self.den[at] = den;
+        self.len = at + usize::from(keep);
+        if self.len == PRECISION_TERMS {
+            self.drain(sum);
+        }
+    }
+
+    fn drain(&mut self, sum: &mut f64) {
+        let quotients: [f64; PRECISION_TERMS] = std::array::from_fn(|i| self.num[i] / self.den[i]);
+        for q in &quotients[..self.len] {
+            *sum += q;
+        }
+        self.len = 0;
+    }
 }
 
 impl Rank {
-    fn flush(&mut self, pos: u64, neg: u64) {
+    /// Closes the run of tied scores walked so far; `neg` is the slot's negatives.
+    fn flush(&mut self, neg: u64) {
         let (p, q) = (self.tie_p, self.tie_q);
         if p + q == 0 {
             return;
@@ -300,50 +343,43 @@ impl Rank {
         self.auc2 += q as u128 * (2 * self.pos_above as u128 + p as u128);
         let tp = self.pos_above + p;
         let fp = self.neg_above + q;
-        // Counts are far below 2^63: converted through i64 (one instruction;
-        // from u64, several), the same values.
+        // Counts are far below 2^52: converted through i64 (one instruction;
+        // from u64, several), the same values, and sums of them exact.
         let f = |x: u64| x as i64 as f64;
-        // Whether a run holds positives or negatives is unpredictable, so the
-        // terms are added without testing p or q: with p = 0 (or q = 0) each is
-        // +0.0, and adding +0.0 to these non-negative sums changes no bit.
-        self.ap_sum += f(p) * f(tp) / f(tp + fp);
-        // DeLong's placements: each positive's share of negatives below it
-        // (v10), each negative's share of positives above it (v01).
-        let v10 = f(neg) - f(self.neg_above) - 0.5 * f(q);
-        let v01 = f(self.pos_above) + 0.5 * f(p);
-        if (p == 0 || q == 0) && neg > 0 && pos > 0 {
-            // A run of one label (every run, where scores are distinct): only
-            // that label's placement is added, so one division serves, picked
-            // without a branch; the other sum takes `0 * v`, +0.0, as above.
-            let (num, den) = if p > 0 { (v10, f(neg)) } else { (v01, f(pos)) };
-            let v = num / den;
-            self.add_placements(Some(v), Some(v));
-        } else {
-            self.add_placements(
-                (neg > 0).then(|| v10 / f(neg)),
-                (pos > 0).then(|| v01 / f(pos)),
-            );
-        }
+        // Whether a run holds positives or negatives is unpredictable, so no
+        // branch tests p or q: average precision keeps its term only when p > 0,
+        // and each placement below adds +0.0 for a run without its label, which
+        // changes no bit of these non-negative sums.
+        self.precision
+            .push(f(p) * f(tp), f(tp + fp), p > 0, &mut self.ap_sum);
+        // DeLong's placements doubled, so they are integers: each positive's
+        // negatives below it and each negative's positives above it, ties
+        // counting half. Their squares are summed unscaled, with no division
+        // a run; `finish` scales the sums.
+        let twice_v10 = 2.0 * (f(neg) - f(self.neg_above)) - f(q);
+        let twice_v01 = 2.0 * f(self.pos_above) + f(p);
+        self.twice_v10_sq += f(p) * twice_v10 * twice_v10;
+        self.twice_v01_sq += f(q) * twice_v01 * twice_v01;
         self.pos_above += p;
         self.neg_above += q;
         self.tie_p = 0;
         self.tie_q = 0;
     }
 
-    /// Adds the run's placements (None where the slot has no negatives, or no
-    /// positives), weighted by its positives and negatives.
-    #[inline]
-    fn add_placements(&mut self, v10: Option<f64>, v01: Option<f64>) {
-        let f = |x: u64| x as i64 as f64;
-        let (p, q) = (f(self.tie_p), f(self.tie_q));
-        if let Some(v) = v10 {
-            self.v10_sum += p * v;
-            self.v10_sq += p * v * v;
-        }
-        if let Some(v) = v01 {
-            self.v01_sum += q * v;
-            self.v01_sq += q * v * v;
-        }
+    /// Ends the walk: the last run flushed, the placements' squares scaled by
+    /// the slot's positives and negatives.
+    fn finish(&mut self, pos: u64, neg: u64) {
+        self.flush(neg);
+        self.precision.drain(&mut self.ap_sum);
+        let scaled = |sum: f64, n: u64| {
+            if n == 0 {
+                0.0
+            } else {
+                sum / (4.0 * n as f64 * n as f64)
+            }
+        };
+        self.v10_sq = scaled(self.twice_v10_sq, neg);
+        self.v01_sq = scaled(self.twice_v01_sq, pos);
     }
 }
 
@@ -623,7 +659,7 @@ impl RankWalk {
     #[inline]
     fn step(&mut self, r: ScoredRow) {
         if r.score() != self.prev {
-            self.rank.flush(self.pos, self.neg);
+            self.rank.flush(self.neg);
             self.prev = r.score();
         }
         let p = u64::from(r.positive());
@@ -632,7 +668,7 @@ impl RankWalk {
     }
 
     fn end(mut self) -> Rank {
-        self.rank.flush(self.pos, self.neg);
+        self.rank.finish(self.pos, self.neg);
         self.rank
     }
 }
@@ -658,7 +694,7 @@ fn ranks_by<S: SlotOf + ?Sized>(
         if s != prev {
             for &t in touched.iter() {
                 let c = &counts[t];
-                rank[t].flush(c.scored_pos, c.scored - c.scored_pos);
+                rank[t].flush(c.scored - c.scored_pos);
             }
             touched.clear();
             prev = s;
@@ -676,9 +712,8 @@ fn ranks_by<S: SlotOf + ?Sized>(
             k.tie_q += 1 - pos;
         }
     });
-    for &t in &touched {
-        let c = &counts[t];
-        rank[t].flush(c.scored_pos, c.scored - c.scored_pos);
+    for (k, c) in rank.iter_mut().zip(counts.iter()) {
+        k.finish(c.scored_pos, c.scored - c.scored_pos);
     }
     for (c, s) in counts.iter_mut().zip(&sums) {
         c.set_score_sums(s);
@@ -927,4 +962,103 @@ fn logit_interval(ap: f64, positives: u64) -> Option<stats::Interval> {
     let half = Z_95 / (positives as f64 * ap * (1.0 - ap)).sqrt();
     let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
     Some([expit(logit - half), expit(logit + half)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::scores::tied_orders;
+
+    #[test]
+    fn precision_terms_sum_as_each_term_added_at_once() {
+        let mut buffered = PrecisionTerms::default();
+        let (mut sum, mut want) = (0.0f64, 0.0f64);
+        let mut x = 12_345u64;
+        for i in 0..1000u64 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let keep = (x >> 33) % 5 < 2;
+            let (num, den) = ((x >> 40) as f64 * (i + 1) as f64, (i + 3) as f64);
+            buffered.push(num, den, keep, &mut sum);
+            want += if keep { num / den } else { 0.0 };
+        }
+        buffered.drain(&mut sum);
+        assert_eq!(sum.to_bits(), want.to_bits());
+    }
+
+    #[test]
+    fn the_rank_walk_gives_the_sums_by_their_definitions() {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+        for order in tied_orders() {
+            let rows: Vec<(f64, bool)> = order
+                .scored
+                .iter()
+                .map(|r| (r.score(), r.positive()))
+                .collect();
+            let pos = rows.iter().filter(|r| r.1).count() as u64;
+            let neg = rows.len() as u64 - pos;
+            let rank = Rank::walk(&order.scored, pos, neg);
+            // DeLong's placements: a positive's share of the negatives below it,
+            // a negative's share of the positives above it, ties counting half.
+            let share = |s: f64, label: bool, below: bool, n: u64| {
+                let k: f64 = rows
+                    .iter()
+                    .filter(|r| r.1 == label)
+                    .map(|r| match r.0 == s {
+                        true => 0.5,
+                        false if (r.0 < s) == below => 1.0,
+                        false => 0.0,
+                    })
+                    .sum();
+                k / n as f64
+            };
+            let (mut v10_sq, mut v01_sq, mut auc2) = (0.0, 0.0, 0u128);
+            for &(s, y) in &rows {
+                if y && neg > 0 {
+                    v10_sq += share(s, false, true, neg).powi(2);
+                }
+                if !y && pos > 0 {
+                    v01_sq += share(s, true, false, pos).powi(2);
+                }
+                if y {
+                    auc2 += rows
+                        .iter()
+                        .filter(|r| !r.1)
+                        .map(|r| u128::from(r.0 < s) * 2 + u128::from(r.0 == s))
+                        .sum::<u128>();
+                }
+            }
+            // Average precision times P: each distinct score's positives times
+            // the precision at it (scikit-learn's step-wise sum).
+            let mut distinct: Vec<f64> = rows.iter().map(|r| r.0).collect();
+            distinct.sort_by(|a, b| b.total_cmp(a));
+            distinct.dedup();
+            let ap_sum: f64 = distinct
+                .iter()
+                .map(|&s| {
+                    let at = |y: bool| rows.iter().filter(|r| r.1 == y && r.0 >= s).count();
+                    let p = rows.iter().filter(|r| r.1 && r.0 == s).count();
+                    p as f64 * at(true) as f64 / (at(true) + at(false)) as f64
+                })
+                .sum();
+            let n = rows.len();
+            assert_eq!(rank.auc2, auc2, "{n} rows");
+            assert!(
+                close(rank.ap_sum, ap_sum),
+                "{n} rows: {} {ap_sum}",
+                rank.ap_sum
+            );
+            assert!(
+                close(rank.v10_sq, v10_sq),
+                "{n} rows: {} {v10_sq}",
+                rank.v10_sq
+            );
+            assert!(
+                close(rank.v01_sq, v01_sq),
+                "{n} rows: {} {v01_sq}",
+                rank.v01_sq
+            );
+        }
+    }
 }

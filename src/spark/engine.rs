@@ -458,9 +458,7 @@ fn binary_ranks(slots: &Slots, rows: &[Row], m: usize) -> Vec<Rank> {
         let k = &mut ranks[slot];
         k.auc2 = u128_of(get("auc2"));
         k.ap_sum = f64_of(get("ap_sum"));
-        k.v10_sum = f64_of(get("v10_sum"));
         k.v10_sq = f64_of(get("v10_sq"));
-        k.v01_sum = f64_of(get("v01_sum"));
         k.v01_sq = f64_of(get("v01_sq"));
     }
     slots.spread(&mut ranks);

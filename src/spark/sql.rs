@@ -214,7 +214,7 @@ fn binary_count_aggregates(profile: &Profile) -> Vec<(String, String)> {
 }
 
 /// The rank-sum query's value columns (after the slice columns and `gid`).
-pub const RANK_COLUMNS: [&str; 6] = ["auc2", "ap_sum", "v10_sum", "v10_sq", "v01_sum", "v01_sq"];
+pub const RANK_COLUMNS: [&str; 4] = ["auc2", "ap_sum", "v10_sq", "v01_sq"];
 
 /// The counts query and every scored model's rank sums as one query (one Spark
 /// operation, what a change in the window sends): the parts' rows stacked with
@@ -341,9 +341,7 @@ pub fn binary_ranks(profile: &Profile, features: &[String], model: usize) -> Str
          SELECT {outer_groups}gid, \
            sum(CAST(q AS DECIMAL(38,0)) * (2 * CAST(pai AS DECIMAL(38,0)) + CAST(p AS DECIMAL(38,0)))) AS auc2, \
            sum(CASE WHEN p > 0 THEN pd * (pa + pd) / (pa + pd + na + qd) ELSE 0D END) AS ap_sum, \
-           sum(CASE WHEN tnd > 0 AND p > 0 THEN pd * ((tnd - na - 0.5D * qd) / tnd) ELSE 0D END) AS v10_sum, \
            sum(CASE WHEN tnd > 0 AND p > 0 THEN pd * pow((tnd - na - 0.5D * qd) / tnd, 2) ELSE 0D END) AS v10_sq, \
-           sum(CASE WHEN tpd > 0 AND q > 0 THEN qd * ((pa + 0.5D * pd) / tpd) ELSE 0D END) AS v01_sum, \
            sum(CASE WHEN tpd > 0 AND q > 0 THEN qd * pow((pa + 0.5D * pd) / tpd, 2) ELSE 0D END) AS v01_sq \
          FROM w GROUP BY {slot}",
         base = base(profile, features),
