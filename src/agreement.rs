@@ -264,8 +264,8 @@ pub fn agreement(
                     reps_a.push(a.unwrap_or(f64::NAN));
                     reps_k.push(kk.unwrap_or(f64::NAN));
                 }
-                ci_a = stats::percentile_interval(&mut reps_a);
-                ci_k = kappa.and_then(|_| stats::percentile_interval(&mut reps_k));
+                ci_a = stats::percentile_interval(&reps_a);
+                ci_k = kappa.and_then(|_| stats::percentile_interval(&reps_k));
             }
             Agreement {
                 n,

@@ -478,12 +478,12 @@ fn distinct_counts_of(values: &[f64]) -> Option<HashMap<u64, u64, foldhash::fast
 }
 
 /// numpy's default (linear) percentile of unsorted values; NaNs are dropped.
-pub fn percentile(values: &mut [f64], q: f64) -> Option<f64> {
+pub fn percentile(values: &[f64], q: f64) -> Option<f64> {
     percentiles(values, [q]).map(|[x]| x)
 }
 
 /// The 95% percentile interval of bootstrap replicates.
-pub fn percentile_interval(replicates: &mut [f64]) -> Option<Interval> {
+pub fn percentile_interval(replicates: &[f64]) -> Option<Interval> {
     percentiles(replicates, [0.025, 0.975])
 }
 
@@ -517,7 +517,7 @@ fn quantile_selected(v: &mut [f64], q: f64) -> f64 {
 /// replicates are so far off-centre (a biased ratio, such as macro F1 over many
 /// small classes) that it leaves the estimate out: then the estimate ± 1.96
 /// bootstrap standard errors (Efron's standard interval).
-pub fn centred_interval(estimate: f64, replicates: &mut [f64]) -> Option<Interval> {
+pub fn centred_interval(estimate: f64, replicates: &[f64]) -> Option<Interval> {
     let [lo, hi] = percentile_interval(replicates)?;
     if (lo..=hi).contains(&estimate) {
         return Some([lo, hi]);
@@ -810,7 +810,7 @@ mod tests {
     #[test]
     fn percentile_is_numpys_linear() {
         // numpy.percentile([1, 2, 3, 4], 25) == 1.75
-        assert_eq!(percentile(&mut [4.0, 1.0, 3.0, 2.0], 0.25), Some(1.75));
+        assert_eq!(percentile(&[4.0, 1.0, 3.0, 2.0], 0.25), Some(1.75));
     }
 
     #[test]
@@ -847,7 +847,7 @@ mod tests {
         let mut r = rng(5, 0);
         for case in 0..300 {
             let len = 1 + case % 23 + (case / 100) * 1000;
-            let mut v: Vec<f64> = (0..len)
+            let v: Vec<f64> = (0..len)
                 .map(|_| match r.random_range(0..10) {
                     0 => 0.0,
                     1 => -0.0,
@@ -861,11 +861,11 @@ mod tests {
             sorted.sort_unstable_by(f64::total_cmp);
             let want = (!sorted.is_empty())
                 .then(|| [0.025, 0.975].map(|q| quantile_sorted(&sorted, q).to_bits()));
-            let got = percentile_interval(&mut v).map(|i| i.map(f64::to_bits));
+            let got = percentile_interval(&v).map(|i| i.map(f64::to_bits));
             assert_eq!(got, want, "{v:?}");
             for q in [0.0, 0.3, 0.5, 1.0] {
                 let want = (!sorted.is_empty()).then(|| quantile_sorted(&sorted, q).to_bits());
-                assert_eq!(percentile(&mut v, q).map(f64::to_bits), want);
+                assert_eq!(percentile(&v, q).map(f64::to_bits), want);
             }
         }
     }

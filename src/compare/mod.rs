@@ -483,9 +483,9 @@ fn class_joint_bootstrap(
     }
     let [ma, we, mi] = reps;
     vec![
-        ("macro_f1", stats::percentile_interval(&mut { ma })),
-        ("weighted_f1", stats::percentile_interval(&mut { we })),
-        ("micro_f1", stats::percentile_interval(&mut { mi })),
+        ("macro_f1", stats::percentile_interval(&ma)),
+        ("weighted_f1", stats::percentile_interval(&we)),
+        ("micro_f1", stats::percentile_interval(&mi)),
     ]
 }
 
@@ -522,7 +522,7 @@ fn joint_bootstrap(
     names
         .iter()
         .zip(reps)
-        .map(|(&n, mut r)| (n, stats::percentile_interval(&mut r)))
+        .map(|(&n, r)| (n, stats::percentile_interval(&r)))
         .collect()
 }
 
@@ -907,7 +907,7 @@ fn row_bootstrap(
             reps.push(y - x);
         }
     }
-    stats::percentile_interval(&mut reps)
+    stats::percentile_interval(&reps)
 }
 
 /// The paired counts in a sentence: rows (or examples) by which model was right,

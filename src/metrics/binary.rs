@@ -785,13 +785,13 @@ pub fn push_threshold_metrics(
         let cells = [c.tp, c.fp, c.fn_, c.tn];
         let mut draw = [0u64; 4];
         let multinomial = stats::Multinomial::new(&cells);
-        let mut reps: Vec<f64> = (0..boot.resamples)
+        let reps: Vec<f64> = (0..boot.resamples)
             .map(|_| {
                 multinomial.draw(&mut rng, &mut draw);
                 f1(draw[0], draw[1], draw[2])
             })
             .collect();
-        stats::percentile_interval(&mut reps)
+        stats::percentile_interval(&reps)
     };
     set.push("f1", (n > 0).then(|| f1(c.tp, c.fp, c.fn_)), f1_ci);
     set.push(

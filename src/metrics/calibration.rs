@@ -411,11 +411,11 @@ pub fn from_cells(
         .iter()
         .zip(values)
         .zip(reps)
-        .map(|((&name, v), mut r)| {
+        .map(|((&name, v), r)| {
             let ci = if r.is_empty() {
                 None
             } else {
-                stats::percentile_interval(&mut r)
+                stats::percentile_interval(&r)
             };
             (name, Some(v).filter(|v| v.is_finite()), ci)
         })

@@ -153,9 +153,9 @@ pub fn cost_curve(
         ts.push(t.unwrap_or(f64::INFINITY));
         cs.push(c);
     }
-    curve.cost_ci = stats::percentile_interval(&mut cs);
+    curve.cost_ci = stats::percentile_interval(&cs);
     curve.threshold_ci =
-        stats::percentile_interval(&mut ts).filter(|[lo, hi]| lo.is_finite() && hi.is_finite());
+        stats::percentile_interval(&ts).filter(|[lo, hi]| lo.is_finite() && hi.is_finite());
     curve
 }
 

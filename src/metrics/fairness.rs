@@ -224,9 +224,9 @@ pub fn from_cells(
     let disparities = point
         .iter()
         .zip(reps)
-        .map(|(&v, mut r)| {
+        .map(|(&v, r)| {
             let v = Some(v).filter(|v| v.is_finite());
-            let ci = v.and_then(|_| stats::percentile_interval(&mut r));
+            let ci = v.and_then(|_| stats::percentile_interval(&r));
             (v, ci)
         })
         .collect();

@@ -235,7 +235,7 @@ fn f1_intervals(
         reps[1].push(b);
         reps[2].push(c);
     }
-    let [r0, r1, r2] = &mut reps;
+    let [r0, r1, r2] = &reps;
     [
         stats::centred_interval(estimates[0], r0),
         stats::centred_interval(estimates[1], r1),

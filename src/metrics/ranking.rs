@@ -319,11 +319,11 @@ pub fn means_with_intervals(
     means
         .into_iter()
         .zip(reps)
-        .map(|(m, mut r)| {
+        .map(|(m, r)| {
             let ci = if r.is_empty() {
                 None
             } else {
-                stats::centred_interval(m, &mut r)
+                stats::centred_interval(m, &r)
             };
             (Some(m), ci)
         })

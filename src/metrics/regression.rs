@@ -90,7 +90,7 @@ pub fn evaluate(
             let r2_ci = if n >= 2 && boot.resamples > 0 && n <= crate::stats::ROW_BOOTSTRAP_MAX {
                 let mut rng = stats::rng(boot.seed, stream_id(model, k, grouping.len(), 3));
                 let idx = &rows[k];
-                let mut reps: Vec<f64> = (0..boot.resamples)
+                let reps: Vec<f64> = (0..boot.resamples)
                     .map(|_| {
                         let (mut sy, mut syy, mut see) = (0.0, 0.0, 0.0);
                         let m = idx.len();
@@ -105,7 +105,7 @@ pub fn evaluate(
                         r2(see, sst.max(0.0))
                     })
                     .collect();
-                stats::percentile_interval(&mut reps)
+                stats::percentile_interval(&reps)
             } else {
                 None
             };
