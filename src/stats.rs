@@ -179,19 +179,36 @@ impl Multinomial {
     /// resolves, at the cost of one normal draw instead of a binomial's
     /// rejection sampler. For bootstraps of many cells (calibration's bins).
     pub fn draw_approx(&self, rng: &mut ChaCha8Rng, out: &mut [u64]) {
-        use rand_distr::StandardNormal;
-        self.draw_with(rng, out, |rng, remaining, p| {
-            let n = remaining as f64;
-            let var = n * p * (1.0 - p);
-            if var > 100.0 {
-                let z: f64 = StandardNormal.sample(rng);
-                round_within(n * p + var.sqrt() * z, remaining)
-            } else {
-                Binomial::new(remaining, p)
-                    .map(|b| b.sample(rng))
-                    .unwrap_or(0)
+        self.draw_with(rng, out, approx_binomial);
+    }
+
+    /// [`Multinomial::draw_approx`] of two multinomials, each from its own
+    /// stream: the same draws as one after the other, with the two chains of
+    /// conditional draws stepped side by side so that the processor overlaps
+    /// their latencies (each step waits on the one before, through a square
+    /// root).
+    pub fn draw_approx_pair(
+        [a, b]: [&Multinomial; 2],
+        [rng_a, rng_b]: [&mut ChaCha8Rng; 2],
+        [out_a, out_b]: [&mut [u64]; 2],
+    ) {
+        let (mut left_a, mut left_b) = (a.total, b.total);
+        let mut steps_a = a.steps.iter().zip(out_a.iter_mut());
+        let mut steps_b = b.steps.iter().zip(out_b.iter_mut());
+        loop {
+            let (next_a, next_b) = (steps_a.next(), steps_b.next());
+            if next_a.is_none() && next_b.is_none() {
+                return;
             }
-        });
+            if let Some((&step, o)) = next_a {
+                *o = conditional(rng_a, left_a, step, approx_binomial);
+                left_a -= *o;
+            }
+            if let Some((&step, o)) = next_b {
+                *o = conditional(rng_b, left_b, step, approx_binomial);
+                left_b -= *o;
+            }
+        }
     }
 
     /// The chain of draws, `binomial(rng, remaining trials, p)` for each cell
@@ -204,17 +221,63 @@ impl Multinomial {
         binomial: impl Fn(&mut ChaCha8Rng, u64, f64) -> u64,
     ) {
         let mut remaining = self.total;
-        for (&(c, p, rest), o) in self.steps.iter().zip(out.iter_mut()) {
-            *o = if remaining == 0 || c == 0 {
-                0
-            } else if rest {
-                remaining
-            } else {
-                binomial(rng, remaining, p)
-            };
+        for (&step, o) in self.steps.iter().zip(out.iter_mut()) {
+            *o = conditional(rng, remaining, step, &binomial);
             remaining -= *o;
         }
     }
+}
+
+/// One cell's count given the trials the cells before it left: none for an
+/// empty cell, the rest for the last, else a conditional binomial draw.
+#[inline]
+fn conditional(
+    rng: &mut ChaCha8Rng,
+    remaining: u64,
+    (c, p, rest): (u64, f64, bool),
+    binomial: impl Fn(&mut ChaCha8Rng, u64, f64) -> u64,
+) -> u64 {
+    if remaining == 0 || c == 0 {
+        0
+    } else if rest {
+        remaining
+    } else {
+        binomial(rng, remaining, p)
+    }
+}
+
+/// A binomial draw, from its normal limit (rounded and clamped) when its
+/// variance is above 100: see [`Multinomial::draw_approx`].
+#[inline(always)]
+fn approx_binomial(rng: &mut ChaCha8Rng, remaining: u64, p: f64) -> u64 {
+    use rand_distr::StandardNormal;
+    let n = count_f64(remaining);
+    let var = n * p * (1.0 - p);
+    if var > 100.0 {
+        let z: f64 = StandardNormal.sample(rng);
+        round_within(n * p + var.sqrt() * z, remaining)
+    } else {
+        exact_binomial(rng, remaining, p)
+    }
+}
+
+/// A binomial draw by rand_distr's sampler, kept out of line: the chains that
+/// step through [`approx_binomial`] rarely come here, and inlined, its body
+/// crowded out the common path.
+#[inline(never)]
+fn exact_binomial(rng: &mut ChaCha8Rng, n: u64, p: f64) -> u64 {
+    Binomial::new(n, p).map(|b| b.sample(rng)).unwrap_or(0)
+}
+
+/// A count as a float, the same value as `n as f64` for every count below
+/// 2^63 (any count of rows): converted through `i64`, one instruction on
+/// x86-64 without AVX-512, where the unsigned conversion takes several. On
+/// the chain of a multinomial's conditional draws and in the figures each
+/// bootstrap replicate recomputes.
+#[inline]
+pub fn count_f64(n: u64) -> f64 {
+    debug_assert!(n < 1 << 63);
+    n as i64 as f64
 }
 
 /// `x.round().clamp(0.0, n as f64) as u64` for a finite `x` and `n` below
@@ -226,7 +289,7 @@ impl Multinomial {
 /// every step's latency.
 #[inline]
 fn round_within(x: f64, n: u64) -> u64 {
-    let x = x.clamp(0.0, n as f64);
+    let x = x.clamp(0.0, count_f64(n));
     // Exact: `x` is non-negative and below 2^52, so the truncation and the
     // difference are both exact, as in `f64::round`.
     let t = x as i64;
@@ -804,6 +867,48 @@ mod tests {
                     assert_eq!(x, y, "{cells:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn paired_draws_are_each_multinomials_own_draws() {
+        use rand::RngExt;
+        let mut cells_rng = rng(5, 2);
+        let mut cells = |len: usize| -> Vec<u64> {
+            (0..len)
+                .map(|_| match cells_rng.random_range(0..4) {
+                    0 => 0,
+                    1 => cells_rng.random_range(1..20),
+                    _ => cells_rng.random_range(1..200_000),
+                })
+                .collect()
+        };
+        for case in 0..100u64 {
+            // Chains of different lengths, either one the longer, and empty.
+            let (la, lb) = ((case % 13) as usize, (case % 7 * 3) as usize);
+            let (ca, cb) = (cells(la), cells(lb));
+            let (pa, pb) = (Multinomial::new(&ca), Multinomial::new(&cb));
+            let (mut ra, mut rb) = (rng(8, case), rng(9, case));
+            let (mut sa, mut sb) = (rng(8, case), rng(9, case));
+            let (mut xa, mut xb) = (vec![0; la], vec![0; lb]);
+            let (mut ya, mut yb) = (vec![0; la], vec![0; lb]);
+            for _ in 0..20 {
+                Multinomial::draw_approx_pair(
+                    [&pa, &pb],
+                    [&mut ra, &mut rb],
+                    [&mut xa[..], &mut xb[..]],
+                );
+                pa.draw_approx(&mut sa, &mut ya);
+                pb.draw_approx(&mut sb, &mut yb);
+                assert_eq!((&xa, &xb), (&ya, &yb), "{ca:?} {cb:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_as_floats_are_their_values() {
+        for n in [0, 1, 2, 1 << 52, (1 << 53) + 1, (1 << 63) - 1, 123_456_789] {
+            assert_eq!(count_f64(n).to_bits(), (n as f64).to_bits(), "{n}");
         }
     }
 

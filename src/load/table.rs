@@ -1350,9 +1350,11 @@ fn shared_scores(col: &Column, used: &[u32]) -> Option<Scores> {
     };
     let arr = arr.as_any().downcast_ref::<PrimitiveArray<f64>>()?;
     let values = arr.values();
-    let plain = |x: f64| x.is_nan() || (x.is_finite() && x.to_bits() != (-0.0f64).to_bits());
+    // Without short circuits, so the pass over every score vectorizes (its
+    // answer is almost always yes, read to the end).
+    let plain = |x: f64| x.is_nan() | (x.is_finite() & (x.to_bits() != (-0.0f64).to_bits()));
     let same = match arr.validity().filter(|v| v.unset_bits() > 0) {
-        None => values.iter().all(|&x| plain(x)),
+        None => values.iter().fold(true, |all, &x| all & plain(x)),
         Some(valid) => values
             .iter()
             .zip(valid.iter())

@@ -731,7 +731,7 @@ fn f1(tp: u64, fp: u64, fn_: u64) -> f64 {
     if d == 0 {
         0.0
     } else {
-        2.0 * tp as f64 / d as f64
+        2.0 * stats::count_f64(tp) / stats::count_f64(d)
     }
 }
 

@@ -83,16 +83,17 @@ fn figures(
     if n == 0 {
         return [f64::NAN; 6];
     }
-    let nf = n as f64;
-    let ybar = pos as f64 / nf;
+    let f = stats::count_f64;
+    let nf = f(n);
+    let ybar = f(pos) / nf;
     let (mut ece, mut mce, mut rel, mut res, mut ece_m) = (0.0, 0.0f64, 0.0, 0.0, 0.0);
     for &(c, s, p) in ew.iter() {
         if c == 0 {
             continue;
         }
-        let conf = s / c as f64;
-        let acc = p as f64 / c as f64;
-        let w = c as f64 / nf;
+        let conf = s / f(c);
+        let acc = f(p) / f(c);
+        let w = f(c) / nf;
         ece += w * (conf - acc).abs();
         mce = mce.max((conf - acc).abs());
         rel += w * (conf - acc).powi(2);
@@ -100,7 +101,7 @@ fn figures(
     }
     for &(c, s, p) in em.iter() {
         if c > 0 {
-            ece_m += c as f64 / nf * (s / c as f64 - p as f64 / c as f64).abs();
+            ece_m += f(c) / nf * (s / f(c) - f(p) / f(c)).abs();
         }
     }
     [ece, ece_m, mce, rel, res, ybar * (1.0 - ybar)]
@@ -329,13 +330,143 @@ pub fn from_cells(
     boot: Bootstrap,
     stream: u64,
 ) -> Calibration {
+    let (mut cal, mut replicates) = prepare(n, cells, bins, boot, stream);
+    if let Some(r) = replicates.as_mut() {
+        for _ in 0..boot.resamples {
+            r.draw_counts();
+            r.finish_replicate();
+        }
+    }
+    cal.metrics = metrics_with(cal.metrics, replicates);
+    cal
+}
+
+/// [`from_cells`] of two slots at once, the same numbers as one at a time (each
+/// slot draws from its own stream, in the same order). Each cell's count is
+/// drawn from what the cells before it left, a chain of dependent steps that
+/// waits on each step's square root; with the two slots' chains stepped side by
+/// side, the processor works on both at once.
+fn from_cells_pair(
+    slots: [(usize, &[KeyedCell], u64); 2],
+    bins: usize,
+    boot: Bootstrap,
+) -> [Calibration; 2] {
+    let [(na, ca, sa), (nb, cb, sb)] = slots;
+    let (mut cal_a, mut rep_a) = prepare(na, ca, bins, boot, sa);
+    let (mut cal_b, mut rep_b) = prepare(nb, cb, bins, boot, sb);
+    match (rep_a.as_mut(), rep_b.as_mut()) {
+        (Some(a), Some(b)) => {
+            for _ in 0..boot.resamples {
+                stats::Multinomial::draw_approx_pair(
+                    [&a.multinomial, &b.multinomial],
+                    [&mut a.rng, &mut b.rng],
+                    [&mut a.draw, &mut b.draw],
+                );
+                a.finish_replicate();
+                b.finish_replicate();
+            }
+        }
+        (a, b) => {
+            for r in [a, b].into_iter().flatten() {
+                for _ in 0..boot.resamples {
+                    r.draw_counts();
+                    r.finish_replicate();
+                }
+            }
+        }
+    }
+    cal_a.metrics = metrics_with(cal_a.metrics, rep_a);
+    cal_b.metrics = metrics_with(cal_b.metrics, rep_b);
+    [cal_a, cal_b]
+}
+
+/// [`calibration_of_descending`] of each of `slots` (rows and stream), two at
+/// a time ([`from_cells_pair`]).
+pub fn calibrations_of_descending(
+    slots: &[(&[crate::load::scores::ScoredRow], u64)],
+    bins: usize,
+    boot: Bootstrap,
+) -> Vec<Calibration> {
+    let bins = bins.max(1);
+    let cells: Vec<Vec<KeyedCell>> = slots
+        .iter()
+        .map(|(rows, _)| descending_cells(rows, bins))
+        .collect();
+    let mut out = Vec::with_capacity(slots.len());
+    for (pair, cells) in slots.chunks(2).zip(cells.chunks(2)) {
+        match (pair, cells) {
+            ([(ra, sa), (rb, sb)], [ca, cb]) => out.extend(from_cells_pair(
+                [(ra.len(), ca, *sa), (rb.len(), cb, *sb)],
+                bins,
+                boot,
+            )),
+            _ => {
+                for ((rows, stream), cells) in pair.iter().zip(cells) {
+                    out.push(from_cells(rows.len(), cells, bins, boot, *stream));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One slot's bootstrap state: the cells' multinomial, each cell's score mean
+/// and spread, the replicate being made and the figures of those made.
+struct Replicates {
+    multinomial: stats::Multinomial,
+    spread: Vec<(f64, f64)>,
+    rng: rand_chacha::ChaCha8Rng,
+    draw: Vec<u64>,
+    sample: Vec<(usize, usize, bool, u64, f64)>,
+    bins: usize,
+    bin_sums: Vec<(u64, f64, u64)>,
+    reps: Vec<Vec<f64>>,
+}
+
+impl Replicates {
+    /// The next replicate's cell counts.
+    fn draw_counts(&mut self) {
+        self.multinomial.draw_approx(&mut self.rng, &mut self.draw);
+    }
+
+    /// The rest of a replicate whose counts are drawn: each cell's score sum
+    /// from its normal limit, then the figures.
+    fn finish_replicate(&mut self) {
+        let cells = self.sample.iter_mut().zip(&self.draw).zip(&self.spread);
+        for ((cell, &k), &(mean, sd)) in cells {
+            cell.3 = k;
+            let z: f64 = StandardNormal.sample(&mut self.rng);
+            cell.4 = if k == 0 {
+                0.0
+            } else {
+                let k = stats::count_f64(k);
+                k * mean + sd * k.sqrt() * z
+            };
+        }
+        let figures = figures(&self.sample, self.bins, &mut self.bin_sums);
+        for (r, v) in self.reps.iter_mut().zip(figures) {
+            r.push(v);
+        }
+    }
+}
+
+/// The calibration of the cells without its intervals, and the state of its
+/// bootstrap (None when it has none: fewer than two rows).
+fn prepare(
+    n: usize,
+    cells: &[((usize, usize, bool), Cell)],
+    bins: usize,
+    boot: Bootstrap,
+    stream: u64,
+) -> (Calibration, Option<Replicates>) {
     let bins = bins.max(1);
     if n == 0 {
-        return Calibration {
+        let cal = Calibration {
             n: 0,
             bins: Vec::new(),
             metrics: NAMES.iter().map(|&m| (m, None, None)).collect(),
         };
+        return (cal, None);
     }
     let flat: Vec<(usize, usize, bool, u64, f64)> = cells
         .iter()
@@ -369,62 +500,67 @@ pub fn from_cells(
             b.positive_rate = f64::NAN;
         }
     }
-    // Bootstrap over the cells.
-    let mut reps: Vec<Vec<f64>> = (0..NAMES.len())
-        .map(|_| Vec::with_capacity(boot.resamples))
-        .collect();
-    if n > 1 {
-        let counts: Vec<u64> = cells.iter().map(|(_, c)| c.n).collect();
-        let spread: Vec<(f64, f64)> = cells
-            .iter()
-            .map(|(_, c)| {
-                let mean = c.sum / c.n as f64;
-                let var = if c.n > 1 {
-                    ((c.sq - c.n as f64 * mean * mean) / (c.n - 1) as f64).max(0.0)
-                } else {
-                    0.0
-                };
-                (mean, var.sqrt())
-            })
-            .collect();
-        let mut rng = stats::rng(boot.seed, stream);
-        let mut draw = vec![0u64; counts.len()];
-        let mut sample = flat.clone();
-        let multinomial = stats::Multinomial::new(&counts);
-        for _ in 0..boot.resamples {
-            multinomial.draw_approx(&mut rng, &mut draw);
-            for ((cell, &k), &(mean, sd)) in sample.iter_mut().zip(&draw).zip(&spread) {
-                cell.3 = k;
-                let z: f64 = StandardNormal.sample(&mut rng);
-                cell.4 = if k == 0 {
-                    0.0
-                } else {
-                    k as f64 * mean + sd * (k as f64).sqrt() * z
-                };
-            }
-            for (r, v) in reps.iter_mut().zip(figures(&sample, bins, &mut bin_sums)) {
-                r.push(v);
-            }
-        }
-    }
     let metrics = NAMES
         .iter()
         .zip(values)
-        .zip(reps)
-        .map(|((&name, v), r)| {
-            let ci = if r.is_empty() {
-                None
-            } else {
-                stats::percentile_interval(&r)
-            };
-            (name, Some(v).filter(|v| v.is_finite()), ci)
-        })
+        .map(|(&name, v)| (name, Some(v).filter(|v| v.is_finite()), None))
         .collect();
-    Calibration {
+    let cal = Calibration {
         n: n as u64,
         bins: rb,
         metrics,
+    };
+    // Bootstrap over the cells.
+    if n <= 1 {
+        return (cal, None);
     }
+    let counts: Vec<u64> = cells.iter().map(|(_, c)| c.n).collect();
+    let spread: Vec<(f64, f64)> = cells
+        .iter()
+        .map(|(_, c)| {
+            let mean = c.sum / c.n as f64;
+            let var = if c.n > 1 {
+                ((c.sq - c.n as f64 * mean * mean) / (c.n - 1) as f64).max(0.0)
+            } else {
+                0.0
+            };
+            (mean, var.sqrt())
+        })
+        .collect();
+    let replicates = Replicates {
+        multinomial: stats::Multinomial::new(&counts),
+        spread,
+        rng: stats::rng(boot.seed, stream),
+        draw: vec![0u64; counts.len()],
+        sample: flat,
+        bins,
+        bin_sums,
+        reps: (0..NAMES.len())
+            .map(|_| Vec::with_capacity(boot.resamples))
+            .collect(),
+    };
+    (cal, Some(replicates))
+}
+
+/// The metrics with the percentile intervals of their replicates (none without).
+type Metrics = Vec<(&'static str, Option<f64>, Option<Interval>)>;
+
+fn metrics_with(metrics: Metrics, replicates: Option<Replicates>) -> Metrics {
+    let Some(r) = replicates else {
+        return metrics;
+    };
+    metrics
+        .into_iter()
+        .zip(r.reps)
+        .map(|((name, v, _), reps)| {
+            let ci = if reps.is_empty() {
+                None
+            } else {
+                stats::percentile_interval(&reps)
+            };
+            (name, v, ci)
+        })
+        .collect()
 }
 
 /// Adds a slot's calibration figures to its metric set.
@@ -485,6 +621,48 @@ mod tests {
             }
             let got: Vec<u64> = c.bins.iter().map(|b| b.n).collect();
             assert_eq!(got, want, "bins {bins}");
+        }
+    }
+
+    #[test]
+    fn slots_calibrated_two_at_a_time_match_one_at_a_time() {
+        use crate::load::scores::{ScoredRow, score_order};
+        // Slots of 0, 1, 2 and more rows (no bootstrap below two), with ties,
+        // in an odd count so that one slot goes alone.
+        let rows = |n: usize, k: usize| -> Vec<ScoredRow> {
+            let score: Vec<f64> = (0..n)
+                .map(|i| (((i * 7919 + k * 31) % 1000) as f64 / 20.0).round() / 50.0)
+                .collect();
+            let label: Vec<u32> = (0..n)
+                .map(|i| u32::from((i * k).is_multiple_of(3)))
+                .collect();
+            score_order(&score, &label).scored[..].to_vec()
+        };
+        let slots: Vec<Vec<ScoredRow>> = [0, 1, 2, 40, 3000, 700, 1]
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| rows(n, k + 1))
+            .collect();
+        let boot = Bootstrap {
+            resamples: 200,
+            seed: 4,
+        };
+        let streams: Vec<(&[ScoredRow], u64)> = (slots.iter())
+            .enumerate()
+            .map(|(k, r)| (&r[..], 100 + k as u64))
+            .collect();
+        for bins in [1, 10] {
+            let paired = calibrations_of_descending(&streams, bins, boot);
+            assert_eq!(paired.len(), slots.len());
+            for ((rows, stream), got) in streams.iter().zip(&paired) {
+                let want = calibration_of_descending(rows, bins, boot, *stream);
+                assert_eq!(
+                    format!("{got:?}"),
+                    format!("{want:?}"),
+                    "{} rows",
+                    rows.len()
+                );
+            }
         }
     }
 

@@ -374,16 +374,23 @@ fn binary_extras(
         let cal_stream = |s: usize| stream_id(model, s, n_groups, 0xca);
         let mut results: Vec<(calibration::Calibration, Option<cost::CostCurve>)> =
             match params.cost {
-                None => slot_scored_rows(table, model, grouping)
-                    .par_iter()
-                    .enumerate()
-                    .filter(|&(s, _)| keep(s))
-                    .map(|(s, rows)| {
-                        let cal =
-                            calibration::calibration_of_descending(rows, bins, boot, cal_stream(s));
-                        (cal, None)
-                    })
-                    .collect(),
+                None => {
+                    // Two slots a task, their bootstraps side by side.
+                    let rows = slot_scored_rows(table, model, grouping);
+                    let slots: Vec<(&[crate::load::scores::ScoredRow], u64)> = (rows.iter())
+                        .enumerate()
+                        .filter(|&(s, _)| keep(s))
+                        .map(|(s, rows)| (&rows[..], cal_stream(s)))
+                        .collect();
+                    slots
+                        .par_chunks(2)
+                        .flat_map_iter(|pair| {
+                            calibration::calibrations_of_descending(pair, bins, boot)
+                                .into_iter()
+                                .map(|cal| (cal, None))
+                        })
+                        .collect()
+                }
                 Some((a, b)) => slot_sorted_scores(table, model, grouping)
                     .par_iter()
                     .enumerate()
