@@ -261,9 +261,9 @@ fn approx_binomial(rng: &mut ChaCha8Rng, remaining: u64, p: f64) -> u64 {
     }
 }
 
-/// A binomial draw by rand_distr's sampler, kept out of line: the chains that
-/// step through [`approx_binomial`] rarely come here, and inlined, its body
-/// crowded out the common path.
+/// A binomial draw by rand_distr's sampler, kept out of line so that the
+/// common path of [`approx_binomial`], inlined into the chains' steps, stays
+/// short (few conditional draws of a calibration bootstrap come here).
 #[inline(never)]
 fn exact_binomial(rng: &mut ChaCha8Rng, n: u64, p: f64) -> u64 {
     Binomial::new(n, p).map(|b| b.sample(rng)).unwrap_or(0)
