@@ -371,7 +371,7 @@ fn sort_range(scratch: &mut RangeScratch, words: &mut [ScoredRow], rows: &mut [u
         }
         return;
     }
-    let bits = |w: &ScoredRow| w.0 & !ScoredRow::LABEL;
+    let bits = |w: &ScoredRow| w.score_bits();
     let (low, high) = words.iter().fold((u64::MAX, 0), |(lo, hi), w| {
         (lo.min(bits(w)), hi.max(bits(w)))
     });
@@ -417,11 +417,10 @@ fn sort_range(scratch: &mut RangeScratch, words: &mut [ScoredRow], rows: &mut [u
 /// 16-byte keys (which hold the row) makes, without making them.
 #[inline]
 fn insertion_sort(words: &mut [ScoredRow], rows: &mut [u32]) {
-    let score = |w: ScoredRow| w.0 & !ScoredRow::LABEL;
     for i in 1..words.len().min(rows.len()) {
         let (w, r) = (words[i], rows[i]);
         let mut j = i;
-        while j > 0 && score(words[j - 1]) < score(w) {
+        while j > 0 && words[j - 1].score_bits() < w.score_bits() {
             words[j] = words[j - 1];
             rows[j] = rows[j - 1];
             j -= 1;
@@ -576,6 +575,13 @@ impl ScoredRow {
     #[inline]
     fn of(r: &RankedRow) -> ScoredRow {
         ScoredRow(r.score().to_bits() | if r.positive() { Self::LABEL } else { 0 })
+    }
+
+    /// The score's bits without the label: for the non-negative scores the
+    /// sort splits, they order like the scores.
+    #[inline]
+    fn score_bits(self) -> u64 {
+        self.0 & !Self::LABEL
     }
 }
 
