@@ -895,7 +895,7 @@ fn decode_with(
         |name: &str| -> Result<&Column> { frame.column(name).map_err(|e| polars_err(name, e)) };
 
     let label_col = column(&label_name)?;
-    let label_enc =
+    let mut label_enc =
         encode::encode_categorical(label_col).map_err(|e| polars_err(&label_name, e))?;
     // Most files label every row: then every row is used, written in parallel
     // with no test a row.
@@ -1091,11 +1091,17 @@ fn decode_with(
         }
         _ => {
             let map = level_map(&label_enc.levels, &class_index);
-            Target::Classes(
+            Target::Classes(if used.len() == label_enc.codes.len() {
+                // Every row used (`used` is then every row in order): each code
+                // becomes its class in the codes' own buffer, no fresh pages.
+                let mut codes = std::mem::take(&mut label_enc.codes);
+                codes.par_iter_mut().for_each(|c| *c = map[*c as usize]);
+                codes
+            } else {
                 used.par_iter()
                     .map(|&r| map[label_enc.codes[r as usize] as usize])
-                    .collect(),
-            )
+                    .collect()
+            })
         }
     };
 
@@ -1646,30 +1652,39 @@ fn decode_model(
             Prediction::Values(numeric(c, "a ranking score")?)
         }
         _ => {
-            if let (Some(enc), Some(c)) = (&pred_enc, &cols.pred) {
-                let map = level_map(&enc.levels, class_index);
-                let mut out = Vec::with_capacity(used.len());
-                for &r in used {
-                    let code = enc.codes[r as usize];
+            if let (Some(Encoded { codes, levels }), Some(c)) = (pred_enc, &cols.pred) {
+                let map = level_map(&levels, class_index);
+                let class_of = |r: usize, code: u32| -> Result<u32> {
                     if code == NULL_CODE {
-                        out.push(NULL_CODE);
-                        continue;
+                        return Ok(NULL_CODE);
                     }
-                    let class = map[code as usize];
-                    if class == NULL_CODE {
-                        return Err(Error::BadValue {
+                    match map[code as usize] {
+                        NULL_CODE => Err(Error::BadValue {
                             path: path.to_path_buf(),
                             column: c.clone(),
-                            row: r as usize + 1,
+                            row: r + 1,
                             detail: format!(
                                 "prediction {:?} is not one of the label's classes ({})",
-                                enc.levels[code as usize],
+                                levels[code as usize],
                                 preview(classes)
                             ),
-                        });
+                        }),
+                        class => Ok(class),
                     }
-                    out.push(class);
-                }
+                };
+                let out = if used.len() == codes.len() {
+                    // Every row used: each code becomes its class in the codes'
+                    // own buffer (4 bytes a row of fresh pages saved a model).
+                    let mut codes = codes;
+                    for (r, code) in codes.iter_mut().enumerate() {
+                        *code = class_of(r, *code)?;
+                    }
+                    codes
+                } else {
+                    used.iter()
+                        .map(|&r| class_of(r as usize, codes[r as usize]))
+                        .collect::<Result<Vec<u32>>>()?
+                };
                 Prediction::Classes(out)
             } else if let Some(s) = &score {
                 // Sequential: this runs inside the per-model parallel decode.
@@ -1809,6 +1824,62 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A binary frame's table, labels and predictions as text (None: null).
+    fn binary_table(label: &[Option<&str>], pred: &[Option<&str>]) -> Result<EvalTable> {
+        let n = label.len();
+        let frame = DataFrame::new(
+            n,
+            vec![
+                Column::new("label".into(), label.to_vec()),
+                Column::new("pred_m".into(), pred.to_vec()),
+            ],
+        )
+        .unwrap();
+        crate::load::open::decode(
+            Path::new("t.csv"),
+            &frame,
+            FileHash::of("0"),
+            &crate::load::Mapping::default(),
+            &LoadOptions::default(),
+        )
+    }
+
+    #[test]
+    fn labels_and_predictions_become_classes_with_and_without_a_null_label() {
+        // Every row labelled: the codes' buffers become the classes in place.
+        let t = binary_table(
+            &[Some("yes"), Some("no"), Some("yes"), Some("no")],
+            &[Some("no"), Some("no"), None, Some("yes")],
+        )
+        .unwrap();
+        assert_eq!(t.classes, ["no", "yes"]);
+        assert!(matches!(&*t.target, Target::Classes(c) if c == &[1, 0, 1, 0]));
+        assert!(matches!(t.models[0].pred(), Prediction::Classes(p) if p == &[0, 0, NULL_CODE, 1]));
+        // A null label: only the labelled rows, picked.
+        let t = binary_table(
+            &[Some("yes"), None, Some("yes"), Some("no")],
+            &[Some("no"), Some("yes"), None, Some("yes")],
+        )
+        .unwrap();
+        assert_eq!(*t.row_index, [0, 2, 3]);
+        assert!(matches!(&*t.target, Target::Classes(c) if c == &[1, 1, 0]));
+        assert!(matches!(t.models[0].pred(), Prediction::Classes(p) if p == &[0, NULL_CODE, 1]));
+    }
+
+    #[test]
+    fn a_prediction_of_no_class_is_refused_at_its_first_row_either_way() {
+        let label = [Some("yes"), Some("no"), Some("yes"), Some("no")];
+        let pred = [Some("no"), Some("maybe"), Some("yes"), Some("perhaps")];
+        for label in [&label[..], &[Some("yes"), None, Some("yes"), Some("no")]] {
+            let err = binary_table(label, &pred).unwrap_err();
+            let row = if label[1].is_some() { 2 } else { 4 };
+            assert!(
+                matches!(&err, Error::BadValue { row: r, column, .. } if *r == row && column == "pred_m"),
+                "{err}"
+            );
+        }
+    }
 
     #[test]
     fn a_probability_outside_0_1_is_refused_at_its_first_row() {
