@@ -247,3 +247,68 @@ pub fn decode(
 ) -> Result<EvalTable> {
     decode_frame(path, frame.clone(), sha256, mapping, options).map(|(t, _)| t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A binary frame's table, labels and predictions as text (None: null).
+    fn binary_table(label: &[Option<&str>], pred: &[Option<&str>]) -> Result<EvalTable> {
+        let n = label.len();
+        let frame = DataFrame::new(
+            n,
+            vec![
+                Column::new("label".into(), label.to_vec()),
+                Column::new("pred_m".into(), pred.to_vec()),
+            ],
+        )
+        .unwrap();
+        decode(
+            Path::new("t.csv"),
+            &frame,
+            FileHash::of("0"),
+            &Mapping::default(),
+            &LoadOptions::default(),
+        )
+    }
+
+    #[test]
+    fn labels_and_predictions_become_classes_with_and_without_a_null_label() {
+        // Every row labelled: the codes' buffers become the classes in place.
+        let t = binary_table(
+            &[Some("yes"), Some("no"), Some("yes"), Some("no")],
+            &[Some("no"), Some("no"), None, Some("yes")],
+        )
+        .unwrap();
+        assert_eq!(t.classes, ["no", "yes"]);
+        assert!(matches!(&*t.target, table::Target::Classes(c) if c == &[1, 0, 1, 0]));
+        assert!(
+            matches!(t.models[0].pred(), table::Prediction::Classes(p) if p == &[0, 0, crate::load::encode::NULL_CODE, 1])
+        );
+        // A null label: only the labelled rows, picked.
+        let t = binary_table(
+            &[Some("yes"), None, Some("yes"), Some("no")],
+            &[Some("no"), Some("yes"), None, Some("yes")],
+        )
+        .unwrap();
+        assert_eq!(*t.row_index, [0, 2, 3]);
+        assert!(matches!(&*t.target, table::Target::Classes(c) if c == &[1, 1, 0]));
+        assert!(
+            matches!(t.models[0].pred(), table::Prediction::Classes(p) if p == &[0, crate::load::encode::NULL_CODE, 1])
+        );
+    }
+
+    #[test]
+    fn a_prediction_of_no_class_is_refused_at_its_first_row_either_way() {
+        let label = [Some("yes"), Some("no"), Some("yes"), Some("no")];
+        let pred = [Some("no"), Some("maybe"), Some("yes"), Some("perhaps")];
+        for label in [&label[..], &[Some("yes"), None, Some("yes"), Some("no")]] {
+            let err = binary_table(label, &pred).unwrap_err();
+            let row = if label[1].is_some() { 2 } else { 4 };
+            assert!(
+                matches!(&err, crate::error::Error::BadValue { row: r, column, .. } if *r == row && column == "pred_m"),
+                "{err}"
+            );
+        }
+    }
+}

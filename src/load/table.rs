@@ -1825,62 +1825,6 @@ pub(crate) fn decode_feature(col: &Column, used: &[u32], bins: usize) -> PolarsR
 mod tests {
     use super::*;
 
-    /// A binary frame's table, labels and predictions as text (None: null).
-    fn binary_table(label: &[Option<&str>], pred: &[Option<&str>]) -> Result<EvalTable> {
-        let n = label.len();
-        let frame = DataFrame::new(
-            n,
-            vec![
-                Column::new("label".into(), label.to_vec()),
-                Column::new("pred_m".into(), pred.to_vec()),
-            ],
-        )
-        .unwrap();
-        crate::load::open::decode(
-            Path::new("t.csv"),
-            &frame,
-            FileHash::of("0"),
-            &crate::load::Mapping::default(),
-            &LoadOptions::default(),
-        )
-    }
-
-    #[test]
-    fn labels_and_predictions_become_classes_with_and_without_a_null_label() {
-        // Every row labelled: the codes' buffers become the classes in place.
-        let t = binary_table(
-            &[Some("yes"), Some("no"), Some("yes"), Some("no")],
-            &[Some("no"), Some("no"), None, Some("yes")],
-        )
-        .unwrap();
-        assert_eq!(t.classes, ["no", "yes"]);
-        assert!(matches!(&*t.target, Target::Classes(c) if c == &[1, 0, 1, 0]));
-        assert!(matches!(t.models[0].pred(), Prediction::Classes(p) if p == &[0, 0, NULL_CODE, 1]));
-        // A null label: only the labelled rows, picked.
-        let t = binary_table(
-            &[Some("yes"), None, Some("yes"), Some("no")],
-            &[Some("no"), Some("yes"), None, Some("yes")],
-        )
-        .unwrap();
-        assert_eq!(*t.row_index, [0, 2, 3]);
-        assert!(matches!(&*t.target, Target::Classes(c) if c == &[1, 1, 0]));
-        assert!(matches!(t.models[0].pred(), Prediction::Classes(p) if p == &[0, NULL_CODE, 1]));
-    }
-
-    #[test]
-    fn a_prediction_of_no_class_is_refused_at_its_first_row_either_way() {
-        let label = [Some("yes"), Some("no"), Some("yes"), Some("no")];
-        let pred = [Some("no"), Some("maybe"), Some("yes"), Some("perhaps")];
-        for label in [&label[..], &[Some("yes"), None, Some("yes"), Some("no")]] {
-            let err = binary_table(label, &pred).unwrap_err();
-            let row = if label[1].is_some() { 2 } else { 4 };
-            assert!(
-                matches!(&err, Error::BadValue { row: r, column, .. } if *r == row && column == "pred_m"),
-                "{err}"
-            );
-        }
-    }
-
     #[test]
     fn a_probability_outside_0_1_is_refused_at_its_first_row() {
         let used: Vec<u32> = (0..3000).map(|r| r * 2).collect();
