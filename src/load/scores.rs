@@ -340,8 +340,8 @@ struct RangeScratch {
 /// rows are split, in row order, by the top bits in which their scores differ
 /// (most-significant-digit first: one counting pass and one scattered copy, in
 /// cache), and each part is sorted: parts of a handful of rows by one stable
-/// insertion pass in place over the whole range, up to a few hundred by a comparison sort of
-/// 16-byte keys (which hold the row, so ties fall in row order), more by
+/// insertion pass in place over the whole range, up to a few hundred by a
+/// comparison sort of 16-byte keys (which hold the row, so ties fall in row order), more by
 /// splitting again. At 10M rows this took about half the time of one
 /// comparison sort of each range.
 fn sort_range(scratch: &mut RangeScratch, words: &mut [ScoredRow], rows: &mut [u32]) {

@@ -1091,17 +1091,11 @@ fn decode_with(
         }
         _ => {
             let map = level_map(&label_enc.levels, &class_index);
-            Target::Classes(if used.len() == label_enc.codes.len() {
-                // Every row used (`used` is then every row in order): each code
-                // becomes its class in the codes' own buffer, no fresh pages.
-                let mut codes = std::mem::take(&mut label_enc.codes);
-                codes.par_iter_mut().for_each(|c| *c = map[*c as usize]);
-                codes
-            } else {
-                used.par_iter()
-                    .map(|&r| map[label_enc.codes[r as usize] as usize])
-                    .collect()
-            })
+            // Each used row's code becomes its class in place: when every row
+            // is used, in the codes' own buffer (no fresh pages).
+            let mut codes = pick(std::mem::take(&mut label_enc.codes), &used);
+            codes.par_iter_mut().for_each(|c| *c = map[*c as usize]);
+            Target::Classes(codes)
         }
     };
 
@@ -1672,20 +1666,13 @@ fn decode_model(
                         class => Ok(class),
                     }
                 };
-                let out = if used.len() == codes.len() {
-                    // Every row used: each code becomes its class in the codes'
-                    // own buffer (4 bytes a row of fresh pages saved a model).
-                    let mut codes = codes;
-                    for (r, code) in codes.iter_mut().enumerate() {
-                        *code = class_of(r, *code)?;
-                    }
-                    codes
-                } else {
-                    used.iter()
-                        .map(|&r| class_of(r as usize, codes[r as usize]))
-                        .collect::<Result<Vec<u32>>>()?
-                };
-                Prediction::Classes(out)
+                // Each used row's code becomes its class in place: when every
+                // row is used, in the codes' own buffer (no fresh pages).
+                let mut codes = pick(codes, used);
+                for (code, &r) in codes.iter_mut().zip(used) {
+                    *code = class_of(r as usize, *code)?;
+                }
+                Prediction::Classes(codes)
             } else if let Some(s) = &score {
                 // Sequential: this runs inside the per-model parallel decode.
                 Prediction::Classes(s.iter().map(|&p| class_at(p, threshold)).collect())
